@@ -1,0 +1,56 @@
+"""Meetings as the admin API shows them: the parser's JSON shape plus ids, state and times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.models import Directive, Meeting
+
+
+def _time(value: dt.datetime | None, tz: ZoneInfo) -> str | None:
+    return None if value is None else value.astimezone(tz).isoformat(timespec="seconds")
+
+
+def directive_json(directive: Directive) -> dict[str, Any]:
+    return {
+        "id": directive.id,
+        "seq": directive.seq,
+        "title": directive.title,
+        "text": directive.text,
+        "categories": [e.code for e in directive.categories],
+        "categories_overridden": directive.categories_overridden,
+        "status": directive.status.value,
+    }
+
+
+def meeting_summary_json(meeting: Meeting, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        "date": meeting.meeting_date.isoformat() if meeting.meeting_date else None,
+        "number": meeting.number,
+        "status": "published" if meeting.is_published else "draft",
+        "published_at": _time(meeting.published_at, tz),
+        "directive_count": len(meeting.directives),
+    }
+
+
+def meeting_json(meeting: Meeting, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        "date": meeting.meeting_date.isoformat() if meeting.meeting_date else None,
+        "number": meeting.number,
+        "chair": meeting.chair,
+        "directives": [directive_json(d) for d in meeting.directives],
+        "ten_es": meeting.ten_es_restated,
+        "source_url": meeting.source_url,
+        "warnings": list(meeting.warnings),
+        "status": "published" if meeting.is_published else "draft",
+        "published_at": _time(meeting.published_at, tz),
+        "created_at": _time(meeting.created_at, tz),
+        "updated_at": _time(meeting.updated_at, tz),
+        "raw_text": meeting.raw_text,
+    }

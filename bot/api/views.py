@@ -1,0 +1,181 @@
+"""The admin API's endpoints. Each request is one transaction: it is stored whole or not at all."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from flask import Blueprint, Response, current_app, jsonify, request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot import audit
+from bot.api.auth import require_admin_token
+from bot.api.errors import ApiError
+from bot.api.schemas import ImportRequest, MeetingEdit
+from bot.api.serialize import meeting_json, meeting_summary_json
+from bot.ingest.service import IngestError, fetch_article, ingest_text, read_article
+from bot.meetings import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
+from bot.models import Directive, DirectiveStatus, Meeting
+from bot.services import Services
+
+OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
+ACTOR = "api"
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+Body = TypeVar("Body", bound=BaseModel)
+
+
+@blueprint.errorhandler(ApiError)
+def _api_error(error: ApiError) -> tuple[Response, int]:
+    return error.response()
+
+
+def _services() -> Services:
+    services: Services = current_app.extensions["bot"]
+    return services
+
+
+def _body(model: type[Body]) -> Body:
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "เนื้อหาคำขอต้องเป็น JSON (Content-Type: application/json)")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        details = [
+            {"field": ".".join(str(part) for part in e["loc"]) or None, "problem": e["msg"]}
+            for e in error.errors(include_url=False, include_input=False)
+        ]
+        raise ApiError(422, "ข้อมูลในคำขอไม่ถูกต้อง", details) from None
+
+
+def _meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.scalars(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(selectinload(Meeting.directives).selectinload(Directive.categories))
+    ).first()
+    if meeting is None:
+        raise ApiError(404, f"ไม่พบการประชุม #{meeting_id}")
+    return meeting
+
+
+@functools.cache
+def openapi_document() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(OPENAPI_FILE.read_text(encoding="utf-8"))
+    return document
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())
+
+
+@blueprint.post("/meetings")
+@require_admin_token
+def create_meeting() -> tuple[Response, int]:
+    body = _body(ImportRequest)
+    services = _services()
+    settings = services.settings.ingest
+    source_url: str | None
+    try:
+        if body.url is not None:
+            text, source_url = fetch_article(body.url, settings), body.url
+        else:
+            text, source_url = read_article(body.text or "", settings.max_article_bytes), body.source_url
+        with services.db.session() as session:
+            result = ingest_text(session, text, source_url=source_url, publish_now=body.publish, actor=ACTOR)
+            payload = meeting_json(result.meeting, services.settings.tz)
+    except IngestError as error:
+        raise ApiError(422, str(error)) from None
+    payload["created"] = result.created
+    return jsonify(payload), 201 if result.created else 200
+
+
+@blueprint.get("/meetings")
+@require_admin_token
+def list_meetings() -> Response:
+    status = request.args.get("status")
+    if status not in (None, "draft", "published"):
+        raise ApiError(422, "status ต้องเป็น draft หรือ published")
+    try:
+        limit = min(max(int(request.args.get("limit", 50)), 1), 200)
+        offset = max(int(request.args.get("offset", 0)), 0)
+    except ValueError:
+        raise ApiError(422, "limit และ offset ต้องเป็นตัวเลข") from None
+    query = select(Meeting)
+    if status == "draft":
+        query = query.where(Meeting.published_at.is_(None))
+    elif status == "published":
+        query = query.where(Meeting.published_at.is_not(None))
+    services = _services()
+    with services.db.session() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        meetings = session.scalars(
+            query.options(selectinload(Meeting.directives))
+            .order_by(Meeting.meeting_date.desc().nulls_last(), Meeting.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        items = [meeting_summary_json(m, services.settings.tz) for m in meetings]
+    return jsonify({"items": items, "total": total, "limit": limit, "offset": offset})
+
+
+@blueprint.get("/meetings/<int:meeting_id>")
+@require_admin_token
+def get_meeting(meeting_id: int) -> Response:
+    services = _services()
+    with services.db.session() as session:
+        return jsonify(meeting_json(_meeting(session, meeting_id), services.settings.tz))
+
+
+@blueprint.patch("/meetings/<int:meeting_id>")
+@require_admin_token
+def edit_meeting(meeting_id: int) -> Response:
+    body = _body(MeetingEdit)
+    change = MeetingChange(
+        title=body.title,
+        date=body.date,
+        number=body.number,
+        chair=body.chair,
+        clear=body.cleared(),
+        directives=[
+            DirectiveChange(
+                seq=d.seq,
+                title=d.title,
+                text=d.text,
+                categories=d.categories,
+                status=DirectiveStatus(d.status) if d.status else None,
+                remove=d.remove,
+            )
+            for d in body.directives
+        ],
+    )
+    services = _services()
+    try:
+        with services.db.session() as session:
+            meeting = _meeting(session, meeting_id)
+            changed = apply_change(session, meeting, change)
+            if changed:
+                audit.record(session, ACTOR, "meeting.edit", "meeting", meeting.id, changed=changed)
+            session.flush()
+            session.refresh(meeting)
+            payload = meeting_json(meeting, services.settings.tz)
+    except MeetingError as error:
+        raise ApiError(422, str(error)) from None
+    return jsonify(payload)
+
+
+@blueprint.post("/meetings/<int:meeting_id>/publish")
+@require_admin_token
+def publish_meeting(meeting_id: int) -> Response:
+    services = _services()
+    with services.db.session() as session:
+        meeting = _meeting(session, meeting_id)
+        if publish(meeting):
+            audit.record(session, ACTOR, "meeting.publish", "meeting", meeting.id)
+        return jsonify(meeting_json(meeting, services.settings.tz))

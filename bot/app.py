@@ -1,0 +1,85 @@
+"""The application factory: the composition root of the web process.
+
+`create_app` reads like a table of contents: settings, services, blueprints, error handlers, CLI
+commands. Nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from bot.services import Services, build_services
+from bot.settings import ConfigError, Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. `settings` is a Settings object, or overrides applied over config and env."""
+    if not isinstance(settings, Settings):
+        settings = load_settings(settings)
+    app = Flask("bot", instance_relative_config=False)
+    configure_logging(settings)
+    configure_flask(app, settings)
+    services = build_services(settings)
+    app.extensions["bot"] = services
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def services_of(app: Flask) -> Services:
+    services: Services = app.extensions["bot"]
+    return services
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(settings.log_level)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin, each run
+
+
+def configure_flask(app: Flask, settings: Settings) -> None:
+    if settings.secret_key is not None:
+        secret_key = settings.secret_key.get_secret_value()
+    elif settings.environment == "production":
+        raise ConfigError("setting secret_key: SECRET_KEY must be set in production")
+    else:
+        # Development and tests: a key per process is enough (sessions end with the process).
+        secret_key = secrets.token_hex(32)
+    app.config.update(
+        SECRET_KEY=secret_key,
+        TESTING=settings.environment == "test",
+        # An article as JSON (Thai escaped as \uXXXX is twice its UTF-8 size) plus room for the rest.
+        MAX_CONTENT_LENGTH=2 * settings.ingest.max_article_bytes + 64 * 1024,
+        JSON_AS_ASCII=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+
+def register_blueprints(app: Flask) -> None:
+    from bot import api, health, home
+
+    app.register_blueprint(health.blueprint)
+    app.register_blueprint(home.blueprint)
+    app.register_blueprint(api.blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from bot import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from bot import cli
+
+    cli.init_app(app)

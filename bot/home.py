@@ -1,0 +1,43 @@
+"""`GET /`: a read-only Thai page of what the bot knows: the latest directives, the 10Es, provinces.
+
+It lets anyone who runs the bot locally see its content without a LINE channel.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from bot.models import Directive, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme, TenE
+from bot.thai import format_thai_date
+
+blueprint = Blueprint("home", __name__)
+blueprint.add_app_template_filter(format_thai_date, "thai_date")
+
+
+@blueprint.get("/")
+def index() -> str:
+    services = current_app.extensions["bot"]
+    with services.db.session() as session:
+        meeting = session.scalars(
+            select(Meeting)
+            .where(Meeting.published_at.is_not(None))
+            .order_by(Meeting.meeting_date.desc().nulls_last(), Meeting.published_at.desc())
+            .options(selectinload(Meeting.directives).selectinload(Directive.categories))
+            .limit(1)
+        ).first()
+        ten_es = session.scalars(select(TenE).order_by(TenE.number)).all()
+        regions = session.execute(
+            select(Region.name_th, func.count(Province.id))
+            .join(Province, Province.region_id == Region.id)
+            .where(Region.scheme == RegionScheme.GEOGRAPHIC)
+            .group_by(Region.id, Region.name_th, Region.sort_order)
+            .order_by(Region.sort_order)
+        ).all()
+        active_groups = session.scalar(
+            select(func.count()).select_from(LineGroup).where(LineGroup.status == GroupStatus.ACTIVE)
+        )
+        return render_template(
+            "home.html", meeting=meeting, ten_es=ten_es, regions=regions, active_groups=active_groups
+        )

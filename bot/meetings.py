@@ -1,0 +1,152 @@
+"""Storing meetings and their directives: one place that turns a parsed draft into rows and edits them.
+
+Used by `setup` (the seed meeting), the ingest CLI, the admin API and feed polling. The same article —
+same source URL or same normalised text — never becomes two meetings. Every function works inside
+the caller's transaction, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.models import Directive, DirectiveStatus, Meeting, TenE, utcnow
+from bot.parsing.model import MeetingDraft
+from bot.thai import normalize
+
+
+class MeetingError(ValueError):
+    """A change that cannot be applied; the message is one Thai line for the administrator."""
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text with Unicode, invisible-character and spacing differences taken out."""
+    canonical = " ".join(normalize(text).split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def find_existing(session: Session, raw_text: str, source_url: str | None) -> Meeting | None:
+    match = Meeting.content_hash == content_hash(raw_text)
+    if source_url:
+        match = or_(match, Meeting.source_url == source_url)
+    return session.scalars(select(Meeting).where(match).limit(1)).first()
+
+
+def ten_es_by_code(session: Session) -> dict[str, TenE]:
+    return {e.code: e for e in session.scalars(select(TenE))}
+
+
+def _categories(codes: Sequence[str], known: dict[str, TenE]) -> list[TenE]:
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise MeetingError(f"ไม่รู้จักหมวด 10Es {unknown[0]!r} (ใช้ได้: {', '.join(known)})")
+    return [known[code] for code in dict.fromkeys(codes)]
+
+
+def save_draft(
+    session: Session, draft: MeetingDraft, raw_text: str, *, publish: bool = False
+) -> tuple[Meeting, bool]:
+    """Store a parsed meeting with its directives, or return the one already stored. (meeting, created)"""
+    existing = find_existing(session, raw_text, draft.source_url)
+    if existing is not None:
+        return existing, False
+    known = ten_es_by_code(session)
+    meeting = Meeting(
+        title=draft.title,
+        meeting_date=draft.date,
+        number=draft.number,
+        chair=draft.chair,
+        source_url=draft.source_url or None,
+        content_hash=content_hash(raw_text),
+        raw_text=raw_text,
+        ten_es_restated=draft.ten_es,
+        warnings=list(draft.warnings),
+        published_at=utcnow() if publish else None,
+    )
+    for item in draft.directives:
+        meeting.directives.append(
+            Directive(
+                seq=item.seq, title=item.title, text=item.text, categories=_categories(item.categories, known)
+            )
+        )
+    session.add(meeting)
+    session.flush()
+    return meeting, True
+
+
+@dataclass(frozen=True)
+class DirectiveChange:
+    """An edit of the directive with this `seq`; fields left None keep their value."""
+
+    seq: int
+    title: str | None = None
+    text: str | None = None
+    categories: Sequence[str] | None = None
+    status: DirectiveStatus | None = None
+    remove: bool = False
+
+
+@dataclass(frozen=True)
+class MeetingChange:
+    """An edit of a meeting; fields left None keep their value. `clear` names fields to empty."""
+
+    title: str | None = None
+    date: dt.date | None = None
+    number: str | None = None
+    chair: str | None = None
+    clear: frozenset[str] = frozenset()
+    directives: Sequence[DirectiveChange] = ()
+
+
+def apply_change(session: Session, meeting: Meeting, change: MeetingChange) -> list[str]:
+    """Apply an administrator's edit; returns what changed (for the audit log)."""
+    changed: list[str] = []
+    for name in ("title", "date", "number", "chair"):
+        value = getattr(change, name)
+        column = "meeting_date" if name == "date" else name
+        if value is not None and getattr(meeting, column) != value:
+            setattr(meeting, column, value)
+            changed.append(name)
+        elif name in change.clear and name != "title" and getattr(meeting, column) is not None:
+            setattr(meeting, column, None)
+            changed.append(name)
+    known = ten_es_by_code(session)
+    by_seq = {d.seq: d for d in meeting.directives}
+    for edit in change.directives:
+        directive = by_seq.get(edit.seq)
+        if edit.remove:
+            if directive is None:
+                raise MeetingError(f"ไม่มีข้อสั่งการข้อ {edit.seq} ที่จะลบ")
+            meeting.directives.remove(directive)
+            changed.append(f"directive {edit.seq} removed")
+            continue
+        if directive is None:
+            if not edit.title or not edit.text:
+                raise MeetingError(f"ข้อสั่งการข้อ {edit.seq} ใหม่ต้องมีทั้งหัวข้อและเนื้อหา")
+            directive = Directive(seq=edit.seq, title=edit.title, text=edit.text)
+            meeting.directives.append(directive)
+            changed.append(f"directive {edit.seq} added")
+        for name in ("title", "text", "status"):
+            value = getattr(edit, name)
+            if value is not None and getattr(directive, name) != value:
+                setattr(directive, name, value)
+                changed.append(f"directive {edit.seq} {name}")
+        if edit.categories is not None:
+            directive.categories = _categories(edit.categories, known)
+            directive.categories_overridden = True  # re-classifying never undoes an administrator's choice
+            changed.append(f"directive {edit.seq} categories")
+    session.flush()
+    return changed
+
+
+def publish(meeting: Meeting) -> bool:
+    """Mark the meeting published; False when it already was."""
+    if meeting.published_at is not None:
+        return False
+    meeting.published_at = utcnow()
+    return True

@@ -1,0 +1,394 @@
+"""The data model, SQLAlchemy 2.0 typed mappings. The schema is created only by Alembic migrations.
+
+Datetimes are timezone-aware and stored in UTC (`UTCDateTime`); they are shown in Asia/Bangkok time
+by the presentation layer. Enumerations are stored as short strings with a CHECK constraint, so
+SQLite and PostgreSQL hold the same values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware datetime stored in UTC; SQLite (which keeps no zone) reads back aware UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give a timezone-aware datetime (UTC or Asia/Bangkok)")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class TimestampMixin:
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# --- geography ---------------------------------------------------------------------------------
+
+
+class RegionScheme(enum.StrEnum):
+    GEOGRAPHIC = "geo6"  # the six geographic regions (ภาคเหนือ = 9 provinces)
+    MOI = "moi4"  # the Ministry of Interior's four regions (ภาคเหนือ = 17 provinces)
+
+
+class Region(Base):
+    __tablename__ = "regions"
+    __table_args__ = (UniqueConstraint("scheme", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme: Mapped[RegionScheme] = mapped_column(_enum(RegionScheme, "region_scheme"))
+    code: Mapped[str] = mapped_column(String(32))
+    name_th: Mapped[str] = mapped_column(String(128))
+    name_en: Mapped[str] = mapped_column(String(128))
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class Province(Base):
+    __tablename__ = "provinces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_th: Mapped[str] = mapped_column(String(128), unique=True)
+    name_en: Mapped[str] = mapped_column(String(128))
+    abbr_th: Mapped[str | None] = mapped_column(String(16))
+    abbr_en: Mapped[str | None] = mapped_column(String(8))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    moi_region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+
+    region: Mapped[Region] = relationship(foreign_keys=[region_id])
+    moi_region: Mapped[Region] = relationship(foreign_keys=[moi_region_id])
+
+
+# --- LINE audience -----------------------------------------------------------------------------
+
+
+class GroupStatus(enum.StrEnum):
+    PENDING = "pending"  # the bot joined; nobody has said which province the group serves
+    ACTIVE = "active"  # registered to a province: receives broadcasts
+    LEFT = "left"  # the bot left or was removed
+
+
+class LineGroup(TimestampMixin, Base):
+    __tablename__ = "line_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_group_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
+    status: Mapped[GroupStatus] = mapped_column(
+        _enum(GroupStatus, "group_status"), default=GroupStatus.PENDING, index=True
+    )
+    member_count: Mapped[int | None]
+    member_count_at: Mapped[dt.datetime | None]
+    joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    left_at: Mapped[dt.datetime | None]
+
+    province: Mapped[Province | None] = relationship()
+
+
+class UserRole(enum.StrEnum):
+    OFFICIAL = "official"  # an official of a local administrative organisation
+    PROVINCIAL = "provincial"  # staff of a provincial local-administration office (สถจ.)
+    DEPARTMENT = "department"  # staff of the department (สถ.)
+
+
+class LineUser(TimestampMixin, Base):
+    __tablename__ = "line_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[UserRole] = mapped_column(_enum(UserRole, "user_role"), default=UserRole.OFFICIAL)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8), default="th")
+    following: Mapped[bool] = mapped_column(default=True)
+    followed_at: Mapped[dt.datetime | None]
+    unfollowed_at: Mapped[dt.datetime | None]
+
+    province: Mapped[Province | None] = relationship()
+
+
+# --- content -----------------------------------------------------------------------------------
+
+
+class TenE(Base):
+    """One of the department's 10Es; `number` 1–10 is its identity."""
+
+    __tablename__ = "ten_es"
+
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name_th: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+directive_ten_es = Table(
+    "directive_ten_es",
+    Base.metadata,
+    Column("directive_id", ForeignKey("directives.id", ondelete="CASCADE"), primary_key=True),
+    Column("ten_e_number", ForeignKey("ten_es.number"), primary_key=True, index=True),
+)
+
+
+class Meeting(TimestampMixin, Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    meeting_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    number: Mapped[str | None] = mapped_column(String(16))  # "3/2565": round / Buddhist-Era year
+    chair: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(String(2048), unique=True)
+    # SHA-256 of the normalised text: the same article never becomes two meetings.
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    raw_text: Mapped[str] = mapped_column(Text)
+    ten_es_restated: Mapped[bool] = mapped_column(default=False)
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    published_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+
+    directives: Mapped[list[Directive]] = relationship(
+        back_populates="meeting",
+        order_by="Directive.seq",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class DirectiveStatus(enum.StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class Directive(TimestampMixin, Base):
+    __tablename__ = "directives"
+    __table_args__ = (UniqueConstraint("meeting_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int]
+    title: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[DirectiveStatus] = mapped_column(
+        _enum(DirectiveStatus, "directive_status"), default=DirectiveStatus.ACTIVE
+    )
+    # True once an administrator set the categories by hand: re-classification leaves them alone.
+    categories_overridden: Mapped[bool] = mapped_column(default=False)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="directives")
+    categories: Mapped[list[TenE]] = relationship(secondary=directive_ten_es, order_by=TenE.number)
+
+
+class FeedItemStatus(enum.StrEnum):
+    PENDING = "pending"  # seen in a feed, not ingested yet (or failed and due for another try)
+    INGESTED = "ingested"  # became a meeting (or was one already)
+    GAVE_UP = "gave_up"  # failed feeds.max_attempts times; an administrator can import it by hand
+
+
+class FeedItem(TimestampMixin, Base):
+    """An article link seen by feed polling: each is fetched and ingested at most once."""
+
+    __tablename__ = "feed_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(128))
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    status: Mapped[FeedItemStatus] = mapped_column(
+        _enum(FeedItemStatus, "feed_item_status"), default=FeedItemStatus.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    last_attempt_at: Mapped[dt.datetime | None]
+
+
+# --- broadcasts (used by the broadcast issue) ---------------------------------------------------
+
+
+class BroadcastKind(enum.StrEnum):
+    MEETING_SUMMARY = "meeting_summary"
+    DIRECTIVE = "directive"
+    TEXT = "text"
+
+
+class BroadcastTarget(enum.StrEnum):
+    ALL = "all"
+    REGIONS = "regions"
+    PROVINCES = "provinces"
+    GROUPS = "groups"
+
+
+class BroadcastStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    DONE = "done"
+    PARTIALLY_FAILED = "partially_failed"
+    CANCELLED = "cancelled"
+    MISSED = "missed"
+
+
+class Broadcast(TimestampMixin, Base):
+    __tablename__ = "broadcasts"
+    __table_args__ = (Index("ix_broadcasts_status_scheduled_at", "status", "scheduled_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[BroadcastKind] = mapped_column(_enum(BroadcastKind, "broadcast_kind"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    directive_id: Mapped[int | None] = mapped_column(ForeignKey("directives.id"), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    target_kind: Mapped[BroadcastTarget] = mapped_column(_enum(BroadcastTarget, "broadcast_target"))
+    # Region, province or LineGroup ids, by target_kind; empty for ALL.
+    target_ids: Mapped[list[Any]] = mapped_column(default=list)
+    scheduled_at: Mapped[dt.datetime]
+    urgent: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[BroadcastStatus] = mapped_column(
+        _enum(BroadcastStatus, "broadcast_status"), default=BroadcastStatus.SCHEDULED
+    )
+    estimated_cost: Mapped[int | None]  # messages billed: the sum of member counts of target groups
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("admin_users.id"))
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+
+    deliveries: Mapped[list[Delivery]] = relationship(
+        back_populates="broadcast", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+def new_retry_key() -> str:
+    return str(uuid.uuid4())
+
+
+class Delivery(TimestampMixin, Base):
+    """One broadcast to one group. The retry key is stored before the first attempt, so every
+    retry of this push — by any process, after any crash — is the same request to LINE."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "group_id"),
+        Index("ix_deliveries_broadcast_status", "broadcast_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("line_groups.id"), index=True)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    line_request_id: Mapped[str | None] = mapped_column(String(64))
+    retry_key: Mapped[str] = mapped_column(String(36), unique=True, default=new_retry_key)
+    sent_at: Mapped[dt.datetime | None]
+    acknowledged_at: Mapped[dt.datetime | None]
+
+    broadcast: Mapped[Broadcast] = relationship(back_populates="deliveries")
+    group: Mapped[LineGroup] = relationship()
+
+
+# --- administration ----------------------------------------------------------------------------
+
+
+class AdminRole(enum.StrEnum):
+    ADMIN = "admin"  # everything
+    EDITOR = "editor"  # import, edit, schedule
+    VIEWER = "viewer"  # read
+
+
+class AdminUser(TimestampMixin, Base):
+    __tablename__ = "admin_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[AdminRole] = mapped_column(_enum(AdminRole, "admin_role"), default=AdminRole.VIEWER)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[dt.datetime | None]
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(128))  # an admin username, "cli" or "scheduler"
+    action: Mapped[str] = mapped_column(String(64))  # e.g. "meeting.import", "broadcast.create"
+    target_type: Mapped[str | None] = mapped_column(String(32))
+    target_id: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)

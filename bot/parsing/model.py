@@ -1,0 +1,57 @@
+"""What the parser hands back: a draft of a meeting and its directives, for an official to check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DirectiveDraft:
+    """One numbered directive (ข้อสั่งการ) as read from an article."""
+
+    seq: int
+    """1, 2, 3... in the order of the article, across lists; sub-items are part of their parent."""
+    title: str
+    """The first clause or phrase of the text, at most ~80 characters."""
+    text: str
+    """The whole item, sub-items included, without its number."""
+    categories: tuple[str, ...] = ()
+    """10E codes, best first (see ``bot.parsing.classify``)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "title": self.title, "text": self.text, "categories": list(self.categories)}
+
+
+@dataclass(frozen=True)
+class MeetingDraft:
+    """A meeting as read from one news article. Every field may be wrong: ``warnings`` says where to look."""
+
+    title: str
+    date: dt.date | None = None
+    number: str | None = None
+    """``3/2565``: meeting number / Buddhist-Era year."""
+    chair: str | None = None
+    """Name and position of the person presiding, in one string."""
+    chair_name: str | None = None
+    chair_position: str | None = None
+    directives: tuple[DirectiveDraft, ...] = ()
+    ten_es: bool = False
+    """The article restates the department's 10Es framework."""
+    source_url: str | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    """Thai, one line each, for the official who checks the draft."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON shape the rest of the bot relies on (keys and types never change)."""
+        return {
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "number": self.number,
+            "chair": self.chair,
+            "directives": [directive.to_json() for directive in self.directives],
+            "ten_es": self.ten_es,
+            "source_url": self.source_url,
+            "warnings": list(self.warnings),
+        }

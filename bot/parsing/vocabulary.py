@@ -1,0 +1,292 @@
+"""The words and patterns the article parser looks for, kept as data in one place.
+
+Nothing here is code: every list is a plain tuple of Thai phrases or regular-expression sources, so
+that a reader can see (and a test can check) exactly which cue makes the parser decide what. The
+parser modules compile them once.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- Page furniture ---------------------------------------------------------------------------------
+
+TITLE_PREFIXES: Final = (
+    "รัฐบาลไทย-ข่าวทำเนียบรัฐบาล-",
+    "ข่าวทำเนียบรัฐบาล-",
+    "ข่าวผู้บริหาร",
+)
+"""Site labels glued to the front of a headline (thaigov.go.th page title, the department's news category)."""
+
+FURNITURE_LINE_PATTERNS: Final = (
+    r"พิมพ์",
+    r"(?:จำนวน)?ผู้เข้าชม\s*:?\s*[\d,]+(?:\s*ครั้ง)?",
+    r"อ่านเพิ่มเติม.*",
+    r"(?:คลิก|Click)\s*(?:>>|»)?\s*https?://\S+",
+    r"https?://\S+",
+    r"#\S+(?:\s+#\S+)*",
+    r"[.\-_=*~•·]+",
+    r"อัลบั้มภาพ|แกลเลอรี่ภาพ|ภาพข่าว",
+    r"แชร์|Share|Tweet|Facebook|Line|Twitter",
+)
+"""Whole lines that are page furniture (print button, visitor counter, share links, hashtags, rules)."""
+
+TRAILING_SECTION_STARTS: Final = ("ข่าวที่เกี่ยวข้อง", "ข่าวล่าสุด", "ข่าวยอดนิยม")
+"""A line with one of these starts the site's related-news box: it and what follows (up to the
+source line) is not the article."""
+
+SOURCE_LINE_PATTERN: Final = r"ที่มา\s*:?\s*(?P<url>https?://\S+)"
+"""``ที่มา : URL`` — the source page; kept as ``source_url`` when the caller gave none."""
+
+PAGE_DATE_LINE_PATTERNS: Final = (
+    r"วัน\S{3,9}ที่\s*[\d๐-๙]{1,2}\s+\S+\s+[\d๐-๙]{4}",
+    r"[\d๐-๙]{1,2}/[\d๐-๙]{1,2}/[\d๐-๙]{4}",
+)
+"""The date lines thaigov.go.th prints under the headline: the publication date, not the meeting's."""
+
+# --- Meeting date -----------------------------------------------------------------------------------
+
+MEETING_DATE_CUES: Final = (
+    r"วันนี้\s*\(\s*$",
+    r"เมื่อวานนี้\s*\(\s*$",
+    r"เมื่อวัน\S{0,10}ที่\s*$",
+    r"(?:ใน|เมื่อ)?วัน\S{2,9}ที่\s*$",
+    r"วันที่\s*$",
+    r"^\s*\(\s*$",
+)
+"""Text right before a date that marks it as the day of the event being reported."""
+
+FUTURE_EVENT_CUE: Final = r"(?:วัน)?พรุ่งนี้\s*\(?[^)]{0,20}$"
+"""``วันพรุ่งนี้ (วันพฤหัสบดีที่ 3 เมษายน 2568)``: a preview article, the meeting is the next day."""
+
+REPORTING_VERBS: Final = ("เปิดเผยว่า", "แถลงว่า", "กล่าวว่า", "แจ้งว่า")
+
+OTHER_DATE_CUES: Final = (
+    "ภายใน",
+    "ภายในวันที่",
+    "ก่อนวันที่",
+    "ถึงวันที่",
+    "ตั้งแต่",
+    "ระหว่างวันที่",
+    "จนถึง",
+    "ครั้งต่อไป",
+    "ครั้งหน้า",
+    "กำหนด",
+    "ประกาศ",
+    "ณ วันที่",
+    "ข้อมูล ณ",
+    "มติ",
+    "ที่ผ่านมา",
+    "สิ้นสุด",
+    "ราชกิจจานุเบกษา",
+)
+"""Text just before a date that makes it a deadline, a period, a record date or another event."""
+
+MEETING_WORDS: Final = ("ประชุม", "ประธาน", "มอบนโยบาย", "มอบแนวทาง", "หารือ")
+
+# --- Meeting number ---------------------------------------------------------------------------------
+
+OTHER_MEETING_BEFORE: Final = ("มติ", "ครั้งต่อไป", "ครั้งหน้า", "ครั้งก่อน", "ตามที่", "เมื่อคราว")
+OTHER_MEETING_AFTER: Final = ("ที่ผ่านมา", "เมื่อวันที่", "เมื่อวัน", "ซึ่งจะ", "ต่อไป")
+
+# --- Chair ------------------------------------------------------------------------------------------
+
+PERSON_TITLES: Final = (
+    "นางสาว",
+    "น.ส.",
+    "นาง",
+    "นาย",
+    "พลเอก",
+    "พล.อ.",
+    "พลตำรวจเอก",
+    "พล.ต.อ.",
+    "พลตำรวจโท",
+    "พล.ต.ท.",
+    "พลตำรวจตรี",
+    "พล.ต.ต.",
+    "พลโท",
+    "พล.ท.",
+    "พลตรี",
+    "พล.ต.",
+    "พลเรือเอก",
+    "พล.ร.อ.",
+    "พลอากาศเอก",
+    "พล.อ.อ.",
+    "พันตำรวจเอก",
+    "พ.ต.อ.",
+    "พันเอก",
+    "พ.อ.",
+    "ร้อยเอก",
+    "ร.อ.",
+    "ร้อยตำรวจเอก",
+    "ร.ต.อ.",
+    "เรือเอก",
+    "ร.อ.",
+    "ว่าที่ร้อยตรี",
+    "ว่าที่ ร.ต.",
+    "ศาสตราจารย์",
+    "รองศาสตราจารย์",
+    "ผู้ช่วยศาสตราจารย์",
+    "ศ.",
+    "รศ.",
+    "ผศ.",
+    "นายแพทย์",
+    "แพทย์หญิง",
+    "นพ.",
+    "พญ.",
+    "ทันตแพทย์หญิง",
+    "ดร.",
+    "ม.ร.ว.",
+    "ม.ล.",
+)
+"""Honorifics that open a Thai person's name (longest is tried first)."""
+
+TITLE_LOOKALIKE_WORDS: Final = (
+    "กรัฐมนตรี",
+    "กฯ",
+    "กองค์การ",
+    "กเทศมนตรี",
+    "กสมาคม",
+    "กอบจ",
+    "กอบต",
+    "ก อบ",
+    "กเมือง",
+    "อำเภอ",
+    "ทะเบียน",
+    "จ้าง",
+    "หน้า",
+    "ทหาร",
+    "ตำรวจ",
+    "ช่าง",
+    "งาน",
+)
+"""What follows นาย/นาง in a position, not a name: นายกรัฐมนตรี, นายอำเภอ, นายทะเบียน, นางงาม..."""
+
+CHAIR_VERBS: Final = (r"(?:ได้)?(?:จะ)?เป็นประธาน", r"นั่งหัวโต๊ะ", r"เป็นประธานในการ")
+"""``NAME POSITION เป็นประธาน...``: the person presiding."""
+
+LEAD_VERBS: Final = (
+    r"(?:ได้)?(?:จะ)?(?:ร่วม)?ประชุม",
+    r"นำประชุม",
+    r"มอบนโยบาย",
+    r"มอบแนวทาง",
+    r"เปิดเผยว่า",
+    r"เดินทาง",
+    r"สั่งการ",
+    r"มีกำหนดการ",
+)
+"""Verbs after the first person of the opening sentence when no one is said to preside."""
+
+POSITION_STOP_WORDS: Final = ("โดยมี", "พร้อมด้วย", "ร่วมกับ", "ในฐานะ", "ได้", "จะ", "ร่วม", "เป็น", "กล่าว")
+
+# --- Directives -------------------------------------------------------------------------------------
+
+SPEECH_VERBS: Final = r"(?:ได้)?(?:กล่าว|เปิดเผย|แถลง|เน้นย้ำ|มอบ|สั่งการ|ย้ำ)"
+PARAGRAPH_CONNECTIVES: Final = ("จากนั้น", "สุดท้าย", "ด้าน", "ทั้งนี้", "นอกจากนี้", "โอกาสนี้", "ในการนี้", "ต่อมา")
+
+SPEAKER_ROLE_WORDS: Final = (
+    "รัฐมนตรี",
+    "ปลัด",
+    "อธิบดี",
+    "ผู้ว่าราชการ",
+    "ผู้ว่าฯ",
+    "นายก",
+    "เลขาธิการ",
+    "ผู้อำนวยการ",
+    "หัวหน้า",
+    "โฆษก",
+    "ประธาน",
+    "ผู้แทน",
+    "นายอำเภอ",
+    "ผู้บัญชาการ",
+    "ผู้บังคับการ",
+)
+"""A paragraph's speaker naming one of these is a person: their words are not the chair's, unless
+they are the chair."""
+
+STRONG_DIRECTIVE_CUES: Final = (
+    r"ข้อสั่งการ",
+    r"(?<!ได้รับ)สั่งการ",
+    r"กำชับ",
+    r"มอบนโยบาย",
+    r"มอบแนวทาง",
+    r"(?<!ได้รับ)มอบหมาย(?!จาก)",
+    r"เน้นย้ำ",
+    r"แจ้งให้",
+    r"ขอความร่วมมือ",
+    r"ขอให้",
+)
+"""In the lead-in of a numbered list: the speaker hands the items down. Worth 3 points."""
+
+COUNTED_DIRECTIVE_CUE: Final = (
+    r"\d+\s*(?:แนวทาง|มาตรการ|ข้อสั่งการ|ประการ|นโยบาย|ข้อ|ภารกิจ)\s*(?:หลัก\s*)?(?:ได้แก่|ดังนี้|คือ|ประกอบด้วย|:)"
+)
+"""``มอบ 4 แนวทาง ได้แก่``, ``4 มาตรการ ได้แก่``. Worth 2 points."""
+
+WEAK_DIRECTIVE_CUES: Final = (r"แนวทาง", r"มาตรการ", r"ภารกิจ", r"นโยบาย", r"ดังนี้")
+"""Worth 1 point each kind, in the last words before the list."""
+
+REPORT_CUES: Final = (
+    r"ได้รับทราบ",
+    r"รับฟัง",
+    r"ความก้าวหน้า",
+    r"รายงานผล",
+    r"ผลการดำเนินงาน",
+    r"สรุป(?:ได้|ผล)",
+    r"อำนาจหน้าที่",
+    r"เข้าที่ประชุม",
+    r"เสนอต่อที่ประชุม",
+    r"วาระ",
+    r"\d+\s*(?:ช่วง|ระยะ|สถานี|ด้าน|รูปแบบ|แหล่ง|โครงการ|กิจกรรม|มิติ|ขั้นตอน|ประเด็น|เรื่อง|จังหวัด|อำเภอ|ผลงาน|รางวัล|ประเภท)",
+)
+"""In the lead-in: the list reports, schedules, describes or puts items on an agenda. Minus 3."""
+
+FRAMEWORK_CUES: Final = (
+    r"10\s?Es",
+    r"10\s*ภารกิจ",
+    r"เป้าหมายที่",
+    r"SDGs",
+    r"เป้าหมายการพัฒนาที่ยั่งยืน",
+    r"ยึดหลัก",
+    r"หลักธรรม",
+    r"ศีลข้อ",
+    r"ไตรสิกขา",
+)
+"""In the lead-in: the list restates a framework (the 10Es, the SDGs, a doctrine). Minus 4."""
+
+ITEM_IMPERATIVE_CUES: Final = (
+    r"^\s*(?:ให้|ขอให้|ต้อง|ห้าม|เร่ง|กำชับ)",
+    r"(?:ขอให้|สั่งการให้|มอบหมายให้|กำชับให้|ต้อง|ห้าม|เร่งรัด|เร่งดำเนินการ)",
+    r"(?:^|\s)ให้",
+)
+"""In an item: it orders something. Two points when at least half the items do."""
+
+ITEM_REPORT_CUES: Final = (r"ที่ประชุม(?:ได้)?(?:รับทราบ|ยินดี|รับรอง)",)
+"""In an item: it says what the meeting took note of. Minus 3 when at least half the items do."""
+
+ITEM_DEFINITION_CUE: Final = r"^.{1,40}?\s(?:คือ|หมายถึง)\s"
+"""``อธิศีลสิกขา คือ ศีลอันยิ่ง``: a list of concepts being defined. Minus 2."""
+
+LAST_ITEM_BREAKS: Final = (
+    "โอกาสนี้",
+    "ในโอกาสนี้",
+    "จากนั้น",
+    "ในการนี้",
+    "ต่อมา",
+    "ภายหลัง",
+    "อย่างไรก็ตาม",
+    "(ขอเน้นย้ำ",
+)
+"""Words that end the last item of a list when the paragraph goes on to something else."""
+
+NESTED_LIST_INTRODUCERS: Final = ("ดังนี้", "ได้แก่", "ประกอบด้วย", ":")
+"""An item ending with one of these opens a sub-list: the next list that restarts at 1 belongs to it."""
+
+DANGLING_TITLE_ENDINGS: Final = ("ของ", "ใน", "และ", "ที่", "เพื่อ", "กับ", "แก่", "ให้", "โดย", "จาก", "ต่อ", "ตาม")
+"""A directive title is not cut right after one of these words: the phrase goes on."""
+
+TEN_ES_MIN_CODES: Final = 5
+"""A list naming at least this many of the 10E codes is the 10Es framework restated, not directives."""
+
+DIRECTIVE_MIN_SCORE: Final = 2
+"""A numbered list is taken as directives when its cue score (see the parser) reaches this."""

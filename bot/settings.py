@@ -1,0 +1,321 @@
+"""Settings: `config.yaml`, an optional second YAML file and the environment, validated once.
+
+Order of precedence (later wins): the project's `config.yaml` → the file named by `BOT_CONFIG` →
+environment variables → explicit overrides (tests). Every setting has an environment variable whose
+name is its dotted path in upper case with dots as underscores (`database.url` → `DATABASE_URL`,
+`server.port` → `SERVER_PORT`, `line.api_base_url` → `LINE_API_BASE_URL`). Secrets (`SECRET_KEY`,
+`LINE_CHANNEL_SECRET`, `LINE_CHANNEL_ACCESS_TOKEN`, `ADMIN_TOKEN`) are accepted from the environment
+only; a YAML file that holds one is refused.
+
+Any problem — unknown key, wrong type, malformed URL, a secret in a file — raises `ConfigError` whose
+message is one line naming the setting and what is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal, get_origin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config.yaml"
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'bot.sqlite3'}"
+
+# Settings that may come only from the environment, never from a file.
+SECRET_PATHS = frozenset(
+    {
+        ("secret_key",),
+        ("line", "channel_secret"),
+        ("line", "channel_access_token"),
+        ("admin", "token"),
+    }
+)
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message is one line for the operator."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+
+class DatabaseSettings(_Section):
+    url: str = DEFAULT_DATABASE_URL
+    echo: bool = False
+    pool_size: int = Field(default=5, ge=1, le=100)
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+
+class RedisSettings(_Section):
+    url: str | None = None
+    key_prefix: str = Field(default="dlabot:", min_length=1)
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not re.match(r"^(redis|rediss)://[^/\s]+(/\d+)?$|^unix:///\S+$", value):
+            raise ValueError("must look like redis://host:port/0, rediss://… or unix:///path")
+        return value
+
+
+class LineSettings(_Section):
+    api_base_url: str = "https://api.line.me"
+    timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    channel_secret: SecretStr | None = None
+    channel_access_token: SecretStr | None = None
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[A-Za-z0-9.\-\[\]:]+(:\d+)?/?$", value):
+            raise ValueError("must be an http(s) URL with a host and no path, e.g. https://api.line.me")
+        return value.rstrip("/")
+
+    @property
+    def configured(self) -> bool:
+        return self.channel_secret is not None and self.channel_access_token is not None
+
+
+class AdminSettings(_Section):
+    token: SecretStr | None = None
+
+
+class SchedulerSettings(_Section):
+    embedded: bool = True
+    heartbeat_seconds: int = Field(default=30, ge=1, le=3600)
+
+
+class IngestSettings(_Section):
+    # An article is tens of kilobytes; anything far bigger is not an article.
+    max_article_bytes: int = Field(default=2_000_000, ge=10_000, le=50_000_000)
+    fetch_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+    user_agent: str = "DLA-LINE-Bot/1.0 (+https://www.dla.go.th)"
+
+
+class FeedSource(_Section):
+    name: str = Field(min_length=1)
+    url: str
+    # feed: RSS or Atom. listing: an HTML page whose links matching link_pattern are articles.
+    kind: Literal["feed", "listing"] = "feed"
+    link_pattern: str | None = None
+    # Trusted sources publish what they ingest; others leave drafts for an administrator.
+    trusted: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @field_validator("link_pattern")
+    @classmethod
+    def _check_pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"is not a regular expression ({error})") from None
+        return value
+
+
+class FeedSettings(_Section):
+    interval_minutes: float = Field(default=30, gt=0, le=24 * 60)
+    # An item that keeps failing is tried this many rounds, then left for an administrator.
+    max_attempts: int = Field(default=5, ge=1, le=100)
+    sources: tuple[FeedSource, ...] = ()
+
+
+class Settings(_Section):
+    environment: Literal["development", "production", "test"] = "development"
+    timezone: str = "Asia/Bangkok"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    secret_key: SecretStr | None = None
+    server: ServerSettings = ServerSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    redis: RedisSettings = RedisSettings()
+    line: LineSettings = LineSettings()
+    admin: AdminSettings = AdminSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    ingest: IngestSettings = IngestSettings()
+    feeds: FeedSettings = FeedSettings()
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Bangkok)") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def normalise_database_url(value: str) -> str:
+    """Check a database URL and point PostgreSQL URLs at the psycopg 3 driver we install."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError("is not a database URL (e.g. sqlite:///path or postgresql://host/db)") from None
+    backend = url.get_backend_name()
+    if backend in ("postgresql", "postgres"):  # "postgres" is the old Heroku spelling
+        url = url.set(drivername="postgresql+psycopg")
+    elif backend != "sqlite":
+        raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def env_name(path: tuple[str, ...]) -> str:
+    return "_".join(path).upper()
+
+
+def _setting_paths(
+    model: type[BaseModel], prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], bool]]:
+    """Every leaf setting, with whether it holds a list (given in the environment as YAML/JSON)."""
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from _setting_paths(annotation, (*prefix, name))
+        else:
+            yield (*prefix, name), get_origin(annotation) in (tuple, list)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the file ({error.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        line = f" line {where.line + 1}" if where is not None else ""
+        raise ConfigError(f"{path}:{line} is not valid YAML") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: must be a mapping of settings, not a {type(data).__name__}")
+    for secret in SECRET_PATHS:
+        node: Any = data
+        for part in secret:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is not None:
+            raise ConfigError(
+                f"{path}: {'.'.join(secret)} is a secret: set {env_name(secret)} in the environment instead"
+            )
+    return data
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _set_path(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    node = data
+    for part in path[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[path[-1]] = value
+
+
+def _describe(error: ValidationError, sources: Mapping[tuple[str, ...], str]) -> str:
+    first = error.errors()[0]
+    path = tuple(str(part) for part in first["loc"])
+    dotted = ".".join(path) or "(top level)"
+    source = sources.get(path, "the defaults")
+    if first["type"] == "extra_forbidden":
+        return f"unknown setting {dotted!r} in {source}"
+    message = first["msg"].removeprefix("Value error, ")
+    given = first.get("input")
+    # URLs may carry passwords and secrets are secret: name the variable, never echo the value.
+    hidden = path in SECRET_PATHS or path[-1] == "url" or isinstance(given, dict | list)
+    shown = "" if hidden else f" (got {given!r})"
+    return f"setting {dotted} from {source}: {message[0].lower()}{message[1:]}{shown}"
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    config_file: Path | None = DEFAULT_CONFIG_FILE,
+) -> Settings:
+    """Build the settings from files, the environment and overrides; raise ConfigError if wrong."""
+    environ = os.environ if env is None else env
+    data: dict[str, Any] = {}
+    sources: dict[tuple[str, ...], str] = {}
+    files = [config_file] if config_file is not None else []
+    if environ.get("BOT_CONFIG"):
+        files.append(Path(environ["BOT_CONFIG"]))
+    for file in files:
+        layer = _read_yaml(file)
+        data = _merge(data, layer)
+        _remember_sources(layer, (), sources, file.name)
+    for path, is_list in _setting_paths(Settings):
+        name = env_name(path)
+        if environ.get(name, "") == "":  # an empty variable counts as unset
+            continue
+        value: Any = environ[name]
+        if is_list:
+            try:
+                value = yaml.safe_load(value)
+            except yaml.YAMLError:
+                raise ConfigError(f"environment variable {name}: must be a YAML or JSON list") from None
+        _set_path(data, path, value)
+        sources[path] = f"environment variable {name}"
+    if overrides:
+        data = _merge(data, overrides)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, sources)) from None
+    return settings
+
+
+def _remember_sources(
+    layer: Mapping[str, Any], prefix: tuple[str, ...], sources: dict[tuple[str, ...], str], name: str
+) -> None:
+    """Remember which file set each key, so an error names the file to fix."""
+    for key, value in layer.items():
+        path = (*prefix, str(key))
+        sources[path] = name
+        if isinstance(value, Mapping):
+            _remember_sources(value, path, sources, name)

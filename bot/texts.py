@@ -1,0 +1,35 @@
+"""User-facing text of the core (CLI, status pages, errors), Thai first, in one place.
+
+Conversation replies live with their handlers' message builders; this module holds what the core
+itself says to operators and visitors.
+"""
+
+SETUP_DONE = (
+    "ฐานข้อมูลพร้อมใช้งาน: {regions} ภูมิภาค, {provinces} จังหวัด, 10Es {ten_es} ด้าน, "
+    "การประชุม {meetings} ครั้ง, ข้อสั่งการ {directives} ข้อ"
+)
+SETUP_SEED_MEETING_NEW = "นำเข้าการประชุมตัวอย่าง (ครั้งที่ 3/2565) แล้ว"
+SETUP_SEED_MEETING_KEPT = "การประชุมตัวอย่างมีอยู่แล้ว ไม่ได้นำเข้าซ้ำ"
+
+SERVE_BANNER = "บอท สถ. ทำงานที่ {base}"
+SERVE_HEALTH = "  ตรวจสถานะระบบ:  {base}/healthz"
+SERVE_HOME = "  หน้าข้อมูล:       {base}/"
+SERVE_NO_LINE = (
+    "  ยังไม่ได้ตั้งค่าช่อง LINE (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN): "
+    "บอทเปิดใช้ได้ แต่ยังไม่รับข้อความจาก LINE — ดูวิธีลองใช้ใน README"
+)
+SERVE_SCHEDULER = "  ตัวตั้งเวลา (scheduler) ทำงานในกระบวนการนี้"
+
+DB_UNREACHABLE = "ติดต่อฐานข้อมูลไม่ได้: {error}"
+DB_AT_REVISION = "ฐานข้อมูลอยู่ที่รุ่น {revision} (ล่าสุด {head})"
+
+ERROR_TITLES = {
+    400: "คำขอไม่ถูกต้อง",
+    403: "ไม่มีสิทธิ์เข้าถึง",
+    404: "ไม่พบหน้าที่ต้องการ",
+    405: "ไม่รองรับวิธีการเรียกนี้",
+    413: "ข้อมูลที่ส่งมีขนาดใหญ่เกินไป",
+    500: "ระบบขัดข้อง",
+    503: "ระบบยังไม่พร้อมให้บริการ",
+}
+ERROR_HINT = "กรุณาลองใหม่อีกครั้ง หากยังพบปัญหา โปรดแจ้งผู้ดูแลระบบ"

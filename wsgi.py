@@ -1,0 +1,12 @@
+"""WSGI entry point: `gunicorn wsgi:app`, and the app of `flask --app wsgi <command>`."""
+
+import sys
+
+from bot.app import create_app
+from bot.settings import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as error:
+    # One line naming the setting, not a traceback: the operator has a value to fix.
+    sys.exit(f"config error: {error}")
