@@ -43,6 +43,7 @@ def _fail(message: str) -> None:
 def setup_command() -> None:
     """Apply migrations and load the seed content; safe to run again."""
     services = _services()
+    services.db.ensure_directory()
     try:
         migrate.upgrade(services.db.engine)
         with services.db.session() as session:
@@ -68,6 +69,7 @@ def setup_command() -> None:
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Upgrade the schema to REVISION (default: the latest)."""
+    _services().db.ensure_directory()
     migrate.upgrade(_services().db.engine, revision)
 
 

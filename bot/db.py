@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -32,6 +33,12 @@ class Database:
         """A session in one transaction: committed when the block ends, rolled back on error."""
         with self.sessions() as session, session.begin():
             yield session
+
+    def ensure_directory(self) -> None:
+        """Create the folder of a SQLite file (instance/ on a fresh clone); other databases: nothing."""
+        database = self.engine.url.database
+        if self.engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
 
     def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,9 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.app import create_app
 from bot.models import Base, Meeting, Province, Region, RegionScheme, TenE
+from bot.settings import Settings
 from tests.conftest import services_of
 
 SEED_ARTICLE = Path(__file__).resolve().parent.parent / "bot" / "data" / "seed" / "meeting-3-2565.txt"
@@ -110,3 +113,23 @@ def test_seed_meeting(ready_app: Flask) -> None:
         assert first_categories == ["Environment", "Economy", "Education", "Evaluation"]
         assert meeting.published_at is not None and meeting.published_at.tzinfo is not None
         assert meeting.published_at.utcoffset() == dt.timedelta(0)
+
+
+def test_setup_creates_the_folder_of_a_sqlite_file(
+    make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    """A fresh clone has no instance/ folder: setup makes it rather than failing."""
+    target = tmp_path / "not" / "yet" / "bot.sqlite3"
+    app = create_app(make_settings({"database": {"url": f"sqlite:///{target}"}}))
+    result = app.test_cli_runner().invoke(args=["setup"])
+    assert result.exit_code == 0, result.output
+    assert target.exists()
+    services_of(app).close()
+
+
+def test_setup_with_the_database_down_is_one_line(make_settings: Callable[..., Settings]) -> None:
+    app = create_app(make_settings({"database": {"url": "postgresql://127.0.0.1:1/test"}}))
+    result = app.test_cli_runner().invoke(args=["setup"])
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("ติดต่อฐานข้อมูลไม่ได้")
+    assert "Traceback" not in result.output
