@@ -42,7 +42,9 @@ def services_of(app: Flask) -> Services:
 def configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger().setLevel(settings.log_level)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin, each run
+    # Quiet chatter: one line per Alembic plugin on each run, two lines per scheduler job run.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def configure_flask(app: Flask, settings: Settings) -> None:
@@ -80,6 +82,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from bot import cli
+    """CLI commands, and the scheduled jobs of each feature (run by whichever scheduler runs)."""
+    from bot import cli, ingest
 
     cli.init_app(app)
+    ingest.init_app(app)

@@ -155,8 +155,6 @@ def config_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from bot.ingest.cli import ingest_command
-
-    for command in (setup_command, serve_command, scheduler_command, config_command, ingest_command):
+    for command in (setup_command, serve_command, scheduler_command, config_command):
         app.cli.add_command(command)
     app.cli.add_command(db_cli)

@@ -8,7 +8,6 @@ the caller's transaction, so a failure leaves nothing half-written.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,23 +16,17 @@ from sqlalchemy.orm import Session
 
 from bot.models import Directive, DirectiveStatus, Meeting, TenE, utcnow
 from bot.parsing.model import MeetingDraft
-from bot.thai import normalize
 
 
 class MeetingError(ValueError):
     """A change that cannot be applied; the message is one Thai line for the administrator."""
 
 
-def content_hash(text: str) -> str:
-    """SHA-256 of the text with Unicode, invisible-character and spacing differences taken out."""
-    canonical = " ".join(normalize(text).split())
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def find_existing(session: Session, raw_text: str, source_url: str | None) -> Meeting | None:
-    match = Meeting.content_hash == content_hash(raw_text)
-    if source_url:
-        match = or_(match, Meeting.source_url == source_url)
+def find_existing(session: Session, draft: MeetingDraft) -> Meeting | None:
+    """The meeting already stored from the same article (same body, or same source URL)."""
+    match = Meeting.content_hash == draft.fingerprint
+    if draft.source_url:
+        match = or_(match, Meeting.source_url == draft.source_url)
     return session.scalars(select(Meeting).where(match).limit(1)).first()
 
 
@@ -52,7 +45,7 @@ def save_draft(
     session: Session, draft: MeetingDraft, raw_text: str, *, publish: bool = False
 ) -> tuple[Meeting, bool]:
     """Store a parsed meeting with its directives, or return the one already stored. (meeting, created)"""
-    existing = find_existing(session, raw_text, draft.source_url)
+    existing = find_existing(session, draft)
     if existing is not None:
         return existing, False
     known = ten_es_by_code(session)
@@ -62,7 +55,7 @@ def save_draft(
         number=draft.number,
         chair=draft.chair,
         source_url=draft.source_url or None,
-        content_hash=content_hash(raw_text),
+        content_hash=draft.fingerprint,
         raw_text=raw_text,
         ten_es_restated=draft.ten_es,
         warnings=list(draft.warnings),

@@ -206,7 +206,7 @@ class Meeting(TimestampMixin, Base):
     number: Mapped[str | None] = mapped_column(String(16))  # "3/2565": round / Buddhist-Era year
     chair: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(String(2048), unique=True)
-    # SHA-256 of the normalised text: the same article never becomes two meetings.
+    # The article's fingerprint (bot.parsing.article.fingerprint): one article never becomes two meetings.
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     raw_text: Mapped[str] = mapped_column(Text)
     ten_es_restated: Mapped[bool] = mapped_column(default=False)
@@ -252,6 +252,7 @@ class Directive(TimestampMixin, Base):
 class FeedItemStatus(enum.StrEnum):
     PENDING = "pending"  # seen in a feed, not ingested yet (or failed and due for another try)
     INGESTED = "ingested"  # became a meeting (or was one already)
+    NOT_MEETING = "not_meeting"  # fetched and read: no directives, not meeting news
     GAVE_UP = "gave_up"  # failed feeds.max_attempts times; an administrator can import it by hand
 
 

@@ -3,3 +3,22 @@
 `service` holds the one path every entry point takes (CLI, admin API, feed polling); `fetch` gets
 pages from the web safely; `feeds` polls news sources on a schedule.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Add the `ingest` command and, when news sources are configured, the feed-polling job."""
+    from bot.ingest.cli import ingest_command
+    from bot.ingest.feeds import feed_job
+    from bot.scheduler import register_job
+
+    app.cli.add_command(ingest_command)
+    settings = app.extensions["bot"].settings
+    if settings.feeds.sources:
+        register_job(app, feed_job(settings.feeds.interval_minutes))

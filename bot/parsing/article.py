@@ -7,6 +7,7 @@ parser stays fast whatever it is given.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Final
 
 from bot import thai
@@ -32,6 +33,12 @@ WARN_TOO_MANY: Final = "พบข้อสั่งการมากเกิ�
 WARN_UNCATEGORISED: Final = "ข้อสั่งการข้อ {seq} จัดหมวด 10Es ไม่ได้ โปรดเลือกหมวดเอง"
 
 
+def fingerprint(paragraphs: tuple[str, ...]) -> str:
+    """What makes two inputs the same article: the body's words, whatever the markup and spacing."""
+    canonical = " ".join(thai.normalize(" ".join(paragraphs)).split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDraft:
     """Read a meeting news article into a draft: title, meeting date, number, chair, directives with
     their 10E categories, whether the 10Es are restated, source URL, and Thai warnings."""
@@ -44,7 +51,7 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
     url = source_url or article.source_url
     if not article.title and not article.paragraphs:
         warnings += [WARN_EMPTY, WARN_NO_DATE, WARN_NO_DIRECTIVES]
-        return MeetingDraft(title="", source_url=url, warnings=tuple(warnings))
+        return MeetingDraft(title="", source_url=url, warnings=tuple(warnings), fingerprint=fingerprint(()))
 
     all_text = article.title + "\n" + "\n".join(article.paragraphs)
     if thai.thai_share(all_text[:50_000]) < MIN_THAI_SHARE:
@@ -94,4 +101,5 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
         ten_es=reading.ten_es,
         source_url=url,
         warnings=tuple(warnings),
+        fingerprint=fingerprint(article.paragraphs),
     )

@@ -27,6 +27,7 @@ def upgrade() -> None:
             sa.Enum(
                 "pending",
                 "ingested",
+                "not_meeting",
                 "gave_up",
                 name="feed_item_status",
                 native_enum=False,
