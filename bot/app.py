@@ -87,3 +87,12 @@ def register_commands(app: Flask) -> None:
 
     cli.init_app(app)
     ingest.init_app(app)
+    register_features(app)
+
+
+def register_features(app: Flask) -> None:
+    """The feature packages. The factory is the composition root: the one module of the core that
+    imports them; the rest of bot/ never does (tests/test_layers.py checks)."""
+    import handlers
+
+    handlers.init_app(app)

@@ -175,6 +175,43 @@ class LineUser(TimestampMixin, Base):
     province: Mapped[Province | None] = relationship()
 
 
+class InboxStatus(enum.StrEnum):
+    PENDING = "pending"  # stored by the webhook, waiting for a worker
+    PROCESSING = "processing"  # claimed by a worker (reclaimed if its lease runs out)
+    DONE = "done"
+    EXPIRED = (
+        "expired"  # its reply token ran out before its turn came, and a late answer was not worth a push
+    )
+    FAILED = "failed"  # handling raised; the error is recorded, the others went on
+
+
+class InboxEvent(Base):
+    """A webhook event, stored before LINE gets its 200 so that an accepted event survives a restart.
+
+    `webhook_event_id` is unique: LINE's redeliveries and duplicates are dropped on insert.
+    """
+
+    __tablename__ = "inbox_events"
+    __table_args__ = (Index("ix_inbox_events_status_timestamp", "status", "event_timestamp"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    event_type: Mapped[str] = mapped_column(String(32))
+    source_type: Mapped[str | None] = mapped_column(String(16))
+    source_id: Mapped[str | None] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    event_timestamp: Mapped[dt.datetime]
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    redelivery: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[InboxStatus] = mapped_column(
+        _enum(InboxStatus, "inbox_status"), default=InboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)  # an exception class and LINE status, never text
+
+
 # --- content -----------------------------------------------------------------------------------
 
 

@@ -111,6 +111,35 @@ class SchedulerSettings(_Section):
     heartbeat_seconds: int = Field(default=30, ge=1, le=3600)
 
 
+class WebhookSettings(_Section):
+    max_body_bytes: int = Field(default=1_000_000, ge=10_000, le=20_000_000)
+    # Threads per web process that work the inbox after the webhook has answered LINE. Most of their
+    # time is spent waiting for LINE, so more threads answer more events when LINE is slow. 0: none
+    # (events wait for `flask --app wsgi inbox work`; tests use this to work them step by step).
+    workers: int = Field(default=16, ge=0, le=256)
+    # Of those, how many may build answers at the same time (CPU work); the rest wait for LINE.
+    # Keeps the threads that acknowledge webhooks from being starved of the interpreter lock.
+    cpu_slots: int = Field(default=2, ge=1, le=64)
+    # A reply token is good for about a minute; past this age an event is answered by push only where
+    # that matters (group registration), otherwise recorded as expired.
+    reply_token_seconds: float = Field(default=50, gt=0, le=60)
+    # A claimed event whose worker died is taken up again after this many seconds.
+    lease_seconds: float = Field(default=60, ge=5, le=3600)
+    # Handled events are kept this many days (redelivery dedupe and audit), then purged.
+    retention_days: int = Field(default=7, ge=1, le=365)
+
+
+class ContentSettings(_Section):
+    # Seconds between checks that published content changed; until then each process answers from its
+    # search index and cached answers. Lower: fresher after an edit; higher: one small query less often.
+    check_seconds: float = Field(default=5.0, ge=0, le=600)
+
+
+class GroupSettings(_Section):
+    # When true, a group's registration for a province waits for an administrator's approval.
+    require_approval: bool = False
+
+
 class IngestSettings(_Section):
     # An article is tens of kilobytes; anything far bigger is not an article.
     max_article_bytes: int = Field(default=2_000_000, ge=10_000, le=50_000_000)
@@ -163,6 +192,9 @@ class Settings(_Section):
     line: LineSettings = LineSettings()
     admin: AdminSettings = AdminSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    webhook: WebhookSettings = WebhookSettings()
+    content: ContentSettings = ContentSettings()
+    groups: GroupSettings = GroupSettings()
     ingest: IngestSettings = IngestSettings()
     feeds: FeedSettings = FeedSettings()
 

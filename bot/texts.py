@@ -33,3 +33,12 @@ ERROR_TITLES = {
     503: "ระบบยังไม่พร้อมให้บริการ",
 }
 ERROR_HINT = "กรุณาลองใหม่อีกครั้ง หากยังพบปัญหา โปรดแจ้งผู้ดูแลระบบ"
+
+# Cards shared by conversation and broadcasts (bot/cards.py).
+CARD_MEETING = "การประชุม สถ. {number}{date}"
+CARD_NUMBER = "ครั้งที่ {number} · "
+CARD_DIRECTIVE_HEADER = "ข้อ {seq} · {meeting}"
+CARD_READ_MORE = "อ่านต่อ"
+CARD_ALT_DIRECTIVES = "{meeting}\n{items}"
+CARD_ALT_ITEM = "{seq}. {title}"
+CARD_NO_DATE = "ไม่ระบุวันที่"

@@ -1,0 +1,32 @@
+"""The LINE conversation: the webhook, the inbox that works its events, and the handlers that answer.
+
+`init_app` wires it into an app: the `/callback` blueprint, the inbox (its worker threads start with the
+first request a process serves — after gunicorn has forked — and at `serve`), the `inbox` command and
+the job that purges old events.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from bot.scheduler import register_job
+    from handlers import cli, webhook
+    from handlers.inbox import Inbox, purge_job
+    from handlers.router import make_processor
+
+    services = app.extensions["bot"]
+    inbox = Inbox(services, make_processor(services))
+    app.extensions["inbox"] = inbox
+    app.register_blueprint(webhook.blueprint)
+    app.cli.add_command(cli.inbox_cli)
+    register_job(app, purge_job())
+
+    @app.before_request
+    def start_inbox_workers() -> None:
+        if services.settings.webhook.workers and not inbox.running:
+            inbox.start()

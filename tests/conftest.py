@@ -82,6 +82,8 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "environment": "test",
             "database": {"url": f"sqlite:///{tmp_path / 'default.sqlite3'}"},
             "scheduler": {"embedded": False},
+            "content": {"check_seconds": 0},  # every answer sees the latest edit
+            "webhook": {"workers": 0},  # tests work the inbox themselves (or ask for workers)
         }
         return load_settings(_deep_merge(base, overrides or {}), env=env or {})
 

@@ -81,6 +81,7 @@ def test_the_document_is_valid_openapi(api: Api) -> None:
         ("GET", "/api/meetings/1"),
         ("PATCH", "/api/meetings/1"),
         ("POST", "/api/meetings/1/publish"),
+        ("GET", "/api/groups"),
     ],
 )
 @pytest.mark.parametrize("token", [None, "wrong-token", TOKEN + "x"])
@@ -271,3 +272,34 @@ def test_edit_adds_removes_and_clears(api: Api, api_app: Flask) -> None:
     assert edited["directives"][1]["status"] == "closed"
     with services_of(api_app).db.session() as session:
         assert session.scalar(select(func.count()).select_from(Directive).where(Directive.seq == 4)) == 0
+
+
+def test_groups_list_with_filters(api: Api, api_app: Flask) -> None:
+    from bot.models import GroupStatus, LineGroup, Province
+
+    with services_of(api_app).db.session() as session:
+        chiang_mai = session.scalars(select(Province).where(Province.name_th == "เชียงใหม่")).one()
+        songkhla = session.scalars(select(Province).where(Province.name_th == "สงขลา")).one()
+        session.add_all(
+            [
+                LineGroup(
+                    line_group_id="C1",
+                    name="สถจ.เชียงใหม่",
+                    province_id=chiang_mai.id,
+                    status=GroupStatus.ACTIVE,
+                ),
+                LineGroup(
+                    line_group_id="C2", name="อปท. สงขลา", province_id=songkhla.id, status=GroupStatus.PENDING
+                ),
+                LineGroup(line_group_id="C3", name=None, status=GroupStatus.LEFT),
+            ]
+        )
+    everything = api.call("GET", "/api/groups").json
+    assert everything is not None and everything["total"] == 3
+    first = everything["items"][0]
+    assert first["group_id"] == "C1" and first["province"]["name_th"] == "เชียงใหม่"
+    assert first["province"]["region"] == "north" and first["joined_at"].endswith("+07:00")
+    assert [g["group_id"] for g in api.call("GET", "/api/groups?status=pending").json["items"]] == ["C2"]  # type: ignore[index]
+    assert [g["group_id"] for g in api.call("GET", "/api/groups?province=Chiang Mai").json["items"]] == ["C1"]  # type: ignore[index]
+    assert [g["group_id"] for g in api.call("GET", "/api/groups?region=south").json["items"]] == ["C2"]  # type: ignore[index]
+    assert api.call("GET", "/api/groups?status=gone").status_code == 422

@@ -215,9 +215,9 @@ def test_one_round_at_a_time(feed_app: Callable[..., Flask], server: LocalServer
 
 
 def test_the_job_is_registered_only_with_sources(make_settings: Callable[..., Settings]) -> None:
-    assert [j.id for j in registered_jobs(create_app(make_settings()))] == []
+    assert "feeds" not in [j.id for j in registered_jobs(create_app(make_settings()))]
     app = create_app(make_settings({"feeds": {"sources": [{"name": "x", "url": "http://127.0.0.1:1/"}]}}))
-    assert [j.id for j in registered_jobs(app)] == ["feeds"]
+    assert "feeds" in [j.id for j in registered_jobs(app)]
 
 
 def test_feed_items_are_unique_per_url(feed_app: Callable[..., Flask], server: LocalServer) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.models import Directive, Meeting
+from bot.models import Directive, LineGroup, Meeting
 
 
 def _time(value: dt.datetime | None, tz: ZoneInfo) -> str | None:
@@ -53,4 +53,25 @@ def meeting_json(meeting: Meeting, tz: ZoneInfo) -> dict[str, Any]:
         "created_at": _time(meeting.created_at, tz),
         "updated_at": _time(meeting.updated_at, tz),
         "raw_text": meeting.raw_text,
+    }
+
+
+def group_json(group: LineGroup, tz: ZoneInfo) -> dict[str, Any]:
+    province = group.province
+    return {
+        "id": group.id,
+        "group_id": group.line_group_id,
+        "name": group.name,
+        "province": None
+        if province is None
+        else {
+            "id": province.id,
+            "name_th": province.name_th,
+            "name_en": province.name_en,
+            "region": province.region.code,
+        },
+        "status": group.status.value,
+        "member_count": group.member_count,
+        "joined_at": _time(group.joined_at, tz),
+        "left_at": _time(group.left_at, tz),
     }

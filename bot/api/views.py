@@ -9,17 +9,17 @@ from typing import Any, TypeVar
 import yaml
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot import audit
 from bot.api.auth import require_admin_token
 from bot.api.errors import ApiError
 from bot.api.schemas import ImportRequest, MeetingEdit
-from bot.api.serialize import meeting_json, meeting_summary_json
+from bot.api.serialize import group_json, meeting_json, meeting_summary_json
 from bot.ingest.service import IngestError, fetch_article, ingest_text, read_article
 from bot.meetings import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
-from bot.models import Directive, DirectiveStatus, Meeting
+from bot.models import Directive, DirectiveStatus, GroupStatus, LineGroup, Meeting, Province, Region
 from bot.services import Services
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
@@ -96,17 +96,22 @@ def create_meeting() -> tuple[Response, int]:
     return jsonify(payload), 201 if result.created else 200
 
 
+def _page() -> tuple[int, int]:
+    try:
+        limit = min(max(int(request.args.get("limit", 50)), 1), 1000)
+        offset = max(int(request.args.get("offset", 0)), 0)
+    except ValueError:
+        raise ApiError(422, "limit และ offset ต้องเป็นตัวเลข") from None
+    return limit, offset
+
+
 @blueprint.get("/meetings")
 @require_admin_token
 def list_meetings() -> Response:
     status = request.args.get("status")
     if status not in (None, "draft", "published"):
         raise ApiError(422, "status ต้องเป็น draft หรือ published")
-    try:
-        limit = min(max(int(request.args.get("limit", 50)), 1), 200)
-        offset = max(int(request.args.get("offset", 0)), 0)
-    except ValueError:
-        raise ApiError(422, "limit และ offset ต้องเป็นตัวเลข") from None
+    limit, offset = _page()
     query = select(Meeting)
     if status == "draft":
         query = query.where(Meeting.published_at.is_(None))
@@ -179,3 +184,31 @@ def publish_meeting(meeting_id: int) -> Response:
         if publish(meeting):
             audit.record(session, ACTOR, "meeting.publish", "meeting", meeting.id)
         return jsonify(meeting_json(meeting, services.settings.tz))
+
+
+@blueprint.get("/groups")
+@require_admin_token
+def list_groups() -> Response:
+    """LINE groups with their province and status; filter by status, province (Thai name) or region code."""
+    query = select(LineGroup).outerjoin(Province, LineGroup.province_id == Province.id)
+    status = request.args.get("status")
+    if status is not None:
+        if status not in {s.value for s in GroupStatus}:
+            raise ApiError(422, "status ต้องเป็น pending, active หรือ left")
+        query = query.where(LineGroup.status == GroupStatus(status))
+    if province := request.args.get("province"):
+        query = query.where(or_(Province.name_th == province, Province.name_en == province))
+    if region := request.args.get("region"):
+        query = query.join(Region, Province.region_id == Region.id).where(Region.code == region)
+    limit, offset = _page()
+    services = _services()
+    with services.db.session() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        groups = session.scalars(
+            query.options(selectinload(LineGroup.province).selectinload(Province.region))
+            .order_by(LineGroup.id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        items = [group_json(g, services.settings.tz) for g in groups]
+    return jsonify({"items": items, "total": total, "limit": limit, "offset": offset})

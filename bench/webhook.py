@@ -1,0 +1,294 @@
+"""Webhook benchmark: the bot under gunicorn against a flask-echo-shaped bot, same load, same run.
+
+    .venv/bin/python bench/webhook.py [--requests 2000] [--concurrency 32] [--slow-requests 600]
+
+Both bots run under gunicorn with the same settings (2 worker processes — one per core of the
+development machine — gthread, 16 threads each; the bot's inbox has 32 worker threads per process) on
+PostgreSQL (127.0.0.1:5432/test, a fresh schema) with the LINE stand-in (`python -m bot.linesim`) in its
+own process. Every request is a signed webhook holding one text event "ข้อสั่งการล่าสุด" with a unique
+webhookEventId and reply token.
+
+1. Throughput: `--requests` webhooks, `--concurrency` at a time, LINE answering at once. Reports
+   acknowledgements/s, p50/p99 acknowledgement latency, and how many events were answered (replies the
+   stand-in accepted) for each bot. Target: the bot's rate ≥ the echo bot's.
+2. Slow LINE: the stand-in takes 1 s per API call; `--slow-requests` webhooks sent at `--slow-rate`/s.
+   Target: the bot's acknowledgement p99 < 500 ms and every event answered. The echo bot replies inside
+   the request, so its acknowledgement carries LINE's second.
+
+Machines are noisy: compare the two bots of one run, not runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+SECRET = "bench-channel-secret"
+TOKEN = "bench-access-token"
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
+GUNICORN_SETTINGS = ["--workers", "2", "--worker-class", "gthread", "--threads", "16", "--timeout", "30"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers: it is up
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@contextmanager
+def process(args: list[str], env: dict[str, str], ready_url: str) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_http(ready_url)
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+        finally:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def control(standin: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        f"{standin}/_standin/{path}", data=data, method="POST" if data else "GET"
+    )
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def webhook_body(text: str) -> bytes:
+    event = {
+        "type": "message",
+        "mode": "active",
+        "timestamp": int(time.time() * 1000),
+        "source": {"type": "user", "userId": "U" + uuid.uuid4().hex},
+        "webhookEventId": uuid.uuid4().hex.upper()[:26],
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": uuid.uuid4().hex,
+        "message": {"type": "text", "id": uuid.uuid4().hex[:18], "quoteToken": "q", "text": text},
+    }
+    return json.dumps({"destination": "Ubench", "events": [event]}, ensure_ascii=False).encode()
+
+
+def sign(body: bytes) -> str:
+    return base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
+
+
+async def _send(
+    session: aiohttp.ClientSession, url: str, latencies: list[float], failures: list[int]
+) -> None:
+    body = webhook_body("ข้อสั่งการล่าสุด")
+    started = time.perf_counter()
+    async with session.post(
+        url, data=body, headers={"X-Line-Signature": sign(body), "Content-Type": "application/json"}
+    ) as response:
+        await response.read()
+        if response.status != 200:
+            failures.append(response.status)
+    latencies.append(time.perf_counter() - started)
+
+
+async def closed_loop(url: str, total: int, concurrency: int) -> tuple[float, list[float], list[int]]:
+    latencies: list[float] = []
+    failures: list[int] = []
+    queue = iter(range(total))
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+
+        async def worker() -> None:
+            for _ in queue:
+                await _send(session, url, latencies, failures)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return elapsed, latencies, failures
+
+
+async def open_loop(url: str, total: int, rate: float) -> tuple[float, list[float], list[int]]:
+    latencies: list[float] = []
+    failures: list[int] = []
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000)) as session:
+        started = time.perf_counter()
+        tasks = []
+        for n in range(total):
+            delay = started + n / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(_send(session, url, latencies, failures)))
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - started
+    return elapsed, latencies, failures
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def answered(standin: str, since: int) -> tuple[int, float]:
+    """Replies LINE accepted since `since`, and the time (epoch) of the last one."""
+    received = control(standin, f"received?since={since}&endpoint=reply")["requests"]
+    accepted = [r for r in received if r["status"] == 200]
+    return len(accepted), max((r["time"] for r in accepted), default=0.0)
+
+
+def wait_answered(standin: str, since: int, expected: int, timeout: float) -> tuple[int, float]:
+    started = time.perf_counter()
+    count, last = 0, 0.0
+    while time.perf_counter() - started < timeout:
+        count, last = answered(standin, since)
+        if count >= expected:
+            break
+        time.sleep(0.5)
+    return count, last
+
+
+def report(
+    name: str,
+    started: float,
+    elapsed: float,
+    latencies: list[float],
+    failures: list[int],
+    answer: tuple[int, float],
+) -> None:
+    count, last = answer
+    acks = len(latencies) / elapsed
+    answers = count / (last - started) if last > started else 0.0
+    p50, p99 = statistics.median(latencies) * 1000, percentile(latencies, 99) * 1000
+    print(
+        f"  {name:<5} {acks:7.1f} acks/s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  non-200 {len(failures):3d}"
+        f"  answered {count}/{len(latencies)} at {answers:6.1f}/s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--slow-requests", type=int, default=600)
+    parser.add_argument("--slow-rate", type=float, default=60.0)
+    parser.add_argument("--inbox-workers", type=int, default=32)
+    args = parser.parse_args()
+
+    line_port, bot_port, echo_port = free_port(), free_port(), free_port()
+    standin = f"http://127.0.0.1:{line_port}"
+    base_env = {
+        **os.environ,
+        "LINE_CHANNEL_SECRET": SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "LINE_API_BASE_URL": standin,
+    }
+    stand_in = [PYTHON, "-m", "bot.linesim", "--port", str(line_port), "--token", TOKEN, "--rate", "0"]
+    with postgres_schema() as database_url, process(stand_in, base_env, f"{standin}/_standin/health"):
+        bot_env = {
+            **base_env,
+            "DATABASE_URL": database_url,
+            "WEBHOOK_WORKERS": str(args.inbox_workers),
+            "LOG_LEVEL": "WARNING",
+            "SCHEDULER_EMBEDDED": "false",
+        }
+        setup = [str(BIN / "flask"), "--app", "wsgi", "setup"]
+        subprocess.run(setup, cwd=ROOT, env=bot_env, check=True, capture_output=True)
+        gunicorn = [str(BIN / "gunicorn"), *GUNICORN_SETTINGS]
+        bots = {"echo": echo_port, "bot": bot_port}
+        with (
+            process(
+                [*gunicorn, "--bind", f"127.0.0.1:{bot_port}", "wsgi:app"],
+                bot_env,
+                f"http://127.0.0.1:{bot_port}/healthz",
+            ),
+            process(
+                [*gunicorn, "--bind", f"127.0.0.1:{echo_port}", "bench.echo_bot:app"],
+                base_env,
+                f"http://127.0.0.1:{echo_port}/",
+            ),
+        ):
+            settings = " ".join(GUNICORN_SETTINGS)
+            print(f"gunicorn {settings}; inbox {args.inbox_workers} threads/process; PostgreSQL")
+            print(f"\n1. {args.requests} webhooks, {args.concurrency} at a time, LINE answering at once")
+            for name, port in bots.items():
+                since, started = next_index(standin), time.time()
+                url = f"http://127.0.0.1:{port}/callback"
+                elapsed, latencies, failures = asyncio.run(closed_loop(url, args.requests, args.concurrency))
+                report(
+                    name,
+                    started,
+                    elapsed,
+                    latencies,
+                    failures,
+                    wait_answered(standin, since, args.requests, 120),
+                )
+            control(standin, "config", {"latency_ms": 1000})
+            print(f"\n2. slow LINE (1 s per call): {args.slow_requests} webhooks at {args.slow_rate:g}/s")
+            for name, port in bots.items():
+                since, started = next_index(standin), time.time()
+                url = f"http://127.0.0.1:{port}/callback"
+                elapsed, latencies, failures = asyncio.run(open_loop(url, args.slow_requests, args.slow_rate))
+                answer = wait_answered(standin, since, args.slow_requests, 120)
+                report(name, started, elapsed, latencies, failures, answer)
+
+
+def next_index(standin: str) -> int:
+    """The index the stand-in will give its next recorded request."""
+    index: int = control(standin, "received?since=0")["next"]
+    return index
+
+
+if __name__ == "__main__":
+    main()

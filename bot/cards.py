@@ -1,0 +1,66 @@
+"""The bot's cards for meetings and directives, shared by the conversation and broadcasts.
+
+A directive is a bubble (title, short text, 10E tags, "อ่านต่อ" for the full text by postback); a
+meeting is a carousel of its directives with a text fallback in `altText`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot import flex, texts
+from bot.models import Directive, Meeting
+from bot.thai import format_thai_date
+
+Message = dict[str, Any]
+
+
+def meeting_label(meeting: Meeting, *, short: bool = False) -> str:
+    number = texts.CARD_NUMBER.format(number=meeting.number) if meeting.number else ""
+    date = (
+        format_thai_date(meeting.meeting_date, "short" if short else "full")
+        if meeting.meeting_date
+        else texts.CARD_NO_DATE
+    )
+    return f"{number}{date}"
+
+
+def tags(directive: Directive) -> list[str]:
+    return [f"E{e.number} {e.code}" for e in directive.categories]
+
+
+def read_more(directive: Directive) -> dict[str, Any]:
+    return flex.postback_action(
+        texts.CARD_READ_MORE,
+        f"action=directive&id={directive.id}",
+        f"{texts.CARD_READ_MORE}: ข้อ {directive.seq}",
+    )
+
+
+def directive_bubble(
+    directive: Directive, meeting: Meeting, extra_buttons: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    header = texts.CARD_DIRECTIVE_HEADER.format(seq=directive.seq, meeting=meeting_label(meeting, short=True))
+    return flex.bubble(
+        header, directive.title, directive.text, tags(directive), [read_more(directive), *extra_buttons]
+    )
+
+
+def directives_alt_text(meeting: Meeting, directives: Sequence[Directive]) -> str:
+    items = "\n".join(texts.CARD_ALT_ITEM.format(seq=d.seq, title=d.title) for d in directives)
+    return texts.CARD_ALT_DIRECTIVES.format(
+        meeting=texts.CARD_MEETING.format(number="", date=meeting_label(meeting)), items=items
+    )
+
+
+def meeting_carousel(
+    meeting: Meeting,
+    directives: Sequence[Directive] | None = None,
+    quick: Sequence[dict[str, Any]] | None = None,
+    extra_buttons: Sequence[dict[str, Any]] = (),
+) -> Message:
+    """The meeting's directives as a carousel (12 at most), with every title in the text fallback."""
+    shown = list(meeting.directives if directives is None else directives)
+    bubbles = [directive_bubble(d, meeting, extra_buttons) for d in shown]
+    return flex.flex(directives_alt_text(meeting, shown), flex.carousel(bubbles), quick)

@@ -1,0 +1,742 @@
+"""What the stand-in knows and remembers: the world, LINE's rules, the faults, and every request.
+
+`StandInState` is plain, thread-safe Python with no HTTP in it: the server calls its operations
+(`push`, `reply`, `leave_group`, ...) from its event loop, and tests call its world and recording
+methods (`add_group`, `received`, `delivery_counts`, ...) from theirs. One lock guards everything;
+no operation awaits while holding it, so each LINE call is atomic, as a retry-key check must be.
+
+Time comes from `clock` (seconds since the epoch, `time.time` by default) so tests can move it to
+expire reply tokens (60 s) and retry keys (24 h) without sleeping.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import random
+import secrets
+import threading
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+QuotaType = Literal["none", "limited"]
+
+# The endpoints, by the names used for latency, rate limits, faults and recordings.
+ENDPOINTS: Final = (
+    "reply",
+    "push",
+    "multicast",
+    "profile",
+    "group_summary",
+    "group_member_count",
+    "group_member_profile",
+    "group_leave",
+    "quota",
+    "quota_consumption",
+    "loading",
+    "unknown",
+)
+SENDING_ENDPOINTS: Final = frozenset({"reply", "push", "multicast"})
+# Types whose sent message can be quoted later, so LINE returns a quoteToken for them.
+_QUOTABLE: Final = frozenset({"text", "textV2", "sticker", "image", "video"})
+
+AUTH_FAILED: Final = (
+    "Authentication failed. Confirm that the access token in the authorization header is valid."
+)
+RATE_LIMITED: Final = "The API rate limit has been exceeded. Try again later."
+MONTHLY_LIMIT: Final = "You have reached your monthly limit."
+INVALID_REPLY_TOKEN: Final = "Invalid reply token"  # noqa: S105 - LINE's error message
+RETRY_KEY_ACCEPTED: Final = "The retry key is already accepted"
+NOT_FOUND: Final = "Not found"
+SERVER_ERROR: Final = "An error occurred in the server. Try again later."
+
+
+def invalid_property(name: str) -> str:
+    return f"The property, '{name}', in the request body is invalid (line: -, column: -)"
+
+
+def line_error(message: str, details: Sequence[Mapping[str, str]] = ()) -> dict[str, Any]:
+    """LINE's error body: `{"message": ..., "details": [...]}` (details only when there are some)."""
+    body: dict[str, Any] = {"message": message}
+    if details:
+        body["details"] = list(details)
+    return body
+
+
+@dataclass
+class User:
+    """A LINE user who has added the bot as a friend (push and profile work for them)."""
+
+    user_id: str
+    display_name: str
+    picture_url: str | None = None
+    language: str | None = None
+    status_message: str | None = None
+
+    def profile(self) -> dict[str, Any]:
+        """As `GET /v2/bot/profile/{userId}` answers (absent fields are left out, as LINE does)."""
+        answer = {"userId": self.user_id, "displayName": self.display_name}
+        for key, value in (
+            ("pictureUrl", self.picture_url),
+            ("language", self.language),
+            ("statusMessage", self.status_message),
+        ):
+            if value is not None:
+                answer[key] = value
+        return answer
+
+    def to_json(self) -> dict[str, Any]:
+        return self.profile()
+
+
+@dataclass
+class Group:
+    """A group chat. `member_count` excludes the bot; each push to the group costs that much quota."""
+
+    group_id: str
+    name: str
+    member_count: int
+    picture_url: str | None = None
+    bot_is_member: bool = True
+    member_ids: tuple[str, ...] = ()
+
+    def summary(self) -> dict[str, Any]:
+        answer = {"groupId": self.group_id, "groupName": self.name}
+        if self.picture_url is not None:
+            answer["pictureUrl"] = self.picture_url
+        return answer
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.summary(),
+            "memberCount": self.member_count,
+            "botIsMember": self.bot_is_member,
+            "memberIds": list(self.member_ids),
+        }
+
+
+@dataclass(frozen=True)
+class StandInConfig:
+    """How the stand-in behaves. Change it at runtime with `configure(**changes)` or POST /_standin/config.
+
+    - `latency_ms` before every answer (awaited, not blocking), `latency_by_endpoint` overrides it
+      per endpoint (names in `ENDPOINTS`), `jitter_ms` adds a random 0..N ms.
+    - `error_rate`: fraction answered 500 on arrival, nothing processed. `error_after_accept_rate`:
+      fraction of accepted sends (push, multicast, reply) answered 500 although delivered, retry key
+      recorded and reply token used. `too_many_requests_rate`: fraction answered 429 on arrival.
+      `seed` makes these reproducible.
+    - `rate_limit` (requests/s, None = unlimited) is each endpoint's token bucket, except those named
+      in `rate_limits`; LINE allows 2,000/s for most endpoints and 200/s for multicast. A bucket
+      holds `burst_seconds` worth of requests.
+    - `reply_token_ttl_s`: issued reply tokens expire (LINE: 1 minute). `strict_reply_tokens`: only
+      issued tokens are valid (otherwise any unseen token works once). `retry_key_ttl_s`: how long
+      an accepted `X-Line-Retry-Key` answers 409 (LINE: 24 hours).
+    - `auto_create_targets`: unknown `U…` ids become friends and `C…`/`R…` ids groups of
+      `auto_group_member_count` members, for local runs with a world nobody set up.
+    - `max_recorded`: requests kept in memory (the oldest go first; indexes keep counting).
+    """
+
+    latency_ms: float = 0.0
+    latency_by_endpoint: Mapping[str, float] = field(default_factory=dict)
+    jitter_ms: float = 0.0
+    error_rate: float = 0.0
+    error_after_accept_rate: float = 0.0
+    too_many_requests_rate: float = 0.0
+    rate_limit: float | None = 2000.0
+    rate_limits: Mapping[str, float | None] = field(default_factory=lambda: {"multicast": 200.0})
+    burst_seconds: float = 1.0
+    reply_token_ttl_s: float = 60.0
+    strict_reply_tokens: bool = False
+    retry_key_ttl_s: float = 24 * 3600.0
+    auto_create_targets: bool = False
+    auto_group_member_count: int = 10
+    max_recorded: int = 200_000
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("error_rate", "error_after_accept_rate", "too_many_requests_rate"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1")
+        for name in ("latency_ms", "jitter_ms", "reply_token_ttl_s", "retry_key_ttl_s"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
+        if self.burst_seconds <= 0 or self.max_recorded < 1:
+            raise ValueError("burst_seconds and max_recorded must be positive")
+        unknown = (set(self.latency_by_endpoint) | set(self.rate_limits)) - set(ENDPOINTS)
+        if unknown:
+            raise ValueError(f"unknown endpoints {sorted(unknown)}; known: {', '.join(ENDPOINTS)}")
+
+    def replace(self, **changes: Any) -> StandInConfig:
+        """A copy with `changes`; unknown names raise TypeError, bad values ValueError."""
+        return dataclasses.replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+def _plain(value: Any) -> Any:
+    return dict(value) if isinstance(value, Mapping) else value
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as received (Authorization header removed) and the status it was answered."""
+
+    index: int
+    time: float
+    endpoint: str
+    method: str
+    path: str
+    query: str
+    headers: Mapping[str, str]
+    body: Any
+    status: int
+    request_id: str
+    retry_key: str | None
+    fault: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "time": self.time,
+            "endpoint": self.endpoint,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": dict(self.headers),
+            "body": self.body,
+            "status": self.status,
+            "requestId": self.request_id,
+            "retryKey": self.retry_key,
+            "fault": self.fault,
+        }
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Messages LINE accepted for delivery: one per push target, per multicast recipient, per reply."""
+
+    index: int
+    time: float
+    via: str
+    to: str | None
+    messages: Sequence[Mapping[str, Any]]
+    request_id: str
+    retry_key: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "time": self.time,
+            "via": self.via,
+            "to": self.to,
+            "messages": list(self.messages),
+            "requestId": self.request_id,
+            "retryKey": self.retry_key,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What to send back: status, JSON body and extra headers; `fault` names an injected failure."""
+
+    status: int
+    body: Mapping[str, Any]
+    headers: Mapping[str, str] = field(default_factory=dict)
+    fault: str | None = None
+
+
+@dataclass
+class _ScriptedFailure:
+    remaining: int
+    status: int
+    endpoint: str | None
+
+
+@dataclass
+class _ReplyToken:
+    issued_at: float | None
+    chat_id: str | None
+    used: bool = False
+
+
+@dataclass(frozen=True)
+class _AcceptedKey:
+    request_id: str
+    accepted_at: float
+    sent_messages: list[dict[str, str]]
+
+
+class TokenBucket:
+    """`rate` tokens per second, holding at most `capacity`; `take()` spends one if there is one."""
+
+    def __init__(self, rate: float, capacity: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate, self.capacity, self._clock = rate, capacity, clock
+        self._tokens = capacity
+        self._updated = clock()
+
+    def take(self) -> bool:
+        now = self._clock()
+        self._tokens = min(self.capacity, self._tokens + (now - self._updated) * self.rate)
+        self._updated = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        return False
+
+
+class StandInState:
+    """The LINE channel the stand-in plays: its token, world, rules, faults and recordings."""
+
+    # Set by _reset_locked (at construction and on reset()).
+    _config: StandInConfig
+    _random: random.Random
+    _buckets: dict[str, TokenBucket]
+    _scripted: deque[_ScriptedFailure]
+    _users: dict[str, User]
+    _groups: dict[str, Group]
+    _quota: tuple[QuotaType, int | None]
+    _consumption: int
+    _reply_tokens: dict[str, _ReplyToken]
+    _retry_keys: dict[str, _AcceptedKey]
+    _records: list[RecordedRequest]
+    _records_dropped: int
+    _deliveries: list[Delivery]
+    _delivery_counts: Counter[str]
+
+    def __init__(
+        self,
+        token: str,
+        config: StandInConfig | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.token = token
+        self.clock = clock
+        self._initial_config = config or StandInConfig()
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._message_ids = itertools.count(600_000_000_000_000_000)
+        self._reset_locked()
+
+    # --- Configuration and faults ---------------------------------------------------------------
+
+    @property
+    def config(self) -> StandInConfig:
+        return self._config
+
+    def configure(self, **changes: Any) -> StandInConfig:
+        """Change the behaviour (any `StandInConfig` field); returns the new configuration."""
+        with self._lock:
+            self._config = self._config.replace(**changes)
+            self._buckets.clear()
+            if "seed" in changes:
+                self._random = _fault_random(self._config.seed)
+            return self._config
+
+    def fail_next(self, count: int, status: int = 500, endpoint: str | None = None) -> None:
+        """Answer the next `count` requests (to `endpoint`, or any) with `status`, before processing."""
+        if count < 1 or not 400 <= status <= 599:
+            raise ValueError("count must be positive and status a 4xx or 5xx code")
+        if endpoint is not None and endpoint not in ENDPOINTS:
+            raise ValueError(f"unknown endpoint {endpoint!r}; known: {', '.join(ENDPOINTS)}")
+        with self._lock:
+            self._scripted.append(_ScriptedFailure(count, status, endpoint))
+
+    def reset(self, *, keep_world: bool = False) -> None:
+        """Back to the state at construction: configuration, faults, recordings; the world too unless kept."""
+        with self._lock:
+            users, groups, quota = self._users, self._groups, self._quota
+            self._reset_locked()
+            if keep_world:
+                self._users, self._groups, self._quota = users, groups, quota
+
+    def _reset_locked(self) -> None:
+        self._config = self._initial_config
+        self._random = _fault_random(self._config.seed)
+        self._buckets = {}
+        self._scripted = deque()
+        self._users = {}
+        self._groups = {}
+        self._quota = ("none", None)
+        self._consumption = 0
+        self._reply_tokens = {}
+        self._retry_keys = {}
+        self._records = []
+        self._records_dropped = 0
+        self._deliveries = []
+        self._delivery_counts = Counter()
+
+    def latency_for(self, endpoint: str) -> float:
+        """Seconds to wait before answering a request to `endpoint`."""
+        config = self._config
+        millis = config.latency_by_endpoint.get(endpoint, config.latency_ms)
+        if config.jitter_ms:
+            with self._lock:
+                millis += self._random.uniform(0.0, config.jitter_ms)
+        return millis / 1000.0
+
+    def admit(self, endpoint: str) -> Answer | None:
+        """The failure to answer at arrival, if any: scripted, rate limit, random 500 or 429."""
+        with self._lock:
+            for scripted in self._scripted:
+                if scripted.endpoint in (None, endpoint):
+                    scripted.remaining -= 1
+                    if not scripted.remaining:
+                        self._scripted.remove(scripted)
+                    message = RATE_LIMITED if scripted.status == 429 else SERVER_ERROR
+                    return Answer(scripted.status, line_error(message), fault="scripted")
+            if not self._bucket(endpoint):
+                return Answer(429, line_error(RATE_LIMITED), fault="rate_limit")
+            config = self._config
+            if config.error_rate and self._random.random() < config.error_rate:
+                return Answer(500, line_error(SERVER_ERROR), fault="error")
+            if config.too_many_requests_rate and self._random.random() < config.too_many_requests_rate:
+                return Answer(429, line_error(RATE_LIMITED), fault="too_many_requests")
+        return None
+
+    def _bucket(self, endpoint: str) -> bool:
+        config = self._config
+        rate = config.rate_limits.get(endpoint, config.rate_limit)
+        if not rate:
+            return True
+        bucket = self._buckets.get(endpoint)
+        if bucket is None:
+            bucket = self._buckets[endpoint] = TokenBucket(rate, max(1.0, rate * config.burst_seconds))
+        return bucket.take()
+
+    def _fails_after_accept(self) -> bool:
+        rate = self._config.error_after_accept_rate
+        return bool(rate) and self._random.random() < rate
+
+    # --- The world ------------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        user_id: str,
+        display_name: str | None = None,
+        *,
+        picture_url: str | None = None,
+        language: str | None = None,
+        status_message: str | None = None,
+    ) -> User:
+        """Add (or replace) a user who is the bot's friend."""
+        user = User(user_id, display_name or f"User {user_id[-6:]}", picture_url, language, status_message)
+        with self._lock:
+            self._users[user_id] = user
+        return user
+
+    def add_group(
+        self,
+        group_id: str,
+        name: str | None = None,
+        *,
+        member_count: int | None = None,
+        picture_url: str | None = None,
+        bot_is_member: bool = True,
+        member_ids: Iterable[str] = (),
+    ) -> Group:
+        """Add (or replace) a group; `member_count` defaults to len(member_ids), or 1 without them."""
+        members = tuple(member_ids)
+        count = member_count if member_count is not None else max(1, len(members))
+        if count < 0:
+            raise ValueError("member_count must not be negative")
+        group = Group(group_id, name or f"Group {group_id[-6:]}", count, picture_url, bot_is_member, members)
+        with self._lock:
+            self._groups[group_id] = group
+        return group
+
+    def add_groups(self, count: int, *, member_count: int = 10, name_prefix: str = "Group") -> list[str]:
+        """Bulk-create `count` groups the bot is in (ids like LINE's: C + 32 hex); returns their ids."""
+        with self._lock:
+            start = len(self._groups)
+            ids = [f"C{index:032x}" for index in range(start, start + count)]
+            for number, group_id in enumerate(ids, start=start + 1):
+                self._groups[group_id] = Group(group_id, f"{name_prefix} {number}", member_count)
+        return ids
+
+    def set_quota(self, quota_type: QuotaType = "limited", value: int | None = None) -> None:
+        """`limited` with a monthly `value`, or `none` (no limit)."""
+        if quota_type not in ("none", "limited") or (quota_type == "limited" and value is None):
+            raise ValueError("quota is ('none', None) or ('limited', value)")
+        with self._lock:
+            self._quota = (quota_type, value)
+
+    def set_consumption(self, total_usage: int) -> None:
+        with self._lock:
+            self._consumption = total_usage
+
+    def user(self, user_id: str) -> User | None:
+        with self._lock:
+            return self._users.get(user_id)
+
+    def group(self, group_id: str) -> Group | None:
+        with self._lock:
+            return self._groups.get(group_id)
+
+    def world_json(self) -> dict[str, Any]:
+        with self._lock:
+            quota_type, value = self._quota
+            return {
+                "users": [user.to_json() for user in self._users.values()],
+                "groups": [group.to_json() for group in self._groups.values()],
+                "quota": {"type": quota_type, "value": value},
+                "totalUsage": self._consumption,
+            }
+
+    @property
+    def consumption(self) -> int:
+        """Messages counted against the monthly quota so far."""
+        return self._consumption
+
+    def issue_reply_token(
+        self, chat_id: str | None = None, *, token: str | None = None, issued_at: float | None = None
+    ) -> str:
+        """A reply token as if LINE had just sent a webhook from `chat_id`; it expires after the TTL."""
+        token = token or secrets.token_hex(16)
+        with self._lock:
+            self._reply_tokens[token] = _ReplyToken(self.clock() if issued_at is None else issued_at, chat_id)
+        return token
+
+    # --- Recordings -----------------------------------------------------------------------------
+
+    def record(self, request: RecordedRequest) -> RecordedRequest:
+        """Keep `request` (its index is assigned here) and wake anyone waiting for requests."""
+        with self._lock:
+            recorded = dataclasses.replace(request, index=self._records_dropped + len(self._records))
+            self._records.append(recorded)
+            excess = len(self._records) - self._config.max_recorded
+            if excess > self._config.max_recorded // 10:
+                del self._records[:excess]
+                self._records_dropped += excess
+            self._changed.notify_all()
+        return recorded
+
+    def received(self, since: int = 0, *, endpoint: str | None = None) -> list[RecordedRequest]:
+        """Requests with index >= `since` (optionally to one endpoint), oldest first."""
+        with self._lock:
+            records = self._records[max(0, since - self._records_dropped) :]
+        return [r for r in records if endpoint is None or r.endpoint == endpoint]
+
+    def wait_for_requests(self, count: int, *, since: int = 0, timeout: float = 5.0) -> list[RecordedRequest]:
+        """Block until at least `count` requests with index >= `since` are recorded; TimeoutError if not."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._records_dropped + len(self._records) - since < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"fewer than {count} requests after {timeout} s")
+                self._changed.wait(remaining)
+        return self.received(since)
+
+    def deliveries(self, since: int = 0) -> list[Delivery]:
+        """Every accepted delivery (push target, multicast recipient, reply), oldest first."""
+        with self._lock:
+            return self._deliveries[since:]
+
+    def delivery_counts(self) -> dict[str, int]:
+        """How many distinct accepted pushes (and multicasts) each target received."""
+        with self._lock:
+            return dict(self._delivery_counts)
+
+    def messages_to(self, to: str) -> list[Mapping[str, Any]]:
+        """Every message delivered to `to` (push, multicast, or reply to a token issued for `to`)."""
+        with self._lock:
+            return [message for d in self._deliveries if d.to == to for message in d.messages]
+
+    # --- LINE's operations (called by the server with a validated body) ------------------------
+
+    def push(self, body: Mapping[str, Any], retry_key: str | None, request_id: str) -> Answer:
+        to = str(body["to"])
+        with self._lock:
+            if (accepted := self._accepted(retry_key)) is not None:
+                return accepted
+            cost = self._push_cost(to)
+            if cost is None:
+                return Answer(400, line_error(invalid_property("to")))
+            if not self._within_quota(cost):
+                return Answer(429, line_error(MONTHLY_LIMIT))
+            return self._deliver("push", [to], cost, body["messages"], retry_key, request_id)
+
+    def multicast(self, body: Mapping[str, Any], retry_key: str | None, request_id: str) -> Answer:
+        recipients = list(dict.fromkeys(str(to) for to in body["to"]))
+        with self._lock:
+            if (accepted := self._accepted(retry_key)) is not None:
+                return accepted
+            for index, to in enumerate(recipients):
+                if not self._known_user(to):
+                    return Answer(400, line_error(invalid_property(f"to[{index}]")))
+            if not self._within_quota(len(recipients)):
+                return Answer(429, line_error(MONTHLY_LIMIT))
+            answer = self._deliver(
+                "multicast", recipients, len(recipients), body["messages"], retry_key, request_id
+            )
+        return answer if answer.status != 200 else dataclasses.replace(answer, body={})
+
+    def reply(self, body: Mapping[str, Any], request_id: str) -> Answer:
+        token_value = str(body["replyToken"])
+        with self._lock:
+            token = self._reply_tokens.get(token_value)
+            if token is None:
+                if self._config.strict_reply_tokens:
+                    return Answer(400, line_error(INVALID_REPLY_TOKEN))
+                token = self._reply_tokens[token_value] = _ReplyToken(None, None)
+            expired = (
+                token.issued_at is not None
+                and self.clock() - token.issued_at > self._config.reply_token_ttl_s
+            )
+            if token.used or expired:
+                return Answer(400, line_error(INVALID_REPLY_TOKEN))
+            token.used = True
+            sent = self._sent_messages(body["messages"])
+            self._append_delivery("reply", token.chat_id, body["messages"], None, request_id)
+            return self._maybe_fail_after_accept(Answer(200, {"sentMessages": sent}))
+
+    def profile(self, user_id: str) -> Answer:
+        with self._lock:
+            user = self._users.get(user_id)
+            return Answer(200, user.profile()) if user else Answer(404, line_error(NOT_FOUND))
+
+    def group_summary(self, group_id: str) -> Answer:
+        with self._lock:
+            group = self._joined_group(group_id)
+            return Answer(200, group.summary()) if group else Answer(404, line_error(NOT_FOUND))
+
+    def group_member_count(self, group_id: str) -> Answer:
+        with self._lock:
+            group = self._joined_group(group_id)
+            return Answer(200, {"count": group.member_count}) if group else Answer(404, line_error(NOT_FOUND))
+
+    def group_member_profile(self, group_id: str, user_id: str) -> Answer:
+        with self._lock:
+            group = self._joined_group(group_id)
+            if group is None or user_id not in group.member_ids:
+                return Answer(404, line_error(NOT_FOUND))
+            user = self._users.get(user_id) or User(user_id, f"User {user_id[-6:]}")
+            profile = {key: value for key, value in user.profile().items() if key != "statusMessage"}
+            profile.pop("language", None)
+            return Answer(200, profile)
+
+    def leave_group(self, group_id: str) -> Answer:
+        with self._lock:
+            group = self._joined_group(group_id)
+            if group is None:
+                return Answer(404, line_error(NOT_FOUND))
+            group.bot_is_member = False
+            return Answer(200, {})
+
+    def quota(self) -> Answer:
+        with self._lock:
+            quota_type, value = self._quota
+        return Answer(200, {"type": quota_type} if value is None else {"type": quota_type, "value": value})
+
+    def quota_consumption(self) -> Answer:
+        return Answer(200, {"totalUsage": self._consumption})
+
+    def show_loading(self, body: Mapping[str, Any]) -> Answer:
+        seconds = body.get("loadingSeconds", 20)
+        if isinstance(seconds, int) and seconds % 5:
+            detail = {"message": "must be a multiple of 5", "property": "loadingSeconds"}
+            return Answer(400, line_error("The request body has 1 error(s)", [detail]))
+        with self._lock:
+            if not self._known_user(str(body["chatId"])):
+                return Answer(400, line_error(invalid_property("chatId")))
+        return Answer(202, {})
+
+    # --- Helpers, called with the lock held ----------------------------------------------------
+
+    def _accepted(self, retry_key: str | None) -> Answer | None:
+        if retry_key is None:
+            return None
+        accepted = self._retry_keys.get(retry_key)
+        if accepted is None:
+            return None
+        if self.clock() - accepted.accepted_at >= self._config.retry_key_ttl_s:
+            del self._retry_keys[retry_key]
+            return None
+        return Answer(
+            409,
+            {"message": RETRY_KEY_ACCEPTED, "sentMessages": accepted.sent_messages},
+            {"x-line-accepted-request-id": accepted.request_id},
+        )
+
+    def _known_user(self, user_id: str) -> bool:
+        if user_id in self._users:
+            return True
+        if self._config.auto_create_targets and user_id.startswith("U"):
+            self._users[user_id] = User(user_id, f"User {user_id[-6:]}")
+            return True
+        return False
+
+    def _joined_group(self, group_id: str) -> Group | None:
+        group = self._groups.get(group_id)
+        if group is None and self._config.auto_create_targets and group_id.startswith(("C", "R")):
+            count = self._config.auto_group_member_count
+            group = self._groups[group_id] = Group(group_id, f"Group {group_id[-6:]}", count)
+        return group if group is not None and group.bot_is_member else None
+
+    def _push_cost(self, to: str) -> int | None:
+        if self._known_user(to):
+            return 1
+        group = self._joined_group(to)
+        return None if group is None else group.member_count
+
+    def _within_quota(self, cost: int) -> bool:
+        quota_type, value = self._quota
+        return quota_type == "none" or value is None or self._consumption + cost <= value
+
+    def _deliver(
+        self,
+        via: str,
+        recipients: list[str],
+        cost: int,
+        messages: Sequence[Mapping[str, Any]],
+        retry_key: str | None,
+        request_id: str,
+    ) -> Answer:
+        sent = self._sent_messages(messages)
+        for to in recipients:
+            self._append_delivery(via, to, messages, retry_key, request_id)
+            self._delivery_counts[to] += 1
+        self._consumption += cost
+        if retry_key is not None:
+            self._retry_keys[retry_key] = _AcceptedKey(request_id, self.clock(), sent)
+        return self._maybe_fail_after_accept(Answer(200, {"sentMessages": sent}))
+
+    def _append_delivery(
+        self,
+        via: str,
+        to: str | None,
+        messages: Sequence[Mapping[str, Any]],
+        retry_key: str | None,
+        request_id: str,
+    ) -> None:
+        index = len(self._deliveries)
+        self._deliveries.append(Delivery(index, self.clock(), via, to, messages, request_id, retry_key))
+
+    def _maybe_fail_after_accept(self, answer: Answer) -> Answer:
+        if self._fails_after_accept():
+            return Answer(500, line_error(SERVER_ERROR), fault="error_after_accept")
+        return answer
+
+    def _sent_messages(self, messages: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+        sent = []
+        for message in messages:
+            entry = {"id": str(next(self._message_ids))}
+            if message.get("type") in _QUOTABLE:
+                entry["quoteToken"] = secrets.token_urlsafe(24)
+            sent.append(entry)
+        return sent
+
+
+def _fault_random(seed: int | None) -> random.Random:
+    """The generator deciding random faults: seedable, so a failing run can be replayed."""
+    return random.Random(seed)  # noqa: S311 - faults, not secrets
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,140 @@
+"""Text intents: small pure matchers, registered in order in one place; the first match wins.
+
+A matcher takes the normalised text (`normalize_text`) and returns the values it captured, or None.
+Matchers know nothing of the database or LINE, so each is a table-driven test away from certainty.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import thai
+
+Captured = dict[str, Any]
+Matcher = Callable[[str], Captured | None]
+
+TEN_ES_FILE = Path(__file__).resolve().parent.parent / "bot" / "data" / "ten_es.yaml"
+
+# Politeness and filler around a request: "ขอข้อสั่งการล่าสุดหน่อยครับ" asks for "ข้อสั่งการล่าสุด".
+_POLITE_PREFIX = re.compile(r"^(ขอดู|ขอ|ช่วย|อยากทราบ|อยากรู้|ดู|แสดง|show|please)\s*")
+_POLITE_SUFFIX = re.compile(r"\s*(หน่อย|ด้วย|ครับ|คับ|ค่ะ|คะ|จ้า|จ้ะ|นะ|please|\?|？|!|\.)+$")
+
+
+def normalize_text(text: str) -> str:
+    """Spacing, Thai digits, case and invisible characters out of the way."""
+    value = thai.thai_digits_to_arabic(thai.normalize(text)).lower().strip()
+    return re.sub(r"\s+", " ", value)
+
+
+def without_politeness(text: str) -> str:
+    """ "ขอข้อสั่งการล่าสุดหน่อยครับ" → "ข้อสั่งการล่าสุด". Tried after the text as typed, because Thai
+    has no spaces: "สถานะ" ends like the particle "นะ", "ช่วยเหลือ" starts like "ช่วย"."""
+    value = text
+    for _ in range(2):
+        value = _POLITE_SUFFIX.sub("", _POLITE_PREFIX.sub("", value)).strip()
+    return value
+
+
+def _pattern(regex: str) -> Matcher:
+    compiled = re.compile(regex)
+
+    def match(text: str) -> Captured | None:
+        found = compiled.fullmatch(text)
+        return None if found is None else {k: v for k, v in found.groupdict().items() if v is not None}
+
+    return match
+
+
+match_help = _pattern(r"เมนู|menu|ช่วยเหลือ|help|วิธีใช้|ใช้ยังไง|ใช้งานอย่างไร|ทำอะไรได้บ้าง|\?|start|เริ่ม")
+match_latest = _pattern(
+    r"ข้อสั่งการ\s*(ล่าสุด|ใหม่|ใหม่ล่าสุด|เดือนนี้)?|ข้อสั่งการของ\s*(อธิบดี|สถ\.?)|latest(\s+directives)?|directives"
+)
+match_ten_es = _pattern(r"(10\s*e'?s?|10\s*อี|สิบ\s*อี|10\s*ภารกิจ|10\s*ด้าน|ten\s*es)(\s*คืออะไร|\s*มีอะไรบ้าง)?")
+match_status = _pattern(r"สถานะ|status|สถานะกลุ่ม|ตรวจสอบสถานะ")
+match_unsubscribe = _pattern(r"ยกเลิกการรับข่าว|ยกเลิกรับข่าว|หยุดรับข่าว|ยกเลิกการลงทะเบียน|unsubscribe|stop")
+match_register = _pattern(r"(ลงทะเบียน|register|สมัครรับข่าว|รับข่าว)\s*(จังหวัด|จ\.)?\s*(?P<province>.*)")
+match_search = _pattern(r"(ค้นหา|หา|search|find)\s+(?P<query>.+)")
+
+
+@functools.cache
+def _ten_e_names() -> dict[str, int]:
+    """Every name an official may use for one of the 10Es: code, Thai name, aliases."""
+    names: dict[str, int] = {}
+    for row in yaml.safe_load(TEN_ES_FILE.read_text(encoding="utf-8")):
+        number = int(row["number"])
+        for name in (row["code"], row["name_th"], *row.get("aliases", [])):
+            names[re.sub(r"[\s\-]+", "", str(name).lower())] = number
+    return names
+
+
+def match_ten_e(text: str) -> Captured | None:
+    """ "E7", "e 7", "อี7", "E๗", "Emergency Management", "สาธารณภัย", "ด้านสาธารณภัย"."""
+    found = re.fullmatch(r"(e|อี)\s*-?\s*(?P<n>\d{1,2})(\s*คืออะไร)?", text)
+    if found and 1 <= int(found["n"]) <= 10:
+        return {"number": int(found["n"])}
+    key = re.sub(r"^(ด้าน|เรื่อง|ภารกิจ)|คืออะไร$", "", text).strip()
+    number = _ten_e_names().get(re.sub(r"[\s\-]+", "", key))
+    return None if number is None else {"number": number}
+
+
+def match_meeting(text: str) -> Captured | None:
+    """ "ประชุมล่าสุด", "ประชุมเดือนมกราคม 2565", "ประชุม ม.ค. 65", "ครั้งที่ 3/2565", "meeting 3/2565"."""
+    number = re.fullmatch(
+        r"(การ)?(ประชุม\s*)?(ครั้งที่|meeting|no\.?)\s*(?P<round>\d{1,3})\s*/\s*(?P<year>\d{2,4})", text
+    )
+    if number:
+        written = int(number["year"])
+        year = thai.two_digit_be_year(written) if written < 100 else written
+        return {"number": f"{int(number['round'])}/{year}"}
+    if re.fullmatch(r"(การ)?ประชุม(ครั้ง)?\s*(ล่าสุด|สถ\.?|ครั้งล่าสุด)?|(latest|last)\s+meeting|meeting", text):
+        return {"latest": True}
+    month = re.fullmatch(r"(การ)?ประชุม\s*(ประจำ)?\s*(เดือน)?\s*(?P<when>.+)", text)
+    if month:
+        when = month["when"]
+        month_number = thai.month_number(when.split(" ")[0])
+        if month_number is not None:
+            year_text = when.split(" ", 1)[1] if " " in when else ""
+            in_year = thai.year_to_ce(year_text.strip()) if year_text.strip().isdigit() else None
+            return {"month": month_number, "year": in_year}
+    return None
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A text intent: `match` decides, `name` picks the handler (see handlers.conversation)."""
+
+    name: str
+    match: Matcher
+    # Answer in a group without being @-mentioned: commands yes; searches and fallbacks no, or the bot
+    # would talk over every conversation in a provincial group.
+    open_in_groups: bool = True
+
+
+INTENTS: tuple[Intent, ...] = (
+    Intent("help", match_help),
+    Intent("latest", match_latest),
+    Intent("ten_es", match_ten_es),
+    Intent("ten_e", match_ten_e),
+    Intent("meeting", match_meeting),
+    Intent("register", match_register),
+    Intent("status", match_status),
+    Intent("unsubscribe", match_unsubscribe),
+    Intent("search", match_search),
+)
+
+
+def match_intent(text: str) -> tuple[Intent, Captured] | None:
+    """The first intent matching the text as typed, else the text without polite words."""
+    for candidate in dict.fromkeys((text, without_politeness(text))):
+        for intent in INTENTS:
+            captured = intent.match(candidate)
+            if captured is not None:
+                return intent, captured
+    return None

@@ -1,0 +1,216 @@
+"""From a stored event to LINE: dispatch by event type, then deliver what the handler returned.
+
+Event handlers return an `Answer`: the messages, and whether a late answer is still worth a push
+(group registration is; a search result a minute late is not). Delivery replies while the reply token
+is fresh; a late event is answered by push only when the answer says so — with a retry key derived
+from the event id, so a re-processed event can never push twice — and otherwise recorded as expired.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from bot import flex
+from bot.line import LineApiError
+from bot.models import GroupStatus, InboxStatus, LineGroup, LineUser, utcnow
+from bot.services import Services
+from handlers import conversation, texts
+from handlers.context import Context, build_context
+from handlers.inbox import Claimed
+from handlers.intents import match_intent, normalize_text
+
+log = logging.getLogger(__name__)
+
+Message = dict[str, Any]
+RETRY_KEY_NAMESPACE = uuid.UUID("6f1c2f2e-6a53-4f0e-9b1e-2f3c9d8a7b10")
+
+
+@dataclass(frozen=True)
+class Answer:
+    messages: list[Message] = field(default_factory=list)
+    push_if_late: bool = False
+
+
+EventHandler = Callable[[Context], Answer]
+
+
+# --- event types ------------------------------------------------------------------------------------
+
+
+def _mention_free_text(event: dict[str, Any]) -> tuple[str, bool]:
+    """The text without @-mentions of the bot, and whether the bot was mentioned."""
+    message = event.get("message") or {}
+    body = str(message.get("text", ""))
+    mentioned = False
+    mentionees = (message.get("mention") or {}).get("mentionees") or []
+    for mention in sorted(mentionees, key=lambda m: -int(m.get("index", 0))):
+        if mention.get("isSelf"):
+            mentioned = True
+            start, length = int(mention.get("index", 0)), int(mention.get("length", 0))
+            body = body[:start] + body[start + length :]
+    return body, mentioned
+
+
+def on_message(ctx: Context) -> Answer:
+    message = ctx.event.get("message") or {}
+    if message.get("type") != "text":
+        # Stickers and photos are everyday chatter in a group; one-to-one, they get a pointer.
+        return Answer() if ctx.in_group else Answer([flex.text(conversation.bot_text(texts.NON_TEXT))])
+    body, mentioned = _mention_free_text(ctx.event)
+    text = normalize_text(body)
+    found = match_intent(text)
+    addressed = mentioned or not ctx.in_group
+    if found is not None:
+        intent, captured = found
+        if intent.open_in_groups or addressed:
+            messages = conversation.INTENT_HANDLERS[intent.name](ctx, captured)
+            return Answer(messages, push_if_late=intent.name == "register")
+    if not addressed:
+        return Answer()  # group chatter not meant for the bot
+    if not text:
+        return Answer(conversation.help_(ctx, {}))
+    return Answer(conversation.search_or_fallback(ctx, text))
+
+
+def on_postback(ctx: Context) -> Answer:
+    data = str((ctx.event.get("postback") or {}).get("data", ""))
+    return Answer(conversation.postback(ctx, data), push_if_late=data.startswith("action=register"))
+
+
+def on_follow(ctx: Context) -> Answer:
+    profile = _profile(ctx)
+    with ctx.services.db.session() as session:
+        user = session.scalars(select(LineUser).where(LineUser.line_user_id == ctx.user_id)).first()
+        if user is None:
+            user = LineUser(line_user_id=ctx.user_id or "")
+            session.add(user)
+        user.following, user.followed_at, user.unfollowed_at = True, utcnow(), None
+        if profile:
+            user.display_name = (
+                str(profile.get("display_name") or profile.get("displayName") or "")[:255] or None
+            )
+            user.language = str(profile.get("language") or user.language or "th")[:8]
+    greeting = conversation.bot_text(texts.GREETING_FOLLOW) + conversation.bot_text(texts.HELP)
+    return Answer([flex.text(greeting, conversation.menu(ctx))])
+
+
+def _profile(ctx: Context) -> dict[str, Any] | None:
+    if not ctx.user_id:
+        return None
+    try:
+        return ctx.services.line.profile(ctx.user_id)
+    except LineApiError as error:  # a greeting without a name is still a greeting
+        log.info("follow: profile not available (%s)", error.status)
+        return None
+
+
+def on_unfollow(ctx: Context) -> Answer:
+    with ctx.services.db.session() as session:
+        user = session.scalars(select(LineUser).where(LineUser.line_user_id == ctx.user_id)).first()
+        if user is not None:
+            user.following, user.unfollowed_at = False, utcnow()
+    return Answer()
+
+
+def on_join(ctx: Context) -> Answer:
+    group_id = ctx.group_id or ""
+    summary: dict[str, Any] | None = None
+    members: int | None = None
+    try:
+        summary = ctx.services.line.group_summary(group_id)
+        members = ctx.services.line.group_member_count(group_id)
+    except LineApiError as error:
+        log.info("join: group details not available (%s)", error.status)
+    with ctx.services.db.session() as session:
+        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == group_id)).first()
+        if group is None:
+            group = LineGroup(line_group_id=group_id, status=GroupStatus.PENDING)
+            session.add(group)
+        elif group.status == GroupStatus.LEFT:
+            group.status = GroupStatus.ACTIVE if group.province_id else GroupStatus.PENDING
+        group.joined_at, group.left_at = utcnow(), None
+        if summary:
+            group.name = str(summary.get("group_name") or summary.get("groupName") or "")[:255] or group.name
+        if members is not None:
+            group.member_count, group.member_count_at = members, utcnow()
+        picker = conversation.region_picker(session)
+    return Answer([flex.text(conversation.bot_text(texts.GREETING_JOIN), picker)], push_if_late=True)
+
+
+def on_leave(ctx: Context) -> Answer:
+    with ctx.services.db.session() as session:
+        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
+        if group is not None:
+            group.status, group.left_at = GroupStatus.LEFT, utcnow()
+    return Answer()
+
+
+def on_member_joined(ctx: Context) -> Answer:
+    joined = ((ctx.event.get("joined") or {}).get("members")) or []
+    with ctx.services.db.session() as session:
+        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
+        if group is not None and group.member_count is not None:
+            group.member_count += len(joined)
+    return Answer([flex.text(conversation.bot_text(texts.WELCOME_MEMBER))])
+
+
+EVENT_HANDLERS: dict[str, EventHandler] = {
+    "message": on_message,
+    "postback": on_postback,
+    "follow": on_follow,
+    "unfollow": on_unfollow,
+    "join": on_join,
+    "leave": on_leave,
+    "memberJoined": on_member_joined,
+}
+
+
+# --- delivery -----------------------------------------------------------------------------------------
+
+
+def deliver(ctx: Context, answer: Answer) -> InboxStatus:
+    messages = answer.messages[: flex.MAX_MESSAGES]
+    if not messages:
+        return InboxStatus.DONE
+    fresh = ctx.age_seconds <= ctx.services.settings.webhook.reply_token_seconds
+    if fresh and ctx.reply_token:
+        try:
+            sent = ctx.services.line.reply(ctx.reply_token, messages)
+            log.info("event %s answered (request %s)", ctx.webhook_event_id, sent.request_id)
+            return InboxStatus.DONE
+        except LineApiError as error:
+            if error.status != 400:  # 400: the token had run out after all; anything else is a failure
+                raise
+            log.info("event %s: reply token refused", ctx.webhook_event_id)
+    if answer.push_if_late and ctx.chat_id:
+        key = str(uuid.uuid5(RETRY_KEY_NAMESPACE, ctx.webhook_event_id))
+        sent = ctx.services.line.push(ctx.chat_id, messages, retry_key=key)
+        log.info("event %s answered late by push (request %s)", ctx.webhook_event_id, sent.request_id)
+        return InboxStatus.DONE
+    log.info("event %s expired: %.0f s old, answer dropped", ctx.webhook_event_id, ctx.age_seconds)
+    return InboxStatus.EXPIRED
+
+
+def make_processor(services: Services) -> Callable[[Claimed], InboxStatus]:
+    # Building an answer is CPU work; waiting for LINE is not. Many workers may wait, few may build.
+    cpu_slots = threading.BoundedSemaphore(services.settings.webhook.cpu_slots)
+
+    def process(claimed: Claimed) -> InboxStatus:
+        event = claimed.payload
+        ctx = build_context(services, event, claimed.webhook_event_id)
+        handler = EVENT_HANDLERS.get(str(event.get("type")))
+        if handler is None:
+            return InboxStatus.DONE
+        log.info("event %s: %s from %s", claimed.webhook_event_id, event.get("type"), ctx.source_type)
+        with cpu_slots:
+            answer = handler(ctx)
+        return deliver(ctx, answer)
+
+    return process

@@ -1,0 +1,484 @@
+"""The webhook and the inbox, end to end: signed events through the real /callback, answers read from the
+LINE stand-in, state read from the database — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, update
+
+from bot import migrate
+from bot.app import create_app
+from bot.linesim import LineStandIn
+from bot.models import GroupStatus, InboxEvent, InboxStatus, LineGroup, LineUser, utcnow
+from bot.seed import seed_all
+from bot.settings import Settings
+from handlers.inbox import Inbox
+from tests.conftest import services_of
+from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV, Chat, all_text, post_events
+
+
+@pytest.fixture
+def standin() -> Iterator[LineStandIn]:
+    with LineStandIn(token=ACCESS_TOKEN) as running:
+        running.add_user("U1000", "สมชาย ใจดี")
+        running.add_group("C100", name="สถจ.เชียงใหม่", member_count=25)
+        yield running
+
+
+@pytest.fixture
+def make_bot(
+    make_settings: Callable[..., Settings], database_url: str, standin: LineStandIn
+) -> Iterator[Callable[..., Flask]]:
+    """Bot apps on one migrated, seeded database, pointed at the stand-in. workers=0: tests work the inbox."""
+    apps: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        settings = make_settings(
+            {
+                "database": {"url": database_url},
+                "line": {"api_base_url": standin.base_url},
+                "webhook": {"workers": 0, **overrides.pop("webhook", {})},
+                **overrides,
+            },
+            env=LINE_ENV,
+        )
+        app = create_app(settings)
+        if not apps:
+            services = services_of(app)
+            migrate.upgrade(services.db.engine)
+            with services.db.session() as session:
+                seed_all(session)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        inbox: Inbox = app.extensions["inbox"]
+        inbox.stop()
+        services_of(app).close()
+
+
+@pytest.fixture
+def bot(make_bot: Callable[..., Flask]) -> Flask:
+    return make_bot()
+
+
+def work(app: Flask) -> int:
+    inbox: Inbox = app.extensions["inbox"]
+    return inbox.drain()
+
+
+def statuses(app: Flask) -> dict[str, InboxStatus]:
+    with services_of(app).db.session() as session:
+        return {e.webhook_event_id: e.status for e in session.scalars(select(InboxEvent))}
+
+
+# --- the gate: signature, size, JSON --------------------------------------------------------------
+
+
+def test_lines_verify_button_gets_200(bot: Flask) -> None:
+    assert post_events(bot.test_client(), []).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "signature", [None, "", "bm90IGEgc2lnbmF0dXJl", "GhRKmvmHys4Pi8DxkF4+EayaH0OqtJtaZxgTD9fMDLs="]
+)
+def test_missing_or_wrong_signature_is_400_and_nothing_is_stored(
+    bot: Flask, standin: LineStandIn, signature: str | None
+) -> None:
+    body = json.dumps({"destination": "U", "events": [Chat(standin).text("เมนู")]}).encode()
+    headers = {"Content-Type": "application/json"}
+    if signature is not None:
+        headers["X-Line-Signature"] = signature
+    assert bot.test_client().post("/callback", data=body, headers=headers).status_code == 400
+    assert statuses(bot) == {}
+
+
+def test_signed_with_another_secret_is_400(bot: Flask, standin: LineStandIn) -> None:
+    response = post_events(bot.test_client(), [Chat(standin).text("เมนู")], secret="another-secret")
+    assert response.status_code == 400
+    assert statuses(bot) == {}
+
+
+def test_the_signature_is_checked_on_the_raw_bytes() -> None:
+    """LINE's documented test vector."""
+    from handlers.webhook import signature_of
+
+    body = b'{"destination":"U8e742f61d673b39c7fff3cecb7536ef0","events":[]}'
+    assert (
+        signature_of("8c570fa6dd201bb328f1c1eac23a96d8", body)
+        == "GhRKmvmHys4Pi8DxkF4+EayaH0OqtJtaZxgTD9fMDLs="
+    )
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"events": "nope"}', b"\xff\xfe\x00"])
+def test_malformed_json_with_a_good_signature_is_400(bot: Flask, body: bytes) -> None:
+    from handlers.webhook import signature_of
+    from tests.linebot_helpers import CHANNEL_SECRET
+
+    response = bot.test_client().post(
+        "/callback", data=body, headers={"X-Line-Signature": signature_of(CHANNEL_SECRET, body)}
+    )
+    assert response.status_code == 400
+
+
+def test_a_body_over_the_cap_is_413(bot: Flask, standin: LineStandIn) -> None:
+    chat = Chat(standin)
+    events = [chat.text("ก" * 5000) for _ in range(100)]  # ~1.5 MB
+    assert post_events(bot.test_client(), events).status_code == 413
+    assert statuses(bot) == {}
+
+
+def test_without_a_channel_secret_the_webhook_is_503(make_settings: Callable[..., Settings]) -> None:
+    app = create_app(make_settings())
+    assert app.test_client().post("/callback", data=b"{}").status_code == 503
+
+
+# --- exactly once ---------------------------------------------------------------------------------
+
+
+def test_an_event_delivered_three_times_is_answered_once(bot: Flask, standin: LineStandIn) -> None:
+    chat = Chat(standin)
+    event = chat.text("ข้อสั่งการล่าสุด")
+    redelivered = {**event, "deliveryContext": {"isRedelivery": True}}
+    client = bot.test_client()
+    assert post_events(client, [event]).status_code == 200
+    assert post_events(client, [redelivered]).status_code == 200
+    work(bot)
+    assert post_events(client, [event]).status_code == 200  # after it was answered, too
+    work(bot)
+    assert len(standin.received(endpoint="reply")) == 1
+    assert list(statuses(bot).values()) == [InboxStatus.DONE]
+
+
+def test_the_same_event_twice_in_one_batch(bot: Flask, standin: LineStandIn) -> None:
+    event = Chat(standin).text("เมนู")
+    post_events(bot.test_client(), [event, event])
+    work(bot)
+    assert len(standin.received(endpoint="reply")) == 1
+
+
+def test_an_unknown_event_type_in_the_middle_of_a_batch(bot: Flask, standin: LineStandIn) -> None:
+    one, two = Chat(standin, "U1"), Chat(standin, "U2")
+    standin.add_user("U1", "a")
+    standin.add_user("U2", "b")
+    strange = {**one.event("somethingNew", reply=False), "somethingNew": {"x": 1}}
+    edited = one.event("messageEdited", reply=False)
+    response = post_events(bot.test_client(), [one.text("เมนู"), strange, edited, two.text("10Es")])
+    assert response.status_code == 200
+    work(bot)
+    assert "ข้อสั่งการ" in all_text(one.replies())
+    assert "Emergency Management" in all_text(two.replies())
+    assert len(statuses(bot)) == 2  # the unknown types were never stored
+
+
+def test_standby_events_are_not_answered(bot: Flask, standin: LineStandIn) -> None:
+    chat = Chat(standin)
+    event = chat.text("เมนู")
+    event["mode"] = "standby"
+    del event["replyToken"]
+    post_events(bot.test_client(), [event])
+    work(bot)
+    assert standin.received(endpoint="reply") == []
+
+
+def test_one_failing_event_does_not_stop_the_others(bot: Flask, standin: LineStandIn) -> None:
+    one, two = Chat(standin, "U1"), Chat(standin, "U2")
+    first, second = one.text("เมนู"), two.text("เมนู")
+    second["timestamp"] = first["timestamp"] + 1
+    post_events(bot.test_client(), [first, second])
+    standin.fail_next(1, status=500, endpoint="reply")
+    work(bot)
+    assert statuses(bot) == {
+        first["webhookEventId"]: InboxStatus.FAILED,
+        second["webhookEventId"]: InboxStatus.DONE,
+    }
+    assert two.replies() and not one.replies()
+
+
+def test_a_restart_with_events_in_the_inbox(make_bot: Callable[..., Flask], standin: LineStandIn) -> None:
+    before = make_bot()
+    chat = Chat(standin)
+    post_events(before.test_client(), [chat.text("ข้อสั่งการล่าสุด"), chat.text("10Es")])
+    services_of(before).close()  # the process dies with both events accepted but unanswered
+    after = make_bot()
+    assert work(after) == 2
+    assert len(standin.received(endpoint="reply")) == 2
+
+
+def test_an_event_held_by_a_dead_worker_is_taken_up_after_its_lease(bot: Flask, standin: LineStandIn) -> None:
+    event = Chat(standin).text("เมนู")
+    post_events(bot.test_client(), [event])
+    stale = utcnow() - dt.timedelta(seconds=120)
+    with services_of(bot).db.session() as session:
+        session.execute(update(InboxEvent).values(status=InboxStatus.PROCESSING, claimed_at=stale))
+    assert work(bot) == 1
+    assert len(standin.received(endpoint="reply")) == 1
+
+
+def test_workers_in_several_threads_answer_each_event_once(
+    make_bot: Callable[..., Flask], standin: LineStandIn
+) -> None:
+    bot = make_bot(webhook={"workers": 4})
+    chats = [Chat(standin, f"U{n}") for n in range(12)]
+    for chat in chats:
+        standin.add_user(chat.user_id, "x")
+    events = [chat.text("เมนู") for chat in chats]
+    post_events(bot.test_client(), events)  # the first request starts the workers
+    standin.wait_for_requests(12, timeout=20)
+    replies = standin.received(endpoint="reply")
+    assert len(replies) == 12
+    assert {r.body["replyToken"] for r in replies} == {e["replyToken"] for e in events}
+
+
+def test_a_slow_line_does_not_slow_the_acknowledgement(
+    make_bot: Callable[..., Flask], standin: LineStandIn
+) -> None:
+    """The webhook answers before LINE's API is called at all; the answer follows when LINE responds."""
+    standin.configure(latency_ms=1500)
+    bot = make_bot(webhook={"workers": 2})
+    chat = Chat(standin)
+    response = post_events(bot.test_client(), [chat.text("ข้อสั่งการล่าสุด")])
+    assert response.status_code == 200
+    assert [r for r in standin.received(endpoint="reply") if r.status == 200] == []  # not answered yet
+    standin.wait_for_requests(1, timeout=10)
+    assert chat.replies()
+
+
+# --- late events -------------------------------------------------------------------------------------
+
+
+def test_a_late_question_is_recorded_as_expired(bot: Flask, standin: LineStandIn) -> None:
+    event = Chat(standin).text("ข้อสั่งการล่าสุด", age_seconds=90)
+    post_events(bot.test_client(), [event])
+    work(bot)
+    assert standin.received() == []
+    assert statuses(bot)[event["webhookEventId"]] is InboxStatus.EXPIRED
+
+
+def test_a_late_join_is_answered_by_push_once(bot: Flask, standin: LineStandIn) -> None:
+    group = Chat(standin, group_id="C100")
+    event = group.event("join", age_seconds=90)
+    post_events(bot.test_client(), [event])
+    work(bot)
+    pushes = standin.received(endpoint="push")
+    assert len(pushes) == 1 and pushes[0].retry_key
+    assert "จังหวัดใด" in all_text(group.replies())
+    # Worked again (a crash after the push): the same retry key, so LINE does not deliver twice.
+    with services_of(bot).db.session() as session:
+        session.execute(update(InboxEvent).values(status=InboxStatus.PENDING))
+    work(bot)
+    assert standin.delivery_counts() == {"C100": 1}
+
+
+# --- event types --------------------------------------------------------------------------------------
+
+
+def _user(app: Flask, user_id: str) -> LineUser | None:
+    with services_of(app).db.session() as session:
+        return session.scalars(select(LineUser).where(LineUser.line_user_id == user_id)).first()
+
+
+def _group(app: Flask, group_id: str) -> LineGroup | None:
+    with services_of(app).db.session() as session:
+        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == group_id)).first()
+        if group is not None:
+            _ = group.province
+        return group
+
+
+def test_follow_greets_and_remembers_the_user(bot: Flask, standin: LineStandIn) -> None:
+    chat = Chat(standin)
+    post_events(bot.test_client(), [chat.event("follow")])
+    work(bot)
+    reply = chat.replies()[0]
+    assert "ขอบคุณที่เพิ่ม" in reply["text"] and reply["quickReply"]["items"]
+    user = _user(bot, "U1000")
+    assert user is not None and user.following and user.display_name == "สมชาย ใจดี"
+    post_events(bot.test_client(), [chat.event("unfollow", reply=False)])
+    work(bot)
+    user = _user(bot, "U1000")
+    assert user is not None and not user.following and user.unfollowed_at is not None
+
+
+def test_join_then_leave(bot: Flask, standin: LineStandIn) -> None:
+    group = Chat(standin, group_id="C100")
+    post_events(bot.test_client(), [group.event("join")])
+    work(bot)
+    greeting = group.replies()[0]
+    assert "จังหวัดใด" in greeting["text"]
+    labels = [item["action"]["label"] for item in greeting["quickReply"]["items"]]
+    assert "ภาคเหนือ" in labels and len(labels) == 6
+    stored = _group(bot, "C100")
+    assert stored is not None and stored.status is GroupStatus.PENDING
+    assert stored.name == "สถจ.เชียงใหม่" and stored.member_count == 25
+    post_events(bot.test_client(), [group.event("leave", reply=False)])
+    work(bot)
+    stored = _group(bot, "C100")
+    assert stored is not None and stored.status is GroupStatus.LEFT and stored.left_at is not None
+
+
+def test_member_joined_gets_a_short_welcome(bot: Flask, standin: LineStandIn) -> None:
+    group = Chat(standin, group_id="C100")
+    post_events(
+        bot.test_client(),
+        [group.event("memberJoined", joined={"members": [{"type": "user", "userId": "U9"}]})],
+    )
+    work(bot)
+    assert "ยินดีต้อนรับ" in group.replies()[0]["text"]
+
+
+def test_a_sticker_one_to_one_gets_a_pointer_and_in_a_group_nothing(bot: Flask, standin: LineStandIn) -> None:
+    chat, group = Chat(standin), Chat(standin, group_id="C100")
+    post_events(bot.test_client(), [chat.sticker(), group.sticker()])
+    work(bot)
+    assert "อ่านได้เฉพาะข้อความ" in chat.replies()[0]["text"]
+    assert group.replies() == []
+
+
+# --- conversation -------------------------------------------------------------------------------------
+
+
+def ask(bot: Flask, chat: Chat, text: str, **kwargs: Any) -> list[dict[str, Any]]:
+    before = len(chat.replies())
+    post_events(bot.test_client(), [chat.text(text, **kwargs)])
+    work(bot)
+    return chat.replies()[before:]
+
+
+def test_help(bot: Flask, standin: LineStandIn) -> None:
+    answer = ask(bot, Chat(standin), "เมนู")
+    assert "ข้อสั่งการล่าสุด" in answer[0]["text"]
+    assert len(answer[0]["quickReply"]["items"]) >= 4
+
+
+def test_latest_directives_carousel_and_read_more(bot: Flask, standin: LineStandIn) -> None:
+    chat = Chat(standin)
+    answer = ask(bot, chat, "ข้อสั่งการล่าสุด")
+    carousel = answer[0]
+    assert carousel["type"] == "flex" and carousel["contents"]["type"] == "carousel"
+    bubbles = carousel["contents"]["contents"]
+    assert len(bubbles) == 4
+    assert "มูลฝอยติดเชื้อ" in all_text([bubbles[0]]) and "E5 Environment" in all_text([bubbles[0]])
+    assert "3/2565" in carousel["altText"] and "ค่าครองชีพ" in carousel["altText"]
+    read_more = bubbles[3]["footer"]["contents"][0]["action"]
+    assert read_more["type"] == "postback" and read_more["label"] == "อ่านต่อ"
+    before = len(chat.replies())
+    post_events(bot.test_client(), [chat.postback(read_more["data"])])
+    work(bot)
+    full = all_text(chat.replies()[before:])
+    assert "สำนักงาน ป.ป.ช. กำหนด" in full  # the end of the fourth directive's full text
+
+
+def test_ten_es_and_one_e(bot: Flask, standin: LineStandIn) -> None:
+    chat = Chat(standin)
+    listing = all_text(ask(bot, chat, "10Es"))
+    assert all(f"E{n} " in listing for n in range(1, 11))
+    for typed in ("E5", "e 5", "อี5", "Environment", "สิ่งแวดล้อม"):
+        one = all_text(ask(bot, chat, typed))
+        assert "ส่งเสริมสิ่งแวดล้อม" in one, typed
+        assert "มูลฝอยติดเชื้อ" in one, typed  # the directive tagged E5
+    assert "ยังไม่มีข้อสั่งการ" in all_text(ask(bot, chat, "E4"))
+
+
+@pytest.mark.parametrize("typed", ["ประชุมล่าสุด", "ประชุมเดือนมกราคม 2565", "ครั้งที่ 3/2565", "ครั้งที่ ๓/๒๕๖๕"])
+def test_meeting_summary(bot: Flask, standin: LineStandIn, typed: str) -> None:
+    answer = all_text(ask(bot, Chat(standin), typed))
+    assert "นายประยูร รัตนเสนีย์" in answer and "ข้อสั่งการ 4 ข้อ" in answer
+
+
+def test_meeting_not_found_names_the_latest(bot: Flask, standin: LineStandIn) -> None:
+    answer = all_text(ask(bot, Chat(standin), "ครั้งที่ 9/2570"))
+    assert "ไม่พบการประชุม" in answer and "3/2565" in answer
+
+
+# --- provincial groups ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "province"),
+    [
+        ("ลงทะเบียน เชียงใหม่", "เชียงใหม่"),
+        ("ลงทะเบียน จ.ชลบุรี", "ชลบุรี"),
+        ("ลงทะเบียน Chiang Rai", "เชียงราย"),
+        ("ลงทะเบียน เชียงใหมม", "เชียงใหม่"),
+    ],
+)
+def test_register_a_group_by_text(bot: Flask, standin: LineStandIn, typed: str, province: str) -> None:
+    group = Chat(standin, group_id="C100")
+    answer = all_text(ask(bot, group, typed))
+    assert f"จังหวัด{province}เรียบร้อย" in answer
+    stored = _group(bot, "C100")
+    assert stored is not None and stored.status is GroupStatus.ACTIVE
+    assert stored.province is not None and stored.province.name_th == province
+    assert province in all_text(ask(bot, group, "สถานะ"))
+    assert "ยกเลิก" in all_text(ask(bot, group, "ยกเลิกการรับข่าว"))
+    stored = _group(bot, "C100")
+    assert stored is not None and stored.province_id is None
+    assert "ยังไม่ได้ลงทะเบียน" in all_text(ask(bot, group, "สถานะ"))
+
+
+def test_register_by_buttons_with_pages(bot: Flask, standin: LineStandIn) -> None:
+    group = Chat(standin, group_id="C100")
+    before = len(group.replies())
+    post_events(bot.test_client(), [group.postback("action=region&code=northeast")])
+    work(bot)
+    first_page = group.replies()[before]["quickReply"]["items"]
+    assert len(first_page) == 13 and first_page[-1]["action"]["label"] == "ถัดไป ▶"
+    post_events(bot.test_client(), [group.postback(first_page[-1]["action"]["data"])])
+    work(bot)
+    second_page = group.replies()[-1]["quickReply"]["items"]
+    assert len(second_page) == 20 - 12
+    choice = second_page[0]["action"]
+    post_events(bot.test_client(), [group.postback(choice["data"])])
+    work(bot)
+    stored = _group(bot, "C100")
+    assert stored is not None and stored.status is GroupStatus.ACTIVE and stored.province is not None
+    assert stored.province.name_th == choice["label"]
+
+
+def test_registration_can_wait_for_approval(make_bot: Callable[..., Flask], standin: LineStandIn) -> None:
+    bot = make_bot(groups={"require_approval": True})
+    group = Chat(standin, group_id="C100")
+    assert "รอผู้ดูแลระบบอนุมัติ" in all_text(ask(bot, group, "ลงทะเบียน น่าน"))
+    stored = _group(bot, "C100")
+    assert stored is not None and stored.status is GroupStatus.PENDING
+
+
+def test_unknown_province_suggests(bot: Flask, standin: LineStandIn) -> None:
+    answer = all_text(ask(bot, Chat(standin, group_id="C100"), "ลงทะเบียน สมุทร"))
+    assert "ไม่พบจังหวัด" in answer
+
+
+def test_registration_one_to_one_is_explained(bot: Flask, standin: LineStandIn) -> None:
+    assert "ในกลุ่ม" in all_text(ask(bot, Chat(standin), "ลงทะเบียน เชียงใหม่"))
+
+
+def test_group_chatter_is_left_alone_unless_the_bot_is_mentioned(bot: Flask, standin: LineStandIn) -> None:
+    group = Chat(standin, group_id="C100")
+    assert ask(bot, group, "พรุ่งนี้ประชุมกี่โมงครับ") == []
+    mention = {"mentionees": [{"index": 0, "length": 8, "type": "user", "userId": "Ubot", "isSelf": True}]}
+    answer = ask(bot, group, "@บอท สถ. ข้อสั่งการล่าสุด", mention=mention)
+    assert answer and answer[0]["type"] == "flex"
+
+
+def test_odd_input_never_breaks(bot: Flask, standin: LineStandIn) -> None:
+    chat = Chat(standin)
+    for typed in [
+        "",
+        " ",
+        "\u200b",
+        "ก" * 5000,
+        "<script>alert(1)</script>",
+        "'; DROP TABLE meetings; --",
+        "😀" * 100,
+    ]:
+        answer = ask(bot, chat, typed)
+        assert answer, typed[:20]
+    assert set(statuses(bot).values()) == {InboxStatus.DONE}
