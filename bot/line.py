@@ -206,45 +206,35 @@ class LineClient:
 
         return self._retrying(retryable)(self._call, endpoint, send).data
 
-    def group_summary(self, group_id: str) -> dict[str, Any] | None:
-        """`{groupId, groupName, pictureUrl}`, or None when the bot is not in the group (404)."""
+    def _optional(self, endpoint: str, send: Callable[[], ApiResponse]) -> Any:
+        """A read that may find nothing: None when LINE says there is no such group or user."""
         try:
-            data = self._get(
-                "group summary",
-                lambda: self.api.get_group_summary_with_http_info(group_id, _request_timeout=self.timeout),
-            )
+            return self._get(endpoint, send)
         except LineApiError as error:
             if error.status in (400, 403, 404):
                 return None
             raise
-        result: dict[str, Any] = data.to_dict()
-        return result
+
+    def group_summary(self, group_id: str) -> dict[str, Any] | None:
+        """`{group_id, group_name, picture_url}`, or None when the bot is not in the group (404)."""
+        data = self._optional(
+            "group summary",
+            lambda: self.api.get_group_summary_with_http_info(group_id, _request_timeout=self.timeout),
+        )
+        return None if data is None else dict(data.to_dict())
 
     def group_member_count(self, group_id: str) -> int | None:
-        try:
-            data = self._get(
-                "member count",
-                lambda: self.api.get_group_member_count_with_http_info(
-                    group_id, _request_timeout=self.timeout
-                ),
-            )
-        except LineApiError as error:
-            if error.status in (400, 403, 404):
-                return None
-            raise
-        return int(data.count)
+        data = self._optional(
+            "member count",
+            lambda: self.api.get_group_member_count_with_http_info(group_id, _request_timeout=self.timeout),
+        )
+        return None if data is None else int(data.count)
 
     def profile(self, user_id: str) -> dict[str, Any] | None:
-        try:
-            data = self._get(
-                "profile", lambda: self.api.get_profile_with_http_info(user_id, _request_timeout=self.timeout)
-            )
-        except LineApiError as error:
-            if error.status in (400, 403, 404):
-                return None
-            raise
-        result: dict[str, Any] = data.to_dict()
-        return result
+        data = self._optional(
+            "profile", lambda: self.api.get_profile_with_http_info(user_id, _request_timeout=self.timeout)
+        )
+        return None if data is None else dict(data.to_dict())
 
     def quota(self) -> tuple[str, int | None]:
         """(type, value): type "none" means no monthly limit."""

@@ -114,6 +114,29 @@ def app(
 
 
 @pytest.fixture
+def build_app(make_settings: Callable[..., Settings], database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Apps sharing one migrated, seeded database (SQLite or PostgreSQL), each with its own settings:
+    several processes of one deployment, or one process restarted."""
+    apps: list[Flask] = []
+
+    def build(overrides: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Flask:
+        settings = make_settings(_deep_merge({"database": {"url": database_url}}, overrides or {}), env=env)
+        application = create_app(settings)
+        if not apps:
+            services = services_of(application)
+            migrate.upgrade(services.db.engine)
+            with services.db.session() as session:
+                seed_all(session)
+        apps.append(application)
+        return application
+
+    yield build
+    for application in apps:
+        application.extensions["inbox"].stop()
+        services_of(application).close()
+
+
+@pytest.fixture
 def ready_app(app: Flask) -> Flask:
     """An app whose database is migrated and seeded, as after `flask --app wsgi setup`."""
     services = services_of(app)

@@ -12,12 +12,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from bot import migrate
 from bot.app import create_app
 from bot.ingest.feeds import POLL_LOCK, poll_feeds
 from bot.models import FeedItem, FeedItemStatus, Meeting
 from bot.scheduler import registered_jobs
-from bot.seed import seed_all
 from bot.services import Services
 from bot.settings import Settings
 from tests.conftest import services_of
@@ -53,32 +51,18 @@ def server() -> Iterator[LocalServer]:
 
 
 @pytest.fixture
-def feed_app(
-    make_settings: Callable[..., Settings], database_url: str, server: LocalServer
-) -> Iterator[Callable[..., Flask]]:
-    """Build an app polling the given sources of the local server, on a migrated, seeded database."""
-    apps: list[Flask] = []
+def feed_app(build_app: Callable[..., Flask]) -> Callable[..., Flask]:
+    """An app polling the given sources, on a migrated, seeded database."""
 
     def build(sources: list[dict[str, Any]], **ingest: Any) -> Flask:
-        app = create_app(
-            make_settings(
-                {
-                    "database": {"url": database_url},
-                    "feeds": {"sources": sources, "max_attempts": 2},
-                    "ingest": {"fetch_timeout_seconds": 0.5, **ingest},
-                }
-            )
+        return build_app(
+            {
+                "feeds": {"sources": sources, "max_attempts": 2},
+                "ingest": {"fetch_timeout_seconds": 0.5, **ingest},
+            }
         )
-        services = services_of(app)
-        migrate.upgrade(services.db.engine)
-        with services.db.session() as session:
-            seed_all(session)
-        apps.append(app)
-        return app
 
-    yield build
-    for app in apps:
-        services_of(app).close()
+    return build
 
 
 def items(services: Services) -> dict[str, tuple[FeedItemStatus, int]]:

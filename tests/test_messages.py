@@ -12,24 +12,10 @@ from hypothesis import strategies as st
 from bot import cards, flex
 from bot.linesim import validate_messages
 from bot.models import Directive, Meeting, TenE
+from bot.parsing.classify import ten_e_codes
 
 TEN_ES = [
-    TenE(number=n, code=code, name_th="x", description="")
-    for n, code in enumerate(
-        [
-            "Economy",
-            "Education",
-            "Equality",
-            "Election",
-            "Environment",
-            "Effective Healthcare",
-            "Emergency Management",
-            "Evaluation",
-            "Essential Infrastructure",
-            "e-Service",
-        ],
-        start=1,
-    )
+    TenE(number=n, code=code, name_th="x", description="") for n, code in enumerate(ten_e_codes(), start=1)
 ]
 
 

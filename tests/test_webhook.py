@@ -12,11 +12,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from bot import migrate
 from bot.app import create_app
 from bot.linesim import LineStandIn
 from bot.models import GroupStatus, InboxEvent, InboxStatus, LineGroup, LineUser, utcnow
-from bot.seed import seed_all
 from bot.settings import Settings
 from handlers.inbox import Inbox
 from tests.conftest import services_of
@@ -32,36 +30,16 @@ def standin() -> Iterator[LineStandIn]:
 
 
 @pytest.fixture
-def make_bot(
-    make_settings: Callable[..., Settings], database_url: str, standin: LineStandIn
-) -> Iterator[Callable[..., Flask]]:
+def make_bot(build_app: Callable[..., Flask], standin: LineStandIn) -> Callable[..., Flask]:
     """Bot apps on one migrated, seeded database, pointed at the stand-in. workers=0: tests work the inbox."""
-    apps: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
-        settings = make_settings(
-            {
-                "database": {"url": database_url},
-                "line": {"api_base_url": standin.base_url},
-                "webhook": {"workers": 0, **overrides.pop("webhook", {})},
-                **overrides,
-            },
-            env=LINE_ENV,
+        webhook = {"workers": 0, **overrides.pop("webhook", {})}
+        return build_app(
+            {"line": {"api_base_url": standin.base_url}, "webhook": webhook, **overrides}, env=LINE_ENV
         )
-        app = create_app(settings)
-        if not apps:
-            services = services_of(app)
-            migrate.upgrade(services.db.engine)
-            with services.db.session() as session:
-                seed_all(session)
-        apps.append(app)
-        return app
 
-    yield build
-    for app in apps:
-        inbox: Inbox = app.extensions["inbox"]
-        inbox.stop()
-        services_of(app).close()
+    return build
 
 
 @pytest.fixture
