@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.extensions["inbox"] = inbox
     app.register_blueprint(webhook.blueprint)
     app.cli.add_command(cli.inbox_cli)
+    app.cli.add_command(cli.ask_command)
     register_job(app, purge_job())
 
     @app.before_request

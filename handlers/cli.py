@@ -1,10 +1,10 @@
-"""`flask --app wsgi inbox work|status`: the inbox from the command line."""
+"""The conversation from the command line: `inbox work|status`, and `ask TEXT` to try the bot without LINE."""
 
 from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from bot.models import InboxEvent
@@ -28,3 +28,30 @@ def status() -> None:
         rows = session.execute(select(InboxEvent.status, func.count()).group_by(InboxEvent.status)).all()
     for state, count in rows:
         click.echo(f"{state.value}: {count}")
+
+
+@click.command("ask")
+@click.argument("text")
+@with_appcontext
+@click.option("--group", "group_id", default=None, help="Ask as a member of this LINE group id.")
+def ask_command(text: str, group_id: str | None) -> None:
+    """Ask the bot something without LINE: the same handlers, the answer printed as text."""
+    from handlers.context import build_context
+    from handlers.router import on_message
+    from handlers.texts import ASK_FLEX, ASK_QUICK
+
+    inbox: Inbox = current_app.extensions["inbox"]
+    source = (
+        {"type": "group", "groupId": group_id, "userId": "Ulocal"}
+        if group_id
+        else {"type": "user", "userId": "Ulocal"}
+    )
+    event = {"type": "message", "source": source, "message": {"type": "text", "text": text}}
+    for message in on_message(build_context(inbox.services, event, "local")).messages:
+        if message["type"] == "flex":
+            click.echo(ASK_FLEX.format(alt=message["altText"]))
+        else:
+            click.echo(message.get("text", ""))
+        labels = [item["action"]["label"] for item in (message.get("quickReply") or {}).get("items", [])]
+        if labels:
+            click.echo(ASK_QUICK.format(labels=" · ".join(labels)))

@@ -65,3 +65,6 @@ MENU_SEARCH = "ขยะติดเชื้อ"
 MENU_REGISTER = "ลงทะเบียน"
 MENU_STATUS = "สถานะ"
 MENU_HELP = "เมนู"
+
+ASK_FLEX = "[การ์ด] {alt}"
+ASK_QUICK = "[ปุ่ม] {labels}"

@@ -460,3 +460,12 @@ def test_odd_input_never_breaks(bot: Flask, standin: LineStandIn) -> None:
         answer = ask(bot, chat, typed)
         assert answer, typed[:20]
     assert set(statuses(bot).values()) == {InboxStatus.DONE}
+
+
+def test_ask_answers_from_the_command_line_without_line(bot: Flask, standin: LineStandIn) -> None:
+    result = bot.test_cli_runner().invoke(args=["ask", "ข้อสั่งการล่าสุด"])
+    assert result.exit_code == 0, result.output
+    assert "[การ์ด]" in result.output and "3/2565" in result.output and "ค่าครองชีพ" in result.output
+    assert standin.received() == []  # nothing went to LINE
+    group = bot.test_cli_runner().invoke(args=["ask", "ลงทะเบียน ชลบุรี", "--group", "C555"])
+    assert "ชลบุรี" in group.output
