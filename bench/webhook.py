@@ -223,7 +223,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--slow-requests", type=int, default=600)
     parser.add_argument("--slow-rate", type=float, default=60.0)
-    parser.add_argument("--inbox-workers", type=int, default=32)
+    parser.add_argument("--inbox-workers", type=int, default=32, help="WEBHOOK_WORKERS of the bot")
     args = parser.parse_args()
 
     line_port, bot_port, echo_port = free_port(), free_port(), free_port()

@@ -119,7 +119,7 @@ class WebhookSettings(_Section):
     workers: int = Field(default=16, ge=0, le=256)
     # Of those, how many may build answers at the same time (CPU work); the rest wait for LINE.
     # Keeps the threads that acknowledge webhooks from being starved of the interpreter lock.
-    cpu_slots: int = Field(default=2, ge=1, le=64)
+    cpu_slots: int = Field(default=1, ge=1, le=64)
     # A reply token is good for about a minute; past this age an event is answered by push only where
     # that matters (group registration), otherwise recorded as expired.
     reply_token_seconds: float = Field(default=50, gt=0, le=60)

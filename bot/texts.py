@@ -16,7 +16,7 @@ SERVE_HEALTH = "  ตรวจสถานะระบบ:  {base}/healthz"
 SERVE_HOME = "  หน้าข้อมูล:       {base}/"
 SERVE_NO_LINE = (
     "  ยังไม่ได้ตั้งค่าช่อง LINE (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN): ยังไม่รับข้อความจาก LINE\n"
-    "  ลองถามบอทได้จากอีกหน้าต่าง: .venv/bin/flask --app wsgi ask \"ข้อสั่งการล่าสุด\""
+    '  ลองถามบอทได้จากอีกหน้าต่าง: .venv/bin/flask --app wsgi ask "ข้อสั่งการล่าสุด"'
 )
 SERVE_SCHEDULER = "  ตัวตั้งเวลา (scheduler) ทำงานในกระบวนการนี้"
 

@@ -60,9 +60,11 @@ def _timestamp(event: dict[str, Any]) -> dt.datetime:
 
 
 class Inbox:
-    def __init__(self, services: Services, process: Callable[[Claimed], InboxStatus]) -> None:
+    def __init__(self, services: Services, process: Callable[[Claimed], Callable[[], InboxStatus]]) -> None:
+        """`process` builds the answer to an event (CPU) and returns the function that sends it (I/O)."""
         self.services = services
         self.process = process
+        self._cpu_slots = threading.BoundedSemaphore(services.settings.webhook.cpu_slots)
         self._wake = threading.Condition()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -109,9 +111,9 @@ class Inbox:
         dialect = self.services.db.engine.dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         statement = insert(InboxEvent).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-        with self.services.db.session() as session:
-            result = session.execute(statement.returning(InboxEvent.id), unique)
-            stored = len(result.all())
+        # Core, not the ORM: this runs inside LINE's two seconds, on every webhook.
+        with self.services.db.engine.begin() as connection:
+            stored = len(connection.execute(statement.returning(InboxEvent.id), unique).all())
         duplicates = len(rows) - stored
         if duplicates:
             log.info("webhook: %d duplicate event(s) dropped", duplicates)
@@ -181,26 +183,40 @@ class Inbox:
         return None if row is None else Claimed(row.id, row.webhook_event_id, row.payload, row.received_at)
 
     def finish(self, event_id: int, status: InboxStatus, error: str | None = None) -> None:
-        with self.services.db.session() as session:
-            session.execute(
+        with self.services.db.engine.begin() as connection:
+            connection.execute(
                 update(InboxEvent)
                 .where(InboxEvent.id == event_id)
                 .values(status=status, finished_at=utcnow(), last_error=error)
-                .execution_options(synchronize_session=False)
             )
 
     def work_one(self) -> bool:
-        """Claim and handle one event; False when there was none."""
-        claimed = self.claim()
-        if claimed is None:
-            return False
+        """Claim and handle one event; False when there was none.
+
+        Claiming, building the answer and recording the outcome are CPU work, done holding one of a
+        few slots; sending it is waiting for LINE, done without. So many workers can wait on a slow
+        LINE while only a few compete with the request threads for the interpreter.
+        """
+        with self._cpu_slots:
+            claimed = self.claim()
+            if claimed is None:
+                return False
+            try:
+                send = self.process(claimed)
+            except Exception as error:  # one failing event never stops the others
+                return self._failed(claimed, error)
         try:
-            status = self.process(claimed)
-        except Exception as error:  # one failing event never stops the others
-            log.exception("inbox: event %s failed", claimed.webhook_event_id)
-            self.finish(claimed.id, InboxStatus.FAILED, type(error).__name__)
-        else:
+            status = send()
+        except Exception as error:
+            with self._cpu_slots:
+                return self._failed(claimed, error)
+        with self._cpu_slots:
             self.finish(claimed.id, status)
+        return True
+
+    def _failed(self, claimed: Claimed, error: Exception) -> bool:
+        log.exception("inbox: event %s failed", claimed.webhook_event_id, exc_info=error)
+        self.finish(claimed.id, InboxStatus.FAILED, type(error).__name__)
         return True
 
     def drain(self) -> int:

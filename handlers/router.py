@@ -9,7 +9,6 @@ from the event id, so a re-processed event can never push twice — and otherwis
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -198,19 +197,17 @@ def deliver(ctx: Context, answer: Answer) -> InboxStatus:
     return InboxStatus.EXPIRED
 
 
-def make_processor(services: Services) -> Callable[[Claimed], InboxStatus]:
-    # Building an answer is CPU work; waiting for LINE is not. Many workers may wait, few may build.
-    cpu_slots = threading.BoundedSemaphore(services.settings.webhook.cpu_slots)
+def make_processor(services: Services) -> Callable[[Claimed], Callable[[], InboxStatus]]:
+    """Handle an event now (CPU), and return the delivery of its answer for later (I/O)."""
 
-    def process(claimed: Claimed) -> InboxStatus:
+    def process(claimed: Claimed) -> Callable[[], InboxStatus]:
         event = claimed.payload
         ctx = build_context(services, event, claimed.webhook_event_id)
         handler = EVENT_HANDLERS.get(str(event.get("type")))
         if handler is None:
-            return InboxStatus.DONE
+            return lambda: InboxStatus.DONE
         log.info("event %s: %s from %s", claimed.webhook_event_id, event.get("type"), ctx.source_type)
-        with cpu_slots:
-            answer = handler(ctx)
-        return deliver(ctx, answer)
+        answer = handler(ctx)
+        return lambda: deliver(ctx, answer)
 
     return process
