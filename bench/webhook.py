@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/webhook.py [--requests 2000] [--concurrency 32] [--slow-requests 600]
 
-Both bots run under gunicorn with the same settings (2 worker processes — one per core of the
-development machine — gthread, 16 threads each; the bot's inbox has 32 worker threads per process) on
-PostgreSQL (127.0.0.1:5432/test, a fresh schema) with the LINE stand-in (`python -m bot.linesim`) in its
-own process. Every request is a signed webhook holding one text event "ข้อสั่งการล่าสุด" with a unique
+Both bots run under gunicorn with the same settings (default: 4 worker processes — two per core of
+the 2-core development machine — gthread, 8 threads each; `--gunicorn-workers/--gunicorn-threads`),
+the bot's inbox with 16 worker threads per process (`--inbox-workers`), on PostgreSQL
+(127.0.0.1:5432/test, a fresh schema), with the LINE stand-in (`python -m bot.linesim`) in its own
+process. Every request is a signed webhook holding one text event "ข้อสั่งการล่าสุด" with a unique
 webhookEventId and reply token.
 
 1. Throughput: `--requests` webhooks, `--concurrency` at a time, LINE answering at once. Reports
@@ -50,7 +51,19 @@ BIN = Path(PYTHON).parent
 SECRET = "bench-channel-secret"
 TOKEN = "bench-access-token"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
-GUNICORN_SETTINGS = ["--workers", "2", "--worker-class", "gthread", "--threads", "16", "--timeout", "30"]
+
+
+def gunicorn_settings(workers: int, threads: int) -> list[str]:
+    return [
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--timeout",
+        "30",
+    ]
 
 
 def free_port() -> int:
@@ -223,7 +236,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--slow-requests", type=int, default=600)
     parser.add_argument("--slow-rate", type=float, default=60.0)
-    parser.add_argument("--inbox-workers", type=int, default=32, help="WEBHOOK_WORKERS of the bot")
+    parser.add_argument("--inbox-workers", type=int, default=16, help="WEBHOOK_WORKERS of the bot")
+    parser.add_argument("--gunicorn-workers", type=int, default=4, help="processes, both bots")
+    parser.add_argument("--gunicorn-threads", type=int, default=8, help="threads per process, both bots")
     args = parser.parse_args()
 
     line_port, bot_port, echo_port = free_port(), free_port(), free_port()
@@ -245,7 +260,8 @@ def main() -> None:
         }
         setup = [str(BIN / "flask"), "--app", "wsgi", "setup"]
         subprocess.run(setup, cwd=ROOT, env=bot_env, check=True, capture_output=True)
-        gunicorn = [str(BIN / "gunicorn"), *GUNICORN_SETTINGS]
+        settings = gunicorn_settings(args.gunicorn_workers, args.gunicorn_threads)
+        gunicorn = [str(BIN / "gunicorn"), *settings]
         bots = {"echo": echo_port, "bot": bot_port}
         with (
             process(
@@ -259,8 +275,9 @@ def main() -> None:
                 f"http://127.0.0.1:{echo_port}/",
             ),
         ):
-            settings = " ".join(GUNICORN_SETTINGS)
-            print(f"gunicorn {settings}; inbox {args.inbox_workers} threads/process; PostgreSQL")
+            print(
+                f"gunicorn {' '.join(settings)}; bot inbox {args.inbox_workers} threads/process; PostgreSQL"
+            )
             print(f"\n1. {args.requests} webhooks, {args.concurrency} at a time, LINE answering at once")
             for name, port in bots.items():
                 since, started = next_index(standin), time.time()

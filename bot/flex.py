@@ -8,11 +8,21 @@ Conversation replies and broadcasts share the meeting and directive bubbles.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from typing import Any
 
 Message = dict[str, Any]
+
+
+class Prepared(list[Message]):
+    """Messages sent many times (a cached answer, a broadcast): their JSON is encoded once."""
+
+    @functools.cached_property
+    def encoded(self) -> bytes:
+        return json.dumps(list(self), ensure_ascii=False).encode()
+
 
 MAX_TEXT_UNITS = 5000
 MAX_ALT_TEXT = 1500

@@ -28,12 +28,12 @@ from linebot.v3.messaging.api_response import ApiResponse
 from linebot.v3.messaging.rest import RESTResponse
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from bot.flex import Message, Prepared
 from bot.settings import LineSettings
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Message = dict[str, Any]
 
 
 class LineApiError(Exception):
@@ -76,6 +76,12 @@ def _error_message(body: Any) -> str:
         return str(data.get("message", ""))[:300]
     except (TypeError, ValueError, AttributeError):
         return ""
+
+
+def _encoded(messages: Sequence[Message]) -> bytes:
+    if isinstance(messages, Prepared):
+        return messages.encoded
+    return json.dumps(list(messages), ensure_ascii=False).encode()
 
 
 class LineClient:

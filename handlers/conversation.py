@@ -65,8 +65,8 @@ def latest(ctx: Context, _: Captured) -> list[Message]:
         with ctx.services.db.session() as session:
             meeting = content.latest_meeting(session)
             if meeting is None:
-                return [flex.text(texts.NO_MEETING, menu(ctx))]
-            return [cards.meeting_carousel(meeting, quick=menu(ctx))]
+                return flex.Prepared([flex.text(texts.NO_MEETING, menu(ctx))])
+            return flex.Prepared([cards.meeting_carousel(meeting, quick=menu(ctx))])
 
     return ctx.services.content.get(("latest", ctx.in_group), build)
 

@@ -2,10 +2,13 @@
 
 - `store` runs inside the webhook request: one INSERT per batch, duplicates (LINE's redeliveries,
   same `webhookEventId`) dropped by the unique key, standby and unknown event types logged and left out.
-- Workers claim one event at a time with a conditional UPDATE (pending → processing), which is atomic
-  on SQLite and PostgreSQL alike, so any number of threads and processes can work one inbox. A claim
-  whose worker died is taken up again once its lease runs out; a restarted process finds its pending
-  events in the table.
+- Workers claim events in small batches with one atomic UPDATE (pending → processing; SKIP LOCKED on
+  PostgreSQL), so any number of threads and processes can work one inbox. A claim whose worker died
+  is taken up again once its lease runs out; a restarted process finds its pending events in the table.
+- One worker at a time (`webhook.cpu_slots`) claims and builds answers; all of them send, which is
+  mostly waiting for LINE. Outcomes are recorded in batches. An event answered but not yet recorded
+  when the process dies is worked again: its reply token is spent by then (LINE refuses a second
+  reply), and a push reuses its retry key, so nobody is answered twice.
 - A failing event is recorded as failed with the error's class, and the others go on.
 """
 
@@ -13,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
@@ -37,6 +41,16 @@ class Claimed:
     webhook_event_id: str
     payload: dict[str, Any]
     received_at: dt.datetime
+
+
+@dataclass
+class _Write:
+    """One webhook request's rows, waiting for the writer thread."""
+
+    rows: list[dict[str, Any]]
+    done: threading.Event = field(default_factory=threading.Event)
+    stored: int = 0
+    error: Exception | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,11 @@ class Inbox:
         self.services = services
         self.process = process
         self._cpu_slots = threading.BoundedSemaphore(services.settings.webhook.cpu_slots)
+        self._outbox: queue.Queue[tuple[Claimed, Callable[[], InboxStatus]]] = queue.Queue()
+        self._outcomes: list[tuple[int, InboxStatus, str | None]] = []
+        self._outcomes_lock = threading.Lock()
+        self._writes: queue.Queue[_Write | None] = queue.Queue()
+        self._writer: threading.Thread | None = None
         self._wake = threading.Condition()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -108,18 +127,82 @@ class Inbox:
             return StoreResult(0, 0, ignored)
         # One batch can hold the same event twice; keep the first.
         unique = list({row["webhook_event_id"]: row for row in reversed(rows)}.values())[::-1]
-        dialect = self.services.db.engine.dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(InboxEvent).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-        # Core, not the ORM: this runs inside LINE's two seconds, on every webhook.
-        with self.services.db.engine.begin() as connection:
-            stored = len(connection.execute(statement.returning(InboxEvent.id), unique).all())
+        stored = self._commit(unique)
         duplicates = len(rows) - stored
         if duplicates:
             log.info("webhook: %d duplicate event(s) dropped", duplicates)
         if stored:
             self.wake(stored)
         return StoreResult(stored, duplicates, ignored)
+
+    def _insert(self, rows: list[dict[str, Any]]) -> set[str]:
+        """Insert rows, skipping events already stored; the webhookEventIds actually inserted."""
+        dialect = self.services.db.engine.dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(InboxEvent).on_conflict_do_nothing(index_elements=["webhook_event_id"])
+        # Core, not the ORM: this runs inside LINE's two seconds, on every webhook.
+        with self.services.db.engine.begin() as connection:
+            return set(connection.execute(statement.returning(InboxEvent.webhook_event_id), rows).scalars())
+
+    def _commit(self, rows: list[dict[str, Any]]) -> int:
+        """Store one request's events durably before it answers; how many were new.
+
+        With `webhook.group_commit`, concurrent requests share one INSERT and one commit: a writer
+        thread takes whatever is waiting, writes it in one transaction and releases every request in it.
+        Each request still answers only after its own events are committed.
+        """
+        if not self.services.settings.webhook.group_commit:
+            return len(self._insert(rows))
+        waiting = _Write(rows)
+        self._ensure_writer()
+        self._writes.put(waiting)
+        if not waiting.done.wait(timeout=10):
+            raise TimeoutError("inbox writer did not answer")
+        if waiting.error is not None:
+            raise waiting.error
+        return waiting.stored
+
+    def _ensure_writer(self) -> None:
+        with self._start_lock:
+            if self._writer is None or not self._writer.is_alive():
+                self._writer = threading.Thread(target=self._write_loop, name="inbox-writer", daemon=True)
+                self._writer.start()
+
+    def _write_loop(self) -> None:
+        while True:
+            first = self._writes.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < 500:
+                try:
+                    more = self._writes.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._writes.put(None)  # stop after this batch
+                    break
+                batch.append(more)
+            owner: dict[str, _Write] = {}
+            for write in batch:  # the same event in two requests at once (a redelivery race): first wins
+                for row in write.rows:
+                    owner.setdefault(row["webhook_event_id"], write)
+            try:
+                inserted = self._insert(
+                    [row for w in batch for row in w.rows if owner[row["webhook_event_id"]] is w]
+                )
+            except Exception as error:  # every request in the batch answers 500; LINE redelivers
+                for write in batch:
+                    write.error = error
+                    write.done.set()
+                continue
+            for write in batch:
+                write.stored = sum(
+                    1
+                    for row in write.rows
+                    if row["webhook_event_id"] in inserted and owner[row["webhook_event_id"]] is write
+                )
+                write.done.set()
 
     # --- the worker side -------------------------------------------------------------------------
 
@@ -130,101 +213,108 @@ class Inbox:
             (InboxEvent.status == InboxStatus.PROCESSING) & (InboxEvent.claimed_at < now - lease),
         )
 
-    def claim(self) -> Claimed | None:
-        """Take the oldest claimable event, or None. Safe against every other worker and process."""
-        if self.services.db.engine.dialect.name == "postgresql":
-            return self._claim_skip_locked()
-        for _ in range(5):  # another worker may win the race for the candidate: try the next one
-            now = utcnow()
-            with self.services.db.session() as session:
-                candidate = session.execute(
-                    select(
-                        InboxEvent.id, InboxEvent.webhook_event_id, InboxEvent.payload, InboxEvent.received_at
-                    )
-                    .where(self._claimable(now))
-                    .order_by(InboxEvent.event_timestamp, InboxEvent.id)
-                    .limit(1)
-                ).first()
-                if candidate is None:
-                    return None
-                won = session.execute(  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
-                    update(InboxEvent)
-                    .where(InboxEvent.id == candidate.id, self._claimable(now))
-                    .values(status=InboxStatus.PROCESSING, claimed_at=now, attempts=InboxEvent.attempts + 1)
-                    .execution_options(synchronize_session=False)
-                ).rowcount
-            if won == 1:
-                return Claimed(
-                    candidate.id, candidate.webhook_event_id, candidate.payload, candidate.received_at
-                )
-        return None
+    def claim(self, limit: int = 1) -> list[Claimed]:
+        """Take up to `limit` of the oldest claimable events, atomically, oldest first.
 
-    def _claim_skip_locked(self) -> Claimed | None:
-        """PostgreSQL: one statement; concurrent workers skip rows another has locked, never collide."""
+        One UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) RETURNING: on PostgreSQL
+        concurrent claimers skip each other's rows; SQLite runs one writer at a time anyway.
+        """
         now = utcnow()
         oldest = (
             select(InboxEvent.id)
             .where(self._claimable(now))
             .order_by(InboxEvent.event_timestamp, InboxEvent.id)
-            .limit(1)
+            .limit(limit)
             .with_for_update(skip_locked=True)
-            .scalar_subquery()
         )
-        with self.services.db.session() as session:
-            row = session.execute(
+        with self.services.db.engine.begin() as connection:
+            rows = connection.execute(
                 update(InboxEvent)
-                .where(InboxEvent.id == oldest)
+                .where(InboxEvent.id.in_(oldest), self._claimable(now))
                 .values(status=InboxStatus.PROCESSING, claimed_at=now, attempts=InboxEvent.attempts + 1)
                 .returning(
-                    InboxEvent.id, InboxEvent.webhook_event_id, InboxEvent.payload, InboxEvent.received_at
+                    InboxEvent.id,
+                    InboxEvent.webhook_event_id,
+                    InboxEvent.payload,
+                    InboxEvent.received_at,
+                    InboxEvent.event_timestamp,
                 )
-                .execution_options(synchronize_session=False)
-            ).first()
-        return None if row is None else Claimed(row.id, row.webhook_event_id, row.payload, row.received_at)
+            ).all()
+        ordered = sorted(rows, key=lambda row: (row.event_timestamp, row.id))
+        return [Claimed(row.id, row.webhook_event_id, row.payload, row.received_at) for row in ordered]
 
-    def finish(self, event_id: int, status: InboxStatus, error: str | None = None) -> None:
+    def finish(self, outcomes: list[tuple[int, InboxStatus, str | None]]) -> None:
+        """Record how events ended: one UPDATE per outcome kind, not one per event."""
+        if not outcomes:
+            return
+        now = utcnow()
+        groups: dict[tuple[InboxStatus, str | None], list[int]] = {}
+        for event_id, status, error in outcomes:
+            groups.setdefault((status, error), []).append(event_id)
         with self.services.db.engine.begin() as connection:
-            connection.execute(
-                update(InboxEvent)
-                .where(InboxEvent.id == event_id)
-                .values(status=status, finished_at=utcnow(), last_error=error)
-            )
+            for (status, error), ids in groups.items():
+                connection.execute(
+                    update(InboxEvent)
+                    .where(InboxEvent.id.in_(ids))
+                    .values(status=status, finished_at=now, last_error=error)
+                )
 
-    def work_one(self) -> bool:
-        """Claim and handle one event; False when there was none.
+    def _prepare(self, claimed: Claimed) -> Callable[[], InboxStatus] | None:
+        """Build the answer (CPU); None when that failed (recorded)."""
+        try:
+            return self.process(claimed)
+        except Exception as error:  # one failing event never stops the others
+            self._record(claimed, InboxStatus.FAILED, error)
+            return None
 
-        Claiming, building the answer and recording the outcome are CPU work, done holding one of a
-        few slots; sending it is waiting for LINE, done without. So many workers can wait on a slow
-        LINE while only a few compete with the request threads for the interpreter.
-        """
-        with self._cpu_slots:
-            claimed = self.claim()
-            if claimed is None:
-                return False
-            try:
-                send = self.process(claimed)
-            except Exception as error:  # one failing event never stops the others
-                return self._failed(claimed, error)
+    def _send(self, claimed: Claimed, send: Callable[[], InboxStatus]) -> None:
         try:
             status = send()
         except Exception as error:
-            with self._cpu_slots:
-                return self._failed(claimed, error)
-        with self._cpu_slots:
-            self.finish(claimed.id, status)
-        return True
+            self._record(claimed, InboxStatus.FAILED, error)
+        else:
+            self._record(claimed, status)
 
-    def _failed(self, claimed: Claimed, error: Exception) -> bool:
-        log.exception("inbox: event %s failed", claimed.webhook_event_id, exc_info=error)
-        self.finish(claimed.id, InboxStatus.FAILED, type(error).__name__)
-        return True
+    def _record(self, claimed: Claimed, status: InboxStatus, error: Exception | None = None) -> None:
+        if error is not None:
+            log.error("inbox: event %s failed", claimed.webhook_event_id, exc_info=error)
+        with self._outcomes_lock:
+            self._outcomes.append((claimed.id, status, None if error is None else type(error).__name__))
+
+    def flush(self) -> None:
+        """Write the outcomes recorded so far."""
+        with self._outcomes_lock:
+            outcomes, self._outcomes = self._outcomes, []
+        try:
+            self.finish(outcomes)
+        except Exception:
+            with self._outcomes_lock:  # keep them for the next flush; the lease covers the wait
+                self._outcomes[:0] = outcomes
+            raise
 
     def drain(self) -> int:
         """Work every claimable event now, in this thread (tests and the CLI)."""
         handled = 0
-        while self.work_one():
-            handled += 1
+        while batch := self.claim(self.services.settings.webhook.batch_size):
+            for claimed in batch:
+                send = self._prepare(claimed)
+                if send is not None:
+                    self._send(claimed, send)
+            self.flush()
+            handled += len(batch)
         return handled
+
+    def _claim_round(self) -> bool:
+        """As the one worker holding a CPU slot: record outcomes, claim a batch, build its answers and
+        queue them for sending. Claiming and recording in batches keeps the database work per event
+        small; building answers in few threads keeps them from starving the request threads."""
+        self.flush()
+        batch = self.claim(self.services.settings.webhook.batch_size)
+        for claimed in batch:
+            send = self._prepare(claimed)
+            if send is not None:
+                self._outbox.put((claimed, send))
+        return bool(batch)
 
     # --- the pool ----------------------------------------------------------------------------------
 
@@ -237,10 +327,23 @@ class Inbox:
                 self._wake.notify(count)
 
     def _run(self) -> None:
+        """A worker: send what is queued; when nothing is, take a turn at claiming; else wait."""
         pause = 0.0
         while not self._stopping.is_set():
             try:
-                worked = self.work_one()
+                item = self._outbox.get_nowait()
+            except queue.Empty:
+                item = None
+            if item is not None:
+                self._send(*item)
+                continue
+            try:
+                worked = False
+                if self._cpu_slots.acquire(blocking=False):
+                    try:
+                        worked = self._claim_round()
+                    finally:
+                        self._cpu_slots.release()
                 pause = 0.0
             except Exception as error:  # the database is down: back off and try again, never die
                 pause = min(30.0, max(1.0, pause * 2))
@@ -249,7 +352,7 @@ class Inbox:
                 )
                 self._stopping.wait(pause)
                 continue
-            if not worked:
+            if not worked and self._outbox.empty():
                 with self._wake:
                     # Also poll: other processes store events this one is not told about.
                     self._wake.wait(timeout=1.0)
@@ -272,12 +375,22 @@ class Inbox:
                 thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Finish the events in hand, take no new ones."""
+        """Send the answers in hand, take no new events, record what happened."""
         self._stopping.set()
         self.wake()
         for thread in self._threads:
             thread.join(timeout=timeout)
         self._threads = []
+        if self._writer is not None:
+            self._writes.put(None)
+            self._writer.join(timeout=timeout)
+            self._writer = None
+        while not self._outbox.empty():  # built but not sent: send them now rather than lose the work
+            self._send(*self._outbox.get_nowait())
+        try:
+            self.flush()
+        except Exception:
+            log.warning("inbox: outcomes not recorded at stop; the lease will release those events")
 
 
 def purge(services: Services) -> int:

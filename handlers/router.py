@@ -175,7 +175,9 @@ EVENT_HANDLERS: dict[str, EventHandler] = {
 
 
 def deliver(ctx: Context, answer: Answer) -> InboxStatus:
-    messages = answer.messages[: flex.MAX_MESSAGES]
+    messages = (
+        answer.messages if len(answer.messages) <= flex.MAX_MESSAGES else answer.messages[: flex.MAX_MESSAGES]
+    )
     if not messages:
         return InboxStatus.DONE
     fresh = ctx.age_seconds <= ctx.services.settings.webhook.reply_token_seconds

@@ -110,6 +110,7 @@ def app(
     """An app on an empty database (no tables yet), SQLite or PostgreSQL."""
     application = create_app(make_settings({"database": {"url": database_url}}, env=app_env))
     yield application
+    application.extensions["inbox"].stop()
     services_of(application).close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -469,3 +470,25 @@ def test_ask_answers_from_the_command_line_without_line(bot: Flask, standin: Lin
     assert standin.received() == []  # nothing went to LINE
     group = bot.test_cli_runner().invoke(args=["ask", "ลงทะเบียน ชลบุรี", "--group", "C555"])
     assert "ชลบุรี" in group.output
+
+
+def test_two_processes_draining_one_inbox_answer_each_event_once(
+    make_bot: Callable[..., Flask], standin: LineStandIn
+) -> None:
+    one, two = make_bot(webhook={"batch_size": 3}), make_bot(webhook={"batch_size": 3})
+    chats = [Chat(standin, f"U{n}") for n in range(40)]
+    events = [chat.text("เมนู") for chat in chats]
+    post_events(one.test_client(), events[:20])
+    post_events(two.test_client(), events[20:])
+    counts: list[int] = []
+    threads = [
+        threading.Thread(target=lambda app=app: counts.append(work(app))) for app in (one, two, one, two)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(counts) == 40
+    replies = standin.received(endpoint="reply")
+    assert sorted(r.body["replyToken"] for r in replies) == sorted(e["replyToken"] for e in events)
+    assert set(statuses(one).values()) == {InboxStatus.DONE}
