@@ -93,6 +93,8 @@ def register_commands(app: Flask) -> None:
 def register_features(app: Flask) -> None:
     """The feature packages. The factory is the composition root: the one module of the core that
     imports them; the rest of bot/ never does (tests/test_layers.py checks)."""
+    import broadcasts
     import handlers
 
     handlers.init_app(app)
+    broadcasts.init_app(app)

@@ -10,6 +10,7 @@ config     show the effective settings, secrets masked
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import re
@@ -19,13 +20,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
-from bot import migrate, texts
+from bot import groups, migrate, texts
 from bot.seed import seed_all
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+groups_cli = AppGroup("groups", help="Provincial LINE groups.")
 
 
 def _services() -> Services:
@@ -154,7 +156,37 @@ def config_command() -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+@groups_cli.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+def groups_import(path: str) -> None:
+    """Register groups from a CSV file: group_id,province[,name][,member_count] (with a header)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as file:
+            rows = [
+                {
+                    **row,
+                    "member_count": int(row["member_count"])
+                    if (row.get("member_count") or "").strip()
+                    else None,
+                }
+                for row in csv.DictReader(file)
+            ]
+    except (OSError, ValueError, KeyError) as error:
+        _fail(f"อ่านไฟล์ {path} ไม่ได้: {error}")
+        return
+    try:
+        with _services().db.session() as session:
+            result = groups.register_groups(session, rows, "cli")
+    except groups.GroupImportError as error:
+        first = error.problems[0]
+        row = "" if first["row"] is None else f" (แถวที่ {first['row'] + 2})"
+        _fail(f"นำเข้าไม่สำเร็จ: {error}: {first['problem']}{row}")
+        return
+    click.echo(f"เพิ่ม {result.created} กลุ่ม ปรับปรุง {result.updated} ไม่เปลี่ยน {result.unchanged}")
+
+
 def init_app(app: Flask) -> None:
     for command in (setup_command, serve_command, scheduler_command, config_command):
         app.cli.add_command(command)
     app.cli.add_command(db_cli)
+    app.cli.add_command(groups_cli)

@@ -247,7 +247,8 @@ class LineClient:
         data = self._get(
             "quota", lambda: self.api.get_message_quota_with_http_info(_request_timeout=self.timeout)
         )
-        return str(data.type), None if data.value is None else int(data.value)
+        kind = getattr(data.type, "value", data.type)  # the SDK gives an enum
+        return str(kind), None if data.value is None else int(data.value)
 
     def quota_consumption(self) -> int:
         data = self._get(

@@ -353,6 +353,7 @@ class Broadcast(TimestampMixin, Base):
         _enum(BroadcastStatus, "broadcast_status"), default=BroadcastStatus.SCHEDULED
     )
     estimated_cost: Mapped[int | None]  # messages billed: the sum of member counts of target groups
+    forced: Mapped[bool] = mapped_column(default=False)  # sent although the quota guard said no
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("admin_users.id"))
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
@@ -394,7 +395,9 @@ class Delivery(TimestampMixin, Base):
     line_request_id: Mapped[str | None] = mapped_column(String(64))
     retry_key: Mapped[str] = mapped_column(String(36), unique=True, default=new_retry_key)
     sent_at: Mapped[dt.datetime | None]
+    # "รับทราบ" pressed in the group: the first press counts, by whom and when.
     acknowledged_at: Mapped[dt.datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
 
     broadcast: Mapped[Broadcast] = relationship(back_populates="deliveries")
     group: Mapped[LineGroup] = relationship()

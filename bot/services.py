@@ -6,7 +6,10 @@ needs it, so nothing reads globals and nothing here needs Flask.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.content_cache import ContentCache
 from bot.db import Database
@@ -14,6 +17,26 @@ from bot.kv import MemoryStore, RedisStore, build_store
 from bot.line import LineClient
 from bot.search import Search
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Hooks:
+    """Named events the core announces and features act on, so the core never imports a feature:
+    `meeting_published(meeting_id, urgent, actor)` — the broadcasts feature schedules the summary."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, list[Callable[..., None]]] = {}
+
+    def on(self, name: str, handler: Callable[..., None]) -> None:
+        self._handlers.setdefault(name, []).append(handler)
+
+    def emit(self, name: str, **values: Any) -> None:
+        for handler in self._handlers.get(name, []):
+            try:
+                handler(**values)
+            except Exception:  # the publication stands whatever a follower does with it
+                log.exception("hook %s failed", name)
 
 
 @dataclass(frozen=True)
@@ -24,6 +47,7 @@ class Services:
     line: LineClient
     search: Search
     content: ContentCache
+    hooks: Hooks = field(default_factory=Hooks)
 
     def close(self) -> None:
         self.line.close()

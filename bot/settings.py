@@ -140,6 +140,27 @@ class ContentSettings(_Section):
     check_seconds: float = Field(default=5.0, ge=0, le=600)
 
 
+class BroadcastSettings(_Section):
+    # Pushes per second across every process that sends (shared through Redis when configured).
+    # LINE allows 2,000 requests/s per channel for push.
+    rate_per_second: float = Field(default=2000, gt=0, le=10_000)
+    # Pushes in flight at once per sending process.
+    concurrency: int = Field(default=200, ge=1, le=2000)
+    # Attempts per group before a delivery is recorded as failed (500s, timeouts, 429s).
+    max_attempts: int = Field(default=6, ge=1, le=50)
+    # A published meeting's summary goes out at the next send slot (Asia/Bangkok time) ...
+    send_time: str = Field(default="08:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    # ... unless marked urgent; nothing but urgent alerts is sent in quiet hours ("HH:MM-HH:MM").
+    quiet_hours: str = Field(
+        default="20:00-07:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"
+    )
+    # A broadcast that fell due while no scheduler ran is still sent if it is at most this late;
+    # later, it is marked missed and reported.
+    misfire_grace_minutes: float = Field(default=60, ge=0, le=7 * 24 * 60)
+    # Seconds between the scheduler's looks for due broadcasts.
+    check_seconds: float = Field(default=10, ge=1, le=3600)
+
+
 class GroupSettings(_Section):
     # When true, a group's registration for a province waits for an administrator's approval.
     require_approval: bool = False
@@ -200,6 +221,7 @@ class Settings(_Section):
     webhook: WebhookSettings = WebhookSettings()
     content: ContentSettings = ContentSettings()
     groups: GroupSettings = GroupSettings()
+    broadcasts: BroadcastSettings = BroadcastSettings()
     ingest: IngestSettings = IngestSettings()
     feeds: FeedSettings = FeedSettings()
 

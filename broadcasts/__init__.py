@@ -1,0 +1,35 @@
+"""Broadcasts: meeting summaries, directives and alerts pushed to provincial LINE groups, once each.
+
+`init_app` wires the feature into an app: the admin API endpoints, the `broadcast` command, the
+scheduler job that sends what falls due, and the hook that schedules a meeting's summary when it is
+published.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from bot.scheduler import register_job
+    from bot.services import Services
+    from broadcasts import api, cli, service
+    from broadcasts.scheduler import broadcast_job
+
+    services: Services = app.extensions["bot"]
+    app.register_blueprint(api.blueprint)
+    app.cli.add_command(cli.broadcast_cli)
+    register_job(app, broadcast_job(services.settings.broadcasts.check_seconds))
+
+    def schedule_summary(meeting_id: int, urgent: bool, actor: str) -> None:
+        from bot.models import Meeting
+
+        with services.db.session() as session:
+            meeting = session.get(Meeting, meeting_id)
+            if meeting is not None:
+                service.schedule_meeting_summary(services, session, meeting, actor=actor, urgent=urgent)
+
+    services.hooks.on("meeting_published", schedule_summary)

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit, cards, content, flex
-from bot.models import GroupStatus, LineGroup, Province, Region, RegionScheme, utcnow
+from bot.models import Delivery, GroupStatus, LineGroup, Province, Region, RegionScheme, utcnow
 from bot.provinces import ProvinceFinder, ProvinceName
 from bot.thai import THAI_MONTHS, ce_to_be, format_thai_date
+from broadcasts import service as broadcasts
+from broadcasts import texts as broadcast_texts
 from handlers import texts
 from handlers.context import Context
 from handlers.intents import Captured
@@ -334,6 +336,26 @@ def unsubscribe(ctx: Context, _: Captured) -> list[Message]:
     return [flex.text(texts.UNSUBSCRIBED)]
 
 
+def acknowledge(ctx: Context, broadcast_id: int) -> list[Message]:
+    """A group presses "รับทราบ" under a broadcast: the first press counts, later ones are told when."""
+    if not ctx.group_id:
+        return [flex.text(broadcast_texts.ACK_UNKNOWN)]
+    with ctx.services.db.session() as session:
+        before = session.scalar(
+            select(Delivery.acknowledged_at)
+            .join(LineGroup, Delivery.group_id == LineGroup.id)
+            .where(Delivery.broadcast_id == broadcast_id, LineGroup.line_group_id == ctx.group_id)
+        )
+        when = broadcasts.acknowledge(session, broadcast_id, ctx.group_id, ctx.user_id)
+    if when is None:
+        return [flex.text(broadcast_texts.ACK_UNKNOWN)]
+    if before is None:
+        return [flex.text(broadcast_texts.ACKNOWLEDGED)]
+    local = when.astimezone(ctx.services.settings.tz)
+    stamp = f"{format_thai_date(local.date(), 'short')} {local:%H:%M} น."
+    return [flex.text(broadcast_texts.ACKNOWLEDGED_BEFORE.format(when=stamp))]
+
+
 INTENT_HANDLERS: dict[str, IntentHandler] = {
     "help": help_,
     "latest": latest,
@@ -362,6 +384,8 @@ def postback(ctx: Context, data: str) -> list[Message]:
             return register_by_id(ctx, int(values["province"]))
         if action == "menu":
             return help_(ctx, {})
+        if action == "ack":
+            return acknowledge(ctx, int(values["b"]))
     except (KeyError, ValueError):
         pass
     return help_(ctx, {})

@@ -216,21 +216,25 @@ class Inbox:
     def claim(self, limit: int = 1) -> list[Claimed]:
         """Take up to `limit` of the oldest claimable events, atomically, oldest first.
 
-        One UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) RETURNING: on PostgreSQL
-        concurrent claimers skip each other's rows; SQLite runs one writer at a time anyway.
+        One statement, WITH oldest AS MATERIALIZED (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) UPDATE …
+        RETURNING: on PostgreSQL concurrent claimers skip each other's rows; SQLite has one writer.
         """
         now = utcnow()
+        # Materialised: without statistics on a young table, PostgreSQL may otherwise run the locking
+        # subquery once per row (seen in broadcasts/sender.py: seconds instead of milliseconds).
         oldest = (
             select(InboxEvent.id)
             .where(self._claimable(now))
             .order_by(InboxEvent.event_timestamp, InboxEvent.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
+            .cte("oldest")
+            .prefix_with("MATERIALIZED")
         )
         with self.services.db.engine.begin() as connection:
             rows = connection.execute(
                 update(InboxEvent)
-                .where(InboxEvent.id.in_(oldest), self._claimable(now))
+                .where(InboxEvent.id.in_(select(oldest.c.id)))  # locked, and claimable when locked
                 .values(status=InboxStatus.PROCESSING, claimed_at=now, attempts=InboxEvent.attempts + 1)
                 .returning(
                     InboxEvent.id,

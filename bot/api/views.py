@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot import audit
+from bot import audit, groups
 from bot.api.auth import require_admin_token
 from bot.api.errors import ApiError
 from bot.api.schemas import ImportRequest, MeetingEdit
@@ -92,6 +92,8 @@ def create_meeting() -> tuple[Response, int]:
             payload = meeting_json(result.meeting, services.settings.tz)
     except IngestError as error:
         raise ApiError(422, str(error)) from None
+    if result.published_now:
+        services.hooks.emit("meeting_published", meeting_id=result.meeting.id, urgent=False, actor=ACTOR)
     payload["created"] = result.created
     return jsonify(payload), 201 if result.created else 200
 
@@ -181,9 +183,13 @@ def publish_meeting(meeting_id: int) -> Response:
     services = _services()
     with services.db.session() as session:
         meeting = _meeting(session, meeting_id)
-        if publish(meeting):
+        published_now = publish(meeting)
+        if published_now:
             audit.record(session, ACTOR, "meeting.publish", "meeting", meeting.id)
-        return jsonify(meeting_json(meeting, services.settings.tz))
+        payload = meeting_json(meeting, services.settings.tz)
+    if published_now:  # after the commit: the summary's scheduler reads a published meeting
+        services.hooks.emit("meeting_published", meeting_id=meeting_id, urgent=False, actor=ACTOR)
+    return jsonify(payload)
 
 
 @blueprint.get("/groups")
@@ -212,3 +218,21 @@ def list_groups() -> Response:
         ).all()
         items = [group_json(g, services.settings.tz) for g in groups]
     return jsonify({"items": items, "total": total, "limit": limit, "offset": offset})
+
+
+@blueprint.post("/groups")
+@require_admin_token
+def register_groups() -> Response:
+    """Bulk registration: `{"groups": [{"group_id", "province", "name"?, "member_count"?}, ...]}`."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("groups"), list):
+        raise ApiError(422, 'ต้องส่ง {"groups": [...]}')
+    if not all(isinstance(row, dict) for row in data["groups"]):
+        raise ApiError(422, "แต่ละกลุ่มต้องเป็น object")
+    services = _services()
+    try:
+        with services.db.session() as session:
+            result = groups.register_groups(session, data["groups"], ACTOR)
+    except groups.GroupImportError as error:
+        raise ApiError(422, str(error), error.problems) from None
+    return jsonify({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})

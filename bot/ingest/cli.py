@@ -52,6 +52,8 @@ def ingest_command(source: str, as_json: bool, publish: bool) -> None:
         with services.db.session() as session:
             result = ingest_text(session, text, source_url=source_url, publish_now=publish, actor="cli")
             meeting_id, published = result.meeting.id, result.meeting.is_published
+        if result.published_now:
+            services.hooks.emit("meeting_published", meeting_id=meeting_id, urgent=False, actor="cli")
     except IngestError as error:
         click.echo(f"นำเข้าไม่สำเร็จ: {error}", err=True)
         raise SystemExit(2) from None

@@ -113,6 +113,10 @@ def _ingest_item(services: Services, source: FeedSource, item_id: int, url: str,
             item.status = FeedItemStatus.INGESTED
             item.meeting_id = result.meeting.id
             item.last_error = None
+        if result.published_now:
+            services.hooks.emit(
+                "meeting_published", meeting_id=result.meeting.id, urgent=False, actor=f"feed:{source.name}"
+            )
         report.ingested += 1
         log.info("feed %s: ingested %s as meeting %s", source.name, url, result.meeting.id)
     except (FetchError, IngestError, IntegrityError) as error:

@@ -31,6 +31,7 @@ class IngestResult:
     meeting: Meeting
     created: bool
     draft: MeetingDraft
+    published_now: bool = False  # this call published it: announce `meeting_published` after commit
 
 
 def read_article(data: bytes | str, max_bytes: int) -> str:
@@ -70,9 +71,10 @@ def ingest_text(
     meeting, created = save_draft(session, draft, text)
     if created:
         audit.record(session, actor, "meeting.import", "meeting", meeting.id, source_url=draft.source_url)
-    if publish_now and publish(meeting):
+    published_now = publish_now and publish(meeting)
+    if published_now:
         audit.record(session, actor, "meeting.publish", "meeting", meeting.id)
-    return IngestResult(meeting=meeting, created=created, draft=draft)
+    return IngestResult(meeting=meeting, created=created, draft=draft, published_now=published_now)
 
 
 def fetch_article(url: str, settings: IngestSettings) -> str:

@@ -1,0 +1,478 @@
+"""Broadcast benchmark: a national broadcast to 7,850 groups at LINE's push rate limit, exactly once.
+
+    .venv/bin/python bench/broadcast.py [--groups 7850] [--latency-ms 40] [--rate 2000] [--sample 200]
+                                        [--runs throughput,sdk,errors,kill,two]
+
+Each run gets a fresh PostgreSQL schema (127.0.0.1:5432/test, dropped afterwards; `create_app` +
+`bot.migrate.upgrade` + `bot.seed.seed_all`), groups spread over the 77 provinces, a text broadcast
+with one pending delivery per group, a fresh key prefix in Redis (127.0.0.1:6379) for the shared rate
+limit, and its own LINE stand-in process (`python -m bot.linesim`: every request answered after
+`--latency-ms`, `--rate` pushes/s enforced with 429s). The sender runs in a child process
+(`bench/broadcast.py send ...`, which calls `send_broadcast`), as a scheduler would.
+
+- throughput: elapsed, pushes/s, share of requests answered 429, peak memory of the sender
+  (ru_maxrss, and its growth during the send). Target: ≥ 90 % of the rate (7,850 in ≤ 4.4 s), < 1 % 429.
+- memory: the same send with tracemalloc on: the peak of Python allocations while sending.
+- sdk: a plain loop of line-bot-sdk `push_message` calls to `--sample` groups, for the ratio.
+- errors: 5 % of pushes answered 500 (3 % on arrival, 2 % after the stand-in accepted them).
+- kill: the sender is SIGKILLed once half the groups have it, then started again.
+- two: two sender processes at once on one database and one Redis.
+
+Every run counts what the stand-in accepted per group id and checks each group exactly once, and that
+the database agrees (every delivery delivered, the broadcast done).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+import tracemalloc
+import urllib.request
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TOKEN = "bench-access-token"
+SECRET = "bench-channel-secret"
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+MESSAGES = json.dumps(
+    [{"type": "text", "text": "แจ้งเวียนด่วน: ขอให้ อปท. ทุกแห่งรายงานผลการดำเนินงานตามข้อสั่งการภายในวันศุกร์"}],
+    ensure_ascii=False,
+).encode()
+
+
+def group_id(index: int) -> str:
+    return f"C{index:032x}"  # as the stand-in's add_groups names them
+
+
+def settings_for(database_url: str, line_url: str, key_prefix: str, concurrency: int) -> Any:
+    from bot.settings import load_settings
+
+    return load_settings(
+        {
+            "environment": "test",
+            "log_level": "WARNING",
+            "database": {"url": database_url, "pool_size": 5},
+            "redis": {"url": REDIS, "key_prefix": key_prefix},
+            "line": {"api_base_url": line_url},
+            "scheduler": {"embedded": False},
+            "webhook": {"workers": 0},
+            "broadcasts": {"concurrency": concurrency},
+        },
+        env={"LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_CHANNEL_SECRET": SECRET},
+    )
+
+
+# --- the child: one sender process ------------------------------------------------------------------
+
+
+def send_main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="bench/broadcast.py send")
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--line-url", required=True)
+    parser.add_argument("--key-prefix", required=True)
+    parser.add_argument("--broadcast-id", type=int, required=True)
+    parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--lease-seconds", type=float, default=30.0)
+    parser.add_argument("--tracemalloc", action="store_true", help="peak of Python allocations (slower)")
+    args = parser.parse_args(argv)
+
+    from bot.app import create_app, services_of
+    from broadcasts.sender import send_broadcast
+
+    app = create_app(settings_for(args.database_url, args.line_url, args.key_prefix, args.concurrency))
+    services = services_of(app)
+    services.db.ping()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if args.tracemalloc:
+        tracemalloc.start()
+    report = send_broadcast(services, args.broadcast_id, MESSAGES, lease_seconds=args.lease_seconds)
+    traced_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    services.close()
+    memory = {"maxrss_kb": after, "maxrss_growth_kb": after - before, "traced_peak_bytes": traced_peak}
+    print(json.dumps({**report.__dict__, **memory}), flush=True)
+
+
+# --- the parent: setup, runs, checks -----------------------------------------------------------------
+
+
+@dataclass
+class World:
+    database_url: str
+    line_url: str
+    key_prefix: str
+    broadcast_id: int
+
+
+@contextmanager
+def fresh_schema() -> Iterator[str]:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+        finally:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@contextmanager
+def standin(args: argparse.Namespace, *extra: str) -> Iterator[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "bot.linesim",
+        "--port",
+        "0",
+        "--token",
+        TOKEN,
+        "--latency-ms",
+        str(args.latency_ms),
+        "--rate",
+        str(args.rate),
+        "--groups",
+        str(args.groups + args.sample),
+        "--group-members",
+        "20",
+        *extra,
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if "listening on" not in line:
+        process.kill()
+        process.wait()
+        raise SystemExit(f"the stand-in did not start: {line!r}")
+    try:
+        yield line.rsplit(" ", 1)[1].strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def create_world(database_url: str, groups: int) -> int:
+    """Migrate and seed, then `groups` groups over the 77 provinces and a broadcast to them all."""
+    from sqlalchemy import insert, select
+
+    from bot import migrate
+    from bot.app import create_app, services_of
+    from bot.models import (
+        Broadcast,
+        BroadcastKind,
+        BroadcastStatus,
+        BroadcastTarget,
+        Delivery,
+        GroupStatus,
+        LineGroup,
+        Province,
+        new_retry_key,
+        utcnow,
+    )
+    from bot.seed import seed_all
+
+    app = create_app(settings_for(database_url, "http://127.0.0.1:1", "bench:", 1))
+    services = services_of(app)
+    migrate.upgrade(services.db.engine)
+    with services.db.session() as session:
+        seed_all(session)
+    now = utcnow()
+    with services.db.session() as session:
+        provinces = list(session.scalars(select(Province.id).order_by(Province.id)))
+        session.execute(
+            insert(LineGroup),
+            [
+                {
+                    "line_group_id": group_id(n),
+                    "name": f"อปท. {n + 1}",
+                    "province_id": provinces[n % len(provinces)],
+                    "status": GroupStatus.ACTIVE,
+                    "member_count": 20,
+                    "joined_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n in range(groups)
+            ],
+        )
+        broadcast = Broadcast(
+            kind=BroadcastKind.TEXT,
+            text="แจ้งเวียนด่วน",
+            target_kind=BroadcastTarget.ALL,
+            scheduled_at=now,
+            status=BroadcastStatus.SENDING,
+            started_at=now,
+            estimated_cost=20 * groups,
+        )
+        session.add(broadcast)
+        session.flush()
+        ids = list(session.scalars(select(LineGroup.id).order_by(LineGroup.id)))
+        session.execute(
+            insert(Delivery),
+            [
+                {
+                    "broadcast_id": broadcast.id,
+                    "group_id": gid,
+                    "retry_key": new_retry_key(),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for gid in ids
+            ],
+        )
+        broadcast_id = broadcast.id
+    services.close()
+    return broadcast_id
+
+
+def start_sender(
+    world: World, args: argparse.Namespace, lease_seconds: float = 30.0, *extra: str
+) -> subprocess.Popen[str]:
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "send",
+        "--database-url",
+        world.database_url,
+        "--line-url",
+        world.line_url,
+        "--key-prefix",
+        world.key_prefix,
+        "--broadcast-id",
+        str(world.broadcast_id),
+        "--concurrency",
+        str(args.concurrency),
+        "--lease-seconds",
+        str(lease_seconds),
+        *extra,
+    ]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+
+
+def finish_sender(process: subprocess.Popen[str]) -> dict[str, Any]:
+    out, _ = process.communicate(timeout=300)
+    if process.returncode != 0:
+        raise SystemExit(f"the sender failed ({process.returncode})")
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def control(line_url: str, path: str) -> Any:
+    with urllib.request.urlopen(f"{line_url}/_standin/{path}", timeout=30) as answer:
+        return json.load(answer)
+
+
+def push_statuses(line_url: str) -> Counter[int]:
+    statuses: Counter[int] = Counter()
+    since = 0
+    while True:
+        page = control(line_url, f"received?endpoint=push&since={since}")
+        statuses.update(request["status"] for request in page["requests"])
+        if page["next"] == since or not page["requests"]:
+            return statuses
+        since = page["next"]
+
+
+def check_exactly_once(world: World, groups: int) -> str:
+    """Each group accepted exactly once by the stand-in; the database agrees."""
+    from sqlalchemy import func, select
+
+    from bot.db import Database
+    from bot.models import Broadcast, Delivery
+    from bot.settings import DatabaseSettings
+
+    counts: dict[str, int] = control(world.line_url, "deliveries")["counts"]
+    wanted = {group_id(n) for n in range(groups)}
+    missing = wanted - set(counts)
+    twice = {to: n for to, n in counts.items() if n != 1}
+    db = Database(DatabaseSettings(url=world.database_url))
+    with db.session() as session:
+        statuses = dict(
+            (status, count)
+            for status, count in session.execute(
+                select(Delivery.status, func.count())
+                .where(Delivery.broadcast_id == world.broadcast_id)
+                .group_by(Delivery.status)
+            )
+        )
+        broadcast = session.get(Broadcast, world.broadcast_id)
+        state = None if broadcast is None else broadcast.status.value
+    db.dispose()
+    ok = not missing and not twice and set(counts) <= wanted
+    verdict = "every group exactly once" if ok else f"MISSING {len(missing)}, MORE THAN ONCE {len(twice)}"
+    rows = ", ".join(f"{status.value} {count}" for status, count in statuses.items())
+    return f"{verdict}; database: {rows}; broadcast {state}"
+
+
+def describe(label: str, elapsed: float, statuses: Counter[int], extra: str = "") -> None:
+    total = sum(statuses.values())
+    share = statuses.get(429, 0) / total if total else 0.0
+    print(
+        f"{label}: {total} push requests in {elapsed:.2f} s = {total / elapsed:,.0f} requests/s; "
+        f"statuses {dict(sorted(statuses.items()))}; 429 share {share:.2%}{extra}"
+    )
+
+
+@contextmanager
+def world_for(args: argparse.Namespace, *standin_args: str) -> Iterator[World]:
+    with fresh_schema() as database_url, standin(args, *standin_args) as line_url:
+        broadcast_id = create_world(database_url, args.groups)
+        yield World(database_url, line_url, f"bench-{uuid.uuid4().hex[:8]}:", broadcast_id)
+
+
+def run_throughput(args: argparse.Namespace) -> None:
+    with world_for(args) as world:
+        started = time.perf_counter()
+        report = finish_sender(start_sender(world, args))
+        wall = time.perf_counter() - started
+        statuses = push_statuses(world.line_url)
+        target = args.groups / (0.9 * args.rate)
+        describe(
+            "throughput",
+            report["elapsed_seconds"],
+            statuses,
+            f"\n  sender: {args.groups / report['elapsed_seconds']:,.0f} groups/s "
+            f"({args.groups / report['elapsed_seconds'] / args.rate:.0%} of the rate limit; target ≤ "
+            f"{target:.1f} s), process wall time {wall:.2f} s incl. start-up; "
+            f"ru_maxrss {report['maxrss_kb'] / 1024:.0f} MB (+{report['maxrss_growth_kb'] / 1024:.0f} MB "
+            f"during the send); report {report}\n  {check_exactly_once(world, args.groups)}",
+        )
+
+
+def run_memory(args: argparse.Namespace) -> None:
+    with world_for(args) as world:
+        report = finish_sender(start_sender(world, args, 30.0, "--tracemalloc"))
+        print(
+            f"memory: peak of Python allocations during the send (tracemalloc, which slows it: "
+            f"{report['elapsed_seconds']:.2f} s) {report['traced_peak_bytes'] / 2**20:.1f} MiB; "
+            f"ru_maxrss {report['maxrss_kb'] / 1024:.0f} MB, of which the send added "
+            f"{report['maxrss_growth_kb'] / 1024:.0f} MB\n  {check_exactly_once(world, args.groups)}"
+        )
+
+
+def run_sdk(args: argparse.Namespace) -> None:
+    from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, PushMessageRequest, TextMessage
+
+    with standin(args) as line_url:
+        text = json.loads(MESSAGES)[0]["text"]
+        configuration = Configuration(host=line_url, access_token=TOKEN)
+        with ApiClient(configuration) as client:
+            api = MessagingApi(client)
+            started = time.perf_counter()
+            for n in range(args.groups, args.groups + args.sample):
+                api.push_message(
+                    PushMessageRequest(to=group_id(n), messages=[TextMessage(text=text)]),
+                    x_line_retry_key=str(uuid.uuid4()),
+                )
+            elapsed = time.perf_counter() - started
+        rate = args.sample / elapsed
+        print(
+            f"sdk loop: {args.sample} push_message calls in {elapsed:.2f} s = {rate:,.1f}/s; "
+            f"7,850 groups would take {args.groups / rate:,.0f} s"
+        )
+
+
+def run_errors(args: argparse.Namespace) -> None:
+    with world_for(
+        args, "--error-rate", "0.03", "--error-after-accept-rate", "0.02", "--seed", "11"
+    ) as world:
+        report = finish_sender(start_sender(world, args))
+        statuses = push_statuses(world.line_url)
+        describe(
+            "errors (3 % 500, 2 % 500 after accept)",
+            report["elapsed_seconds"],
+            statuses,
+            f"\n  report {report}\n  {check_exactly_once(world, args.groups)}",
+        )
+
+
+def run_kill(args: argparse.Namespace) -> None:
+    lease = 5.0
+    with world_for(args) as world:
+        started = time.perf_counter()
+        first = start_sender(world, args, lease)
+        while control(world.line_url, "deliveries")["total"] < args.groups // 2:
+            if first.poll() is not None:
+                raise SystemExit("the sender ended before it could be killed")
+            time.sleep(0.02)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        at_kill = control(world.line_url, "deliveries")["total"]
+        killed_at = time.perf_counter() - started
+        report = finish_sender(start_sender(world, args, lease))
+        statuses = push_statuses(world.line_url)
+        describe(
+            "kill",
+            time.perf_counter() - started,
+            statuses,
+            f"\n  SIGKILL at {killed_at:.2f} s with {at_kill} groups sent; the restarted sender (lease "
+            f"{lease:g} s) took {report['elapsed_seconds']:.2f} s: report {report}\n"
+            f"  {check_exactly_once(world, args.groups)}",
+        )
+
+
+def run_two(args: argparse.Namespace) -> None:
+    with world_for(args) as world:
+        started = time.perf_counter()
+        senders = [start_sender(world, args) for _ in range(2)]
+        reports = [finish_sender(sender) for sender in senders]
+        elapsed = time.perf_counter() - started
+        statuses = push_statuses(world.line_url)
+        shares = " + ".join(str(report["total"]) for report in reports)
+        slowest = max(report["elapsed_seconds"] for report in reports)
+        describe(
+            "two senders",
+            slowest,
+            statuses,
+            f"\n  groups worked {shares}; wall {elapsed:.2f} s incl. start-up; reports {reports}\n"
+            f"  {check_exactly_once(world, args.groups)}",
+        )
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "send":
+        send_main(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--groups", type=int, default=7850)
+    parser.add_argument("--latency-ms", type=float, default=40.0)
+    parser.add_argument("--rate", type=float, default=2000.0)
+    parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--sample", type=int, default=200, help="groups for the line-bot-sdk loop")
+    parser.add_argument("--runs", default="throughput,memory,sdk,errors,kill,two")
+    args = parser.parse_args()
+    runs = {
+        "throughput": run_throughput,
+        "memory": run_memory,
+        "sdk": run_sdk,
+        "errors": run_errors,
+        "kill": run_kill,
+        "two": run_two,
+    }
+    print(
+        f"{args.groups} groups, stand-in latency {args.latency_ms:g} ms, rate limit {args.rate:g}/s, "
+        f"concurrency {args.concurrency}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    )
+    for name in args.runs.split(","):
+        runs[name](args)
+
+
+if __name__ == "__main__":
+    main()

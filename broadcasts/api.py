@@ -1,0 +1,168 @@
+"""The broadcast endpoints of the admin API: create (with the cost estimate), list, follow, cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Self
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import select
+
+from bot.api.auth import require_admin_token
+from bot.api.errors import ApiError
+from bot.line import LineApiError
+from bot.models import Broadcast, BroadcastKind
+from bot.services import Services
+from broadcasts import service
+
+blueprint = Blueprint("broadcasts_api", __name__, url_prefix="/api")
+ACTOR = "api"
+
+
+@blueprint.errorhandler(ApiError)
+def _api_error(error: ApiError) -> tuple[Response, int]:
+    return error.response()
+
+
+class BroadcastRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    meeting_id: int | None = None
+    directive_id: int | None = None
+    text: str | None = Field(default=None, max_length=5000)
+    target: dict[str, Any]
+    at: dt.datetime | None = None
+    urgent: bool = False
+    force: bool = False
+    dry_run: bool = False
+
+    @model_validator(mode="after")
+    def _one_content(self) -> Self:
+        given = [v for v in (self.meeting_id, self.directive_id, self.text) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of meeting_id, directive_id, text")
+        return self
+
+    @property
+    def kind(self) -> BroadcastKind:
+        if self.meeting_id is not None:
+            return BroadcastKind.MEETING_SUMMARY
+        return BroadcastKind.DIRECTIVE if self.directive_id is not None else BroadcastKind.TEXT
+
+
+def _services() -> Services:
+    services: Services = current_app.extensions["bot"]
+    return services
+
+
+def _time(value: dt.datetime | None, services: Services) -> str | None:
+    return None if value is None else value.astimezone(services.settings.tz).isoformat(timespec="seconds")
+
+
+def broadcast_json(services: Services, broadcast: Broadcast, counts: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": broadcast.id,
+        "kind": broadcast.kind.value,
+        "meeting_id": broadcast.meeting_id,
+        "directive_id": broadcast.directive_id,
+        "text": broadcast.text,
+        "target": {"kind": broadcast.target_kind.value, "ids": list(broadcast.target_ids)},
+        "status": broadcast.status.value,
+        "urgent": broadcast.urgent,
+        "forced": broadcast.forced,
+        "scheduled_at": _time(broadcast.scheduled_at, services),
+        "started_at": _time(broadcast.started_at, services),
+        "finished_at": _time(broadcast.finished_at, services),
+        "cost_estimate": broadcast.estimated_cost,
+        **counts,
+    }
+
+
+@blueprint.post("/broadcasts")
+@require_admin_token
+def create_broadcast() -> tuple[Response, int]:
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "เนื้อหาคำขอต้องเป็น JSON (Content-Type: application/json)")
+    try:
+        body = BroadcastRequest.model_validate(data)
+    except ValidationError as error:
+        details = [
+            {"field": ".".join(map(str, e["loc"])) or None, "problem": e["msg"]} for e in error.errors()
+        ]
+        raise ApiError(422, "ข้อมูลในคำขอไม่ถูกต้อง", details) from None
+    services = _services()
+    at = body.at
+    if at is not None and at.tzinfo is None:  # a time without zone is Bangkok time
+        at = at.replace(tzinfo=services.settings.tz)
+    try:
+        with services.db.session() as session:
+            target = service.parse_target(session, body.target)
+            if body.dry_run:
+                estimate = service.estimate(services, session, target)
+                return jsonify(
+                    {
+                        "groups": estimate.groups,
+                        "cost_estimate": estimate.cost,
+                        "quota_left": estimate.quota_left,
+                        "exceeds_quota": estimate.exceeds,
+                    }
+                ), 200
+            broadcast, estimate = service.create(
+                services,
+                session,
+                kind=body.kind,
+                target=target,
+                actor=ACTOR,
+                meeting_id=body.meeting_id,
+                directive_id=body.directive_id,
+                text=body.text,
+                at=at,
+                urgent=body.urgent,
+                force=body.force,
+            )
+            payload = broadcast_json(
+                services, broadcast, {"groups": estimate.groups, "quota_left": estimate.quota_left}
+            )
+    except service.QuotaExceeded as error:
+        raise ApiError(409, str(error)) from None
+    except service.BroadcastError as error:
+        raise ApiError(422, str(error)) from None
+    except LineApiError as error:
+        raise ApiError(502, f"ติดต่อ LINE ไม่ได้ ({error.status})") from None
+    return jsonify(payload), 201
+
+
+@blueprint.get("/broadcasts")
+@require_admin_token
+def list_broadcasts() -> Response:
+    services = _services()
+    with services.db.session() as session:
+        rows = session.scalars(select(Broadcast).order_by(Broadcast.scheduled_at.desc()).limit(200)).all()
+        return jsonify({"items": [broadcast_json(services, b, {}) for b in rows]})
+
+
+@blueprint.get("/broadcasts/<int:broadcast_id>")
+@require_admin_token
+def get_broadcast(broadcast_id: int) -> Response:
+    services = _services()
+    with services.db.session() as session:
+        broadcast = session.get(Broadcast, broadcast_id)
+        if broadcast is None:
+            raise ApiError(404, f"ไม่พบการส่งข่าว #{broadcast_id}")
+        return jsonify(broadcast_json(services, broadcast, service.report(session, broadcast)))
+
+
+@blueprint.delete("/broadcasts/<int:broadcast_id>")
+@require_admin_token
+def cancel_broadcast(broadcast_id: int) -> Response:
+    services = _services()
+    with services.db.session() as session:
+        if session.get(Broadcast, broadcast_id) is None:
+            raise ApiError(404, f"ไม่พบการส่งข่าว #{broadcast_id}")
+        try:
+            broadcast = service.cancel(session, broadcast_id, ACTOR)
+        except service.BroadcastError as error:
+            raise ApiError(409, str(error)) from None
+        return jsonify(broadcast_json(services, broadcast, service.report(session, broadcast)))

@@ -1,0 +1,55 @@
+"""What a broadcast says: one set of LINE messages, encoded once, the same for every group.
+
+A meeting summary is a Flex carousel — a summary card with the "รับทราบ" button, then one card per
+directive — whose `altText` is the text version. A directive is its card with the button; an alert is a
+text with the button as a quick reply. The button's postback names the broadcast; the group is known
+from the event, so the body is identical for every group and is encoded once for thousands of pushes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot import cards, content, flex
+from bot.models import Broadcast, BroadcastKind
+from broadcasts import texts
+
+
+class ContentGone(ValueError):
+    """The meeting or directive of a broadcast is no longer published."""
+
+
+def acknowledge_action(broadcast_id: int) -> dict[str, object]:
+    return flex.postback_action(texts.ACK, f"action=ack&b={broadcast_id}", texts.ACK)
+
+
+def messages_for(session: Session, broadcast: Broadcast) -> flex.Prepared:
+    ack = acknowledge_action(broadcast.id)
+    if broadcast.kind is BroadcastKind.TEXT:
+        return flex.Prepared([flex.text(broadcast.text or "", [ack])])
+    if broadcast.kind is BroadcastKind.DIRECTIVE:
+        directive = content.directive(session, broadcast.directive_id or 0)
+        if directive is None:
+            raise ContentGone(texts.DIRECTIVE_GONE)
+        bubble = cards.directive_bubble(directive, directive.meeting, [ack])
+        alt = texts.DIRECTIVE_ALT.format(
+            meeting=cards.meeting_label(directive.meeting), title=directive.title
+        )
+        return flex.Prepared([flex.flex(alt, bubble)])
+    meeting = content.meeting(session, broadcast.meeting_id or 0)
+    if meeting is None:
+        raise ContentGone(texts.MEETING_GONE)
+    summary = flex.bubble(
+        texts.SUMMARY_HEADER.format(meeting=cards.meeting_label(meeting)),
+        meeting.title,
+        texts.SUMMARY_BODY.format(chair=meeting.chair or "-", count=len(meeting.directives)),
+        buttons=[ack],
+    )
+    bubbles = [
+        summary,
+        *(cards.directive_bubble(d, meeting) for d in meeting.directives[: flex.MAX_BUBBLES - 1]),
+    ]
+    alt = texts.SUMMARY_ALT.format(
+        title=meeting.title, alt=cards.directives_alt_text(meeting, meeting.directives)
+    )
+    return flex.Prepared([flex.flex(alt, flex.carousel(bubbles))])

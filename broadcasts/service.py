@@ -1,0 +1,400 @@
+"""Broadcasts: content + target + time, the quota guard, send slots, deliveries, acknowledgements.
+
+The database is the source of truth. A broadcast is created `scheduled`; when it falls due the scheduler
+claims it (`scheduled` → `sending`, one conditional UPDATE, so a second scheduler cannot), its delivery
+rows are written — one per target group, each with the retry key every attempt will use — and the
+sender works them. Targets are resolved when sending starts, so a group registered in between is
+included and one that left is not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from bot import audit, content
+from bot.line import LineApiError
+from bot.models import (
+    Broadcast,
+    BroadcastKind,
+    BroadcastStatus,
+    BroadcastTarget,
+    Delivery,
+    DeliveryStatus,
+    GroupStatus,
+    LineGroup,
+    Meeting,
+    Province,
+    Region,
+    new_retry_key,
+    utcnow,
+)
+from bot.provinces import ProvinceFinder
+from bot.services import Services
+from bot.settings import BroadcastSettings
+from broadcasts import texts
+
+log = logging.getLogger(__name__)
+
+MEMBER_COUNT_MAX_AGE = dt.timedelta(days=1)
+MEMBER_COUNT_LOOKUPS = 200  # more unknown groups than this: estimated from the known ones
+
+
+class BroadcastError(ValueError):
+    """A broadcast that cannot be made as asked; the message is one Thai line."""
+
+
+class QuotaExceeded(BroadcastError):
+    def __init__(self, cost: int, left: int) -> None:
+        super().__init__(texts.QUOTA_EXCEEDED.format(cost=cost, left=left))
+        self.cost = cost
+        self.left = left
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: BroadcastTarget
+    ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Estimate:
+    groups: int
+    cost: int  # messages LINE will bill: one per member of each target group
+    quota_left: int | None  # None: no monthly limit
+
+    @property
+    def exceeds(self) -> bool:
+        return self.quota_left is not None and self.cost > self.quota_left
+
+
+# --- targets ---------------------------------------------------------------------------------------
+
+
+def parse_target(session: Session, spec: dict[str, Any]) -> Target:
+    """`{"all": true}`, `{"regions": [...]}` (codes or Thai names; geographic first, then the
+    ministry's four), `{"provinces": [...]}` (Thai or English names), `{"groups": [LINE group ids]}`."""
+    if spec.get("all") is True:
+        return Target(BroadcastTarget.ALL)
+    if regions := spec.get("regions"):
+        found = []
+        for name in regions:
+            region = session.scalars(
+                select(Region)
+                .where((Region.code == str(name).lower()) | (Region.name_th == str(name)))
+                .order_by(Region.scheme)  # "geo6" before "moi4"
+            ).first()
+            if region is None:
+                raise BroadcastError(texts.UNKNOWN_REGION.format(name=name))
+            found.append(region.id)
+        return Target(BroadcastTarget.REGIONS, tuple(found))
+    if provinces := spec.get("provinces"):
+        finder = ProvinceFinder.load(session)
+        ids = []
+        for name in provinces:
+            province = finder.find(str(name))
+            if province is None:
+                raise BroadcastError(texts.UNKNOWN_PROVINCE.format(name=name))
+            ids.append(province.id)
+        return Target(BroadcastTarget.PROVINCES, tuple(ids))
+    if groups := spec.get("groups"):
+        rows = session.scalars(
+            select(LineGroup).where(LineGroup.line_group_id.in_([str(g) for g in groups]))
+        ).all()
+        if len(rows) != len(set(groups)):
+            raise BroadcastError(texts.NO_TARGET)
+        return Target(BroadcastTarget.GROUPS, tuple(g.id for g in rows))
+    raise BroadcastError(texts.NO_TARGET)
+
+
+def target_groups(session: Session, target: Target) -> Sequence[LineGroup]:
+    """The active groups a target reaches now."""
+    query = select(LineGroup).where(LineGroup.status == GroupStatus.ACTIVE).order_by(LineGroup.id)
+    if target.kind is BroadcastTarget.REGIONS:
+        query = query.join(Province, LineGroup.province_id == Province.id).where(
+            Province.region_id.in_(target.ids) | Province.moi_region_id.in_(target.ids)
+        )
+    elif target.kind is BroadcastTarget.PROVINCES:
+        query = query.where(LineGroup.province_id.in_(target.ids))
+    elif target.kind is BroadcastTarget.GROUPS:
+        query = query.where(LineGroup.id.in_(target.ids))
+    return session.scalars(query).all()
+
+
+# --- cost and quota ----------------------------------------------------------------------------------
+
+
+def refresh_member_counts(services: Services, groups: Sequence[LineGroup]) -> None:
+    """Ask LINE for member counts that are unknown or a day old (a few hundred at most per call)."""
+    stale = utcnow() - MEMBER_COUNT_MAX_AGE
+    todo = [g for g in groups if g.member_count is None or (g.member_count_at or stale) <= stale]
+    for group in todo[:MEMBER_COUNT_LOOKUPS]:
+        try:
+            count = services.line.group_member_count(group.line_group_id)
+        except LineApiError as error:
+            log.info("member count of a group not available (%s)", error.status)
+            continue
+        if count is not None:
+            group.member_count, group.member_count_at = count, utcnow()
+
+
+def estimate_cost(groups: Sequence[LineGroup]) -> int:
+    """LINE bills a group push once per member; unknown counts are taken as the average known one."""
+    known = [g.member_count for g in groups if g.member_count is not None]
+    average = round(sum(known) / len(known)) if known else 20
+    return sum(g.member_count if g.member_count is not None else average for g in groups)
+
+
+def quota_left(services: Services) -> int | None:
+    kind, value = services.line.quota()
+    if kind != "limited" or value is None:
+        return None
+    return max(0, value - services.line.quota_consumption())
+
+
+def estimate(services: Services, session: Session, target: Target, *, refresh: bool = True) -> Estimate:
+    groups = target_groups(session, target)
+    if refresh:
+        refresh_member_counts(services, groups)
+    return Estimate(groups=len(groups), cost=estimate_cost(groups), quota_left=quota_left(services))
+
+
+# --- time ---------------------------------------------------------------------------------------------
+
+
+def _clock(value: str) -> dt.time:
+    hours, minutes = value.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def in_quiet_hours(moment: dt.datetime, settings: BroadcastSettings, tz: dt.tzinfo) -> bool:
+    start, end = (_clock(part) for part in settings.quiet_hours.split("-"))
+    local = moment.astimezone(tz).time()
+    if start <= end:
+        return start <= local < end
+    return local >= start or local < end  # across midnight, e.g. 20:00-07:00
+
+
+def next_send_slot(now: dt.datetime, settings: BroadcastSettings, tz: dt.tzinfo) -> dt.datetime:
+    """The next `send_time` (local) after now that is outside quiet hours."""
+    local_now = now.astimezone(tz)
+    slot = dt.datetime.combine(local_now.date(), _clock(settings.send_time), tzinfo=tz)
+    if slot <= local_now:
+        slot += dt.timedelta(days=1)
+    for _ in range(2):
+        if not in_quiet_hours(slot, settings, tz):
+            break
+        quiet_end = _clock(settings.quiet_hours.split("-")[1])
+        slot = dt.datetime.combine(slot.date(), quiet_end, tzinfo=tz)
+        if slot <= local_now:
+            slot += dt.timedelta(days=1)
+    return slot.astimezone(dt.UTC)
+
+
+# --- creating, cancelling -----------------------------------------------------------------------------
+
+
+def create(
+    services: Services,
+    session: Session,
+    *,
+    kind: BroadcastKind,
+    target: Target,
+    actor: str,
+    meeting_id: int | None = None,
+    directive_id: int | None = None,
+    text: str | None = None,
+    at: dt.datetime | None = None,
+    urgent: bool = False,
+    force: bool = False,
+) -> tuple[Broadcast, Estimate]:
+    """Schedule a broadcast; refuses one the quota cannot pay for unless `force`."""
+    if kind is BroadcastKind.MEETING_SUMMARY and (
+        meeting_id is None or content.meeting(session, meeting_id) is None
+    ):
+        raise BroadcastError(texts.MEETING_GONE)
+    if kind is BroadcastKind.DIRECTIVE and (
+        directive_id is None or content.directive(session, directive_id) is None
+    ):
+        raise BroadcastError(texts.DIRECTIVE_GONE)
+    if kind is BroadcastKind.TEXT and not (text or "").strip():
+        raise BroadcastError("ข้อความแจ้งเตือนว่างเปล่า")
+    cost = estimate(services, session, target)
+    if cost.groups == 0:
+        raise BroadcastError(texts.NO_TARGET)
+    if cost.exceeds and not force:
+        raise QuotaExceeded(cost.cost, cost.quota_left or 0)
+    broadcast = Broadcast(
+        kind=kind,
+        meeting_id=meeting_id,
+        directive_id=directive_id,
+        text=text,
+        target_kind=target.kind,
+        target_ids=list(target.ids),
+        scheduled_at=at or utcnow(),
+        urgent=urgent,
+        forced=force and cost.exceeds,
+        estimated_cost=cost.cost,
+        status=BroadcastStatus.SCHEDULED,
+    )
+    session.add(broadcast)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "broadcast.create",
+        "broadcast",
+        broadcast.id,
+        kind=kind.value,
+        target=target.kind.value,
+        groups=cost.groups,
+        cost=cost.cost,
+        forced=broadcast.forced,
+    )
+    return broadcast, cost
+
+
+def schedule_meeting_summary(
+    services: Services, session: Session, meeting: Meeting, *, actor: str, urgent: bool = False
+) -> Broadcast | None:
+    """On publication: the summary to every active group, now if urgent, else at the next send slot."""
+    settings, tz = services.settings.broadcasts, services.settings.tz
+    at = None if urgent else next_send_slot(utcnow(), settings, tz)
+    try:
+        broadcast, _ = create(
+            services,
+            session,
+            kind=BroadcastKind.MEETING_SUMMARY,
+            meeting_id=meeting.id,
+            target=Target(BroadcastTarget.ALL),
+            at=at,
+            urgent=urgent,
+            actor=actor,
+        )
+    except BroadcastError as error:
+        log.warning("meeting %s published; its summary was not scheduled: %s", meeting.id, error)
+        return None
+    return broadcast
+
+
+def cancel(session: Session, broadcast_id: int, actor: str) -> Broadcast:
+    won = session.execute(  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SCHEDULED)
+        .values(status=BroadcastStatus.CANCELLED, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    broadcast = session.get_one(Broadcast, broadcast_id)
+    session.refresh(broadcast)
+    if won != 1:
+        raise BroadcastError(texts.NOT_CANCELLABLE.format(status=broadcast.status.value))
+    audit.record(session, actor, "broadcast.cancel", "broadcast", broadcast_id)
+    return broadcast
+
+
+# --- sending --------------------------------------------------------------------------------------------
+
+
+def claim_due(session: Session, broadcast_id: int) -> bool:
+    """scheduled → sending, by exactly one caller (a conditional UPDATE)."""
+    won: int = session.execute(  # type: ignore[attr-defined]
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SCHEDULED)
+        .values(status=BroadcastStatus.SENDING, started_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return won == 1
+
+
+def mark_missed(session: Session, broadcast_id: int) -> bool:
+    won: int = session.execute(  # type: ignore[attr-defined]
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SCHEDULED)
+        .values(status=BroadcastStatus.MISSED, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return won == 1
+
+
+def write_deliveries(session: Session, broadcast: Broadcast) -> int:
+    """One delivery row per target group, each with its retry key, before anything is sent."""
+    if session.scalar(
+        select(func.count()).select_from(Delivery).where(Delivery.broadcast_id == broadcast.id)
+    ):
+        return 0  # written already (a scheduler that died after this step)
+    groups = target_groups(session, Target(broadcast.target_kind, tuple(broadcast.target_ids)))
+    now = utcnow()
+    rows = [
+        {
+            "broadcast_id": broadcast.id,
+            "group_id": group.id,
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+            "retry_key": new_retry_key(),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for group in groups
+    ]
+    if rows:
+        session.execute(insert(Delivery), rows)
+    return len(rows)
+
+
+# --- acknowledgements and status ---------------------------------------------------------------------------
+
+
+def acknowledge(
+    session: Session, broadcast_id: int, line_group_id: str, user_id: str | None
+) -> dt.datetime | None:
+    """Record the first "รับทราบ" of a group; returns when it was first pressed, None if unknown."""
+    delivery = session.scalars(
+        select(Delivery)
+        .join(LineGroup, Delivery.group_id == LineGroup.id)
+        .where(Delivery.broadcast_id == broadcast_id, LineGroup.line_group_id == line_group_id)
+    ).first()
+    if delivery is None:
+        return None
+    if delivery.acknowledged_at is None:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery.id, Delivery.acknowledged_at.is_(None))
+            .values(acknowledged_at=utcnow(), acknowledged_by=user_id)
+            .execution_options(synchronize_session=False)
+        )
+        session.refresh(delivery)
+    return delivery.acknowledged_at
+
+
+def report(session: Session, broadcast: Broadcast) -> dict[str, Any]:
+    """Delivery and acknowledgement counts, in total and per province."""
+    rows = session.execute(
+        select(Province.name_th, Delivery.status, func.count(), func.count(Delivery.acknowledged_at))
+        .select_from(Delivery)
+        .join(LineGroup, Delivery.group_id == LineGroup.id)
+        .outerjoin(Province, LineGroup.province_id == Province.id)
+        .where(Delivery.broadcast_id == broadcast.id)
+        .group_by(Province.name_th, Delivery.status)
+    ).all()
+    per_province: dict[str, dict[str, int]] = {}
+    totals = {"total": 0, "sent": 0, "failed": 0, "pending": 0, "acknowledged": 0}
+    for province, status, count, acknowledged in rows:
+        row = per_province.setdefault(
+            province or "-", {"sent": 0, "failed": 0, "pending": 0, "acknowledged": 0}
+        )
+        key = {"delivered": "sent", "failed": "failed"}.get(status.value, "pending")
+        row[key] += count
+        row["acknowledged"] += acknowledged
+        totals[key] += count
+        totals["total"] += count
+        totals["acknowledged"] += acknowledged
+    return {
+        **totals,
+        "provinces": [{"province": name, **counts} for name, counts in sorted(per_province.items())],
+    }

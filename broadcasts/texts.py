@@ -1,0 +1,17 @@
+"""What broadcasts say, Thai first, in one place."""
+
+ACK = "รับทราบ"
+SUMMARY_HEADER = "สรุปการประชุม สถ. · {meeting}"
+SUMMARY_BODY = 'ประธาน: {chair}\nข้อสั่งการ {count} ข้อ (เลื่อนดูการ์ดถัดไป) กด "รับทราบ" เมื่อกลุ่มได้รับแล้ว'
+SUMMARY_ALT = "สรุปการประชุม สถ.: {title}\n{alt}"
+DIRECTIVE_ALT = "ข้อสั่งการ สถ. ({meeting}): {title}"
+MEETING_GONE = "การประชุมนี้ไม่ได้เผยแพร่แล้ว"
+DIRECTIVE_GONE = "ข้อสั่งการนี้ไม่ได้เผยแพร่แล้ว"
+ACKNOWLEDGED = "รับทราบแล้ว ขอบคุณครับ 🙏"
+ACKNOWLEDGED_BEFORE = "กลุ่มนี้รับทราบข่าวนี้แล้วเมื่อ {when}"
+ACK_UNKNOWN = "ไม่พบข่าวที่จะรับทราบ อาจเป็นข่าวที่ไม่ได้ส่งถึงกลุ่มนี้"
+QUOTA_EXCEEDED = "โควตาข้อความ LINE ไม่พอ: ต้องใช้ประมาณ {cost:,} ข้อความ เหลือ {left:,} (ส่งได้ด้วย force)"
+NO_TARGET = "ไม่มีกลุ่มที่ลงทะเบียนแล้วตรงกับเป้าหมายนี้"
+NOT_CANCELLABLE = "ยกเลิกไม่ได้: ข่าวนี้เริ่มส่งแล้วหรือจบไปแล้ว (สถานะ {status})"
+UNKNOWN_REGION = "ไม่รู้จักภาค {name!r}"
+UNKNOWN_PROVINCE = "ไม่รู้จักจังหวัด {name!r}"
