@@ -20,6 +20,7 @@ from bot.models import (
     BroadcastStatus,
     BroadcastTarget,
     Delivery,
+    DeliveryStatus,
     GroupStatus,
     LineGroup,
     Meeting,
@@ -405,3 +406,68 @@ def test_a_due_broadcast_reaches_every_target_group_once(bot: Flask, standin: Li
         0,
         0,
     )
+
+
+def test_two_schedulers_at_once_send_each_group_once(
+    build_app: Callable[..., Flask], standin: LineStandIn
+) -> None:
+    """Two scheduler processes (separate apps, no shared lock: in-process stores) on one database."""
+    import threading
+
+    from broadcasts.scheduler import run_due
+
+    settings = {"line": {"api_base_url": standin.base_url}}
+    one = build_app(settings, env={**LINE_ENV, "ADMIN_TOKEN": TOKEN})
+    two = build_app(settings, env={**LINE_ENV, "ADMIN_TOKEN": TOKEN})
+    groups = {f"C{n}": (["เชียงใหม่", "สงขลา", "น่าน"][n % 3], 5) for n in range(60)}
+    register(one, standin, groups)
+    created = (
+        one.test_client()
+        .post("/api/broadcasts", json={"text": "x", "target": {"all": True}}, headers=AUTH)
+        .json
+    )
+    assert created is not None
+    sent: list[list[int]] = []
+    threads = [
+        threading.Thread(target=lambda app=app: sent.append(run_due(services_of(app)))) for app in (one, two)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(sent) == 2
+    assert standin.delivery_counts() == dict.fromkeys(groups, 1)
+    shown = one.test_client().get(f"/api/broadcasts/{created['id']}", headers=AUTH).json
+    assert shown is not None and (shown["status"], shown["sent"]) == ("done", 60)
+
+
+def test_a_scheduler_that_died_mid_broadcast_is_finished_by_the_next(
+    bot: Flask, standin: LineStandIn
+) -> None:
+    """Killed after LINE accepted some pushes but before recording them: the next run resends those with
+    their retry keys (LINE: 409) and sends the rest; every group gets the broadcast exactly once."""
+    from broadcasts.scheduler import run_due
+
+    groups = {f"C{n}": ("เชียงใหม่", 5) for n in range(10)}
+    register(bot, standin, groups)
+    client = bot.test_client()
+    created = client.post("/api/broadcasts", json={"text": "x", "target": {"all": True}}, headers=AUTH).json
+    assert created is not None
+    services = services_of(bot)
+    due_broadcasts(services)  # claimed and deliveries written, then the process "dies"
+    stale = utcnow() - dt.timedelta(minutes=10)
+    with services.db.session() as session:
+        deliveries = session.scalars(
+            select(Delivery).where(Delivery.broadcast_id == created["id"]).order_by(Delivery.id)
+        ).all()
+        for delivery in deliveries[:4]:  # these went out: LINE accepted them, nothing was recorded
+            group = session.get_one(LineGroup, delivery.group_id)
+            services.line.push(
+                group.line_group_id, [{"type": "text", "text": "x"}], retry_key=delivery.retry_key
+            )
+            delivery.status, delivery.attempts, delivery.updated_at = DeliveryStatus.SENDING, 1, stale
+    assert run_due(services) == [created["id"]]
+    assert standin.delivery_counts() == dict.fromkeys(groups, 1)
+    assert len([r for r in standin.received(endpoint="push") if r.status == 409]) == 4
+    shown = client.get(f"/api/broadcasts/{created['id']}", headers=AUTH).json
+    assert shown is not None and (shown["status"], shown["sent"]) == ("done", 10)
