@@ -471,3 +471,30 @@ def test_a_scheduler_that_died_mid_broadcast_is_finished_by_the_next(
     assert len([r for r in standin.received(endpoint="push") if r.status == 409]) == 4
     shown = client.get(f"/api/broadcasts/{created['id']}", headers=AUTH).json
     assert shown is not None and (shown["status"], shown["sent"]) == ("done", 10)
+
+
+def test_an_urgent_publication_sends_the_summary_now(bot: Flask, standin: LineStandIn) -> None:
+    from broadcasts.scheduler import run_due
+
+    register(bot, standin, GROUPS)
+    client = bot.test_client()
+    text = (Path(__file__).parent / "fixtures" / "corpus" / "thaigov-37251.txt").read_text("utf-8")
+    meeting = client.post("/api/meetings", json={"text": text}, headers=AUTH).json
+    assert meeting is not None
+    assert (
+        client.post(
+            f"/api/meetings/{meeting['id']}/publish", json={"urgent": "yes"}, headers=AUTH
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(f"/api/meetings/{meeting['id']}/publish", json={"urgent": True}, headers=AUTH).status_code
+        == 200
+    )
+    with services_of(bot).db.session() as session:
+        summary = session.scalars(select(Broadcast)).one()
+        assert summary.urgent and summary.scheduled_at <= utcnow()
+    run_due(services_of(bot))
+    assert standin.delivery_counts() == dict.fromkeys(GROUPS, 1)
+    first = standin.messages_to("C1")[0]
+    assert first["type"] == "flex" and "สรุปการประชุม" in first["altText"]

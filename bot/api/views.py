@@ -180,6 +180,11 @@ def edit_meeting(meeting_id: int) -> Response:
 @blueprint.post("/meetings/<int:meeting_id>/publish")
 @require_admin_token
 def publish_meeting(meeting_id: int) -> Response:
+    """Publish; the summary goes to the groups at the next send slot, or at once with {"urgent": true}."""
+    body = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(body, dict) or not isinstance(body.get("urgent", False), bool):
+        raise ApiError(422, 'เนื้อหาคำขอต้องเป็น {"urgent": true|false} หรือว่าง')
+    urgent = bool(body.get("urgent", False))
     services = _services()
     with services.db.session() as session:
         meeting = _meeting(session, meeting_id)
@@ -188,7 +193,7 @@ def publish_meeting(meeting_id: int) -> Response:
             audit.record(session, ACTOR, "meeting.publish", "meeting", meeting.id)
         payload = meeting_json(meeting, services.settings.tz)
     if published_now:  # after the commit: the summary's scheduler reads a published meeting
-        services.hooks.emit("meeting_published", meeting_id=meeting_id, urgent=False, actor=ACTOR)
+        services.hooks.emit("meeting_published", meeting_id=meeting_id, urgent=urgent, actor=ACTOR)
     return jsonify(payload)
 
 
