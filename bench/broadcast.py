@@ -34,7 +34,6 @@ import subprocess
 import sys
 import time
 import tracemalloc
-import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -43,15 +42,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.harness import control, options, postgres_schema, standin_process  # noqa: E402
+
 TOKEN = "bench-access-token"
 SECRET = "bench-channel-secret"
-POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 MESSAGES = json.dumps(
     [{"type": "text", "text": "แจ้งเวียนด่วน: ขอให้ อปท. ทุกแห่งรายงานผลการดำเนินงานตามข้อสั่งการภายในวันศุกร์"}],
@@ -124,48 +122,12 @@ class World:
 
 
 @contextmanager
-def fresh_schema() -> Iterator[str]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-        try:
-            yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-        finally:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
-@contextmanager
 def standin(args: argparse.Namespace, *extra: str) -> Iterator[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "bot.linesim",
-        "--port",
-        "0",
-        "--token",
-        TOKEN,
-        "--latency-ms",
-        str(args.latency_ms),
-        "--rate",
-        str(args.rate),
-        "--groups",
-        str(args.groups + args.sample),
-        "--group-members",
-        "20",
-        *extra,
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if "listening on" not in line:
-        process.kill()
-        process.wait()
-        raise SystemExit(f"the stand-in did not start: {line!r}")
-    try:
-        yield line.rsplit(" ", 1)[1].strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    stand_in_options = options(
+        latency_ms=args.latency_ms, rate=args.rate, groups=args.groups + args.sample, group_members=20
+    )
+    with standin_process(TOKEN, *stand_in_options, *extra) as url:
+        yield url
 
 
 def create_world(database_url: str, groups: int) -> int:
@@ -274,11 +236,6 @@ def finish_sender(process: subprocess.Popen[str]) -> dict[str, Any]:
     return result
 
 
-def control(line_url: str, path: str) -> Any:
-    with urllib.request.urlopen(f"{line_url}/_standin/{path}", timeout=30) as answer:
-        return json.load(answer)
-
-
 def push_statuses(line_url: str) -> Counter[int]:
     statuses: Counter[int] = Counter()
     since = 0
@@ -332,7 +289,7 @@ def describe(label: str, elapsed: float, statuses: Counter[int], extra: str = ""
 
 @contextmanager
 def world_for(args: argparse.Namespace, *standin_args: str) -> Iterator[World]:
-    with fresh_schema() as database_url, standin(args, *standin_args) as line_url:
+    with postgres_schema() as database_url, standin(args, *standin_args) as line_url:
         broadcast_id = create_world(database_url, args.groups)
         yield World(database_url, line_url, f"bench-{uuid.uuid4().hex[:8]}:", broadcast_id)
 

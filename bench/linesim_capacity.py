@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
 import sys
 import time
 import uuid
@@ -25,10 +24,14 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.linesim import LineStandIn
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.harness import options, standin_process  # noqa: E402
+from bot.linesim import LineStandIn  # noqa: E402
 
 TOKEN = "bench-token"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def parse_args() -> argparse.Namespace:
@@ -45,32 +48,6 @@ def parse_args() -> argparse.Namespace:
         help="embed LineStandIn in this process (sharing its GIL with the client, as a test would)",
     )
     return parser.parse_args()
-
-
-def start_standin(args: argparse.Namespace) -> tuple[subprocess.Popen[str], str]:
-    command = [
-        sys.executable,
-        "-m",
-        "bot.linesim",
-        "--port",
-        "0",
-        "--token",
-        TOKEN,
-        "--latency-ms",
-        str(args.latency_ms),
-        "--rate",
-        str(args.rate),
-        "--groups",
-        str(args.groups),
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if "listening on" not in line:
-        process.kill()
-        process.wait()
-        raise SystemExit(f"the stand-in did not start: {line!r}")
-    return process, line.rsplit(" ", 1)[1].strip()
 
 
 def message(flex: bool) -> dict[str, object]:
@@ -127,13 +104,10 @@ def main() -> None:
         with LineStandIn(token=TOKEN, latency_ms=args.latency_ms, rate_limit=args.rate or None) as standin:
             asyncio.run(drive(standin.base_url, args, standin.add_groups(args.groups)))
         return
-    process, base_url = start_standin(args)
-    try:
+    stand_in_options = options(latency_ms=args.latency_ms, rate=args.rate, groups=args.groups)
+    with standin_process(TOKEN, *stand_in_options) as base_url:
         group_ids = [f"C{index:032x}" for index in range(args.groups)]  # as add_groups names them
         asyncio.run(drive(base_url, args, group_ids))
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -284,15 +284,10 @@ def schedule_meeting_summary(
 
 
 def cancel(session: Session, broadcast_id: int, actor: str) -> Broadcast:
-    won = session.execute(  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
-        update(Broadcast)
-        .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SCHEDULED)
-        .values(status=BroadcastStatus.CANCELLED, finished_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    won = _leave_scheduled(session, broadcast_id, BroadcastStatus.CANCELLED, finished_at=utcnow())
     broadcast = session.get_one(Broadcast, broadcast_id)
     session.refresh(broadcast)
-    if won != 1:
+    if not won:
         raise BroadcastError(texts.NOT_CANCELLABLE.format(status=broadcast.status.value))
     audit.record(session, actor, "broadcast.cancel", "broadcast", broadcast_id)
     return broadcast
@@ -301,25 +296,23 @@ def cancel(session: Session, broadcast_id: int, actor: str) -> Broadcast:
 # --- sending --------------------------------------------------------------------------------------------
 
 
-def claim_due(session: Session, broadcast_id: int) -> bool:
-    """scheduled → sending, by exactly one caller (a conditional UPDATE)."""
-    won: int = session.execute(  # type: ignore[attr-defined]
+def _leave_scheduled(session: Session, broadcast_id: int, status: BroadcastStatus, **values: Any) -> bool:
+    """scheduled → `status`, by exactly one caller (a conditional UPDATE): True for the one that won."""
+    won: int = session.execute(  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
         update(Broadcast)
         .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SCHEDULED)
-        .values(status=BroadcastStatus.SENDING, started_at=utcnow())
+        .values(status=status, **values)
         .execution_options(synchronize_session=False)
     ).rowcount
     return won == 1
+
+
+def claim_due(session: Session, broadcast_id: int) -> bool:
+    return _leave_scheduled(session, broadcast_id, BroadcastStatus.SENDING, started_at=utcnow())
 
 
 def mark_missed(session: Session, broadcast_id: int) -> bool:
-    won: int = session.execute(  # type: ignore[attr-defined]
-        update(Broadcast)
-        .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SCHEDULED)
-        .values(status=BroadcastStatus.MISSED, finished_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return won == 1
+    return _leave_scheduled(session, broadcast_id, BroadcastStatus.MISSED, finished_at=utcnow())
 
 
 def write_deliveries(session: Session, broadcast: Broadcast) -> int:
