@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Self
 
-from flask import Blueprint, Response, current_app, jsonify, request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from flask import Blueprint, Response, current_app, jsonify
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 
 from bot.api.auth import require_admin_token
 from bot.api.errors import ApiError
+from bot.api.views import parse_body
 from bot.line import LineApiError
 from bot.models import Broadcast, BroadcastKind
 from bot.services import Services
@@ -82,16 +83,7 @@ def broadcast_json(services: Services, broadcast: Broadcast, counts: dict[str, A
 @blueprint.post("/broadcasts")
 @require_admin_token
 def create_broadcast() -> tuple[Response, int]:
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ApiError(400, "เนื้อหาคำขอต้องเป็น JSON (Content-Type: application/json)")
-    try:
-        body = BroadcastRequest.model_validate(data)
-    except ValidationError as error:
-        details = [
-            {"field": ".".join(map(str, e["loc"])) or None, "problem": e["msg"]} for e in error.errors()
-        ]
-        raise ApiError(422, "ข้อมูลในคำขอไม่ถูกต้อง", details) from None
+    body = parse_body(BroadcastRequest)
     services = _services()
     at = body.at
     if at is not None and at.tzinfo is None:  # a time without zone is Bangkok time

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,7 +40,8 @@ def _services() -> Services:
     return services
 
 
-def _body(model: type[Body]) -> Body:
+def parse_body(model: type[Body]) -> Body:
+    """The JSON body as `model`: 400 when it is not JSON, 422 listing each invalid field."""
     data = request.get_json(silent=True)
     if data is None:
         raise ApiError(400, "เนื้อหาคำขอต้องเป็น JSON (Content-Type: application/json)")
@@ -78,7 +80,7 @@ def openapi() -> Response:
 @blueprint.post("/meetings")
 @require_admin_token
 def create_meeting() -> tuple[Response, int]:
-    body = _body(ImportRequest)
+    body = parse_body(ImportRequest)
     services = _services()
     settings = services.settings.ingest
     source_url: str | None
@@ -98,6 +100,17 @@ def create_meeting() -> tuple[Response, int]:
     return jsonify(payload), 201 if result.created else 200
 
 
+def _paged(query: Any, serialize: Any, *order_by: Any, options: Sequence[Any] = ()) -> Response:
+    """One page of a listing (`?limit=&offset=`): `{"items", "total", "limit", "offset"}`."""
+    limit, offset = _page()
+    services = _services()
+    with services.db.session() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.scalars(query.options(*options).order_by(*order_by).limit(limit).offset(offset)).all()
+        items = [serialize(row, services.settings.tz) for row in rows]
+    return jsonify({"items": items, "total": total, "limit": limit, "offset": offset})
+
+
 def _page() -> tuple[int, int]:
     try:
         limit = min(max(int(request.args.get("limit", 50)), 1), 1000)
@@ -113,23 +126,18 @@ def list_meetings() -> Response:
     status = request.args.get("status")
     if status not in (None, "draft", "published"):
         raise ApiError(422, "status ต้องเป็น draft หรือ published")
-    limit, offset = _page()
     query = select(Meeting)
     if status == "draft":
         query = query.where(Meeting.published_at.is_(None))
     elif status == "published":
         query = query.where(Meeting.published_at.is_not(None))
-    services = _services()
-    with services.db.session() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        meetings = session.scalars(
-            query.options(selectinload(Meeting.directives))
-            .order_by(Meeting.meeting_date.desc().nulls_last(), Meeting.id.desc())
-            .limit(limit)
-            .offset(offset)
-        ).all()
-        items = [meeting_summary_json(m, services.settings.tz) for m in meetings]
-    return jsonify({"items": items, "total": total, "limit": limit, "offset": offset})
+    return _paged(
+        query,
+        meeting_summary_json,
+        Meeting.meeting_date.desc().nulls_last(),
+        Meeting.id.desc(),
+        options=[selectinload(Meeting.directives)],
+    )
 
 
 @blueprint.get("/meetings/<int:meeting_id>")
@@ -143,7 +151,7 @@ def get_meeting(meeting_id: int) -> Response:
 @blueprint.patch("/meetings/<int:meeting_id>")
 @require_admin_token
 def edit_meeting(meeting_id: int) -> Response:
-    body = _body(MeetingEdit)
+    body = parse_body(MeetingEdit)
     change = MeetingChange(
         title=body.title,
         date=body.date,
@@ -211,18 +219,12 @@ def list_groups() -> Response:
         query = query.where(or_(Province.name_th == province, Province.name_en == province))
     if region := request.args.get("region"):
         query = query.join(Region, Province.region_id == Region.id).where(Region.code == region)
-    limit, offset = _page()
-    services = _services()
-    with services.db.session() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        groups = session.scalars(
-            query.options(selectinload(LineGroup.province).selectinload(Province.region))
-            .order_by(LineGroup.id)
-            .limit(limit)
-            .offset(offset)
-        ).all()
-        items = [group_json(g, services.settings.tz) for g in groups]
-    return jsonify({"items": items, "total": total, "limit": limit, "offset": offset})
+    return _paged(
+        query,
+        group_json,
+        LineGroup.id,
+        options=[selectinload(LineGroup.province).selectinload(Province.region)],
+    )
 
 
 @blueprint.post("/groups")
