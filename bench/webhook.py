@@ -9,9 +9,11 @@ the bot's inbox with 16 worker threads per process (`--inbox-workers`), on Postg
 process. Every request is a signed webhook holding one text event "ข้อสั่งการล่าสุด" with a unique
 webhookEventId and reply token.
 
-1. Throughput: `--requests` webhooks, `--concurrency` at a time, LINE answering at once. Reports
-   acknowledgements/s, p50/p99 acknowledgement latency, and how many events were answered (replies the
-   stand-in accepted) for each bot. Target: the bot's rate ≥ the echo bot's.
+1. Throughput: after an unreported warm-up of each bot, `--repeat` rounds in which the bots take turns
+   sending `--requests` webhooks, `--concurrency` at a time, LINE answering at once. Reports
+   acknowledgements/s, p50/p99 acknowledgement latency, and answers/s (replies the stand-in accepted,
+   up to the last one) for each run, then the medians and their ratio. Target: the bot's rate ≥ the
+   echo bot's.
 2. Slow LINE: the stand-in takes 1 s per API call; `--slow-requests` webhooks sent at `--slow-rate`/s.
    Target: the bot's acknowledgement p99 < 500 ms and every event answered. The echo bot replies inside
    the request, so its acknowledgement carries LINE's second.
@@ -198,7 +200,8 @@ def report(
     latencies: list[float],
     failures: list[int],
     answer: tuple[int, float],
-) -> None:
+) -> tuple[float, float]:
+    """Print one run; return (acknowledgements/s, answers/s)."""
     count, last = answer
     acks = len(latencies) / elapsed
     answers = count / (last - started) if last > started else 0.0
@@ -207,6 +210,7 @@ def report(
         f"  {name:<5} {acks:7.1f} acks/s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  non-200 {len(failures):3d}"
         f"  answered {count}/{len(latencies)} at {answers:6.1f}/s"
     )
+    return acks, answers
 
 
 def main() -> None:
@@ -214,6 +218,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3, help="throughput runs per bot, taking turns")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--slow-requests", type=int, default=600)
     parser.add_argument("--slow-rate", type=float, default=60.0)
@@ -260,18 +265,28 @@ def main() -> None:
                 f"gunicorn {' '.join(settings)}; bot inbox {args.inbox_workers} threads/process; PostgreSQL"
             )
             print(f"\n1. {args.requests} webhooks, {args.concurrency} at a time, LINE answering at once")
-            for name, port in bots.items():
-                since, started = next_index(standin), time.time()
-                url = f"http://127.0.0.1:{port}/callback"
-                elapsed, latencies, failures = asyncio.run(closed_loop(url, args.requests, args.concurrency))
-                report(
-                    name,
-                    started,
-                    elapsed,
-                    latencies,
-                    failures,
-                    wait_answered(standin, since, args.requests, 120),
-                )
+            warm_up = next_index(standin)
+            for port in bots.values():  # warm-up, not reported: the first run of a fresh worker is slow
+                asyncio.run(closed_loop(f"http://127.0.0.1:{port}/callback", 300, args.concurrency))
+            wait_answered(standin, warm_up, 300 * len(bots), 60)  # its answers must not count later
+            rates: dict[str, list[tuple[float, float]]] = {name: [] for name in bots}
+            for _ in range(args.repeat):  # the bots take turns, so both see the same noise
+                for name, port in bots.items():
+                    since, started = next_index(standin), time.time()
+                    url = f"http://127.0.0.1:{port}/callback"
+                    elapsed, latencies, failures = asyncio.run(
+                        closed_loop(url, args.requests, args.concurrency)
+                    )
+                    answer = wait_answered(standin, since, args.requests, 120)
+                    rates[name].append(report(name, started, elapsed, latencies, failures, answer))
+            if args.repeat > 1:
+                medians = {
+                    n: [statistics.median(r[i] for r in rs) for i in (0, 1)] for n, rs in rates.items()
+                }
+                for name, (acks, answers) in medians.items():
+                    print(f"  median {name:<5} {acks:7.1f} acks/s, answers {answers:7.1f}/s")
+                bot, echo = medians["bot"], medians["echo"]
+                print(f"  ratio bot/echo: acks {bot[0] / echo[0]:.2f}, answers {bot[1] / echo[1]:.2f}")
             control(standin, "config", {"latency_ms": 1000})
             print(f"\n2. slow LINE (1 s per call): {args.slow_requests} webhooks at {args.slow_rate:g}/s")
             for name, port in bots.items():
