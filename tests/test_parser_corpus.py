@@ -347,3 +347,13 @@ def test_directive_texts_of_a_nested_list() -> None:
     assert first.text.startswith("ให้จัดตั้ง ศปช.")
     assert "6) เพื่อแก้ไขปัญหาในระยะยาว" in second.text
     assert "การจ่ายเงินเยียวยา" not in second.text
+
+
+@pytest.mark.parametrize("reading", READINGS, ids=[r.article for r in READINGS])
+def test_a_stray_line_above_the_headline_changes_nothing(reading: Reading) -> None:
+    """An HTML page's <title> (the site's name) often comes first; the page's repeated headline wins."""
+    text = (CORPUS / f"thaigov-{reading.article}.txt").read_text(encoding="utf-8")
+    plain = parse_article(text)
+    with_site_name = parse_article("กรมส่งเสริมการปกครองท้องถิ่น\n" + text)
+    fields = ("title", "date", "number", "chair", "directives")
+    assert [getattr(with_site_name, f) for f in fields] == [getattr(plain, f) for f in fields]

@@ -187,6 +187,14 @@ def clean_article(raw: str) -> CleanArticle:
     if not kept:
         return CleanArticle("", (), source_url, page_date, truncated)
 
+    # A stray line above a headline that the page repeats (a site name taken from an HTML <title>):
+    # the repeated line is the headline, the stray one is furniture.
+    if (
+        len(kept) >= 3
+        and not _is_headline_repeat(kept[1], _strip_title_prefix(kept[0]))
+        and _is_headline_repeat(kept[2], _strip_title_prefix(kept[1]))
+    ):
+        kept = kept[1:]
     first = _strip_title_prefix(kept[0])
     body_start = 1
     repeats: list[str] = []
