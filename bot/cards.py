@@ -26,6 +26,11 @@ def meeting_label(meeting: Meeting, *, short: bool = False) -> str:
     return f"{number}{date}"
 
 
+def meeting_heading(meeting: Meeting) -> str:
+    """ "การประชุม สถ. ครั้งที่ 3/2565 · 21 มกราคม 2565"."""
+    return texts.CARD_MEETING.format(meeting=meeting_label(meeting))
+
+
 def tags(directive: Directive) -> list[str]:
     return [f"E{e.number} {e.code}" for e in directive.categories]
 
@@ -49,9 +54,7 @@ def directive_bubble(
 
 def directives_alt_text(meeting: Meeting, directives: Sequence[Directive]) -> str:
     items = "\n".join(texts.CARD_ALT_ITEM.format(seq=d.seq, title=d.title) for d in directives)
-    return texts.CARD_ALT_DIRECTIVES.format(
-        meeting=texts.CARD_MEETING.format(number="", date=meeting_label(meeting)), items=items
-    )
+    return texts.CARD_ALT_DIRECTIVES.format(meeting=meeting_heading(meeting), items=items)
 
 
 def meeting_carousel(

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from bot.models import Directive, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme, TenE
+from bot import content
+from bot.models import GroupStatus, LineGroup, Province, Region, RegionScheme
 from bot.thai import format_thai_date
 
 blueprint = Blueprint("home", __name__)
@@ -20,14 +20,8 @@ blueprint.add_app_template_filter(format_thai_date, "thai_date")
 def index() -> str:
     services = current_app.extensions["bot"]
     with services.db.session() as session:
-        meeting = session.scalars(
-            select(Meeting)
-            .where(Meeting.published_at.is_not(None))
-            .order_by(Meeting.meeting_date.desc().nulls_last(), Meeting.published_at.desc())
-            .options(selectinload(Meeting.directives).selectinload(Directive.categories))
-            .limit(1)
-        ).first()
-        ten_es = session.scalars(select(TenE).order_by(TenE.number)).all()
+        meeting = content.latest_meeting(session)
+        ten_es = content.ten_es(session)
         regions = session.execute(
             select(Region.name_th, func.count(Province.id))
             .join(Province, Province.region_id == Region.id)

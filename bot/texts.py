@@ -35,7 +35,7 @@ ERROR_TITLES = {
 ERROR_HINT = "กรุณาลองใหม่อีกครั้ง หากยังพบปัญหา โปรดแจ้งผู้ดูแลระบบ"
 
 # Cards shared by conversation and broadcasts (bot/cards.py).
-CARD_MEETING = "การประชุม สถ. {number}{date}"
+CARD_MEETING = "การประชุม สถ. {meeting}"
 CARD_NUMBER = "ครั้งที่ {number} · "
 CARD_DIRECTIVE_HEADER = "ข้อ {seq} · {meeting}"
 CARD_READ_MORE = "อ่านต่อ"

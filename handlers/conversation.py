@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit, cards, content, flex
-from bot.models import Delivery, GroupStatus, LineGroup, Province, Region, RegionScheme, utcnow
+from bot.models import Delivery, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme, utcnow
 from bot.provinces import ProvinceFinder, ProvinceName
 from bot.thai import THAI_MONTHS, ce_to_be, format_thai_date
 from broadcasts import service as broadcasts
@@ -88,11 +88,11 @@ def directive_full(ctx: Context, directive_id: int) -> list[Message]:
         return flex.texts(body, parts=3)
 
 
-def _meeting_summary(meeting_label: str, meeting: Any, ctx: Context) -> list[Message]:
+def _meeting_summary(meeting: Meeting, ctx: Context) -> list[Message]:
     items = "\n".join(f"{d.seq}. {d.title}" for d in meeting.directives)
     summary = texts.MEETING_SUMMARY.format(
         title=meeting.title,
-        header=texts.MEETING_HEADER.format(number="", date=meeting_label),
+        header=cards.meeting_heading(meeting),
         chair=meeting.chair or "-",
         count=len(meeting.directives),
         items=items or "-",
@@ -134,7 +134,7 @@ def meeting(ctx: Context, captured: Captured) -> list[Message]:
                     [flex.message_action(texts.MENU_MEETING, texts.MENU_MEETING), *menu(ctx)[:3]],
                 )
             ]
-        return _meeting_summary(cards.meeting_label(found), found, ctx)
+        return _meeting_summary(found, ctx)
 
 
 # --- the 10Es ---------------------------------------------------------------------------------------

@@ -23,13 +23,10 @@ FALLBACK = (
 )
 
 NO_MEETING = "ยังไม่มีการประชุมที่เผยแพร่ในระบบครับ"
-LATEST_ALT = "ข้อสั่งการ {meeting}\n{items}"
-MEETING_HEADER = "การประชุม สถ. {number}{date}"
 MEETING_NUMBER = "ครั้งที่ {number} "
 MEETING_SUMMARY = "{title}\n{header}\nประธาน: {chair}\nข้อสั่งการ {count} ข้อ:\n{items}"
 MEETING_NOT_FOUND = "ไม่พบการประชุม{what}ครับ การประชุมล่าสุดคือ {latest}"
 MEETING_NOT_FOUND_NONE = "ไม่พบการประชุม{what}ครับ"
-READ_MORE = "อ่านต่อ"
 DIRECTIVE_FULL = "ข้อสั่งการข้อ {seq} ({meeting})\n{title}\n\n{text}\n\nหมวด 10Es: {tags}"
 DIRECTIVE_GONE = 'ไม่พบข้อสั่งการนี้แล้วครับ อาจถูกแก้ไขหรือยกเลิก ลองพิมพ์ "ข้อสั่งการล่าสุด"'
 NO_TAGS = "ยังไม่ได้จัดหมวด"
@@ -64,7 +61,6 @@ MENU_MEETING = "ประชุมล่าสุด"
 MENU_SEARCH = "ขยะติดเชื้อ"
 MENU_REGISTER = "ลงทะเบียน"
 MENU_STATUS = "สถานะ"
-MENU_HELP = "เมนู"
 
 ASK_FLEX = "[การ์ด] {alt}"
 ASK_QUICK = "[ปุ่ม] {labels}"
