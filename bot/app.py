@@ -6,6 +6,7 @@ commands. Nothing happens at import time.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     services = build_services(settings)
     app.extensions["bot"] = services
     register_blueprints(app)
+    register_console(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -63,6 +65,10 @@ def configure_flask(app: Flask, settings: Settings) -> None:
         JSON_AS_ASCII=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Production is served over HTTPS (TLS ends at the proxy in front): the cookie never travels
+        # in clear. Development (`make run`, plain http on 127.0.0.1) would lose it.
+        SESSION_COOKIE_SECURE=settings.environment == "production",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
@@ -73,6 +79,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.blueprint)
     app.register_blueprint(home.blueprint)
     app.register_blueprint(api.blueprint)
+
+
+def register_console(app: Flask) -> None:
+    from bot import console
+
+    console.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

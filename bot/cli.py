@@ -21,6 +21,8 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from bot import groups, migrate, texts
+from bot.console import accounts
+from bot.console import texts as console_texts
 from bot.seed import seed_all
 from bot.services import Services
 
@@ -119,6 +121,11 @@ def serve_command(host: str | None, port: int | None) -> None:
     click.echo(texts.SERVE_BANNER.format(base=base))
     click.echo(texts.SERVE_HOME.format(base=base))
     click.echo(texts.SERVE_HEALTH.format(base=base))
+    click.echo(console_texts.SERVE_CONSOLE.format(base=base))
+    if settings.environment == "development":
+        password = accounts.ensure_first_admin(services)
+        if password is not None:
+            click.echo(console_texts.SERVE_FIRST_ADMIN.format(password=password))
     if not settings.line.configured:
         click.echo(texts.SERVE_NO_LINE)
     scheduler = None

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.models import Directive, DirectiveStatus, Meeting, TenE, utcnow
 from bot.parsing.model import MeetingDraft
@@ -28,6 +28,15 @@ def find_existing(session: Session, draft: MeetingDraft) -> Meeting | None:
     if draft.source_url:
         match = or_(match, Meeting.source_url == draft.source_url)
     return session.scalars(select(Meeting).where(match).limit(1)).first()
+
+
+def load(session: Session, meeting_id: int) -> Meeting | None:
+    """A meeting, published or not, with its directives and their categories."""
+    return session.scalars(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(selectinload(Meeting.directives).selectinload(Directive.categories))
+    ).first()
 
 
 def ten_es_by_code(session: Session) -> dict[str, TenE]:
@@ -130,9 +139,13 @@ def apply_change(session: Session, meeting: Meeting, change: MeetingChange) -> l
                 setattr(directive, name, value)
                 changed.append(f"directive {edit.seq} {name}")
         if edit.categories is not None:
-            directive.categories = _categories(edit.categories, known)
-            directive.categories_overridden = True  # re-classifying never undoes an administrator's choice
-            changed.append(f"directive {edit.seq} categories")
+            wanted = _categories(edit.categories, known)
+            if {e.code for e in wanted} != {e.code for e in directive.categories}:
+                directive.categories = wanted
+                directive.categories_overridden = (
+                    True  # re-classifying never undoes an administrator's choice
+                )
+                changed.append(f"directive {edit.seq} categories")
     session.flush()
     return changed
 

@@ -133,6 +133,7 @@ class GroupStatus(enum.StrEnum):
     PENDING = "pending"  # the bot joined; nobody has said which province the group serves
     ACTIVE = "active"  # registered to a province: receives broadcasts
     LEFT = "left"  # the bot left or was removed
+    INACTIVE = "inactive"  # switched off by an administrator: no broadcasts, and the group can't re-register
 
 
 class LineGroup(TimestampMixin, Base):

@@ -10,6 +10,7 @@ included and one that left is not.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -158,11 +159,14 @@ def quota_left(services: Services) -> int | None:
     return max(0, value - services.line.quota_consumption())
 
 
-def estimate(services: Services, session: Session, target: Target, *, refresh: bool = True) -> Estimate:
+def estimate(
+    services: Services, session: Session, target: Target, *, refresh: bool = True, check_quota: bool = True
+) -> Estimate:
     groups = target_groups(session, target)
     if refresh:
         refresh_member_counts(services, groups)
-    return Estimate(groups=len(groups), cost=estimate_cost(groups), quota_left=quota_left(services))
+    left = quota_left(services) if check_quota else None
+    return Estimate(groups=len(groups), cost=estimate_cost(groups), quota_left=left)
 
 
 # --- time ---------------------------------------------------------------------------------------------
@@ -213,8 +217,11 @@ def create(
     at: dt.datetime | None = None,
     urgent: bool = False,
     force: bool = False,
+    check_quota: bool = True,
 ) -> tuple[Broadcast, Estimate]:
-    """Schedule a broadcast; refuses one the quota cannot pay for unless `force`."""
+    """Schedule a broadcast; refuses one the quota cannot pay for unless `force`.
+
+    `check_quota=False` skips asking LINE for the quota (when LINE cannot be reached)."""
     if kind is BroadcastKind.MEETING_SUMMARY and (
         meeting_id is None or content.meeting(session, meeting_id) is None
     ):
@@ -225,7 +232,7 @@ def create(
         raise BroadcastError(texts.DIRECTIVE_GONE)
     if kind is BroadcastKind.TEXT and not (text or "").strip():
         raise BroadcastError("ข้อความแจ้งเตือนว่างเปล่า")
-    cost = estimate(services, session, target)
+    cost = estimate(services, session, target, check_quota=check_quota)
     if cost.groups == 0:
         raise BroadcastError(texts.NO_TARGET)
     if cost.exceeds and not force:
@@ -266,17 +273,29 @@ def schedule_meeting_summary(
     """On publication: the summary to every active group, now if urgent, else at the next send slot."""
     settings, tz = services.settings.broadcasts, services.settings.tz
     at = None if urgent else next_send_slot(utcnow(), settings, tz)
+    summary = functools.partial(
+        create,
+        services,
+        session,
+        kind=BroadcastKind.MEETING_SUMMARY,
+        meeting_id=meeting.id,
+        target=Target(BroadcastTarget.ALL),
+        at=at,
+        urgent=urgent,
+        actor=actor,
+    )
     try:
-        broadcast, _ = create(
-            services,
-            session,
-            kind=BroadcastKind.MEETING_SUMMARY,
-            meeting_id=meeting.id,
-            target=Target(BroadcastTarget.ALL),
-            at=at,
-            urgent=urgent,
-            actor=actor,
-        )
+        try:
+            broadcast, _ = summary()
+        except LineApiError as error:
+            # The summary of a published meeting is the department's own news: LINE being unreachable
+            # for the quota check must not lose it. It is scheduled, and the sender meets LINE later.
+            log.warning(
+                "meeting %s: quota unknown (%s); summary scheduled without the quota guard",
+                meeting.id,
+                error.status,
+            )
+            broadcast, _ = summary(check_quota=False)
     except BroadcastError as error:
         log.warning("meeting %s published; its summary was not scheduled: %s", meeting.id, error)
         return None

@@ -252,6 +252,8 @@ def _register(ctx: Context, province: ProvinceName) -> list[Message]:
     approval = ctx.services.settings.groups.require_approval
     with ctx.services.db.session() as session:
         group = _group(session, ctx)
+        if group.status == GroupStatus.INACTIVE:
+            return [flex.text(texts.GROUP_DISABLED)]
         already = group.status == GroupStatus.ACTIVE and group.province_id == province.id
         group.province_id = province.id
         if not already:
@@ -316,6 +318,8 @@ def status(ctx: Context, _: Captured) -> list[Message]:
             return [
                 flex.text(texts.STATUS_NONE, [flex.message_action(texts.MENU_REGISTER, texts.MENU_REGISTER)])
             ]
+        if group.status == GroupStatus.INACTIVE:
+            return [flex.text(texts.GROUP_DISABLED)]
         province = group.province.name_th
         if group.status == GroupStatus.PENDING:
             return [flex.text(texts.STATUS_PENDING.format(province=province))]
@@ -330,6 +334,8 @@ def unsubscribe(ctx: Context, _: Captured) -> list[Message]:
         group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
         if group is None or group.province_id is None:
             return [flex.text(texts.NOT_SUBSCRIBED)]
+        if group.status == GroupStatus.INACTIVE:
+            return [flex.text(texts.GROUP_DISABLED)]
         group.province_id = None
         group.status = GroupStatus.PENDING
         audit.record(session, ctx.actor, "group.unsubscribe", "line_group", group.id)

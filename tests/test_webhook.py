@@ -430,6 +430,21 @@ def test_registration_can_wait_for_approval(make_bot: Callable[..., Flask], stan
     assert stored is not None and stored.status is GroupStatus.PENDING
 
 
+def test_a_group_switched_off_by_an_administrator_cannot_switch_itself_on(
+    bot: Flask, standin: LineStandIn
+) -> None:
+    group = Chat(standin, group_id="C100")
+    ask(bot, group, "ลงทะเบียน น่าน")
+    with services_of(bot).db.session() as session:
+        stored = session.scalars(select(LineGroup).where(LineGroup.line_group_id == "C100")).one()
+        stored.status = GroupStatus.INACTIVE
+    for typed in ("ลงทะเบียน เชียงใหม่", "ยกเลิกการรับข่าว", "สถานะ"):
+        assert "ผู้ดูแลระบบปิดการรับข่าวของกลุ่มนี้" in all_text(ask(bot, group, typed)), typed
+    after = _group(bot, "C100")
+    assert after is not None and after.status is GroupStatus.INACTIVE
+    assert after.province is not None and after.province.name_th == "น่าน"
+
+
 def test_unknown_province_suggests(bot: Flask, standin: LineStandIn) -> None:
     answer = all_text(ask(bot, Chat(standin, group_id="C100"), "ลงทะเบียน สมุทร"))
     assert "ไม่พบจังหวัด" in answer

@@ -13,14 +13,14 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot import audit, groups
+from bot import audit, groups, meetings
 from bot.api.auth import require_admin_token
 from bot.api.errors import ApiError
 from bot.api.schemas import ImportRequest, MeetingEdit
 from bot.api.serialize import group_json, meeting_json, meeting_summary_json
 from bot.ingest.service import IngestError, fetch_article, ingest_text, read_article
 from bot.meetings import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
-from bot.models import Directive, DirectiveStatus, GroupStatus, LineGroup, Meeting, Province, Region
+from bot.models import DirectiveStatus, GroupStatus, LineGroup, Meeting, Province, Region
 from bot.services import Services
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
@@ -56,11 +56,7 @@ def parse_body(model: type[Body]) -> Body:
 
 
 def _meeting(session: Session, meeting_id: int) -> Meeting:
-    meeting = session.scalars(
-        select(Meeting)
-        .where(Meeting.id == meeting_id)
-        .options(selectinload(Meeting.directives).selectinload(Directive.categories))
-    ).first()
+    meeting = meetings.load(session, meeting_id)
     if meeting is None:
         raise ApiError(404, f"ไม่พบการประชุม #{meeting_id}")
     return meeting

@@ -1,0 +1,54 @@
+"""The admin web console at `/admin`: accounts and roles, dashboard, meetings, groups, audit log.
+
+Server-rendered Flask + Jinja pages in Thai. Features add their own pages (broadcasts does) as
+blueprints that use this package's pieces: `require_role`, `protect_forms`, the `console/base.html`
+layout and `add_nav` for a menu entry.
+
+Security, in one place: Flask-Login sessions (HttpOnly, SameSite=Lax, Secure in production),
+argon2 password hashes, a rate limit on login attempts, CSRF tokens on every console form
+(Flask-WTF; the JSON API and the LINE webhook authenticate otherwise and are left alone), and
+security headers on every console response.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+    order: int
+    role: str = "viewer"  # the least role that sees the entry
+
+
+def add_nav(app: Flask, endpoint: str, label: str, order: int, role: str = "viewer") -> None:
+    """A menu entry of the console; entries are shown by `order`, to those with `role` or more."""
+    items: list[NavItem] = app.extensions.setdefault("console_nav", [])
+    items.append(NavItem(endpoint, label, order, role))
+    items.sort(key=lambda item: item.order)
+
+
+def init_app(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFProtect
+
+    from bot.console import accounts, auth, views
+
+    # CSRF is checked by the console's own blueprints (`protect_forms`), not app-wide: the JSON API
+    # (bearer token) and the webhook (LINE's signature) have no forms.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)  # a working day on one page
+    CSRFProtect(app)
+    auth.init_app(app)
+    app.register_blueprint(auth.blueprint)
+    app.register_blueprint(views.blueprint)
+    add_nav(app, "console.dashboard", "ภาพรวม", 10)
+    add_nav(app, "console.meetings", "การประชุม", 20)
+    add_nav(app, "console.groups", "กลุ่ม LINE", 40)
+    add_nav(app, "console.audit_log", "บันทึกการใช้งาน", 50, role="admin")
+    app.cli.add_command(accounts.admin_cli)

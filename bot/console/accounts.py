@@ -1,0 +1,148 @@
+"""Console accounts: argon2 password hashes, creating accounts, and `flask --app wsgi admin ...`."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from typing import Final
+
+import click
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot import audit
+from bot.console import texts
+from bot.models import AdminRole, AdminUser
+from bot.services import Services
+
+USERNAME: Final = re.compile(r"[A-Za-z0-9._@-]{3,64}")
+MIN_PASSWORD: Final = 10
+PASSWORD_ENV: Final = "ADMIN_PASSWORD"  # noqa: S105 (the name of an environment variable)
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+class AccountError(ValueError):
+    """A refused account change; the message is one Thai line."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    return _hasher.check_needs_rehash(stored_hash)
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(texts.PASSWORD_TOO_SHORT.format(n=MIN_PASSWORD))
+
+
+def find(session: Session, username: str) -> AdminUser | None:
+    return session.scalars(
+        select(AdminUser).where(func.lower(AdminUser.username) == username.lower())
+    ).first()
+
+
+def create(session: Session, username: str, password: str, role: AdminRole, actor: str) -> AdminUser:
+    if not USERNAME.fullmatch(username):
+        raise AccountError(texts.USERNAME_INVALID)
+    check_password(password)
+    if find(session, username) is not None:
+        raise AccountError(texts.USERNAME_TAKEN.format(username=username))
+    user = AdminUser(username=username, password_hash=hash_password(password), role=role)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "admin.create", "admin_user", user.id, username=username, role=role.value)
+    return user
+
+
+def set_password(session: Session, user: AdminUser, password: str, actor: str) -> None:
+    check_password(password)
+    user.password_hash = hash_password(password)  # also ends the account's open sessions (auth.py)
+    audit.record(session, actor, "admin.password", "admin_user", user.id)
+
+
+def ensure_first_admin(services: Services) -> str | None:
+    """Development only: with no account at all, create `admin` with a random password and return
+    the password (printed once by `serve`), so that `make run` opens the console without set-up."""
+    with services.db.session() as session:
+        if session.scalar(select(func.count()).select_from(AdminUser)):
+            return None
+        password = secrets.token_urlsafe(12)
+        create(session, "admin", password, AdminRole.ADMIN, actor="setup")
+        return password
+
+
+# --- command line ------------------------------------------------------------------------------
+
+admin_cli = AppGroup("admin", help="Console accounts (admin, editor, viewer).")
+
+
+def _services() -> Services:
+    services: Services = current_app.extensions["bot"]
+    return services
+
+
+def _password(confirm: bool = True) -> str:
+    from_env = os.environ.get(PASSWORD_ENV)
+    if from_env:
+        return from_env
+    value: str = click.prompt(texts.CLI_PASSWORD_PROMPT, hide_input=True, confirmation_prompt=confirm)
+    return value
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    raise SystemExit(2)
+
+
+@admin_cli.command("create")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in AdminRole]),
+    default=AdminRole.VIEWER.value,
+    show_default=True,
+    help="admin: everything; editor: import, edit, schedule; viewer: read.",
+)
+@with_appcontext
+def create_command(username: str, role: str) -> None:
+    """Create a console account. The password is prompted, or read from ADMIN_PASSWORD."""
+    password = _password()
+    try:
+        with _services().db.session() as session:
+            create(session, username, password, AdminRole(role), actor="cli")
+    except AccountError as error:
+        _fail(str(error))
+    click.echo(texts.CLI_CREATED.format(username=username, role=role))
+
+
+@admin_cli.command("password")
+@click.argument("username")
+@with_appcontext
+def password_command(username: str) -> None:
+    """Set a console account's password (prompted, or read from ADMIN_PASSWORD)."""
+    password = _password()
+    try:
+        with _services().db.session() as session:
+            user = find(session, username)
+            if user is None:
+                raise AccountError(texts.USERNAME_UNKNOWN.format(username=username))
+            set_password(session, user, password, actor="cli")
+    except AccountError as error:
+        _fail(str(error))
+    click.echo(texts.CLI_PASSWORD_SET.format(username=username))

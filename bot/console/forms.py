@@ -1,0 +1,84 @@
+"""The console's forms (WTForms through Flask-WTF: every form carries its CSRF token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice drawn as checkboxes (10E categories, regions)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ImportForm(FlaskForm):
+    text = TextAreaField("วางเนื้อหาบทความ", validators=[Optional()])
+    url = URLField("หรือ URL ของบทความ", validators=[Optional(), URL(require_tld=False), Length(max=2048)])
+
+
+class DirectiveForm(Form):
+    seq = IntegerField(validators=[DataRequired()])
+    title = StringField("หัวข้อ", validators=[DataRequired(), Length(max=255)])
+    text = TextAreaField("เนื้อหา", validators=[DataRequired(), Length(max=20_000)])
+    categories = CheckboxesField("หมวด 10Es", choices=[])
+    remove = BooleanField("ลบข้อนี้")
+
+
+class NewDirectiveForm(Form):
+    title = StringField("หัวข้อ", validators=[Optional(), Length(max=255)])
+    text = TextAreaField("เนื้อหา", validators=[Optional(), Length(max=20_000)])
+    categories = CheckboxesField("หมวด 10Es", choices=[])
+
+
+class MeetingForm(FlaskForm):
+    title = StringField("ชื่อเรื่อง", validators=[DataRequired(), Length(max=2000)])
+    date = DateField("วันที่ประชุม", validators=[Optional()])
+    number = StringField(
+        "ครั้งที่ (เช่น 3/2565)",
+        validators=[Optional(), Regexp(r"^\d{1,3}/\d{4}$", message="ใช้รูปแบบ ครั้ง/ปี พ.ศ. เช่น 3/2565")],
+    )
+    chair = StringField("ประธาน", validators=[Optional(), Length(max=500)])
+    directives = FieldList(FormField(DirectiveForm))
+    new = FormField(NewDirectiveForm)
+
+    def set_categories(self, choices: list[tuple[str, str]]) -> None:
+        for entry in self.directives:
+            entry.form.categories.choices = choices
+        self.new.form.categories.choices = choices
+
+
+class PublishForm(FlaskForm):
+    urgent = BooleanField("ส่งสรุปทันที (ไม่รอรอบส่ง)")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only its CSRF token (and perhaps a hidden value)."""
+
+    value = HiddenField()
+
+
+class GroupProvinceForm(FlaskForm):
+    province = SelectField("จังหวัด", coerce=int, validators=[DataRequired()])
+
+
+def choices_of(rows: Any) -> list[tuple[str, str]]:
+    return [(str(value), str(label)) for value, label in rows]

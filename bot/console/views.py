@@ -1,0 +1,555 @@
+"""The console's pages: dashboard, meetings (import, check, edit, publish), groups, audit log.
+
+Each request that changes something is one transaction with its audit entry; a refused change
+leaves nothing behind and says why in Thai.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any, Final
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot import audit
+from bot import meetings as meetings_store
+from bot import texts as core_texts
+from bot.console import forms, texts
+from bot.console.auth import current_admin, protect_forms, require_role
+from bot.ingest.service import IngestError, fetch_article, ingest_text, read_article
+from bot.line import LineApiError
+from bot.meetings import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
+from bot.models import (
+    AdminRole,
+    AuditLog,
+    Broadcast,
+    BroadcastStatus,
+    Delivery,
+    DeliveryStatus,
+    GroupStatus,
+    LineGroup,
+    Meeting,
+    Province,
+    Region,
+    RegionScheme,
+    TenE,
+)
+from bot.services import Services
+from bot.thai import format_thai_date
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE: Final = 50
+QUOTA_CACHE_SECONDS: Final = 60
+
+blueprint = Blueprint("console", __name__, url_prefix="/admin", template_folder="templates")
+protect_forms(blueprint)
+
+
+def _services() -> Services:
+    services: Services = current_app.extensions["bot"]
+    return services
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return max(1, int(value)) if value.isdigit() else 1
+
+
+def _paged(session: Session, query: Select[Any]) -> tuple[list[Any], Page]:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    page = Page(_page_number(), total)
+    rows = list(session.scalars(query.limit(page.size).offset(page.offset)))
+    return rows, page
+
+
+# --- dashboard -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quota:
+    limit: str
+    used: str
+    left: str
+
+
+def _quota(services: Services) -> Quota | str:
+    """LINE's monthly quota, cached for a minute (the dashboard must not wait on LINE each time)."""
+    if not services.settings.line.configured:
+        return texts.QUOTA_NOT_CONFIGURED
+    cached = services.kv.get("console:quota")
+    if cached is not None:
+        limit, used, left = cached.split("|")
+        return Quota(limit, used, left)
+    try:
+        kind, value = services.line.quota()
+        consumed = services.line.quota_consumption()
+    except (LineApiError, OSError) as error:
+        log.warning("quota unavailable: %s", type(error).__name__)
+        return texts.QUOTA_UNKNOWN
+    if kind == "none" or value is None:
+        quota = Quota(texts.QUOTA_UNLIMITED, f"{consumed:,}", texts.QUOTA_UNLIMITED)
+    else:
+        quota = Quota(f"{value:,}", f"{consumed:,}", f"{max(value - consumed, 0):,}")
+    services.kv.set("console:quota", f"{quota.limit}|{quota.used}|{quota.left}", QUOTA_CACHE_SECONDS)
+    return quota
+
+
+def delivery_rates(session: Session, broadcast_id: int) -> dict[str, int]:
+    row = session.execute(
+        select(
+            func.count(),
+            func.count(case((Delivery.status == DeliveryStatus.DELIVERED, 1))),
+            func.count(case((Delivery.status == DeliveryStatus.FAILED, 1))),
+            func.count(Delivery.acknowledged_at),
+        ).where(Delivery.broadcast_id == broadcast_id)
+    ).one()
+    total, delivered, failed, acknowledged = (int(v) for v in row)
+    return {"total": total, "delivered": delivered, "failed": failed, "acknowledged": acknowledged}
+
+
+def groups_per_region(session: Session) -> list[tuple[str, int, int]]:
+    """(region, active groups, groups awaiting approval) for the six geographic regions."""
+    rows = session.execute(
+        select(
+            Region.name_th,
+            func.count(case((LineGroup.status == GroupStatus.ACTIVE, 1))),
+            func.count(case((LineGroup.status == GroupStatus.PENDING, 1))),
+        )
+        .select_from(Region)
+        .outerjoin(Province, Province.region_id == Region.id)
+        .outerjoin(LineGroup, LineGroup.province_id == Province.id)
+        .where(Region.scheme == RegionScheme.GEOGRAPHIC)
+        .group_by(Region.id, Region.name_th, Region.sort_order)
+        .order_by(Region.sort_order)
+    ).all()
+    return [(name, int(active), int(pending)) for name, active, pending in rows]
+
+
+@blueprint.get("/")
+@require_role(AdminRole.VIEWER)
+def dashboard() -> ResponseReturnValue:
+    services = _services()
+    with services.db.session() as session:
+        latest = session.scalars(
+            select(Meeting).order_by(Meeting.meeting_date.desc().nulls_last(), Meeting.id.desc()).limit(1)
+        ).first()
+        drafts = session.scalar(
+            select(func.count()).select_from(Meeting).where(Meeting.published_at.is_(None))
+        )
+        upcoming = session.scalars(
+            select(Broadcast)
+            .where(Broadcast.status == BroadcastStatus.SCHEDULED)
+            .order_by(Broadcast.scheduled_at)
+            .limit(5)
+        ).all()
+        last = session.scalars(
+            select(Broadcast)
+            .where(
+                Broadcast.status.in_(
+                    [BroadcastStatus.SENDING, BroadcastStatus.DONE, BroadcastStatus.PARTIALLY_FAILED]
+                )
+            )
+            .order_by(Broadcast.started_at.desc().nulls_last(), Broadcast.id.desc())
+            .limit(1)
+        ).first()
+        rates = delivery_rates(session, last.id) if last is not None else None
+        regions = groups_per_region(session)
+        pending_groups = session.scalar(
+            select(func.count()).select_from(LineGroup).where(LineGroup.status == GroupStatus.PENDING)
+        )
+        return render_template(
+            "console/dashboard.html",
+            latest=latest,
+            latest_count=len(latest.directives) if latest else 0,
+            drafts=drafts,
+            upcoming=upcoming,
+            last=last,
+            rates=rates,
+            regions=regions,
+            pending_groups=pending_groups,
+            quota=_quota(services),
+        )
+
+
+# --- meetings ------------------------------------------------------------------------------------
+
+
+@blueprint.get("/meetings")
+@require_role(AdminRole.VIEWER)
+def meetings() -> ResponseReturnValue:
+    status = request.args.get("status", "")
+    query = select(Meeting).options(selectinload(Meeting.directives))
+    if status == "draft":
+        query = query.where(Meeting.published_at.is_(None))
+    elif status == "published":
+        query = query.where(Meeting.published_at.is_not(None))
+    query = query.order_by(Meeting.meeting_date.desc().nulls_last(), Meeting.id.desc())
+    with _services().db.session() as session:
+        rows, page = _paged(session, query)
+        return render_template("console/meetings.html", meetings=rows, page=page, status=status)
+
+
+@blueprint.route("/meetings/import", methods=["GET", "POST"])
+@require_role(AdminRole.EDITOR)
+def import_meeting() -> ResponseReturnValue:
+    form = forms.ImportForm()
+    if not form.validate_on_submit():
+        return render_template("console/import.html", form=form), 400 if form.is_submitted() else 200
+    text, url = (form.text.data or "").strip(), (form.url.data or "").strip()
+    if bool(text) == bool(url):
+        form.text.errors = [texts.MEETING_IMPORT_EMPTY]
+        return render_template("console/import.html", form=form), 400
+    services = _services()
+    try:
+        if url:
+            text = fetch_article(url, services.settings.ingest)
+        else:
+            text = read_article(text, services.settings.ingest.max_article_bytes)
+        with services.db.session() as session:
+            result = ingest_text(session, text, source_url=url or None, actor=current_admin().username)
+            meeting_id = result.meeting.id
+    except IngestError as error:
+        form.text.errors = [str(error)]
+        return render_template("console/import.html", form=form), 422
+    flash(texts.MEETING_IMPORTED if result.created else texts.MEETING_EXISTS, "info")
+    return redirect(url_for("console.meeting", meeting_id=meeting_id))
+
+
+def _load_meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = meetings_store.load(session, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _category_choices(session: Session) -> list[tuple[str, str]]:
+    return [(e.code, f"E{e.number} {e.code}") for e in session.scalars(select(TenE).order_by(TenE.number))]
+
+
+def _meeting_form(meeting: Meeting, choices: list[tuple[str, str]]) -> forms.MeetingForm:
+    if request.method == "POST":
+        form = forms.MeetingForm()
+    else:
+        form = forms.MeetingForm(
+            data={
+                "title": meeting.title,
+                "date": meeting.meeting_date,
+                "number": meeting.number,
+                "chair": meeting.chair,
+                "directives": [
+                    {
+                        "seq": d.seq,
+                        "title": d.title,
+                        "text": d.text,
+                        "categories": [e.code for e in d.categories],
+                    }
+                    for d in meeting.directives
+                ],
+            }
+        )
+    form.set_categories(choices)
+    return form
+
+
+def _change_of(form: forms.MeetingForm, meeting: Meeting) -> MeetingChange:
+    directives = [
+        DirectiveChange(
+            seq=int(entry.form.seq.data or 0),
+            title=(entry.form.title.data or "").strip(),
+            text=(entry.form.text.data or "").strip(),
+            categories=list(entry.form.categories.data or []),
+            remove=bool(entry.form.remove.data),
+        )
+        for entry in form.directives
+    ]
+    new = form.new.form
+    if (new.title.data or "").strip() or (new.text.data or "").strip():
+        next_seq = max([d.seq for d in meeting.directives] + [d.seq for d in directives] + [0]) + 1
+        directives.append(
+            DirectiveChange(
+                seq=next_seq,
+                title=(new.title.data or "").strip(),
+                text=(new.text.data or "").strip(),
+                categories=list(new.categories.data or []),
+            )
+        )
+    clear = frozenset(
+        name
+        for name, field in (("date", form.date), ("number", form.number), ("chair", form.chair))
+        if not field.data
+    )
+    return MeetingChange(
+        title=(form.title.data or "").strip(),
+        date=form.date.data,
+        number=(form.number.data or "").strip() or None,
+        chair=(form.chair.data or "").strip() or None,
+        clear=clear,
+        directives=directives,
+    )
+
+
+@blueprint.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
+@require_role(AdminRole.VIEWER)
+def meeting(meeting_id: int) -> ResponseReturnValue:
+    """The parsed meeting beside its source text; editors change it here (POST)."""
+    services = _services()
+    status = 200
+    if request.method == "POST":
+        if not current_admin().can(AdminRole.EDITOR):
+            abort(403)
+        if _save_meeting(services, meeting_id):
+            return redirect(url_for("console.meeting", meeting_id=meeting_id))
+        status = 422
+    with services.db.session() as session:
+        record = _load_meeting(session, meeting_id)
+        form = _meeting_form(record, _category_choices(session))
+        if request.method == "POST":
+            form.validate()  # show the errors again beside the fields
+        return render_template(
+            "console/meeting.html",
+            meeting=record,
+            form=form,
+            publish_form=forms.PublishForm(),
+            can_edit=current_admin().can(AdminRole.EDITOR),
+        ), status
+
+
+def _save_meeting(services: Services, meeting_id: int) -> bool:
+    """Apply the posted edit in one transaction; False (with a message) when it is refused."""
+    try:
+        with services.db.session() as session:
+            record = _load_meeting(session, meeting_id)
+            form = _meeting_form(record, _category_choices(session))
+            if not form.validate():
+                flash(texts.FORM_INVALID, "error")
+                return False
+            changed = apply_change(session, record, _change_of(form, record))
+            if changed:
+                audit.record(
+                    session, current_admin().username, "meeting.edit", "meeting", record.id, changed=changed
+                )
+    except MeetingError as error:
+        flash(str(error), "error")
+        return False
+    flash(texts.MEETING_SAVED.format(n=len(changed)) if changed else texts.MEETING_UNCHANGED, "info")
+    return True
+
+
+@blueprint.post("/meetings/<int:meeting_id>/publish")
+@require_role(AdminRole.EDITOR)
+def publish_meeting(meeting_id: int) -> ResponseReturnValue:
+    form = forms.PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    urgent = bool(form.urgent.data)
+    services = _services()
+    actor = current_admin().username
+    with services.db.session() as session:
+        record = _load_meeting(session, meeting_id)
+        published_now = publish(record)
+        if published_now:
+            audit.record(session, actor, "meeting.publish", "meeting", record.id, urgent=urgent)
+    if published_now:  # after the commit: the summary's scheduler reads a published meeting
+        services.hooks.emit("meeting_published", meeting_id=meeting_id, urgent=urgent, actor=actor)
+        flash(texts.MEETING_PUBLISHED_URGENT if urgent else texts.MEETING_PUBLISHED, "info")
+    else:
+        flash(texts.MEETING_ALREADY_PUBLISHED, "info")
+    return redirect(url_for("console.meeting", meeting_id=meeting_id))
+
+
+# --- groups --------------------------------------------------------------------------------------
+
+
+def _regions(session: Session) -> list[Region]:
+    return list(
+        session.scalars(
+            select(Region).where(Region.scheme == RegionScheme.GEOGRAPHIC).order_by(Region.sort_order)
+        )
+    )
+
+
+def _provinces(session: Session) -> list[Province]:
+    return list(session.scalars(select(Province).order_by(Province.name_th)))
+
+
+@blueprint.get("/groups")
+@require_role(AdminRole.VIEWER)
+def groups() -> ResponseReturnValue:
+    filters = {name: request.args.get(name, "") for name in ("province", "region", "status", "q")}
+    query = (
+        select(LineGroup)
+        .outerjoin(Province, LineGroup.province_id == Province.id)
+        .options(selectinload(LineGroup.province).selectinload(Province.region))
+    )
+    if filters["status"] in {s.value for s in GroupStatus}:
+        query = query.where(LineGroup.status == GroupStatus(filters["status"]))
+    if filters["province"].isdigit():
+        query = query.where(LineGroup.province_id == int(filters["province"]))
+    if filters["region"].isdigit():
+        query = query.where(Province.region_id == int(filters["region"]))
+    if filters["q"]:
+        pattern = f"%{filters['q'][:100]}%"
+        query = query.where(or_(LineGroup.name.ilike(pattern), LineGroup.line_group_id.ilike(pattern)))
+    query = query.order_by(
+        case((LineGroup.status == GroupStatus.PENDING, 0), else_=1), Province.name_th, LineGroup.id
+    )
+    with _services().db.session() as session:
+        rows, page = _paged(session, query)
+        provinces = _provinces(session)
+        return render_template(
+            "console/groups.html",
+            groups=rows,
+            page=page,
+            filters=filters,
+            regions=_regions(session),
+            provinces=provinces,
+            statuses=texts.GROUP_STATUS,
+            action_form=forms.ActionForm(),
+            can_manage=current_admin().can(AdminRole.ADMIN),
+        )
+
+
+def _group(session: Session, group_id: int) -> LineGroup:
+    group = session.get(LineGroup, group_id)
+    if group is None:
+        abort(404)
+    return group
+
+
+def _back_to_groups() -> ResponseReturnValue:
+    return redirect(request.form.get("back") or url_for("console.groups"))
+
+
+def _group_action(group_id: int, action: str) -> ResponseReturnValue:
+    form = forms.ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    actor = current_admin().username
+    with _services().db.session() as session:
+        group = _group(session, group_id)
+        name = group.name or group.line_group_id
+        before = group.status.value
+        if action == "approve":
+            if group.status != GroupStatus.PENDING or group.province_id is None:
+                flash(texts.GROUP_NOT_PENDING.format(name=name), "error")
+                return _back_to_groups()
+            group.status, message = GroupStatus.ACTIVE, texts.GROUP_APPROVED
+        elif action == "deactivate":
+            group.status, message = GroupStatus.INACTIVE, texts.GROUP_DEACTIVATED
+        else:
+            group.status = GroupStatus.ACTIVE if group.province_id else GroupStatus.PENDING
+            message = texts.GROUP_REACTIVATED
+        audit.record(
+            session, actor, f"group.{action}", "line_group", group.id, before=before, after=group.status.value
+        )
+    flash(message.format(name=name), "info")
+    return _back_to_groups()
+
+
+@blueprint.post("/groups/<int:group_id>/approve")
+@require_role(AdminRole.ADMIN)
+def approve_group(group_id: int) -> ResponseReturnValue:
+    return _group_action(group_id, "approve")
+
+
+@blueprint.post("/groups/<int:group_id>/deactivate")
+@require_role(AdminRole.ADMIN)
+def deactivate_group(group_id: int) -> ResponseReturnValue:
+    return _group_action(group_id, "deactivate")
+
+
+@blueprint.post("/groups/<int:group_id>/reactivate")
+@require_role(AdminRole.ADMIN)
+def reactivate_group(group_id: int) -> ResponseReturnValue:
+    return _group_action(group_id, "reactivate")
+
+
+@blueprint.post("/groups/<int:group_id>/province")
+@require_role(AdminRole.ADMIN)
+def change_group_province(group_id: int) -> ResponseReturnValue:
+    form = forms.GroupProvinceForm()
+    with _services().db.session() as session:
+        form.province.choices = [(p.id, p.name_th) for p in _provinces(session)]
+        if not form.validate_on_submit():
+            abort(400)
+        group = _group(session, group_id)
+        province = session.get(Province, form.province.data)
+        if province is None:
+            abort(400)
+        before = group.province.name_th if group.province else None
+        group.province_id = province.id
+        group.province = province
+        audit.record(
+            session,
+            current_admin().username,
+            "group.province",
+            "line_group",
+            group.id,
+            before=before,
+            after=province.name_th,
+        )
+        name = group.name or group.line_group_id
+    flash(texts.GROUP_PROVINCE_CHANGED.format(name=name, province=province.name_th), "info")
+    return _back_to_groups()
+
+
+# --- audit log -----------------------------------------------------------------------------------
+
+
+@blueprint.get("/audit")
+@require_role(AdminRole.ADMIN)
+def audit_log() -> ResponseReturnValue:
+    filters = {name: request.args.get(name, "")[:64] for name in ("actor", "action")}
+    query = select(AuditLog)
+    if filters["actor"]:
+        query = query.where(AuditLog.actor == filters["actor"])
+    if filters["action"]:
+        query = query.where(AuditLog.action.startswith(filters["action"], autoescape=True))
+    query = query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+    with _services().db.session() as session:
+        rows, page = _paged(session, query)
+        actions = session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
+        return render_template(
+            "console/audit.html", entries=rows, page=page, filters=filters, actions=actions
+        )
+
+
+# --- helpers for templates -----------------------------------------------------------------------
+
+
+@blueprint.app_template_filter("bangkok")
+def bangkok_time(value: dt.datetime | None) -> str:
+    if value is None:
+        return "-"
+    local = value.astimezone(_services().settings.tz)
+    return f"{format_thai_date(local.date(), 'short')} {local:%H:%M} น."
+
+
+@blueprint.app_context_processor
+def console_globals() -> dict[str, Any]:
+    return {
+        "console_nav": current_app.extensions.get("console_nav", []),
+        "role_names": texts.ROLE_NAMES,
+        "error_titles": core_texts.ERROR_TITLES,
+    }

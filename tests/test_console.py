@@ -1,0 +1,620 @@
+"""The admin console's core pages (accounts, dashboard, meetings, groups, audit), on SQLite and PostgreSQL.
+
+Forms are submitted the way a browser does, with the CSRF token read from the page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from bot.app import create_app
+from bot.console import accounts
+from bot.ingest.service import ingest_text
+from bot.linesim import LineStandIn
+from bot.models import (
+    AdminRole,
+    AdminUser,
+    AuditLog,
+    Broadcast,
+    Directive,
+    GroupStatus,
+    LineGroup,
+    Meeting,
+    Province,
+)
+from tests.conftest import services_of
+from tests.console_helpers import PASSWORD, Browser, csrf_token, logged_in, make_account
+
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
+
+
+def _count(app: Flask, model: type[Any], *where: Any) -> int:
+    with services_of(app).db.session() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def _text(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+def _seed_meeting_id(app: Flask) -> int:
+    with services_of(app).db.session() as session:
+        meeting_id = session.scalar(select(Meeting.id).where(Meeting.number == "3/2565"))
+    assert meeting_id is not None
+    return meeting_id
+
+
+def _draft_meeting_id(app: Flask, name: str = "thaigov-37251.txt") -> int:
+    """A meeting imported from a corpus article and not yet published."""
+    with services_of(app).db.session() as session:
+        result = ingest_text(session, (CORPUS / name).read_text("utf-8"), actor="test")
+        assert result.meeting.published_at is None
+        return result.meeting.id
+
+
+def _add_group(
+    app: Flask, group_id: str, province: str | None, status: GroupStatus, name: str = "กลุ่ม"
+) -> int:
+    with services_of(app).db.session() as session:
+        province_id = (
+            session.scalar(select(Province.id).where(Province.name_th == province)) if province else None
+        )
+        group = LineGroup(
+            line_group_id=group_id, name=name, province_id=province_id, status=status, member_count=10
+        )
+        session.add(group)
+        session.flush()
+        return group.id
+
+
+# --- accounts and sessions -----------------------------------------------------------------------
+
+
+def test_pages_need_a_login_and_come_back_after_it(ready_app: Flask) -> None:
+    browser = Browser(ready_app)
+    page = browser.get("/admin/meetings?status=draft")
+    assert page.status_code == 302
+    assert page.location.startswith("/admin/login?next=")
+    make_account(ready_app, "somchai", AdminRole.VIEWER)
+    token = csrf_token(browser.get(page.location))
+    response = browser.client.post(
+        page.location, data={"csrf_token": token, "username": "somchai", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.location == "/admin/meetings?status=draft"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_login_never_redirects_off_site(ready_app: Flask, target: str) -> None:
+    make_account(ready_app, "somchai", AdminRole.VIEWER)
+    browser = Browser(ready_app)
+    path = f"/admin/login?next={target}"
+    response = browser.submit(path, username="somchai", password=PASSWORD)
+    assert response.status_code == 302
+    assert response.location == "/admin/"
+
+
+def test_wrong_password_is_refused_and_audited_without_the_password(ready_app: Flask) -> None:
+    make_account(ready_app, "somchai", AdminRole.ADMIN)
+    browser = Browser(ready_app)
+    response = browser.login("somchai", "wrong password!")
+    assert response.status_code == 401
+    assert "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" in _text(response)
+    assert browser.get("/admin/").status_code == 302  # still not logged in
+    with services_of(ready_app).db.session() as session:
+        entry = session.scalars(select(AuditLog).where(AuditLog.action == "login.failed")).one()
+        assert entry.actor == "somchai"
+        assert "wrong password" not in str(entry.details)
+
+
+def test_passwords_are_stored_as_argon2_hashes(ready_app: Flask) -> None:
+    make_account(ready_app, "somchai", AdminRole.VIEWER)
+    with services_of(ready_app).db.session() as session:
+        stored = session.scalars(select(AdminUser.password_hash)).one()
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+    assert accounts.verify_password(stored, PASSWORD)
+    assert not accounts.verify_password(stored, PASSWORD + "x")
+
+
+def _limited_login(app: Flask) -> None:
+    make_account(app, "somchai", AdminRole.ADMIN)
+    browser = Browser(app)
+    statuses = [browser.login("somchai", f"guess {n}").status_code for n in range(5)]
+    assert statuses == [401] * 5
+    # The sixth try is refused even with the right password: the limit counts the account's failures.
+    refused = browser.login("somchai")
+    assert refused.status_code == 429
+    assert "ลองเข้าสู่ระบบผิดหลายครั้งเกินไป" in _text(refused)
+    assert browser.get("/admin/").status_code == 302
+    # Another account from the same address is not locked out by these five.
+    make_account(app, "somying", AdminRole.VIEWER)
+    assert Browser(app).login("somying").status_code == 302
+
+
+def test_login_attempts_are_rate_limited(ready_app: Flask) -> None:
+    _limited_login(ready_app)
+
+
+@pytest.mark.redis
+def test_login_rate_limit_is_shared_through_redis(
+    build_app: Callable[..., Flask], redis_url: str, request: pytest.FixtureRequest
+) -> None:
+    prefix = f"test-{request.node.name[-40:]}-{id(request)}:"
+    first = build_app({"redis": {"url": redis_url, "key_prefix": prefix}})
+    _limited_login(first)
+    # A second process on the same Redis sees the same failures.
+    second = build_app({"redis": {"url": redis_url, "key_prefix": prefix}})
+    assert Browser(second).login("somchai").status_code == 429
+
+
+def test_changing_the_password_ends_open_sessions(ready_app: Flask) -> None:
+    browser = logged_in(ready_app, "somchai", AdminRole.VIEWER)
+    assert browser.get("/admin/").status_code == 200
+    with services_of(ready_app).db.session() as session:
+        user = accounts.find(session, "somchai")
+        assert user is not None
+        accounts.set_password(session, user, "another good password", actor="test")
+    assert browser.get("/admin/").status_code == 302
+
+
+def test_logout_needs_a_post_with_its_token(ready_app: Flask) -> None:
+    browser = logged_in(ready_app, "somchai", AdminRole.VIEWER)
+    assert browser.client.post("/admin/logout").status_code == 400  # no token: refused, still logged in
+    assert browser.get("/admin/").status_code == 200
+    assert browser.submit("/admin/", "/admin/logout").status_code == 302
+    assert browser.get("/admin/").status_code == 302
+
+
+def test_session_cookie_is_http_only_and_same_site(ready_app: Flask) -> None:
+    make_account(ready_app, "somchai", AdminRole.VIEWER)
+    response = Browser(ready_app).login("somchai")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # development and tests are plain http
+
+
+def test_production_cookies_are_secure(make_settings: Callable[..., Any]) -> None:
+    settings = make_settings({"environment": "production"}, env={"SECRET_KEY": "x" * 40})
+    app = create_app(settings)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_console_pages_send_security_headers(ready_app: Flask) -> None:
+    page = Browser(ready_app).get("/admin/login")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+# --- roles -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeded_group(ready_app: Flask) -> int:
+    return _add_group(ready_app, "C" + "1" * 32, "เชียงใหม่", GroupStatus.PENDING)
+
+
+def _forbidden_requests(meeting_id: int, group_id: int) -> dict[str, list[tuple[str, str]]]:
+    return {
+        "viewer": [
+            ("GET", "/admin/meetings/import"),
+            ("POST", "/admin/meetings/import"),
+            ("POST", f"/admin/meetings/{meeting_id}"),
+            ("POST", f"/admin/meetings/{meeting_id}/publish"),
+            ("POST", f"/admin/groups/{group_id}/approve"),
+            ("POST", f"/admin/groups/{group_id}/province"),
+            ("POST", f"/admin/groups/{group_id}/deactivate"),
+            ("GET", "/admin/audit"),
+        ],
+        "editor": [
+            ("POST", f"/admin/groups/{group_id}/approve"),
+            ("POST", f"/admin/groups/{group_id}/deactivate"),
+            ("GET", "/admin/audit"),
+        ],
+    }
+
+
+@pytest.mark.parametrize("role", [AdminRole.VIEWER, AdminRole.EDITOR])
+def test_an_account_without_the_role_gets_403(ready_app: Flask, seeded_group: int, role: AdminRole) -> None:
+    meeting_id = _draft_meeting_id(ready_app)
+    browser = logged_in(ready_app, "somchai", role)
+    token = csrf_token(browser.get("/admin/"))
+    for method, path in _forbidden_requests(meeting_id, seeded_group)[role.value]:
+        response = browser.client.open(path, method=method, data={"csrf_token": token, "value": ""})
+        assert response.status_code == 403, (method, path)
+        assert "ไม่มีสิทธิ์เข้าถึง" in _text(response)
+    with services_of(ready_app).db.session() as session:
+        assert session.scalar(select(Meeting.published_at).where(Meeting.id == meeting_id)) is None
+        assert session.get(LineGroup, seeded_group).status == GroupStatus.PENDING  # type: ignore[union-attr]
+
+
+def test_viewers_read_every_page(ready_app: Flask, seeded_group: int) -> None:
+    meeting_id = _seed_meeting_id(ready_app)
+    browser = logged_in(ready_app, "somchai", AdminRole.VIEWER)
+    for path in ["/admin/", "/admin/meetings", f"/admin/meetings/{meeting_id}", "/admin/groups"]:
+        page = browser.get(path)
+        assert page.status_code == 200, path
+    meeting_page = _text(browser.get(f"/admin/meetings/{meeting_id}"))
+    assert 'id="meeting-form"' not in meeting_page  # read-only for a viewer
+    assert "บันทึกการใช้งาน" not in _text(browser.get("/admin/"))  # the audit entry is an admin's
+
+
+# --- CSRF ------------------------------------------------------------------------------------------
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(
+    ready_app: Flask, seeded_group: int
+) -> None:
+    meeting_id = _draft_meeting_id(ready_app)
+    browser = logged_in(ready_app, "somchai", AdminRole.ADMIN)
+    before = _count(ready_app, AuditLog)
+    attempts = [
+        ("/admin/meetings/import", {"text": (CORPUS / "thaigov-39440.txt").read_text("utf-8")}),
+        (f"/admin/meetings/{meeting_id}", {"title": "hijacked"}),
+        (f"/admin/meetings/{meeting_id}/publish", {}),
+        (f"/admin/groups/{seeded_group}/approve", {}),
+    ]
+    for path, data in attempts:
+        for token in (None, "forged-token"):
+            sent = data if token is None else {**data, "csrf_token": token}
+            response = browser.client.post(path, data=sent)
+            assert response.status_code == 400, path
+            assert "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง" in _text(response)
+    assert _count(ready_app, AuditLog) == before
+    assert _count(ready_app, Meeting) == 2
+    with services_of(ready_app).db.session() as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None and meeting.title != "hijacked" and meeting.published_at is None
+        assert session.get(LineGroup, seeded_group).status == GroupStatus.PENDING  # type: ignore[union-attr]
+
+
+# --- meetings --------------------------------------------------------------------------------------
+
+
+def test_import_shows_the_parsed_meeting_beside_its_source(ready_app: Flask) -> None:
+    browser = logged_in(ready_app, "editor", AdminRole.EDITOR)
+    article = (CORPUS / "thaigov-37251.txt").read_text("utf-8")
+    response = browser.submit("/admin/meetings/import", text=article)
+    assert response.status_code == 302
+    page = browser.get(response.location)
+    body = _text(page)
+    assert "นำเข้าการประชุมแล้ว" in body
+    with services_of(ready_app).db.session() as session:
+        meeting = session.scalars(select(Meeting).where(Meeting.number != "3/2565")).one()
+        assert meeting.published_at is None  # a draft until someone publishes it
+        titles = [d.title for d in meeting.directives]
+        entry = session.scalars(select(AuditLog).where(AuditLog.action == "meeting.import")).one()
+        assert entry.actor == "editor"
+    assert response.location == f"/admin/meetings/{meeting.id}"
+    for title in titles:
+        assert html.escape(title, quote=True) in body or html.escape(title, quote=False) in body
+    # the source, escaped, in its own pane
+    first_line = next(line for line in article.splitlines() if line.strip())
+    assert html.escape(first_line.strip(), quote=False) in body
+
+
+def test_importing_the_same_article_again_shows_the_stored_meeting(ready_app: Flask) -> None:
+    browser = logged_in(ready_app, "editor", AdminRole.EDITOR)
+    article = (CORPUS / "thaigov-37251.txt").read_text("utf-8")
+    first = browser.submit("/admin/meetings/import", text=article)
+    second = browser.submit("/admin/meetings/import", text=article)
+    assert first.location == second.location
+    assert "เคยนำเข้าแล้ว" in _text(browser.get(second.location))
+    assert _count(ready_app, Meeting) == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "กรุณาวางเนื้อหาบทความหรือใส่ URL"),
+        ({"text": "สวัสดี", "url": "https://example.org/a"}, "กรุณาวางเนื้อหาบทความหรือใส่ URL"),
+        ({"text": "\x00\x01 garbage"}, ""),
+        ({"url": "not a url"}, ""),
+    ],
+)
+def test_a_bad_import_says_why_and_stores_nothing(
+    ready_app: Flask, data: dict[str, str], message: str
+) -> None:
+    browser = logged_in(ready_app, "editor", AdminRole.EDITOR)
+    response = browser.submit("/admin/meetings/import", **data)
+    assert response.status_code in (400, 422)
+    body = _text(response)
+    assert 'class="errors"' in body
+    assert message in body
+    assert "Traceback" not in body
+    assert _count(ready_app, Meeting) == 1
+
+
+def _edit_form(browser: Browser, meeting_id: int) -> dict[str, Any]:
+    """The meeting form's current values, as a browser would post them back."""
+    page = _text(browser.get(f"/admin/meetings/{meeting_id}"))
+    form = page[page.index('id="meeting-form"') :]
+    form = form[: form.index("</form>")]
+    data: dict[str, Any] = {}
+    for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', form):
+        if 'type="checkbox"' not in name:
+            data[name] = html.unescape(value)
+    for tag in re.findall(r"<input[^>]*>", form):
+        if 'type="checkbox"' in tag:
+            name = re.search(r'name="([^"]+)"', tag)
+            value = re.search(r'value="([^"]*)"', tag)
+            assert name is not None
+            data.pop(name.group(1), None) if "checked" not in tag else None
+            if "checked" in tag and value is not None:
+                data.setdefault(name.group(1) + "[]", []).append(value.group(1))
+    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\r?\n?(.*?)</textarea>', form, re.S):
+        data[name] = html.unescape(value)
+    for key in [k for k in data if k.endswith("[]")]:
+        data[key[:-2]] = data.pop(key)
+    return data
+
+
+def test_an_editor_fixes_a_directives_category(ready_app: Flask) -> None:
+    meeting_id = _seed_meeting_id(ready_app)
+    browser = logged_in(ready_app, "editor", AdminRole.EDITOR)
+    data = _edit_form(browser, meeting_id)
+    assert data["directives-0-seq"] == "1"
+    data["directives-0-categories"] = ["Emergency Management", "Evaluation"]
+    data["csrf_token"] = csrf_token(browser.get(f"/admin/meetings/{meeting_id}"))
+    response = browser.client.post(f"/admin/meetings/{meeting_id}", data=data)
+    assert response.status_code == 302
+    assert "บันทึกการแก้ไขแล้ว" in _text(browser.get(response.location))
+    with services_of(ready_app).db.session() as session:
+        first = session.scalars(
+            select(Directive).where(Directive.meeting_id == meeting_id, Directive.seq == 1)
+        ).one()
+        assert [e.code for e in first.categories] == ["Emergency Management", "Evaluation"]
+        assert first.categories_overridden
+        entry = session.scalars(select(AuditLog).where(AuditLog.action == "meeting.edit")).one()
+        assert entry.actor == "editor"
+        assert entry.details["changed"] == ["directive 1 categories"]  # nothing else was touched
+
+
+def test_a_directive_containing_a_script_tag_shows_as_text(ready_app: Flask) -> None:
+    meeting_id = _seed_meeting_id(ready_app)
+    browser = logged_in(ready_app, "editor", AdminRole.EDITOR)
+    data = _edit_form(browser, meeting_id)
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    data["directives-1-title"] = f"หัวข้อ {hostile}"
+    data["directives-1-text"] = f"เนื้อหา {hostile}"
+    data["csrf_token"] = csrf_token(browser.get(f"/admin/meetings/{meeting_id}"))
+    assert browser.client.post(f"/admin/meetings/{meeting_id}", data=data).status_code == 302
+    for path in (f"/admin/meetings/{meeting_id}", "/admin/meetings", "/"):
+        body = _text(browser.get(path))
+        assert "<script>alert" not in body, path
+        assert "<img src=x" not in body, path
+    body = _text(browser.get(f"/admin/meetings/{meeting_id}"))
+    assert "&lt;script&gt;alert(" in body
+    viewer = logged_in(ready_app, "viewer", AdminRole.VIEWER)
+    read_only = _text(viewer.get(f"/admin/meetings/{meeting_id}"))
+    assert "&lt;script&gt;alert(" in read_only and "<script>alert" not in read_only
+
+
+def test_an_invalid_edit_says_which_field_and_changes_nothing(ready_app: Flask) -> None:
+    meeting_id = _seed_meeting_id(ready_app)
+    browser = logged_in(ready_app, "editor", AdminRole.EDITOR)
+    data = _edit_form(browser, meeting_id)
+    data["number"] = "third"
+    data["directives-0-title"] = ""
+    data["directives-0-categories"] = ["Not an E"]
+    data["csrf_token"] = csrf_token(browser.get(f"/admin/meetings/{meeting_id}"))
+    response = browser.client.post(f"/admin/meetings/{meeting_id}", data=data)
+    assert response.status_code == 422
+    body = _text(response)
+    assert "ใช้รูปแบบ ครั้ง/ปี พ.ศ." in body
+    assert body.count('class="errors"') >= 2
+    with services_of(ready_app).db.session() as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None and meeting.number == "3/2565"
+        assert meeting.directives[0].title
+
+
+def test_adding_and_removing_directives(ready_app: Flask) -> None:
+    meeting_id = _seed_meeting_id(ready_app)
+    browser = logged_in(ready_app, "editor", AdminRole.EDITOR)
+    data = _edit_form(browser, meeting_id)
+    data["directives-3-remove"] = "y"
+    data["new-title"] = "ข้อสั่งการที่เพิ่ม"
+    data["new-text"] = "ให้จังหวัดรายงานผลภายในวันที่ ๓๐"
+    data["new-categories"] = ["e-Service"]
+    data["csrf_token"] = csrf_token(browser.get(f"/admin/meetings/{meeting_id}"))
+    assert browser.client.post(f"/admin/meetings/{meeting_id}", data=data).status_code == 302
+    with services_of(ready_app).db.session() as session:
+        directives = session.scalars(
+            select(Directive).where(Directive.meeting_id == meeting_id).order_by(Directive.seq)
+        ).all()
+        assert [d.seq for d in directives] == [1, 2, 3, 5]
+        assert directives[-1].title == "ข้อสั่งการที่เพิ่ม"
+        assert [e.code for e in directives[-1].categories] == ["e-Service"]
+
+
+def test_publishing_schedules_the_summary(ready_app: Flask) -> None:
+    meeting_id = _draft_meeting_id(ready_app)
+    _add_group(ready_app, "C" + "2" * 32, "ชลบุรี", GroupStatus.ACTIVE)
+    browser = logged_in(ready_app, "editor", AdminRole.EDITOR)
+    response = browser.submit(f"/admin/meetings/{meeting_id}", f"/admin/meetings/{meeting_id}/publish")
+    assert response.status_code == 302
+    assert "เผยแพร่แล้ว" in _text(browser.get(response.location))
+    with services_of(ready_app).db.session() as session:
+        assert session.scalar(select(Meeting.published_at).where(Meeting.id == meeting_id)) is not None
+        broadcast = session.scalars(select(Broadcast)).one()
+        assert broadcast.meeting_id == meeting_id
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action == "meeting.publish")
+            )
+            == 1
+        )
+    again = browser.submit(f"/admin/meetings/{meeting_id}", f"/admin/meetings/{meeting_id}/publish")
+    assert again.status_code == 302
+    assert _count(ready_app, Broadcast) == 1  # publishing twice schedules once
+
+
+def test_an_unknown_meeting_is_a_thai_404(ready_app: Flask) -> None:
+    browser = logged_in(ready_app, "somchai", AdminRole.VIEWER)
+    response = browser.get("/admin/meetings/999999")
+    assert response.status_code == 404
+    assert "ไม่พบหน้าที่ต้องการ" in _text(response)
+
+
+# --- groups ----------------------------------------------------------------------------------------
+
+
+def test_groups_filter_by_province_region_and_status(ready_app: Flask) -> None:
+    _add_group(ready_app, "Cchiangmai", "เชียงใหม่", GroupStatus.ACTIVE, name="ท้องถิ่นเชียงใหม่")
+    _add_group(ready_app, "Cchonburi", "ชลบุรี", GroupStatus.PENDING, name="ท้องถิ่นชลบุรี")
+    _add_group(ready_app, "Cleft", "ชลบุรี", GroupStatus.LEFT, name="กลุ่มเก่า")
+    browser = logged_in(ready_app, "somchai", AdminRole.VIEWER)
+    with services_of(ready_app).db.session() as session:
+        chonburi = session.scalars(select(Province).where(Province.name_th == "ชลบุรี")).one()
+        chiangmai = session.scalars(select(Province).where(Province.name_th == "เชียงใหม่")).one()
+        north, east = chiangmai.region_id, chonburi.region_id
+
+    def shown(query: str) -> set[str]:
+        return set(re.findall(r'data-group="([^"]+)"', _text(browser.get(f"/admin/groups?{query}"))))
+
+    assert shown("") == {"Cchiangmai", "Cchonburi", "Cleft"}
+    assert shown(f"province={chonburi.id}") == {"Cchonburi", "Cleft"}
+    assert shown(f"region={north}") == {"Cchiangmai"}
+    assert shown(f"region={east}&status=pending") == {"Cchonburi"}
+    assert shown("q=เก่า") == {"Cleft"}
+
+
+def test_an_admin_approves_moves_and_deactivates_groups(ready_app: Flask) -> None:
+    group_id = _add_group(ready_app, "Cpending", "ชลบุรี", GroupStatus.PENDING, name="รอ <b>อนุมัติ</b>")
+    browser = logged_in(ready_app, "boss", AdminRole.ADMIN)
+    listing = _text(browser.get("/admin/groups"))
+    assert "รอ &lt;b&gt;อนุมัติ&lt;/b&gt;" in listing  # a name from LINE, escaped
+    assert browser.submit("/admin/groups", f"/admin/groups/{group_id}/approve").status_code == 302
+    with services_of(ready_app).db.session() as session:
+        assert session.get(LineGroup, group_id).status == GroupStatus.ACTIVE  # type: ignore[union-attr]
+        rayong = session.scalar(select(Province.id).where(Province.name_th == "ระยอง"))
+    moved = browser.submit("/admin/groups", f"/admin/groups/{group_id}/province", province=str(rayong))
+    assert moved.status_code == 302
+    assert browser.submit("/admin/groups", f"/admin/groups/{group_id}/deactivate").status_code == 302
+    with services_of(ready_app).db.session() as session:
+        group = session.get(LineGroup, group_id)
+        assert group is not None
+        assert group.province_id == rayong
+        assert group.status == GroupStatus.INACTIVE
+        actions = session.scalars(
+            select(AuditLog.action).where(AuditLog.target_type == "line_group").order_by(AuditLog.id)
+        ).all()
+    assert actions == ["group.approve", "group.province", "group.deactivate"]
+    assert browser.submit("/admin/groups", f"/admin/groups/{group_id}/reactivate").status_code == 302
+    with services_of(ready_app).db.session() as session:
+        assert session.get(LineGroup, group_id).status == GroupStatus.ACTIVE  # type: ignore[union-attr]
+
+
+def test_approving_a_group_that_is_not_pending_changes_nothing(ready_app: Flask) -> None:
+    group_id = _add_group(ready_app, "Cnoprov", None, GroupStatus.PENDING)
+    browser = logged_in(ready_app, "boss", AdminRole.ADMIN)
+    response = browser.submit("/admin/groups", f"/admin/groups/{group_id}/approve")
+    assert "ไม่ได้รออนุมัติ" in _text(browser.get(response.location))
+    with services_of(ready_app).db.session() as session:
+        assert session.get(LineGroup, group_id).status == GroupStatus.PENDING  # type: ignore[union-attr]
+
+
+def test_moving_a_group_to_an_unknown_province_is_refused(ready_app: Flask) -> None:
+    group_id = _add_group(ready_app, "Cx", "ชลบุรี", GroupStatus.ACTIVE)
+    browser = logged_in(ready_app, "boss", AdminRole.ADMIN)
+    response = browser.submit("/admin/groups", f"/admin/groups/{group_id}/province", province="999999")
+    assert response.status_code == 400
+
+
+# --- dashboard and audit ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def standin() -> Iterator[LineStandIn]:
+    with LineStandIn(token="console-token") as server:
+        server.set_quota("limited", 10_000)
+        yield server
+
+
+def test_dashboard_shows_content_groups_and_the_line_quota(
+    build_app: Callable[..., Flask], standin: LineStandIn
+) -> None:
+    app = build_app(
+        {"line": {"api_base_url": standin.base_url}},
+        env={"LINE_CHANNEL_SECRET": "s" * 32, "LINE_CHANNEL_ACCESS_TOKEN": "console-token"},
+    )
+    _add_group(app, "Cactive", "เชียงใหม่", GroupStatus.ACTIVE)
+    _add_group(app, "Cwaiting", "เชียงใหม่", GroupStatus.PENDING)
+    standin.set_consumption(1234)
+    browser = logged_in(app, "somchai", AdminRole.VIEWER)
+    body = _text(browser.get("/admin/"))
+    assert "การประชุมผู้บริหาร" in body or "3/2565" in body
+    assert re.search(r"ภาคเหนือ</td><td class=\"num\">1</td><td class=\"num\">1</td>", body)
+    assert "กลุ่มรออนุมัติ 1 กลุ่ม" in body
+    assert '<td class="num" data-testid="quota-left">8,766</td>' in body
+
+
+def test_dashboard_without_line_says_so(ready_app: Flask) -> None:
+    browser = logged_in(ready_app, "somchai", AdminRole.VIEWER)
+    assert "ยังไม่ได้ตั้งค่าช่อง LINE" in _text(browser.get("/admin/"))
+
+
+def test_the_audit_log_shows_who_did_what(ready_app: Flask) -> None:
+    meeting_id = _draft_meeting_id(ready_app)
+    editor = logged_in(ready_app, "editor", AdminRole.EDITOR)
+    editor.submit(f"/admin/meetings/{meeting_id}", f"/admin/meetings/{meeting_id}/publish")
+    admin = logged_in(ready_app, "boss", AdminRole.ADMIN)
+    body = _text(admin.get("/admin/audit"))
+    assert "meeting.publish" in body and "editor" in body and "login" in body
+    only_publish = _text(admin.get("/admin/audit?action=meeting.publish"))
+    assert "meeting.publish" in only_publish
+    assert "<td>login</td>" not in only_publish
+    by_actor = _text(admin.get("/admin/audit?actor=boss"))
+    assert "<td>editor</td>" not in by_actor
+
+
+# --- command line and first start ----------------------------------------------------------------
+
+
+def test_admin_create_command(ready_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = ready_app.test_cli_runner()
+    monkeypatch.setenv("ADMIN_PASSWORD", "a long enough password")
+    result = runner.invoke(args=["admin", "create", "somchai", "--role", "editor"])
+    assert result.exit_code == 0, result.output
+    assert Browser(ready_app).login("somchai", "a long enough password").status_code == 302
+    again = runner.invoke(args=["admin", "create", "SOMCHAI"])
+    assert again.exit_code == 2
+    assert "มีบัญชี SOMCHAI อยู่แล้ว" in again.output
+    monkeypatch.setenv("ADMIN_PASSWORD", "short")
+    assert runner.invoke(args=["admin", "create", "somying"]).exit_code == 2
+    with services_of(ready_app).db.session() as session:
+        users = session.scalars(select(AdminUser)).all()
+        assert [(u.username, u.role) for u in users] == [("somchai", AdminRole.EDITOR)]
+
+
+def test_admin_create_prompts_for_the_password(ready_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    runner = ready_app.test_cli_runner()
+    result = runner.invoke(args=["admin", "create", "somchai"], input="typed password 1\ntyped password 1\n")
+    assert result.exit_code == 0, result.output
+    assert "typed password 1" not in result.output
+    assert Browser(ready_app).login("somchai", "typed password 1").status_code == 302
+    bad = runner.invoke(args=["admin", "create", "bad name!"], input="typed password 1\ntyped password 1\n")
+    assert bad.exit_code == 2
+
+
+def test_the_first_admin_is_created_once(ready_app: Flask) -> None:
+    services = services_of(ready_app)
+    password = accounts.ensure_first_admin(services)
+    assert password is not None and len(password) >= 12
+    assert accounts.ensure_first_admin(services) is None
+    assert Browser(ready_app).login("admin", password).status_code == 302
