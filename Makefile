@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint typecheck pytest setup clean
+.PHONY: run test lint typecheck pytest setup screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ pytest: $(VENV)/.dev-installed
 
 ## make test: lint, type-check and the tests (SQLite and PostgreSQL, in-process store and Redis).
 test: lint typecheck pytest
+
+## make screenshots: refresh the screenshots in docs/ from the browser tests (needs Thai fonts: fonts-thai-tlwg).
+screenshots: $(VENV)/.dev-installed
+	BOT_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser -k "sqlite"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
