@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.services import Services, build_services
 from bot.settings import ConfigError, Settings, load_settings
@@ -42,11 +43,9 @@ def services_of(app: Flask) -> Services:
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(settings.log_level)
-    # Quiet chatter: one line per Alembic plugin on each run, two lines per scheduler job run.
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    from bot import logs
+
+    logs.configure(settings)
 
 
 def configure_flask(app: Flask, settings: Settings) -> None:
@@ -71,11 +70,16 @@ def configure_flask(app: Flask, settings: Settings) -> None:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    proxies = settings.server.trusted_proxies
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
 
 def register_blueprints(app: Flask) -> None:
-    from bot import api, health, home
+    from bot import api, health, home, logs, metrics
 
+    logs.init_app(app)
+    metrics.init_app(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(home.blueprint)
     app.register_blueprint(api.blueprint)

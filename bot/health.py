@@ -1,7 +1,9 @@
-"""`GET /healthz`: is the process alive and can it reach its database (and Redis, when configured)?
+"""`GET /healthz` and `GET /readyz`: for the load balancer and the process supervisor.
 
-200 with a small JSON when the database answers; 503 when it does not. Redis being down is reported
-but is not fatal here: the bot degrades to its database fallbacks.
+- `/healthz`: 200 with a small JSON when the database answers; 503 when it does not. Redis being
+  down is reported but is not fatal here: the bot degrades to its fallbacks and keeps answering.
+- `/readyz`: 200 only when the database and (when configured) Redis both answer; 503 naming what
+  is down. A load balancer may use it to prefer fully healthy processes.
 """
 
 from __future__ import annotations
@@ -43,3 +45,21 @@ def healthz() -> tuple[Response, int]:
         "scheduler_heartbeat": heartbeat,
     }
     return jsonify(body), 200 if healthy else 503
+
+
+@blueprint.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    services = current_app.extensions["bot"]
+    checks: dict[str, str] = {}
+    for name, ping in (("database", services.db.ping), ("redis", services.kv.ping)):
+        if name == "redis" and services.kv.backend != "redis":
+            checks[name] = "not configured"
+            continue
+        try:
+            ping()
+            checks[name] = "ok"
+        except Exception as error:  # any failure to answer means "not ready", whatever was raised
+            log.warning("readyz: %s unreachable: %s", name, type(error).__name__)
+            checks[name] = "unreachable"
+    ready = all(value != "unreachable" for value in checks.values())
+    return jsonify({"status": "ready" if ready else "not ready", **checks}), 200 if ready else 503

@@ -28,6 +28,7 @@ from linebot.v3.messaging.api_response import ApiResponse
 from linebot.v3.messaging.rest import RESTResponse
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from bot import metrics
 from bot.flex import Message, Prepared
 from bot.settings import LineSettings
 
@@ -115,6 +116,7 @@ class LineClient:
         try:
             response = send()
         except ApiException as error:
+            metrics.line_response(endpoint, error.status)
             request_id = _header(error.headers, "x-line-request-id")
             if error.status == 409:
                 accepted = _header(error.headers, "x-line-accepted-request-id")
@@ -125,10 +127,13 @@ class LineClient:
             log.warning("line %s: %s (request %s)", endpoint, error.status, request_id)
             raise LineApiError(error.status, _error_message(error.body), request_id) from None
         except urllib3.exceptions.ConnectTimeoutError as error:  # includes refused connections
+            metrics.line_response(endpoint, None)
             raise NotDelivered(None, f"cannot connect ({type(error).__name__})") from None
         except urllib3.exceptions.HTTPError as error:  # timeouts, resets: LINE may have processed it
+            metrics.line_response(endpoint, None)
             log.warning("line %s: no answer (%s)", endpoint, type(error).__name__)
             raise LineApiError(None, f"no answer ({type(error).__name__})") from None
+        metrics.line_response(endpoint, response.status_code)
         log.debug(
             "line %s: %s (request %s)",
             endpoint,

@@ -7,6 +7,7 @@ needs it, so nothing reads globals and nothing here needs Flask.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,8 @@ class Services:
     search: Search
     content: ContentCache
     hooks: Hooks = field(default_factory=Hooks)
+    # Set on SIGTERM: long work (a broadcast being sent) finishes what is in hand and takes no more.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def close(self) -> None:
         self.line.close()

@@ -52,6 +52,9 @@ class _Section(BaseModel):
 class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # Reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none, requests are direct).
+    # Trusted for the client address (login rate limit, logs) and https (secure cookies, URLs).
+    trusted_proxies: int = Field(default=0, ge=0, le=5)
 
 
 class DatabaseSettings(_Section):
@@ -132,6 +135,11 @@ class WebhookSettings(_Section):
     lease_seconds: float = Field(default=60, ge=5, le=3600)
     # Handled events are kept this many days (redelivery dedupe and audit), then purged.
     retention_days: int = Field(default=7, ge=1, le=365)
+    # Chat messages (text, stickers, button presses) answered per minute, per person and per group;
+    # past that one short notice, then silence until the minute has passed: one person pasting in a
+    # loop cannot spend the channel's replies. 0: no limit.
+    user_messages_per_minute: int = Field(default=20, ge=0, le=10_000)
+    group_messages_per_minute: int = Field(default=60, ge=0, le=100_000)
 
 
 class ContentSettings(_Section):
@@ -211,6 +219,7 @@ class Settings(_Section):
     environment: Literal["development", "production", "test"] = "development"
     timezone: str = "Asia/Bangkok"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line, for a log collector
     secret_key: SecretStr | None = None
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()

@@ -75,7 +75,7 @@ def send(services: Services, broadcast_id: int) -> None:
             broadcast.status, broadcast.finished_at = BroadcastStatus.CANCELLED, utcnow()
             return
     try:
-        report = send_broadcast(services, broadcast_id, messages.encoded)
+        report = send_broadcast(services, broadcast_id, messages.encoded, stop=services.stopping)
     except SendAborted as error:  # LINE refused our token: nothing more can go out until it is fixed
         log.error("broadcast %s stopped: %s", broadcast_id, error)
         return
@@ -91,6 +91,8 @@ def run_due(services: Services) -> list[int]:
     try:
         sent = due_broadcasts(services)
         for broadcast_id in sent:
+            if services.stopping.is_set():  # shutting down: the next scheduler resumes the rest
+                break
             send(services, broadcast_id)
         return sent
     finally:

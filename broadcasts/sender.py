@@ -50,6 +50,7 @@ from sqlalchemy import Connection, Table, bindparam, func, or_, select, update
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_random_exponential
 
+from bot import metrics
 from bot.db import Database
 from bot.models import (
     Broadcast,
@@ -461,9 +462,11 @@ class _Sender:
                 answer = await response.read()
                 headers = response.headers
         except (TimeoutError, aiohttp.ClientError) as error:
+            metrics.line_response("push", None)
             raise _Retry(f"no answer ({type(error).__name__})") from None
         finally:
             work.in_request = False
+        metrics.line_response("push", status)
         if status == 200:
             return _Outcome(work, DeliveryStatus.DELIVERED, headers.get("x-line-request-id"), utcnow())
         if status == 409:

@@ -26,6 +26,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot import logs
 from bot.models import InboxEvent, InboxStatus, utcnow
 from bot.scheduler import JobSpec
 from bot.services import Services
@@ -266,14 +267,16 @@ class Inbox:
     def _prepare(self, claimed: Claimed) -> Callable[[], InboxStatus] | None:
         """Build the answer (CPU); None when that failed (recorded)."""
         try:
-            return self.process(claimed)
+            with logs.event_context(claimed.webhook_event_id):
+                return self.process(claimed)
         except Exception as error:  # one failing event never stops the others
             self._record(claimed, InboxStatus.FAILED, error)
             return None
 
     def _send(self, claimed: Claimed, send: Callable[[], InboxStatus]) -> None:
         try:
-            status = send()
+            with logs.event_context(claimed.webhook_event_id):
+                status = send()
         except Exception as error:
             self._record(claimed, InboxStatus.FAILED, error)
         else:

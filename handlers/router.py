@@ -12,13 +12,15 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
+from limits import RateLimitItemPerMinute
 from sqlalchemy import select
 
-from bot import flex
+from bot import flex, metrics
 from bot.line import LineApiError
 from bot.models import GroupStatus, InboxStatus, LineGroup, LineUser, utcnow
+from bot.ratelimit import Limiter
 from bot.services import Services
 from handlers import conversation, texts
 from handlers.context import Context, build_context
@@ -180,12 +182,22 @@ def deliver(ctx: Context, answer: Answer) -> InboxStatus:
     )
     if not messages:
         return InboxStatus.DONE
+    try:
+        status, outcome = _deliver(ctx, answer, messages)
+    except Exception:
+        metrics.REPLIES.labels("failed").inc()
+        raise
+    metrics.REPLIES.labels(outcome).inc()
+    return status
+
+
+def _deliver(ctx: Context, answer: Answer, messages: list[Message]) -> tuple[InboxStatus, str]:
     fresh = ctx.age_seconds <= ctx.services.settings.webhook.reply_token_seconds
     if fresh and ctx.reply_token:
         try:
             sent = ctx.services.line.reply(ctx.reply_token, messages)
             log.info("event %s answered (request %s)", ctx.webhook_event_id, sent.request_id)
-            return InboxStatus.DONE
+            return InboxStatus.DONE, "reply"
         except LineApiError as error:
             if error.status != 400:  # 400: the token had run out after all; anything else is a failure
                 raise
@@ -194,13 +206,52 @@ def deliver(ctx: Context, answer: Answer) -> InboxStatus:
         key = str(uuid.uuid5(RETRY_KEY_NAMESPACE, ctx.webhook_event_id))
         sent = ctx.services.line.push(ctx.chat_id, messages, retry_key=key)
         log.info("event %s answered late by push (request %s)", ctx.webhook_event_id, sent.request_id)
-        return InboxStatus.DONE
+        return InboxStatus.DONE, "push"
     log.info("event %s expired: %.0f s old, answer dropped", ctx.webhook_event_id, ctx.age_seconds)
-    return InboxStatus.EXPIRED
+    return InboxStatus.EXPIRED, "expired"
+
+
+class ChatLimits:
+    """Per-person and per-group limits on answered chat messages (Redis, else this process)."""
+
+    CHAT_EVENTS: Final = frozenset({"message", "postback"})
+
+    def __init__(self, services: Services) -> None:
+        settings = services.settings.webhook
+        self.limiter = Limiter(services.settings.redis)
+        self.per_user = RateLimitItemPerMinute(settings.user_messages_per_minute or 1)
+        self.per_group = RateLimitItemPerMinute(settings.group_messages_per_minute or 1)
+        self.user_on = settings.user_messages_per_minute > 0
+        self.group_on = settings.group_messages_per_minute > 0
+        self.notice = RateLimitItemPerMinute(1)
+
+    def check(self, ctx: Context) -> Answer | None:
+        """None: answer as usual. Else what to send instead (a notice, or nothing)."""
+        if str(ctx.event.get("type")) not in self.CHAT_EVENTS:
+            return None
+        scope = None
+        if (
+            self.group_on
+            and ctx.group_id
+            and not self.limiter.hit(self.per_group, "chat-group", ctx.group_id)
+        ):
+            scope = "group"
+        elif self.user_on and ctx.user_id and not self.limiter.hit(self.per_user, "chat-user", ctx.user_id):
+            scope = "user"
+        if scope is None:
+            return None
+        metrics.CHAT_RATE_LIMITED.labels(scope).inc()
+        chat = ctx.chat_id or "?"
+        if self.limiter.hit(self.notice, "chat-notice", chat):
+            log.warning("event %s: %s over its message rate; one notice sent", ctx.webhook_event_id, scope)
+            return Answer([flex.text(texts.RATE_LIMITED)])
+        log.info("event %s: %s over its message rate; not answered", ctx.webhook_event_id, scope)
+        return Answer([])
 
 
 def make_processor(services: Services) -> Callable[[Claimed], Callable[[], InboxStatus]]:
     """Handle an event now (CPU), and return the delivery of its answer for later (I/O)."""
+    limits = ChatLimits(services)
 
     def process(claimed: Claimed) -> Callable[[], InboxStatus]:
         event = claimed.payload
@@ -209,7 +260,7 @@ def make_processor(services: Services) -> Callable[[Claimed], Callable[[], Inbox
         if handler is None:
             return lambda: InboxStatus.DONE
         log.info("event %s: %s from %s", claimed.webhook_event_id, event.get("type"), ctx.source_type)
-        answer = handler(ctx)
+        answer = limits.check(ctx) or handler(ctx)
         return lambda: deliver(ctx, answer)
 
     return process

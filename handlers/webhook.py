@@ -13,11 +13,13 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from bot import metrics
 from bot.services import Services
-from handlers.inbox import Inbox
+from handlers.inbox import HANDLED_TYPES, Inbox
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhook", __name__)
@@ -33,6 +35,14 @@ def _error(status: int, message: str) -> tuple[Response, int]:
 
 @blueprint.post("/callback")
 def callback() -> tuple[Response, int]:
+    started = time.perf_counter()
+    response, status = _callback()
+    metrics.WEBHOOK_ACK_SECONDS.observe(time.perf_counter() - started)
+    metrics.WEBHOOK_REQUESTS.labels(str(status)).inc()
+    return response, status
+
+
+def _callback() -> tuple[Response, int]:
     services: Services = current_app.extensions["bot"]
     inbox: Inbox = current_app.extensions["inbox"]
     secret = services.settings.line.channel_secret
@@ -57,7 +67,11 @@ def callback() -> tuple[Response, int]:
     if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
         return _error(400, "ไม่พบรายการ events")
     if payload["events"]:
+        for event in payload["events"]:
+            event_type = event.get("type") if isinstance(event, dict) else None
+            metrics.WEBHOOK_EVENTS.labels(event_type if event_type in HANDLED_TYPES else "other").inc()
         result = inbox.store(payload["events"])
+        metrics.WEBHOOK_DUPLICATES.inc(result.duplicates)
         log.info(
             "webhook: %d stored, %d duplicate, %d ignored", result.stored, result.duplicates, result.ignored
         )

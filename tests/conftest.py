@@ -21,9 +21,11 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from bot import migrate
 from bot.app import create_app
+from bot.linesim import LineStandIn
 from bot.seed import seed_all
 from bot.services import Services
 from bot.settings import Settings, load_settings
+from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV
 
 REQUIRE_SERVICES = os.environ.get("BOT_TEST_REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
@@ -160,3 +162,23 @@ def runner(app: Flask) -> FlaskCliRunner:
 def services_of(app: Flask) -> Services:
     services: Services = app.extensions["bot"]
     return services
+
+
+@pytest.fixture
+def standin() -> Iterator[LineStandIn]:
+    """The LINE stand-in (modules override it to populate its world)."""
+    with LineStandIn(token=ACCESS_TOKEN) as running:
+        yield running
+
+
+@pytest.fixture
+def make_bot(build_app: Callable[..., Flask], standin: LineStandIn) -> Callable[..., Flask]:
+    """Bot apps on one migrated, seeded database, pointed at the stand-in. workers=0: tests work the inbox."""
+
+    def build(**overrides: Any) -> Flask:
+        webhook = {"workers": 0, **overrides.pop("webhook", {})}
+        return build_app(
+            {"line": {"api_base_url": standin.base_url}, "webhook": webhook, **overrides}, env=LINE_ENV
+        )
+
+    return build

@@ -19,7 +19,7 @@ from bot.models import GroupStatus, InboxEvent, InboxStatus, LineGroup, LineUser
 from bot.settings import Settings
 from handlers.inbox import Inbox
 from tests.conftest import services_of
-from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV, Chat, all_text, post_events
+from tests.linebot_helpers import ACCESS_TOKEN, Chat, all_text, post_events
 
 
 @pytest.fixture
@@ -28,19 +28,6 @@ def standin() -> Iterator[LineStandIn]:
         running.add_user("U1000", "สมชาย ใจดี")
         running.add_group("C100", name="สถจ.เชียงใหม่", member_count=25)
         yield running
-
-
-@pytest.fixture
-def make_bot(build_app: Callable[..., Flask], standin: LineStandIn) -> Callable[..., Flask]:
-    """Bot apps on one migrated, seeded database, pointed at the stand-in. workers=0: tests work the inbox."""
-
-    def build(**overrides: Any) -> Flask:
-        webhook = {"workers": 0, **overrides.pop("webhook", {})}
-        return build_app(
-            {"line": {"api_base_url": standin.base_url}, "webhook": webhook, **overrides}, env=LINE_ENV
-        )
-
-    return build
 
 
 @pytest.fixture

@@ -34,8 +34,6 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from limits import RateLimitItemPerMinute
-from limits.storage import MemoryStorage, RedisStorage, Storage
-from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import Forbidden
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -43,6 +41,7 @@ from wtforms.validators import DataRequired, Length
 from bot import audit
 from bot.console import accounts, texts
 from bot.models import AdminRole, AdminUser, utcnow
+from bot.ratelimit import Limiter
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -161,8 +160,8 @@ class LoginForm(FlaskForm):
 
 
 class LoginLimiter:
-    def __init__(self, storage: Storage) -> None:
-        self.limiter = MovingWindowRateLimiter(storage)
+    def __init__(self, limiter: Limiter) -> None:
+        self.limiter = limiter
 
     def allowed(self, username: str, address: str) -> bool:
         return self.limiter.test(FAILURES_PER_USERNAME, "login-user", username.lower()) and self.limiter.test(
@@ -250,13 +249,6 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
     return render_template("error.html", status=400, title=texts.CSRF_TITLE, hint=texts.CSRF_HINT), 400
 
 
-def _storage(services: Services) -> Storage:
-    if services.settings.redis.url:
-        url = services.settings.redis.url.replace("unix://", "redis+unix://", 1)
-        return RedisStorage(url, key_prefix=f"{services.settings.redis.key_prefix}ratelimit")
-    return MemoryStorage()
-
-
 def init_app(app: Flask) -> None:
     manager = LoginManager(app)
     manager.login_view = "auth.login"
@@ -264,5 +256,5 @@ def init_app(app: Flask) -> None:
     manager.login_message_category = "info"
     manager.session_protection = "basic"
     manager.user_loader(_load_admin)
-    app.extensions["login_limiter"] = LoginLimiter(_storage(app.extensions["bot"]))
+    app.extensions["login_limiter"] = LoginLimiter(Limiter(app.extensions["bot"].settings.redis))
     app.register_error_handler(CSRFError, _csrf_error)

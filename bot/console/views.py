@@ -16,13 +16,12 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot import audit
+from bot import audit, quota
 from bot import meetings as meetings_store
 from bot import texts as core_texts
 from bot.console import forms, texts
 from bot.console.auth import current_admin, protect_forms, require_role
 from bot.ingest.service import IngestError, fetch_article, ingest_text, read_article
-from bot.line import LineApiError
 from bot.meetings import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
 from bot.models import (
     AdminRole,
@@ -45,7 +44,6 @@ from bot.thai import format_thai_date
 log = logging.getLogger(__name__)
 
 PAGE_SIZE: Final = 50
-QUOTA_CACHE_SECONDS: Final = 60
 
 blueprint = Blueprint("console", __name__, url_prefix="/admin", template_folder="templates")
 protect_forms(blueprint)
@@ -94,25 +92,14 @@ class Quota:
 
 
 def _quota(services: Services) -> Quota | str:
-    """LINE's monthly quota, cached for a minute (the dashboard must not wait on LINE each time)."""
     if not services.settings.line.configured:
         return texts.QUOTA_NOT_CONFIGURED
-    cached = services.kv.get("console:quota")
-    if cached is not None:
-        limit, used, left = cached.split("|")
-        return Quota(limit, used, left)
-    try:
-        kind, value = services.line.quota()
-        consumed = services.line.quota_consumption()
-    except (LineApiError, OSError) as error:
-        log.warning("quota unavailable: %s", type(error).__name__)
+    current = quota.reading(services)
+    if current is None:
         return texts.QUOTA_UNKNOWN
-    if kind == "none" or value is None:
-        quota = Quota(texts.QUOTA_UNLIMITED, f"{consumed:,}", texts.QUOTA_UNLIMITED)
-    else:
-        quota = Quota(f"{value:,}", f"{consumed:,}", f"{max(value - consumed, 0):,}")
-    services.kv.set("console:quota", f"{quota.limit}|{quota.used}|{quota.left}", QUOTA_CACHE_SECONDS)
-    return quota
+    if current.limit is None or current.left is None:
+        return Quota(texts.QUOTA_UNLIMITED, f"{current.used:,}", texts.QUOTA_UNLIMITED)
+    return Quota(f"{current.limit:,}", f"{current.used:,}", f"{current.left:,}")
 
 
 def delivery_rates(session: Session, broadcast_id: int) -> dict[str, int]:

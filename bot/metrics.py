@@ -1,0 +1,153 @@
+"""Prometheus metrics at `GET /metrics` (prometheus-client).
+
+Counters and histograms are kept by the process that counts: webhook events and acknowledgement
+latency (web), replies (inbox workers), LINE API responses (every process that calls LINE), chat
+messages dropped by the rate limit. Under gunicorn, several processes — and the scheduler on the
+same host — count into one `PROMETHEUS_MULTIPROC_DIR` (set by docs/deploy/gunicorn.conf.py and the
+systemd units), and `/metrics` of any worker adds them all up. Without that variable each process
+shows its own (make run: one process).
+
+What is a fact of the database rather than of a process is read from it at each scrape: inbox depth
+and age, broadcast deliveries by status, and LINE's quota left (cached for a minute).
+Keep `/metrics` off the public internet (the proxy in front serves only /callback and /admin).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Final
+
+from flask import Blueprint, Flask, Response, current_app
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+
+from bot.models import Delivery, InboxEvent, InboxStatus, utcnow
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_EVENTS: Final = Counter(
+    "linebot_webhook_events_total", "Webhook events received, by event type", ["type"]
+)
+WEBHOOK_DUPLICATES: Final = Counter(
+    "linebot_webhook_duplicates_total",
+    "Webhook events received again (same webhookEventId) and not stored twice",
+)
+WEBHOOK_REQUESTS: Final = Counter(
+    "linebot_webhook_requests_total", "Webhook requests, by HTTP status", ["status"]
+)
+WEBHOOK_ACK_SECONDS: Final = Histogram(
+    "linebot_webhook_ack_seconds",
+    "Time from receiving a webhook request to answering it (LINE allows 2 s)",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0),
+)
+REPLIES: Final = Counter(
+    "linebot_replies_total",
+    "Answers to events: reply, push (late), expired, failed, dropped (rate limit)",
+    ["outcome"],
+)
+LINE_RESPONSES: Final = Counter(
+    "linebot_line_api_responses_total",
+    "Responses of LINE's API by endpoint and status code (0: no answer)",
+    ["endpoint", "status"],
+)
+CHAT_RATE_LIMITED: Final = Counter(
+    "linebot_chat_rate_limited_total", "Chat messages not answered because of the rate limit", ["scope"]
+)
+
+blueprint = Blueprint("metrics", __name__)
+
+
+def line_response(endpoint: str, status: int | None) -> None:
+    LINE_RESPONSES.labels(endpoint, str(status or 0)).inc()
+
+
+class DatabaseFacts(Collector):
+    """Gauges read from the database (and LINE's quota) at each scrape."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def collect(self) -> Iterator[Metric]:
+        up = GaugeMetricFamily("linebot_database_up", "1 when the database answered this scrape")
+        try:
+            with self.services.db.session() as session:
+                depth, oldest = session.execute(
+                    select(func.count(), func.min(InboxEvent.received_at)).where(
+                        InboxEvent.status.in_([InboxStatus.PENDING, InboxStatus.PROCESSING])
+                    )
+                ).one()
+                deliveries = session.execute(
+                    select(Delivery.status, func.count()).group_by(Delivery.status)
+                ).all()
+        except Exception as error:  # the scrape must still answer: the database being down is the news
+            log.warning("metrics: database unreachable (%s)", type(error).__name__)
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
+        yield GaugeMetricFamily(
+            "linebot_inbox_depth", "Webhook events stored and not yet answered", value=depth
+        )
+        age = (utcnow() - oldest).total_seconds() if oldest is not None else 0.0
+        yield GaugeMetricFamily(
+            "linebot_inbox_oldest_age_seconds", "Age of the oldest unanswered event", value=age
+        )
+        by_status = GaugeMetricFamily(
+            "linebot_broadcast_deliveries",
+            "Broadcast deliveries (one group each) by status",
+            labels=["status"],
+        )
+        counts = {status.value: count for status, count in deliveries}
+        for status in ("pending", "sending", "delivered", "failed"):
+            by_status.add_metric([status], counts.get(status, 0))
+        yield by_status
+        quota = self._quota_left()
+        if quota is not None:
+            yield GaugeMetricFamily(
+                "linebot_line_quota_left", "Messages left in LINE's monthly quota", value=quota
+            )
+
+    def _quota_left(self) -> float | None:
+        from bot import quota  # bot.line counts into this module: import what uses it late
+
+        current = quota.reading(self.services)
+        if current is None:
+            return None
+        return float("inf") if current.left is None else float(current.left)
+
+
+def process_registry() -> CollectorRegistry:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return registry
+    return REGISTRY
+
+
+@blueprint.get("/metrics")
+def metrics() -> Response:
+    services = current_app.extensions["bot"]
+    facts = CollectorRegistry(auto_describe=False)
+    facts.register(DatabaseFacts(services))
+    body = generate_latest(process_registry()) + generate_latest(facts)
+    return Response(body, content_type=CONTENT_TYPE_LATEST)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)
