@@ -9,6 +9,8 @@ the source of truth, so a restarted scheduler simply finds due work again.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -80,3 +82,23 @@ def build_scheduler(services: Services, jobs: list[JobSpec], *, background: bool
             next_run_time=utcnow(),  # first run at start, not one interval later
         )
     return scheduler
+
+
+def run_until_stopped(services: Services, jobs: list[JobSpec]) -> None:
+    """The scheduler's own process (`flask --app wsgi scheduler`): run the jobs until SIGTERM/SIGINT.
+
+    A signal only sets `services.stopping` and asks the scheduler to shut down; the job running at
+    that moment sees the flag (a broadcast finishes the pushes in flight and takes no more), and the
+    process exits when it has returned. Work not done is found again by the next scheduler."""
+    scheduler = build_scheduler(services, jobs, background=False)
+
+    def stop(signum: int, _frame: object) -> None:
+        log.info("scheduler: %s received, finishing the job in hand", signal.Signals(signum).name)
+        services.stopping.set()
+        threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, name="scheduler-stop").start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("scheduler starting with jobs: %s", ", ".join(job.id for job in scheduler.get_jobs()))
+    scheduler.start()
+    log.info("scheduler stopped")

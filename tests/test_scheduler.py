@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -61,3 +66,48 @@ def test_a_failing_job_is_logged_and_the_scheduler_goes_on(
             scheduler.shutdown(wait=True)
     assert scheduler.state == 0  # stopped cleanly, not crashed
     assert any("broken failed" in record.getMessage() for record in caplog.records)
+
+
+SIGTERM_PROBE = """
+import sys, time
+from pathlib import Path
+from bot.scheduler import JobSpec, run_until_stopped
+from bot.services import build_services
+from bot.settings import load_settings
+
+marks = Path(sys.argv[1])
+services = build_services(load_settings({"environment": "test", "database": {"url": sys.argv[2]}}, env={}))
+
+def long_job(services):
+    (marks / "started").touch()
+    while not services.stopping.is_set():  # a broadcast in progress watches the same flag
+        time.sleep(0.05)
+    time.sleep(0.5)  # finishing the pushes in flight
+    (marks / "finished").touch()
+
+run_until_stopped(services, [JobSpec("long", long_job, seconds=3600)])
+(marks / "exited").touch()
+"""
+
+
+def test_sigterm_lets_the_running_job_finish_then_exits(tmp_path: Path) -> None:
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-c", SIGTERM_PROBE, str(marks), f"sqlite:///{tmp_path / 'db.sqlite3'}"],
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (marks / "started").exists():
+            assert time.monotonic() < deadline, "the job never started"
+            assert process.poll() is None, "the scheduler died"
+            time.sleep(0.05)
+        assert not (marks / "finished").exists()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert (marks / "finished").exists(), "the job was cut short"
+    assert (marks / "exited").exists()
