@@ -3,7 +3,8 @@
 setup      apply migrations and load the seed content (idempotent)
 ingest     import a meeting article from a file, a URL or stdin
 db ...     upgrade / downgrade / current / revision: the schema through Alembic
-serve      run the web server with the scheduler embedded (make run)
+serve      run the web server with the scheduler embedded (make run); without LINE credentials,
+           against the LINE emulator and its chat simulator
 scheduler  run the scheduler as its own process (production)
 config     show the effective settings, secrets masked
 """
@@ -14,17 +15,21 @@ import csv
 import json
 import logging
 import re
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot import groups, migrate, texts
 from bot.console import accounts
 from bot.console import texts as console_texts
 from bot.seed import seed_all
 from bot.services import Services
+
+if TYPE_CHECKING:
+    from bot.linesim.emulator import Emulator
 
 log = logging.getLogger(__name__)
 
@@ -106,27 +111,49 @@ def db_revision(message: str) -> None:
 @with_appcontext
 @click.option("--host", default=None, help="Address to listen on (default: server.host).")
 @click.option("--port", default=None, type=int, help="Port (default: server.port).")
-def serve_command(host: str | None, port: int | None) -> None:
-    """Run the bot on the development server, with the scheduler embedded unless disabled."""
+@click.option(
+    "--emulator-port",
+    default=None,
+    type=int,
+    help="Port of the LINE emulator, started when no LINE channel is configured (default: port + 1).",
+)
+@click.option("--no-emulator", is_flag=True, help="Without a LINE channel, don't start the LINE emulator.")
+def serve_command(host: str | None, port: int | None, emulator_port: int | None, no_emulator: bool) -> None:
+    """Run the bot on the development server, with the scheduler embedded unless disabled.
+
+    Without LINE credentials, the bot runs against the LINE emulator (bot/linesim/emulator.py) and its
+    chat simulator, with a few provincial groups and officials (bot/devseed.py).
+    """
     from werkzeug.serving import run_simple
 
     from bot.scheduler import build_scheduler, registered_jobs
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    services = _services()
-    settings = services.settings
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    settings = _services().settings
     host = host or settings.server.host
     port = port or settings.server.port
     base = f"http://{host}:{port}"
+    emulator = None
+    seeded: str | None = None
+    # Never in production: a deployment missing its LINE secrets must not quietly talk to a fake LINE.
+    if not settings.line.configured and not no_emulator and settings.environment != "production":
+        emulator, app, seeded = _start_emulator(app, host, port, emulator_port or port + 1)
+    services: Services = app.extensions["bot"]
+    settings = services.settings
     click.echo(texts.SERVE_BANNER.format(base=base))
     click.echo(texts.SERVE_HOME.format(base=base))
     click.echo(texts.SERVE_HEALTH.format(base=base))
     click.echo(console_texts.SERVE_CONSOLE.format(base=base))
+    if emulator is not None:
+        click.echo(texts.SERVE_SIMULATOR.format(url=emulator.simulator_url))
     if settings.environment == "development":
         password = accounts.ensure_first_admin(services)
         if password is not None:
             click.echo(console_texts.SERVE_FIRST_ADMIN.format(password=password))
-    if not settings.line.configured:
+    if emulator is not None:
+        click.echo(texts.SERVE_EMULATOR.format(base=emulator.base_url))
+        click.echo(seeded)
+    elif not settings.line.configured:
         click.echo(texts.SERVE_NO_LINE)
     scheduler = None
     if settings.scheduler.embedded:
@@ -138,18 +165,48 @@ def serve_command(host: str | None, port: int | None) -> None:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        if emulator is not None:
+            app.extensions["inbox"].stop()
+            services.close()
+            emulator.stop()
+
+
+def _start_emulator(app: Flask, host: str, port: int, emulator_port: int) -> tuple[Emulator, Flask, str]:
+    """Start the LINE emulator, build the app to serve against it and seed their world; the line that
+    says what the world holds. Services are built once per app, so the app `flask` loaded (made
+    without LINE credentials) is closed and replaced."""
+    from bot import devseed
+    from bot.app import create_app
+
+    # The emulator calls the bot's webhook from this machine, whatever address the bot listens on.
+    local = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host  # noqa: S104 - comparing, not binding
+    webhook_url = f"http://{local}:{port}/callback"
+    try:
+        emulator = devseed.start_emulator(local, emulator_port, webhook_url)
+    except RuntimeError as error:
+        _fail(texts.SERVE_EMULATOR_PORT_BUSY.format(port=emulator_port, error=error))
+        raise  # not reached: _fail exits
+    previous: Services = app.extensions["bot"]
+    emulated = create_app(devseed.emulated_settings(previous.settings, emulator))
+    previous.close()
+    services: Services = emulated.extensions["bot"]
+    try:
+        summary = devseed.seed(services, emulator)
+    except (OperationalError, ProgrammingError, groups.GroupImportError) as error:
+        seeded = texts.SERVE_EMULATOR_NOT_SEEDED.format(error=str(error).strip().splitlines()[0])
+    else:
+        seeded = texts.SERVE_EMULATOR_SEEDED.format(groups=summary.groups, officials=summary.officials)
+    return emulator, emulated, seeded
 
 
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
-    """Run the scheduler in this process until stopped (production: its own service)."""
-    from bot.scheduler import build_scheduler, registered_jobs
+    """Run the scheduler in this process until SIGTERM (production: its own service)."""
+    from bot.scheduler import registered_jobs, run_until_stopped
 
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    scheduler = build_scheduler(_services(), registered_jobs(app), background=False)
-    log.info("scheduler starting with jobs: %s", ", ".join(job.id for job in scheduler.get_jobs()))
-    scheduler.start()
+    run_until_stopped(_services(), registered_jobs(app))
 
 
 @click.command("config")

@@ -19,6 +19,18 @@ SERVE_NO_LINE = (
     '  ลองถามบอทได้จากอีกหน้าต่าง: .venv/bin/flask --app wsgi ask "ข้อสั่งการล่าสุด"'
 )
 SERVE_SCHEDULER = "  ตัวตั้งเวลา (scheduler) ทำงานในกระบวนการนี้"
+SERVE_SIMULATOR = "  แชตจำลอง LINE:    {url}"
+SERVE_EMULATOR = (
+    "  ยังไม่ได้ตั้งค่าช่อง LINE (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN): บอทคุยกับ LINE จำลองที่ {base}"
+)
+SERVE_EMULATOR_SEEDED = (
+    "  ในโลกจำลองมีกลุ่มจังหวัด {groups} กลุ่มและเจ้าหน้าที่ {officials} คน: "
+    "เผยแพร่การประชุมแบบส่งทันทีในหน้าผู้ดูแล แล้วดูสรุปเข้ากลุ่มในแชตจำลอง"
+)
+SERVE_EMULATOR_NOT_SEEDED = "  ยังใส่กลุ่มตัวอย่างในฐานข้อมูลไม่ได้ ({error}): รัน .venv/bin/flask --app wsgi setup ก่อน"
+SERVE_EMULATOR_PORT_BUSY = (
+    "เปิด LINE จำลองที่พอร์ต {port} ไม่ได้ ({error}): เลือกพอร์ตอื่นด้วย --emulator-port หรือปิดด้วย --no-emulator"
+)
 
 DB_UNREACHABLE = "ติดต่อฐานข้อมูลไม่ได้: {error}"
 DB_AT_REVISION = "ฐานข้อมูลอยู่ที่รุ่น {revision} (ล่าสุด {head})"

@@ -1,8 +1,8 @@
 """Broadcasts: meeting summaries, directives and alerts pushed to provincial LINE groups, once each.
 
-`init_app` wires the feature into an app: the admin API endpoints, the `broadcast` command, the
-scheduler job that sends what falls due, and the hook that schedules a meeting's summary when it is
-published.
+`init_app` wires the feature into an app: the admin API endpoints, the console's broadcast pages
+(and their menu entry), the `broadcast` command, the scheduler job that sends what falls due, and the
+hook that schedules a meeting's summary when it is published.
 """
 
 from __future__ import annotations
@@ -14,13 +14,16 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
+    from bot.console import add_nav
     from bot.scheduler import register_job
     from bot.services import Services
-    from broadcasts import api, cli, service
+    from broadcasts import api, cli, console, service
     from broadcasts.scheduler import broadcast_job
 
     services: Services = app.extensions["bot"]
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(console.blueprint)
+    add_nav(app, "broadcasts_console.broadcasts", "ส่งข่าว", 30)
     app.cli.add_command(cli.broadcast_cli)
     register_job(app, broadcast_job(services.settings.broadcasts.check_seconds))
 

@@ -312,6 +312,100 @@ def cancel(session: Session, broadcast_id: int, actor: str) -> Broadcast:
     return broadcast
 
 
+# --- retrying ----------------------------------------------------------------------------------------
+
+# LINE answers 409 to a repeated retry key for 24 hours after it accepted the request; a retried push
+# must go out well inside that window to be safe (the scheduler looks every few seconds; the margin
+# covers a scheduler that is down for a while).
+RETRY_KEY_LIFETIME = dt.timedelta(hours=24)
+RETRY_KEY_MARGIN = dt.timedelta(hours=4)
+
+
+@dataclass(frozen=True)
+class Retry:
+    deliveries: int  # back to pending
+    skipped: int  # failed, but not sent again (the group left, or the retry key may have expired)
+
+
+def rejected_for_sure(last_error: str | None) -> bool:
+    """Did LINE's last answer say it had not accepted the push? A 4xx other than 409 and 429.
+
+    The sender records `last_error` as "<status> <LINE's message>", or "no answer (...)". A 5xx, a
+    timeout or a 429 (which may follow an earlier 500) leaves open that LINE accepted an earlier
+    attempt; a 400/403 comes back the same for every attempt of one body (and had LINE accepted an
+    earlier one, it would have answered 409 to the same retry key), so nothing was accepted.
+    """
+    status, _, _ = (last_error or "").partition(" ")
+    return status.isdigit() and 400 <= int(status) < 500 and int(status) not in (409, 429)
+
+
+def retry_failed(session: Session, broadcast_id: int, actor: str) -> Retry:
+    """Send a finished broadcast's failed deliveries again, through the scheduler and the sender.
+
+    The broadcast goes back to `sending` (one conditional UPDATE from `partially_failed`: two clicks
+    cannot both win) and its retryable failed deliveries back to `pending`, so the scheduler's next
+    round picks it up as an unfinished broadcast and the sender claims only those rows.
+
+    Each delivery KEEPS its retry key. A failed delivery may have been accepted by LINE (a 500 after
+    accepting, a timeout): pushed again with the same key, LINE answers 409 and it counts as delivered,
+    so the group does not get it twice; a new key would make it a new push. A delivery LINE certainly
+    refused (4xx) left no trace at LINE (only accepted keys are remembered), so its key is as good as
+    new, and one key per delivery stays the invariant the sender relies on.
+
+    The key protects only while LINE remembers it (24 hours). Deliveries that LINE may have accepted
+    and whose first push (at most `created_at`) is nearly that old are skipped; so are deliveries to
+    groups that are no longer active (left, or switched off). Attempts restart from zero: a retry gets
+    the sender's full budget of attempts, not the one left over from the failed round.
+    """
+    broadcast = session.get(Broadcast, broadcast_id)
+    if broadcast is None or broadcast.status is not BroadcastStatus.PARTIALLY_FAILED:
+        status = broadcast.status.value if broadcast is not None else "-"
+        raise BroadcastError(texts.NOT_RETRYABLE.format(status=status))
+    now = utcnow()
+    key_still_known = now - (RETRY_KEY_LIFETIME - RETRY_KEY_MARGIN)
+    failed = session.execute(
+        select(Delivery.id, Delivery.last_error, Delivery.created_at, LineGroup.status)
+        .join(LineGroup, Delivery.group_id == LineGroup.id)
+        .where(Delivery.broadcast_id == broadcast_id, Delivery.status == DeliveryStatus.FAILED)
+    ).all()
+    retry = [
+        delivery_id
+        for delivery_id, last_error, created_at, group_status in failed
+        if group_status is GroupStatus.ACTIVE
+        and (created_at > key_still_known or rejected_for_sure(last_error))
+    ]
+    if not retry:
+        raise BroadcastError(texts.NOTHING_TO_RETRY)
+    won: int = session.execute(  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.PARTIALLY_FAILED)
+        .values(status=BroadcastStatus.SENDING, finished_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        session.refresh(broadcast)
+        raise BroadcastError(texts.NOT_RETRYABLE.format(status=broadcast.status.value))
+    for start in range(0, len(retry), 1000):
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(retry[start : start + 1000]), Delivery.status == DeliveryStatus.FAILED)
+            .values(status=DeliveryStatus.PENDING, attempts=0, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    session.refresh(broadcast)
+    result = Retry(deliveries=len(retry), skipped=len(failed) - len(retry))
+    audit.record(
+        session,
+        actor,
+        "broadcast.retry",
+        "broadcast",
+        broadcast_id,
+        deliveries=result.deliveries,
+        skipped=result.skipped,
+    )
+    return result
+
+
 # --- sending --------------------------------------------------------------------------------------------
 
 

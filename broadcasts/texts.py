@@ -15,3 +15,52 @@ NO_TARGET = "ไม่มีกลุ่มที่ลงทะเบียน�
 NOT_CANCELLABLE = "ยกเลิกไม่ได้: ข่าวนี้เริ่มส่งแล้วหรือจบไปแล้ว (สถานะ {status})"
 UNKNOWN_REGION = "ไม่รู้จักภาค {name!r}"
 UNKNOWN_PROVINCE = "ไม่รู้จักจังหวัด {name!r}"
+
+# --- the console's broadcast pages (flash and form messages; labels are in the templates) ----------
+NOT_RETRYABLE = "ส่งซ้ำไม่ได้: ส่งซ้ำได้เฉพาะข่าวที่ส่งจบแล้วและมีกลุ่มที่ส่งไม่สำเร็จ (สถานะ {status})"
+NOTHING_TO_RETRY = "ไม่มีกลุ่มที่ส่งซ้ำได้: กลุ่มที่ส่งไม่สำเร็จออกจากระบบแล้ว หรือผ่านมานานเกินกว่าจะส่งซ้ำได้อย่างปลอดภัย"
+CONSOLE_CREATED = "บันทึกการส่งข่าว #{id} แล้ว: {groups:,} กลุ่ม ส่ง{when}"
+CONSOLE_CREATED_NOW = "ทันที (ภายในรอบตรวจถัดไปของระบบ)"
+CONSOLE_CREATED_AT = "เวลา {when}"
+CONSOLE_CANCELLED = "ยกเลิกการส่งข่าว #{id} แล้ว"
+CONSOLE_RETRYING = "ส่งซ้ำ {n:,} กลุ่มที่ไม่สำเร็จ: ระบบจะส่งในรอบตรวจถัดไป"
+CONSOLE_RETRY_SKIPPED = " (ข้าม {n:,} กลุ่มที่ออกจากระบบแล้วหรือส่งซ้ำไม่ได้อย่างปลอดภัย)"
+CONSOLE_LINE_ERROR = "ติดต่อ LINE ไม่ได้ ({status}): ยังไม่ได้บันทึกการส่งข่าว ลองใหม่อีกครั้ง"
+CONSOLE_QUOTA_UNKNOWN = "ติดต่อ LINE ไม่ได้ ({status}): ไม่ทราบโควตาคงเหลือ"
+CONSOLE_LINE_NOT_CONFIGURED = "ยังไม่ได้ตั้งค่าช่อง LINE: ไม่ทราบโควตา และข่าวจะยังส่งไม่ได้จนกว่าจะตั้งค่า"
+CONSOLE_CONTENT_GONE = "แสดงตัวอย่างไม่ได้: {reason}"
+FORM_PICK_MEETING = "เลือกการประชุมที่เผยแพร่แล้ว"
+FORM_PICK_DIRECTIVE = "เลือกข้อสั่งการ"
+FORM_TEXT_EMPTY = "พิมพ์ข้อความที่จะส่ง"
+FORM_TEXT_TOO_LONG = "ข้อความยาวเกิน {limit:,} ตัวอักษร (LINE นับอีโมจิเป็น 2)"
+FORM_PICK_REGIONS = "เลือกอย่างน้อยหนึ่งภาค"
+FORM_PICK_PROVINCES = "เลือกอย่างน้อยหนึ่งจังหวัด"
+FORM_PICK_TIME = "ใส่วันที่และเวลาที่จะส่ง"
+FORM_TIME_PAST = "เวลาที่เลือกผ่านไปแล้ว"
+FORM_INVALID = "ข้อมูลในแบบฟอร์มไม่ถูกต้อง โปรดตรวจช่องที่มีข้อความสีแดง"
+
+STATUS_NAMES = {
+    "scheduled": "ตั้งเวลาไว้",
+    "sending": "กำลังส่ง",
+    "done": "ส่งครบแล้ว",
+    "partially_failed": "ส่งไม่สำเร็จบางกลุ่ม",
+    "cancelled": "ยกเลิกแล้ว",
+    "missed": "พลาดเวลาส่ง",
+}
+KIND_NAMES = {"meeting_summary": "สรุปการประชุม", "directive": "ข้อสั่งการ", "text": "ข้อความแจ้งเตือน"}
+DELIVERY_NAMES = {"pending": "รอส่ง", "sending": "กำลังส่ง", "delivered": "ส่งถึงแล้ว", "failed": "ไม่สำเร็จ"}
+TARGET_ALL = "ทุกกลุ่ม"
+TARGET_REGIONS = "ภาค: {names}"
+TARGET_PROVINCES = "จังหวัด: {names}"
+TARGET_GROUPS = "{n:,} กลุ่มที่ระบุ"
+CSV_HEADER = (
+    "จังหวัด",
+    "ภาค",
+    "ชื่อกลุ่ม",
+    "LINE group id",
+    "สถานะ",
+    "จำนวนครั้งที่ส่ง",
+    "เวลาส่ง (กรุงเทพฯ)",
+    "เวลารับทราบ (กรุงเทพฯ)",
+    "ข้อผิดพลาดล่าสุด",
+)

@@ -20,6 +20,18 @@ Embedding (tests, benchmarks)::
         with LineStandIn(token="test-token") as running:
             yield running
 
+The other half of LINE, the users: `Emulator` (`emulator.py`) is a `LineStandIn` that also plays
+the officials who write to the bot. It builds their webhook events (`events.py`, checked against
+`spec/webhook.yml`), signs them with the channel secret and POSTs them to the bot's `/callback`, keeps
+each chat's conversation (what users sent, what the bot replied or pushed, what LINE refused), and
+serves a chat simulator at `/simulator` (`simulator.py`, `page/`). `flask --app wsgi serve` runs the bot
+against it when no LINE channel is configured (`bot/devseed.py` seeds its world)::
+
+    with Emulator(token="t", channel_secret="s", webhook_url="http://127.0.0.1:8000/callback") as line:
+        line.add_official("U…", "สมชาย ใจดี")
+        line.say("U…", "ข้อสั่งการล่าสุด")             # the bot's real /callback, signed
+        line.conversation("U…")                         # [the message, the bot's carousel]
+
 Out of process: `python -m bot.linesim --host 127.0.0.1 --port 9000 --token TOKEN [--latency-ms 40]
 [--rate 2000] [--error-rate 0.05] [--error-after-accept-rate 0.02] [--groups 7850] ...` (see --help).
 
@@ -60,6 +72,7 @@ Control API (no auth; JSON; names as `StandInConfig` and the Python methods):
 =======================================  =========================================================
 """
 
+from bot.linesim.emulator import ChatItem, Emulator, EmulatorError, WebhookCall
 from bot.linesim.server import LineApi, LineStandIn
 from bot.linesim.state import (
     ENDPOINTS,
@@ -82,7 +95,10 @@ from bot.linesim.validation import (
 __all__ = [
     "ENDPOINTS",
     "LIMITS",
+    "ChatItem",
     "Delivery",
+    "Emulator",
+    "EmulatorError",
     "Group",
     "LineApi",
     "LineStandIn",
@@ -92,6 +108,7 @@ __all__ = [
     "StandInState",
     "User",
     "ValidationProblem",
+    "WebhookCall",
     "message_problems",
     "utf16_units",
     "validate_messages",

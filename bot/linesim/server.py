@@ -82,9 +82,17 @@ class Call:
 class LineApi:
     """Builds the aiohttp application serving `state`: LINE's paths plus `/_standin/` control."""
 
-    def __init__(self, state: StandInState, spec: MessagingSpec | None = None) -> None:
+    def __init__(
+        self,
+        state: StandInState,
+        spec: MessagingSpec | None = None,
+        *,
+        extra_routes: Callable[[web.Application], None] | None = None,
+    ) -> None:
+        """`extra_routes(app)` adds routes of its own (the emulator's pages) before the catch-all 404."""
         self.state = state
         self.spec = spec or default_spec()
+        self.extra_routes = extra_routes
 
     def application(self) -> web.Application:
         app = web.Application(client_max_size=_CLIENT_MAX_SIZE)
@@ -104,6 +112,8 @@ class LineApi:
         for method, path, endpoint, operation in line_routes:
             app.router.add_route(method, path, self._handler(endpoint, operation))
         add_control_routes(app, self.state)
+        if self.extra_routes is not None:
+            self.extra_routes(app)
         app.router.add_route("*", "/{tail:.*}", self._handler("unknown", self._not_found))
         return app
 
@@ -160,6 +170,7 @@ class LineApi:
                 request_id=call.request_id,
                 retry_key=call.retry_key,
                 fault=answer.fault,
+                response=dict(answer.body),
             )
         )
         return response
@@ -295,7 +306,7 @@ class LineStandIn(StandInState):
         """Serve in a background thread; returns once the port is bound."""
         if self._thread is not None:
             raise RuntimeError("the stand-in is already running")
-        api = LineApi(self)  # compiles the validators before the first request
+        api = self.api()  # compiles the validators before the first request
         ready = threading.Event()
         self._startup_error = None
         self._thread = threading.Thread(
@@ -312,6 +323,10 @@ class LineStandIn(StandInState):
                 f"the stand-in could not start: {self._startup_error}"
             ) from self._startup_error
         return self
+
+    def api(self) -> LineApi:
+        """The HTTP side serving this state (subclasses add routes of their own)."""
+        return LineApi(self)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop serving and join the thread (in-flight requests get `timeout` seconds to finish)."""

@@ -198,6 +198,7 @@ class RecordedRequest:
     request_id: str
     retry_key: str | None
     fault: str | None
+    response: Mapping[str, Any] | None = None  # the JSON answered (LINE's error body on a refusal)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -213,6 +214,7 @@ class RecordedRequest:
             "requestId": self.request_id,
             "retryKey": self.retry_key,
             "fault": self.fault,
+            "response": None if self.response is None else dict(self.response),
         }
 
 
@@ -459,6 +461,22 @@ class StandInState:
                 self._groups[group_id] = Group(group_id, f"{name_prefix} {number}", member_count)
         return ids
 
+    def set_bot_membership(self, group_id: str, member: bool) -> Group:
+        """The bot joins (True) or leaves (False) a known group; KeyError if there is no such group."""
+        with self._lock:
+            group = self._groups[group_id]
+            group.bot_is_member = member
+            return group
+
+    def add_group_member(self, group_id: str, user_id: str) -> Group:
+        """`user_id` joins a known group (its member count grows by one unless already a member)."""
+        with self._lock:
+            group = self._groups[group_id]
+            if user_id not in group.member_ids:
+                group.member_ids = (*group.member_ids, user_id)
+                group.member_count += 1
+            return group
+
     def set_quota(self, quota_type: QuotaType = "limited", value: int | None = None) -> None:
         """`limited` with a monthly `value`, or `none` (no limit)."""
         if quota_type not in ("none", "limited") or (quota_type == "limited" and value is None):
@@ -492,6 +510,12 @@ class StandInState:
     def consumption(self) -> int:
         """Messages counted against the monthly quota so far."""
         return self._consumption
+
+    def reply_token_chat(self, token: str) -> str | None:
+        """The chat a reply token was issued for (None: not issued, or issued for no chat)."""
+        with self._lock:
+            issued = self._reply_tokens.get(token)
+            return None if issued is None else issued.chat_id
 
     def issue_reply_token(
         self, chat_id: str | None = None, *, token: str | None = None, issued_at: float | None = None

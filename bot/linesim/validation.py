@@ -25,7 +25,7 @@ import functools
 import json
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -38,7 +38,9 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 SPEC_PATH: Final = Path(__file__).parent / "spec" / "messaging-api.yml"
+WEBHOOK_SPEC_PATH: Final = Path(__file__).parent / "spec" / "webhook.yml"
 _SPEC_URI: Final = "urn:linesim:messaging-api"
+_WEBHOOK_URI: Final = "urn:linesim:webhook"
 _SCHEMAS: Final = "#/components/schemas/"
 
 
@@ -138,22 +140,8 @@ class MessagingSpec:
     """Validators compiled once from `messaging-api.yml`. Thread-safe; `load()` is the usual way in."""
 
     def __init__(self, spec: Mapping[str, Any], *, cache_size: int = 4096) -> None:
-        schemas = _rewrite_schemas(spec["components"]["schemas"])
-        registry: Registry[Any] = Registry().with_resource(
-            _SPEC_URI, DRAFT202012.create_resource({"components": {"schemas": schemas}})
-        )
-        validator_class = jsonschema.validators.extend(
-            jsonschema.Draft202012Validator, {"discriminator": _discriminator}
-        )
-        format_checker = FormatChecker(formats=())
-        format_checker.checks("uri")(_is_uri)
-        format_checker.checks("https-uri")(_is_https_uri)
-
-        def compile_schema(name: str) -> Any:
-            ref = {"$ref": f"{_SPEC_URI}{_SCHEMAS}{name}"}
-            validator: Any = validator_class(ref, registry=registry, format_checker=format_checker)
-            return validator
-
+        schemas = _rewrite_schemas(spec["components"]["schemas"], _SPEC_URI)
+        compile_schema = _compiler(schemas, _SPEC_URI)
         self._message = compile_schema("Message")
         self._requests = {name: compile_schema(name) for name in schemas if name.endswith("Request")}
         self._cached_problems = functools.lru_cache(maxsize=cache_size)(self._problems_of_json)
@@ -206,6 +194,32 @@ def default_spec() -> MessagingSpec:
     return MessagingSpec.load()
 
 
+class WebhookSpec:
+    """What LINE sends to a bot's webhook (`webhook.yml`, unaltered): `CallbackRequest` and its events,
+    with the same discriminator dispatch as the messaging spec. The emulator checks every body it builds
+    against it, so what the bot receives from the emulator is what LINE could send."""
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        schemas = _rewrite_schemas(spec["components"]["schemas"], _WEBHOOK_URI, line_rules=False)
+        self._callback = _compiler(schemas, _WEBHOOK_URI)("CallbackRequest")
+
+    @classmethod
+    def load(cls, path: Path = WEBHOOK_SPEC_PATH) -> WebhookSpec:
+        with path.open("rb") as file:
+            spec = yaml.load(file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        return cls(spec)
+
+    def problems(self, body: Any) -> list[ValidationProblem]:
+        """Problems of a webhook request body (`{"destination", "events"}`); empty means valid."""
+        return _unique(_collect(self._callback.iter_errors(body)))
+
+
+@functools.cache
+def default_webhook_spec() -> WebhookSpec:
+    """`spec/webhook.yml`, loaded and compiled on first use, then shared."""
+    return WebhookSpec.load()
+
+
 def message_problems(messages: Sequence[Mapping[str, Any] | SupportsToDict]) -> list[ValidationProblem]:
     """Every problem LINE would report for `messages` sent in one reply or push."""
     spec = default_spec()
@@ -242,8 +256,29 @@ def json_size(value: Any) -> int:
 # --- Rewriting the spec ------------------------------------------------------------------------
 
 
-def _rewrite_schemas(original: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of `components.schemas` with discriminators made to dispatch, plus LINE's extra rules.
+def _compiler(schemas: dict[str, Any], uri: str) -> Callable[[str], Any]:
+    """A function compiling a validator of one schema of `schemas` (registered under `uri`) by name."""
+    registry: Registry[Any] = Registry().with_resource(
+        uri, DRAFT202012.create_resource({"components": {"schemas": schemas}})
+    )
+    validator_class = jsonschema.validators.extend(
+        jsonschema.Draft202012Validator, {"discriminator": _discriminator}
+    )
+    format_checker = FormatChecker(formats=())
+    format_checker.checks("uri")(_is_uri)
+    format_checker.checks("https-uri")(_is_https_uri)
+
+    def compile_schema(name: str) -> Any:
+        ref = {"$ref": f"{uri}{_SCHEMAS}{name}"}
+        validator: Any = validator_class(ref, registry=registry, format_checker=format_checker)
+        return validator
+
+    return compile_schema
+
+
+def _rewrite_schemas(original: Mapping[str, Any], uri: str, *, line_rules: bool = True) -> dict[str, Any]:
+    """A copy of `components.schemas` with discriminators made to dispatch, plus LINE's extra rules
+    (`line_rules`: those of the messaging API, on top of its spec).
 
     For each base `B` with a discriminator: `B` keeps its properties and gains the `discriminator`
     keyword (handled by `_discriminator`), `B__base` is `B` without it, each mapped schema's
@@ -264,7 +299,7 @@ def _rewrite_schemas(original: Mapping[str, Any]) -> dict[str, Any]:
         schema["discriminator"] = {
             "propertyName": prop,
             "kind": name,
-            "mapping": {value: f"{_SPEC_URI}{_SCHEMAS}{target}" for value, target in mapping.items()},
+            "mapping": {value: f"{uri}{_SCHEMAS}{target}" for value, target in mapping.items()},
         }
         for target in set(mapping.values()):
             child = schemas[target]
@@ -273,6 +308,8 @@ def _rewrite_schemas(original: Mapping[str, Any]) -> dict[str, Any]:
                     part["$ref"] = f"{_SCHEMAS}{name}__base"
             values = sorted(value for value, t in mapping.items() if t == target)
             child.setdefault("allOf", []).append({"properties": {prop: {"enum": values}}})
+    if not line_rules:
+        return schemas
     _add_line_rules(schemas)
     for name in _ENVELOPES:
         envelope = copy.deepcopy(schemas[name])

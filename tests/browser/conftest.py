@@ -34,7 +34,9 @@ CHROMIUM_ARGS = [
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: sync Playwright keeps an asyncio loop running in the main thread while
+# it lives, and tests of other modules run `asyncio.run` there (the broadcast sender, the stand-in).
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Playwright]:
     if not Path(CHROMIUM).exists():
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
@@ -45,7 +47,7 @@ def playwright_instance() -> Iterator[Playwright]:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(playwright_instance: Playwright) -> Iterator[Browser]:
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser

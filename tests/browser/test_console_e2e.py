@@ -1,13 +1,15 @@
 """The admin console in a real browser: an editor's whole round, from article to delivery table.
 
 Log in; import the seed article; fix a directive's category; publish; schedule a broadcast to one
-region; run the sender against the LINE stand-in; watch the delivery table fill in. On SQLite and
+region (after its preview and cost); run the sender against the LINE stand-in; watch the delivery
+table fill in. On SQLite and
 PostgreSQL, with the app served over real HTTP.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from bot.linesim import LineStandIn
 from bot.models import AdminRole, Broadcast, Directive, GroupStatus, LineGroup, Meeting, Province
 from bot.seed import seed_provinces, seed_regions, seed_ten_es
 from bot.settings import Settings
+from broadcasts.scheduler import run_due
 from tests.browser.conftest import LiveServer, screenshot
 from tests.conftest import services_of
 from tests.console_helpers import PASSWORD, make_account
@@ -86,8 +89,8 @@ def log_in(page: Page, base: str, username: str) -> None:
     expect(page.get_by_role("heading", name="ภาพรวม")).to_be_visible()
 
 
-def test_an_editor_imports_fixes_and_publishes_a_meeting(
-    page: Page, console_app: Flask, serve: Callable[[Flask], LiveServer]
+def test_an_editor_imports_fixes_publishes_and_broadcasts_a_meeting(
+    page: Page, console_app: Flask, serve: Callable[[Flask], LiveServer], standin: LineStandIn
 ) -> None:
     base = serve(console_app).url
     log_in(page, base, "editor")
@@ -130,3 +133,34 @@ def test_an_editor_imports_fixes_and_publishes_a_meeting(
         assert [e.code for e in first_directive.categories] == ["Emergency Management", "Evaluation"]
         summary = session.scalars(select(Broadcast)).one()
         assert summary.meeting_id == meeting.id
+
+    # Schedule the meeting's summary to one region, now; look at the preview and the cost first.
+    page.get_by_role("navigation").get_by_role("link", name="ส่งข่าว").click()
+    page.locator("#new-broadcast").click()
+    page.locator("#content-meeting").check()
+    page.locator("#meeting_id").select_option(str(meeting.id))
+    page.locator("#target-regions").check()
+    page.locator("#region-north").check()
+    page.locator("#when-now").check()
+    page.locator("#preview-button").click()
+    expect(page.locator("#estimate-groups")).to_contain_text("2")
+    expect(page.locator("#estimate-cost")).to_contain_text(str(25 + 12))
+    expect(page.locator("#preview-chat")).to_contain_text("รับทราบ")  # the summary, drawn like LINE
+    screenshot(page, "console-broadcast-new.png", full_page=True)
+    with services_of(console_app).db.session() as session:
+        assert len(session.scalars(select(Broadcast)).all()) == 1  # a preview stores nothing
+    page.locator("#confirm-button").click()
+    expect(page.locator("#broadcast-status span[data-status]")).to_have_attribute("data-status", "scheduled")
+    expect(page.locator("#total-sent")).to_have_text("0")
+
+    # The scheduler's round sends it (in a thread: Playwright holds this thread's event loop); the
+    # page refreshes itself while sending, and the delivery table fills in.
+    sender = threading.Thread(target=run_due, args=(services_of(console_app),))
+    sender.start()
+    sender.join(timeout=60)
+    expect(page.locator("#total-sent")).to_have_text("2", timeout=20_000)
+    expect(page.locator('#delivery-table tr[data-province="เชียงใหม่"] td[data-col="sent"]')).to_have_text("1")
+    expect(page.locator('#delivery-table tr[data-province="น่าน"] td[data-col="sent"]')).to_have_text("1")
+    expect(page.locator("#delivery-table")).not_to_contain_text("สงขลา")
+    screenshot(page, "console-broadcast-detail.png", full_page=True)
+    assert standin.delivery_counts() == {"Cnorth1": 1, "Cnorth2": 1}
