@@ -26,9 +26,11 @@ def postgres_schema() -> Iterator[str]:
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(POSTGRES, autocommit=True) as admin:
         admin.execute(f'CREATE SCHEMA "{schema}"')
-        try:
-            yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-        finally:
+    try:
+        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    finally:
+        # A new connection: the soak test restarts PostgreSQL meanwhile.
+        with psycopg.connect(POSTGRES, autocommit=True) as admin:
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 

@@ -571,16 +571,16 @@ def main() -> None:
                 if (value := rss_mb(pid)) is not None:
                     memory[name].append((now() - started, value))
             result = ledger(traffic, standin, database_url, created, windows, memory, started)
-    result["settings"] = {
-        "minutes": args.minutes,
-        "rate": args.rate,
-        "groups": args.groups,
-        "line 500 rate": 0.01,
-    }
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    print(text)
-    args.out.parent.mkdir(exist_ok=True)
-    args.out.write_text(text + "\n", encoding="utf-8")
+            result["settings"] = {
+                "minutes": args.minutes,
+                "rate": args.rate,
+                "groups": args.groups,
+                "line 500 rate": 0.01,
+            }
+            text = json.dumps(result, ensure_ascii=False, indent=2)
+            print(text, flush=True)  # before the clean-up: nothing after this can lose the figures
+            args.out.parent.mkdir(exist_ok=True)
+            args.out.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

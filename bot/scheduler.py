@@ -18,6 +18,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
+from redis import RedisError
+from sqlalchemy.exc import OperationalError
 
 from bot.models import utcnow
 from bot.services import Services
@@ -57,10 +59,16 @@ def _guarded(job: JobSpec, services: Services) -> Callable[[], None]:
     def run() -> None:
         try:
             job.run(services)
+        except (RedisError, OperationalError) as error:  # a backing service is down: said in one line
+            log.warning("scheduled job %s skipped: %s (%s)", job.id, type(error).__name__, _first_line(error))
         except Exception:  # one failing run must not stop the scheduler; the next run tries again
             log.exception("scheduled job %s failed", job.id)
 
     return run
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [""])[0][:200]
 
 
 def build_scheduler(services: Services, jobs: list[JobSpec], *, background: bool) -> BaseScheduler:

@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot import logs
+from bot.line import LineApiError
 from bot.models import InboxEvent, InboxStatus, utcnow
 from bot.scheduler import JobSpec
 from bot.services import Services
@@ -266,27 +267,32 @@ class Inbox:
 
     def _prepare(self, claimed: Claimed) -> Callable[[], InboxStatus] | None:
         """Build the answer (CPU); None when that failed (recorded)."""
-        try:
-            with logs.event_context(claimed.webhook_event_id):
+        with logs.event_context(claimed.webhook_event_id):
+            try:
                 return self.process(claimed)
-        except Exception as error:  # one failing event never stops the others
-            self._record(claimed, InboxStatus.FAILED, error)
-            return None
+            except Exception as error:  # one failing event never stops the others
+                self._record(claimed, InboxStatus.FAILED, error)
+                return None
 
     def _send(self, claimed: Claimed, send: Callable[[], InboxStatus]) -> None:
-        try:
-            with logs.event_context(claimed.webhook_event_id):
+        with logs.event_context(claimed.webhook_event_id):
+            try:
                 status = send()
-        except Exception as error:
-            self._record(claimed, InboxStatus.FAILED, error)
-        else:
-            self._record(claimed, status)
+            except Exception as error:
+                self._record(claimed, InboxStatus.FAILED, error)
+            else:
+                self._record(claimed, status)
 
     def _record(self, claimed: Claimed, status: InboxStatus, error: Exception | None = None) -> None:
-        if error is not None:
+        reason = None
+        if isinstance(error, LineApiError):  # LINE said no: expected now and then, one line is enough
+            reason = f"{type(error).__name__} {error.status or 'no answer'}"
+            log.warning("inbox: event %s not answered: %s", claimed.webhook_event_id, reason)
+        elif error is not None:
+            reason = type(error).__name__
             log.error("inbox: event %s failed", claimed.webhook_event_id, exc_info=error)
         with self._outcomes_lock:
-            self._outcomes.append((claimed.id, status, None if error is None else type(error).__name__))
+            self._outcomes.append((claimed.id, status, reason))
 
     def flush(self) -> None:
         """Write the outcomes recorded so far."""

@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from bot.linesim import LineStandIn
 from bot.logs import formatter_for
-from bot.models import AdminRole
+from bot.models import AdminRole, InboxEvent, InboxStatus
 from handlers.inbox import Inbox
 from tests.conftest import services_of
 from tests.console_helpers import Browser, make_account
@@ -248,3 +249,25 @@ def test_without_redis_the_bot_keeps_answering_and_limiting(
     assert browser.login("somchai").status_code == 302
     assert browser.get("/admin/").status_code == 200
     assert bot.test_client().get("/metrics").status_code == 200
+
+
+def test_a_reply_line_refuses_is_recorded_in_one_line_with_its_event_id(
+    make_bot: Callable[..., Flask], standin: LineStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = make_bot()
+    chat = Chat(standin, user_id="U7500")
+    event = chat.text("เมนู")
+    standin.fail_next(1, status=500, endpoint="reply")
+    caplog.set_level(logging.INFO)
+    post_events(bot.test_client(), [event])
+    work(bot)
+    with services_of(bot).db.session() as session:
+        stored = session.scalars(
+            select(InboxEvent).where(InboxEvent.webhook_event_id == event["webhookEventId"])
+        ).one()
+        assert stored.status == InboxStatus.FAILED
+        assert stored.last_error == "LineApiError 500"
+    failures = [r for r in caplog.records if "not answered" in r.getMessage()]
+    assert len(failures) == 1
+    assert failures[0].exc_info is None  # LINE's 500 is expected now and then: no traceback
+    assert getattr(failures[0], "event_id", None) == event["webhookEventId"]

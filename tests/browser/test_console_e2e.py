@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from bot import migrate
@@ -94,7 +94,6 @@ def test_an_editor_imports_fixes_publishes_and_broadcasts_a_meeting(
 ) -> None:
     base = serve(console_app).url
     log_in(page, base, "editor")
-    screenshot(page, "console-dashboard.png", full_page=True)
 
     # Import the seed article by pasting it.
     page.get_by_role("navigation").get_by_role("link", name="การประชุม", exact=True).click()
@@ -164,3 +163,39 @@ def test_an_editor_imports_fixes_publishes_and_broadcasts_a_meeting(
     expect(page.locator("#delivery-table")).not_to_contain_text("สงขลา")
     screenshot(page, "console-broadcast-detail.png", full_page=True)
     assert standin.delivery_counts() == {"Cnorth1": 1, "Cnorth2": 1}
+
+    # The dashboard now tells the story: the meeting, the summary waiting for its slot, the last
+    # broadcast's delivery rate, groups per region, the quota.
+    page.get_by_role("navigation").get_by_role("link", name="ภาพรวม").click()
+    expect(page.locator('[data-testid="delivery-rate"]')).to_have_text("100.0%")
+    screenshot(page, "console-dashboard.png", full_page=True)
+
+
+def test_the_console_fits_a_phone(
+    chromium: Browser, console_app: Flask, serve: Callable[[Flask], LiveServer]
+) -> None:
+    """Provincial officers use phones: no page may need sideways scrolling (wide tables scroll inside
+    their own box), and the menu stays reachable."""
+    base = serve(console_app).url
+    make_account(console_app, "boss", AdminRole.ADMIN)
+    context = chromium.new_context(
+        locale="th-TH", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        page = context.new_page()
+        log_in(page, base, "boss")
+        for path in (
+            "/admin/",
+            "/admin/meetings",
+            "/admin/meetings/import",
+            "/admin/groups",
+            "/admin/broadcasts/",
+            "/admin/broadcasts/new",
+            "/admin/audit",
+        ):
+            page.goto(f"{base}{path}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{path} is {overflow} px wider than the phone"
+            expect(page.get_by_role("navigation")).to_be_visible()
+    finally:
+        context.close()
