@@ -350,9 +350,9 @@ def test_the_bot_leaving_and_a_mention_in_a_group(bot: LiveBot, emulator: Emulat
 def http(method: str, url: str, body: Any = None, content_type: str = "application/json") -> tuple[int, Any]:
     data = None if body is None else json.dumps(body).encode()
     headers = {"Content-Type": content_type}
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310 - loopback
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=10) as response:
             raw = response.read()
             status = response.status
             kind = response.headers.get_content_type()
@@ -371,7 +371,7 @@ def test_the_page_and_its_assets(emulator: Emulator) -> None:
     status, simulator_js = http("GET", f"{emulator.base_url}/simulator/assets/simulator.js")
     assert "innerHTML" not in simulator_js
     assert http("GET", f"{emulator.base_url}/simulator/assets/..%2Fserver.py")[0] == 404
-    with urllib.request.urlopen(emulator.simulator_url, timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(emulator.simulator_url, timeout=10) as response:
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
