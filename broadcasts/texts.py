@@ -1,5 +1,7 @@
 """What broadcasts say, Thai first, in one place."""
 
+from bot.console import texts as console_texts
+
 ACK = "รับทราบ"
 SUMMARY_HEADER = "สรุปการประชุม สถ. · {meeting}"
 SUMMARY_BODY = 'ประธาน: {chair}\nข้อสั่งการ {count} ข้อ (เลื่อนดูการ์ดถัดไป) กด "รับทราบ" เมื่อกลุ่มได้รับแล้ว'
@@ -39,15 +41,9 @@ FORM_PICK_TIME = "ใส่วันที่และเวลาที่จ�
 FORM_TIME_PAST = "เวลาที่เลือกผ่านไปแล้ว"
 FORM_INVALID = "ข้อมูลในแบบฟอร์มไม่ถูกต้อง โปรดตรวจช่องที่มีข้อความสีแดง"
 
-STATUS_NAMES = {
-    "scheduled": "ตั้งเวลาไว้",
-    "sending": "กำลังส่ง",
-    "done": "ส่งครบแล้ว",
-    "partially_failed": "ส่งไม่สำเร็จบางกลุ่ม",
-    "cancelled": "ยกเลิกแล้ว",
-    "missed": "พลาดเวลาส่ง",
-}
-KIND_NAMES = {"meeting_summary": "สรุปการประชุม", "directive": "ข้อสั่งการ", "text": "ข้อความแจ้งเตือน"}
+# Shown by the console's own dashboard too, so they live in the core's console texts.
+STATUS_NAMES = console_texts.BROADCAST_STATUS
+KIND_NAMES = console_texts.BROADCAST_KIND
 DELIVERY_NAMES = {"pending": "รอส่ง", "sending": "กำลังส่ง", "delivered": "ส่งถึงแล้ว", "failed": "ไม่สำเร็จ"}
 TARGET_ALL = "ทุกกลุ่ม"
 TARGET_REGIONS = "ภาค: {names}"

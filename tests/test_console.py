@@ -458,6 +458,8 @@ def test_publishing_schedules_the_summary(ready_app: Flask) -> None:
             )
             == 1
         )
+    dashboard = _text(browser.get("/admin/"))
+    assert "สรุปการประชุม" in dashboard and "meeting_summary" not in dashboard  # Thai, not the enum
     again = browser.submit(f"/admin/meetings/{meeting_id}", f"/admin/meetings/{meeting_id}/publish")
     assert again.status_code == 302
     assert _count(ready_app, Broadcast) == 1  # publishing twice schedules once

@@ -46,3 +46,12 @@ GROUP_STATUS = {
     "inactive": "ปิดโดยผู้ดูแล",
 }
 ROLE_NAMES = {"admin": "ผู้ดูแลระบบ", "editor": "ผู้แก้ไข", "viewer": "ผู้อ่าน"}
+BROADCAST_STATUS = {
+    "scheduled": "ตั้งเวลาไว้",
+    "sending": "กำลังส่ง",
+    "done": "ส่งครบแล้ว",
+    "partially_failed": "ส่งไม่สำเร็จบางกลุ่ม",
+    "cancelled": "ยกเลิกแล้ว",
+    "missed": "พลาดเวลาส่ง",
+}
+BROADCAST_KIND = {"meeting_summary": "สรุปการประชุม", "directive": "ข้อสั่งการ", "text": "ข้อความแจ้งเตือน"}

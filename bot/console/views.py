@@ -176,6 +176,8 @@ def dashboard() -> ResponseReturnValue:
             regions=regions,
             pending_groups=pending_groups,
             quota=_quota(services),
+            broadcast_status=texts.BROADCAST_STATUS,
+            broadcast_kind=texts.BROADCAST_KIND,
         )
 
 

@@ -168,6 +168,7 @@ def test_an_editor_imports_fixes_publishes_and_broadcasts_a_meeting(
     # broadcast's delivery rate, groups per region, the quota.
     page.get_by_role("navigation").get_by_role("link", name="ภาพรวม").click()
     expect(page.locator('[data-testid="delivery-rate"]')).to_have_text("100.0%")
+    expect(page.locator("main")).to_contain_text("ส่งครบแล้ว")
     screenshot(page, "console-dashboard.png", full_page=True)
 
 
