@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
@@ -75,7 +75,7 @@ def event_context(webhook_event_id: str) -> Iterator[None]:
 
 def _begin_request() -> None:
     given = request.headers.get("X-Request-Id", "")
-    request_id_var.set(given if SAFE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex)
+    request_id_var.set(given if SAFE_REQUEST_ID.fullmatch(given) else os.urandom(16).hex())
 
 
 def _end_request(response: Response) -> Response:

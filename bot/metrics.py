@@ -14,10 +14,11 @@ Keep `/metrics` off the public internet (the proxy in front serves only /callbac
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from flask import Blueprint, Flask, Response, current_app
 from prometheus_client import (
@@ -74,6 +75,17 @@ blueprint = Blueprint("metrics", __name__)
 
 def line_response(endpoint: str, status: int | None) -> None:
     LINE_RESPONSES.labels(endpoint, str(status or 0)).inc()
+
+
+@functools.cache
+def webhook_event(event_type: str) -> Any:
+    """The counter of one event type (label children looked up once: this runs for every event)."""
+    return WEBHOOK_EVENTS.labels(event_type)
+
+
+@functools.cache
+def webhook_request(status: int) -> Any:
+    return WEBHOOK_REQUESTS.labels(str(status))
 
 
 class DatabaseFacts(Collector):

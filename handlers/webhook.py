@@ -38,7 +38,7 @@ def callback() -> tuple[Response, int]:
     started = time.perf_counter()
     response, status = _callback()
     metrics.WEBHOOK_ACK_SECONDS.observe(time.perf_counter() - started)
-    metrics.WEBHOOK_REQUESTS.labels(str(status)).inc()
+    metrics.webhook_request(status).inc()
     return response, status
 
 
@@ -69,7 +69,7 @@ def _callback() -> tuple[Response, int]:
     if payload["events"]:
         for event in payload["events"]:
             event_type = event.get("type") if isinstance(event, dict) else None
-            metrics.WEBHOOK_EVENTS.labels(event_type if event_type in HANDLED_TYPES else "other").inc()
+            metrics.webhook_event(event_type if event_type in HANDLED_TYPES else "other").inc()
         result = inbox.store(payload["events"])
         metrics.WEBHOOK_DUPLICATES.inc(result.duplicates)
         log.info(
