@@ -20,7 +20,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from pythainlp.util import collate
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField, TimeField
 from wtforms.validators import Optional
@@ -28,8 +28,8 @@ from wtforms.validators import Optional
 from bot import cards, content, flex
 from bot.console import texts as console_texts
 from bot.console.auth import current_admin, protect_forms, require_role
-from bot.console.forms import CheckboxesField
-from bot.console.views import _paged, bangkok_time
+from bot.console.forms import ActionForm, CheckboxesField
+from bot.console.views import DeliveryCounts, _paged, bangkok_time, delivery_counts
 from bot.line import LineApiError
 from bot.models import (
     AdminRole,
@@ -156,10 +156,6 @@ class BroadcastForm(FlaskForm):
         if self.when.data != "at" or self.date.data is None or self.time.data is None:
             return None
         return dt.datetime.combine(self.date.data, self.time.data, tzinfo=tz)
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only its CSRF token."""
 
 
 # --- what the form offers -------------------------------------------------------------------------
@@ -356,24 +352,6 @@ class Names:
         return broadcast.text or ""
 
 
-def _counts(session: Session, broadcast_ids: Sequence[int]) -> dict[int, tuple[int, int, int, int]]:
-    """(total, delivered, failed, acknowledged) deliveries per broadcast."""
-    if not broadcast_ids:
-        return {}
-    rows = session.execute(
-        select(
-            Delivery.broadcast_id,
-            func.count(),
-            func.count(case((Delivery.status == DeliveryStatus.DELIVERED, 1))),
-            func.count(case((Delivery.status == DeliveryStatus.FAILED, 1))),
-            func.count(Delivery.acknowledged_at),
-        )
-        .where(Delivery.broadcast_id.in_(broadcast_ids))
-        .group_by(Delivery.broadcast_id)
-    ).all()
-    return {row[0]: (int(row[1]), int(row[2]), int(row[3]), int(row[4])) for row in rows}
-
-
 @blueprint.get("/")
 @require_role(AdminRole.VIEWER)
 def broadcasts() -> ResponseReturnValue:
@@ -385,8 +363,10 @@ def broadcasts() -> ResponseReturnValue:
     with _services().db.session() as session:
         records, page = _paged(session, query)
         names = Names(session, records)
-        counts = _counts(session, [b.id for b in records])
-        rows = [Row(b, names.content(b), names.target(b), *counts.get(b.id, (0, 0, 0, 0))) for b in records]
+        counts = delivery_counts(session, [b.id for b in records])
+        rows = [
+            Row(b, names.content(b), names.target(b), *counts.get(b.id, DeliveryCounts())) for b in records
+        ]
         return render_template(
             "broadcasts_console/list.html",
             rows=rows,

@@ -8,6 +8,7 @@ Each PostgreSQL test gets a schema of its own, dropped afterwards, so runs never
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,6 +31,14 @@ from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV
 REQUIRE_SERVICES = os.environ.get("BOT_TEST_REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def free_port() -> int:
+    """A port nobody listens on (yet): for a server to start on, or a service that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def service_unavailable(service: str, reason: object) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,17 +23,11 @@ from bot.linesim import LineStandIn
 from bot.models import InboxEvent, InboxStatus
 from handlers.inbox import Inbox
 from handlers.webhook import signature_of
-from tests.conftest import services_of
+from tests.conftest import free_port, services_of
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, LINE_ENV, Chat
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait_up(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -56,7 +49,7 @@ def test_sigterm_finishes_the_answers_in_hand_and_loses_nothing(
     with LineStandIn(token=ACCESS_TOKEN, latency_ms=1500) as standin:
         # The database, migrated and seeded, shared with the gunicorn process.
         later = build_app({"line": {"api_base_url": standin.base_url}}, env=LINE_ENV)
-        port = _free_port()
+        port = free_port()
         env = {
             **os.environ,
             "BIND": f"127.0.0.1:{port}",

@@ -26,7 +26,7 @@ from bot.linesim.emulator import ChatItem, Emulator, EmulatorError
 from bot.linesim.validation import default_webhook_spec
 from bot.models import GroupStatus, InboxEvent, LineGroup, LineUser, Meeting
 from handlers.inbox import Inbox
-from tests.conftest import services_of
+from tests.conftest import free_port, services_of
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, LINE_ENV, all_text
 
 ADMIN_TOKEN = "test-admin-token"
@@ -423,13 +423,6 @@ def test_waiting_for_an_answer_from_a_bot_with_workers(
 
 
 # --- make run: serve without LINE credentials ------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def test_serve_without_line_credentials_runs_the_bot_against_the_emulator(

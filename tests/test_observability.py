@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -18,16 +17,9 @@ from bot.linesim import LineStandIn
 from bot.logs import formatter_for
 from bot.models import AdminRole, InboxEvent, InboxStatus
 from handlers.inbox import Inbox
-from tests.conftest import services_of
+from tests.conftest import free_port, services_of
 from tests.console_helpers import Browser, make_account
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, Chat, all_text, post_events
-
-
-def closed_port() -> int:
-    """A port nobody listens on: a Redis that is down."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def work(app: Flask) -> int:
@@ -116,7 +108,7 @@ def test_readyz_needs_the_database_and_redis(build_app: Callable[..., Flask], re
     ready = build_app({"redis": {"url": redis_url}}).test_client().get("/readyz")
     assert ready.status_code == 200
     assert ready.json == {"status": "ready", "database": "ok", "redis": "ok"}
-    down = build_app({"redis": {"url": f"redis://127.0.0.1:{closed_port()}/0"}}).test_client()
+    down = build_app({"redis": {"url": f"redis://127.0.0.1:{free_port()}/0"}}).test_client()
     assert down.get("/readyz").status_code == 503
     assert (down.get("/readyz").json or {})["redis"] == "unreachable"
     assert down.get("/healthz").status_code == 200  # alive: it keeps answering without Redis
@@ -131,7 +123,7 @@ def test_readyz_without_redis_configured(build_app: Callable[..., Flask]) -> Non
 def test_readyz_fails_when_the_database_is_gone(make_settings: Callable[..., Any]) -> None:
     from bot.app import create_app
 
-    settings = make_settings({"database": {"url": f"postgresql://127.0.0.1:{closed_port()}/nothing"}})
+    settings = make_settings({"database": {"url": f"postgresql://127.0.0.1:{free_port()}/nothing"}})
     app = create_app(settings)
     try:
         response = app.test_client().get("/readyz")
@@ -240,7 +232,7 @@ def test_without_redis_the_bot_keeps_answering_and_limiting(
     make_bot: Callable[..., Flask], standin: LineStandIn
 ) -> None:
     bot = make_bot(
-        redis={"url": f"redis://127.0.0.1:{closed_port()}/0"}, webhook={"user_messages_per_minute": 5}
+        redis={"url": f"redis://127.0.0.1:{free_port()}/0"}, webhook={"user_messages_per_minute": 5}
     )
     assert "ข้อสั่งการ" in all_text(ask(bot, Chat(standin, user_id="U7400"), "ข้อสั่งการล่าสุด"))
     _check_limit(bot, standin, "U7401")  # counted in memory meanwhile

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -102,17 +103,29 @@ def _quota(services: Services) -> Quota | str:
     return Quota(f"{current.limit:,}", f"{current.used:,}", f"{current.left:,}")
 
 
-def delivery_rates(session: Session, broadcast_id: int) -> dict[str, int]:
-    row = session.execute(
+class DeliveryCounts(NamedTuple):
+    total: int = 0
+    delivered: int = 0
+    failed: int = 0
+    acknowledged: int = 0
+
+
+def delivery_counts(session: Session, broadcast_ids: Sequence[int]) -> dict[int, DeliveryCounts]:
+    """Deliveries per broadcast: in total, delivered, failed and acknowledged (one query for a page)."""
+    if not broadcast_ids:
+        return {}
+    rows = session.execute(
         select(
+            Delivery.broadcast_id,
             func.count(),
             func.count(case((Delivery.status == DeliveryStatus.DELIVERED, 1))),
             func.count(case((Delivery.status == DeliveryStatus.FAILED, 1))),
             func.count(Delivery.acknowledged_at),
-        ).where(Delivery.broadcast_id == broadcast_id)
-    ).one()
-    total, delivered, failed, acknowledged = (int(v) for v in row)
-    return {"total": total, "delivered": delivered, "failed": failed, "acknowledged": acknowledged}
+        )
+        .where(Delivery.broadcast_id.in_(broadcast_ids))
+        .group_by(Delivery.broadcast_id)
+    ).all()
+    return {row[0]: DeliveryCounts(*(int(value) for value in row[1:])) for row in rows}
 
 
 def groups_per_region(session: Session) -> list[tuple[str, int, int]]:
@@ -160,7 +173,7 @@ def dashboard() -> ResponseReturnValue:
             .order_by(Broadcast.started_at.desc().nulls_last(), Broadcast.id.desc())
             .limit(1)
         ).first()
-        rates = delivery_rates(session, last.id) if last is not None else None
+        rates = delivery_counts(session, [last.id]).get(last.id, DeliveryCounts()) if last else None
         regions = groups_per_region(session)
         pending_groups = session.scalar(
             select(func.count()).select_from(LineGroup).where(LineGroup.status == GroupStatus.PENDING)
