@@ -2,7 +2,7 @@
 
 import sys
 
-from bot.app import create_app
+from bot.app import create_app, ready_to_serve
 from bot.settings import ConfigError
 
 try:
@@ -10,3 +10,6 @@ try:
 except ConfigError as error:
     # One line naming the setting, not a traceback: the operator has a value to fix.
     sys.exit(f"config error: {error}")
+
+if "gunicorn" in sys.modules:  # a server's worker, not a one-off `flask --app wsgi` command
+    ready_to_serve()

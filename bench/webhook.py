@@ -70,6 +70,64 @@ def gunicorn_settings(workers: int, threads: int) -> list[str]:
     ]
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process and its reaped children; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLOCK_TICKS
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            children = []
+        todo.extend(int(child) for child in children)
+    return found
+
+
+def _postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                pass
+    return pids
+
+
+class CpuMeter:
+    """CPU seconds spent by each party during one run: the bot under test, the stand-in, PostgreSQL
+    and the load generator. Per-process figures do not suffer from the machine's noise the way
+    wall-clock rates do: they say what each event costs, whoever else is running."""
+
+    def __init__(self, roots: dict[str, int]) -> None:
+        self.roots = roots
+
+    def sample(self) -> dict[str, float]:
+        sample = {name: sum(_proc_cpu(p) for p in _tree(pid)) for name, pid in self.roots.items()}
+        sample["postgres"] = sum(_proc_cpu(p) for p in _postgres_pids())
+        usage = os.times()
+        sample["load"] = usage.user + usage.system
+        return sample
+
+    @staticmethod
+    def spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+        return {name: max(0.0, after[name] - before[name]) for name in after}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -177,9 +235,8 @@ def percentile(values: list[float], p: float) -> float:
 
 def answered(standin: str, since: int) -> tuple[int, float]:
     """Replies LINE accepted since `since`, and the time (epoch) of the last one."""
-    received = control(standin, f"received?since={since}&endpoint=reply")["requests"]
-    accepted = [r for r in received if r["status"] == 200]
-    return len(accepted), max((r["time"] for r in accepted), default=0.0)
+    summary = control(standin, f"received?since={since}&endpoint=reply&summary=1")
+    return summary["statuses"].get("200", 0), summary["lastTime"].get("200", 0.0)
 
 
 def wait_answered(standin: str, since: int, expected: int, timeout: float) -> tuple[int, float]:
@@ -236,7 +293,10 @@ def main() -> None:
         "LINE_API_BASE_URL": standin,
     }
     stand_in = [PYTHON, "-m", "bot.linesim", "--port", str(line_port), "--token", TOKEN, "--rate", "0"]
-    with postgres_schema() as database_url, process(stand_in, base_env, f"{standin}/_standin/health"):
+    with (
+        postgres_schema() as database_url,
+        process(stand_in, base_env, f"{standin}/_standin/health") as standin_proc,
+    ):
         bot_env = {
             **base_env,
             "DATABASE_URL": database_url,
@@ -254,13 +314,15 @@ def main() -> None:
                 [*gunicorn, "--bind", f"127.0.0.1:{bot_port}", "wsgi:app"],
                 bot_env,
                 f"http://127.0.0.1:{bot_port}/healthz",
-            ),
+            ) as bot_proc,
             process(
                 [*gunicorn, "--bind", f"127.0.0.1:{echo_port}", "bench.echo_bot:app"],
                 base_env,
                 f"http://127.0.0.1:{echo_port}/",
-            ),
+            ) as echo_proc,
         ):
+            meter = CpuMeter({"bot": bot_proc.pid, "echo": echo_proc.pid, "standin": standin_proc.pid})
+            cpu: dict[str, list[dict[str, float]]] = {name: [] for name in bots}
             print(
                 f"gunicorn {' '.join(settings)}; bot inbox {args.inbox_workers} threads/process; PostgreSQL"
             )
@@ -274,10 +336,12 @@ def main() -> None:
                 for name, port in bots.items():
                     since, started = next_index(standin), time.time()
                     url = f"http://127.0.0.1:{port}/callback"
+                    before = meter.sample()
                     elapsed, latencies, failures = asyncio.run(
                         closed_loop(url, args.requests, args.concurrency)
                     )
                     answer = wait_answered(standin, since, args.requests, 120)
+                    cpu[name].append(CpuMeter.spent(before, meter.sample()))
                     rates[name].append(report(name, started, elapsed, latencies, failures, answer))
             if args.repeat > 1:
                 medians = {
@@ -287,6 +351,15 @@ def main() -> None:
                     print(f"  median {name:<5} {acks:7.1f} acks/s, answers {answers:7.1f}/s")
                 bot, echo = medians["bot"], medians["echo"]
                 print(f"  ratio bot/echo: acks {bot[0] / echo[0]:.2f}, answers {bot[1] / echo[1]:.2f}")
+            print(
+                "  CPU ms per event (median of the runs): the bot itself, the stand-in, PostgreSQL, the load"
+            )
+            for name in bots:
+                parts = {
+                    party: statistics.median(run[party] for run in cpu[name]) * 1000 / args.requests
+                    for party in (name, "standin", "postgres", "load")
+                }
+                print("  " + f"{name:<5} " + "  ".join(f"{party} {ms:5.2f}" for party, ms in parts.items()))
             control(standin, "config", {"latency_ms": 1000})
             print(f"\n2. slow LINE (1 s per call): {args.slow_requests} webhooks at {args.slow_rate:g}/s")
             for name, port in bots.items():

@@ -173,9 +173,8 @@ class LineClient:
         )
 
     def reply(self, reply_token: str, messages: Sequence[Message]) -> Sent:
-        body = json.dumps(
-            {"replyToken": reply_token, "messages": list(messages)}, ensure_ascii=False
-        ).encode()
+        # Spliced rather than re-encoded: a cached answer's messages are JSON already (flex.Prepared).
+        body = b'{"replyToken":%s,"messages":%s}' % (json.dumps(reply_token).encode(), _encoded(messages))
 
         def safe_to_repeat(error: BaseException) -> bool:
             return isinstance(error, NotDelivered) or (
@@ -193,12 +192,8 @@ class LineClient:
         `messages` may be the JSON of the message list, serialised once for many pushes (broadcasts).
         """
         key = retry_key or str(uuid.uuid4())
-        encoded = (
-            messages
-            if isinstance(messages, bytes)
-            else json.dumps(list(messages), ensure_ascii=False).encode()
-        )
-        body = b'{"to":' + json.dumps(to).encode() + b',"messages":' + encoded + b"}"
+        encoded = messages if isinstance(messages, bytes) else _encoded(messages)
+        body = b'{"to":%s,"messages":%s}' % (json.dumps(to).encode(), encoded)
 
         def retryable(error: BaseException) -> bool:
             return isinstance(error, LineApiError) and error.retryable

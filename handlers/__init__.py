@@ -1,8 +1,8 @@
 """The LINE conversation: the webhook, the inbox that works its events, and the handlers that answer.
 
-`init_app` wires it into an app: the `/callback` blueprint, the inbox (its worker threads start with the
-first request a process serves — after gunicorn has forked — and at `serve`), the `inbox` command and
-the job that purges old events.
+`init_app` wires it into an app: `POST /callback` (a bare WSGI layer in front of Flask), the inbox
+(its worker threads start with the first request a process serves — after gunicorn has forked — and
+at `serve`), the `inbox` command and the job that purges old events.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ def init_app(app: Flask) -> None:
     services = app.extensions["bot"]
     inbox = Inbox(services, make_processor(services))
     app.extensions["inbox"] = inbox
-    app.register_blueprint(webhook.blueprint)
     app.cli.add_command(cli.inbox_cli)
     app.cli.add_command(cli.ask_command)
     register_job(app, purge_job())
 
-    @app.before_request
     def start_inbox_workers() -> None:
         if services.settings.webhook.workers and not inbox.running:
             inbox.start()
+
+    app.before_request(start_inbox_workers)
+    webhook.init_app(app, services, inbox, on_first_request=start_inbox_workers)

@@ -2,9 +2,13 @@
 
 - `store` runs inside the webhook request: one INSERT per batch, duplicates (LINE's redeliveries,
   same `webhookEventId`) dropped by the unique key, standby and unknown event types logged and left out.
-- Workers claim events in small batches with one atomic UPDATE (pending → processing; SKIP LOCKED on
-  PostgreSQL), so any number of threads and processes can work one inbox. A claim whose worker died
-  is taken up again once its lease runs out; a restarted process finds its pending events in the table.
+- A process whose pool is running claims the events it stores in the same INSERT (stored as
+  processing, under a lease) and hands them to its pool in memory: no second statement to claim them,
+  no reading back of what it just wrote. The answer still comes from the table's row, after the commit.
+- Events stored as pending (by a process without a pool, or released at a graceful stop) and events
+  whose claim outlived its lease (the process died) are claimed from the table, in small batches with
+  one atomic UPDATE (SKIP LOCKED on PostgreSQL), by every pool, at start and then once a second. So any
+  number of threads and processes work one inbox, and a restarted process finds its events there.
 - One worker at a time (`webhook.cpu_slots`) claims and builds answers; all of them send, which is
   mostly waiting for LINE. Outcomes are recorded in batches. An event answered but not yet recorded
   when the process dies is worked again: its reply token is spent by then (LINE refuses a second
@@ -15,14 +19,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import math
 import queue
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -33,6 +41,10 @@ from bot.scheduler import JobSpec
 from bot.services import Services
 
 log = logging.getLogger(__name__)
+
+TABLE_POLL_SECONDS = 1.0  # how often an idle pool looks in the table for events left by others
+FLUSH_SECONDS = 0.5  # the longest a busy pool keeps an outcome before writing it
+INLINE_MAX_LINE_SECONDS = 0.2  # LINE slower than this (smoothed): events go to the pool, not inline
 
 HANDLED_TYPES = frozenset({"message", "follow", "unfollow", "join", "leave", "memberJoined", "postback"})
 
@@ -51,7 +63,7 @@ class _Write:
 
     rows: list[dict[str, Any]]
     done: threading.Event = field(default_factory=threading.Event)
-    stored: int = 0
+    stored: dict[str, int] = field(default_factory=dict)  # webhookEventId → row id, of the new ones
     error: Exception | None = None
 
 
@@ -60,6 +72,7 @@ class StoreResult:
     stored: int
     duplicates: int
     ignored: int
+    kept: tuple[Claimed, ...] = ()  # claimed for the caller to work (`work_inline`), not the pool
 
 
 def _source(event: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -84,6 +97,14 @@ class Inbox:
         self._outbox: queue.Queue[tuple[Claimed, Callable[[], InboxStatus]]] = queue.Queue()
         self._outcomes: list[tuple[int, InboxStatus, str | None]] = []
         self._outcomes_lock = threading.Lock()
+        self._outcomes_since = 0.0  # monotonic time of the oldest outcome not yet written
+        self._flushing = threading.Lock()
+        self._ready: queue.Queue[Claimed] = queue.Queue()  # claimed when stored, not yet prepared
+        self._busy = 0  # events this pool holds (ready, being prepared, waiting or being sent)
+        self._inline = 0  # requests working their own events (`work_inline`)
+        self._line_seconds = 0.0  # LINE's recent answer time, smoothed
+        self._busy_lock = threading.Lock()
+        self._next_table_claim = -math.inf  # monotonic time of the next claim from the table
         self._writes: queue.Queue[_Write | None] = queue.Queue()
         self._writer: threading.Thread | None = None
         self._wake = threading.Condition()
@@ -93,7 +114,12 @@ class Inbox:
 
     # --- the webhook side ------------------------------------------------------------------------
 
-    def store(self, events: Iterable[Any]) -> StoreResult:
+    def store(self, events: Iterable[Any], *, inline: bool = False) -> StoreResult:
+        """Store events durably; the new ones are claimed for this process's pool when it has room.
+
+        With `inline`, and while LINE answers quickly, those are `kept` instead: the caller works them
+        with `work_inline` once its response has gone out (the webhook does, after LINE's 200).
+        """
         rows: list[dict[str, Any]] = []
         ignored = 0
         for event in events:
@@ -122,6 +148,7 @@ class Inbox:
                     "received_at": utcnow(),
                     "redelivery": bool((event.get("deliveryContext") or {}).get("isRedelivery")),
                     "status": InboxStatus.PENDING,
+                    "claimed_at": None,
                     "attempts": 0,
                 }
             )
@@ -129,32 +156,108 @@ class Inbox:
             return StoreResult(0, 0, ignored)
         # One batch can hold the same event twice; keep the first.
         unique = list({row["webhook_event_id"]: row for row in reversed(rows)}.values())[::-1]
-        stored = self._commit(unique)
-        duplicates = len(rows) - stored
+        # Claimed as they are stored when this process's pool has a worker free for each; else left
+        # pending, for whichever pool is free first (other processes look once a second).
+        local = self._reserve(len(unique))
+        if local:
+            now = utcnow()
+            for row in unique:
+                row.update(status=InboxStatus.PROCESSING, claimed_at=now, attempts=1)
+        try:
+            stored = self._commit(unique)
+        except BaseException:
+            self._done(len(unique) if local else 0)
+            raise
+        if local:
+            self._done(len(unique) - len(stored))  # duplicates: nothing to work
+        elif self.running:
+            self._next_table_claim = -math.inf  # a worker of this pool that comes free takes them
+        claimed = [
+            Claimed(
+                stored[row["webhook_event_id"]], row["webhook_event_id"], row["payload"], row["received_at"]
+            )
+            for row in unique
+            if row["status"] is InboxStatus.PROCESSING and row["webhook_event_id"] in stored
+        ]
+        duplicates = len(rows) - len(stored)
         if duplicates:
             log.info("webhook: %d duplicate event(s) dropped", duplicates)
+        if claimed and inline and self._inline_begin():
+            return StoreResult(len(stored), duplicates, ignored, tuple(claimed))
+        for item in claimed:
+            self._ready.put(item)
         if stored:
-            self.wake(stored)
-        return StoreResult(stored, duplicates, ignored)
+            self.wake(len(stored))
+        return StoreResult(len(stored), duplicates, ignored)
 
-    def _insert(self, rows: list[dict[str, Any]]) -> set[str]:
-        """Insert rows, skipping events already stored; the webhookEventIds actually inserted."""
-        dialect = self.services.db.engine.dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(InboxEvent).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-        # Core, not the ORM: this runs inside LINE's two seconds, on every webhook.
+    # --- inline: the request's own thread, after its response ----------------------------------------
+
+    def _inline_begin(self) -> bool:
+        """May one more request work its events itself? While LINE answers quickly (a slow LINE would
+        hold the request threads that acknowledge webhooks) and few requests do already."""
+        if self._line_seconds > INLINE_MAX_LINE_SECONDS:
+            return False
+        with self._busy_lock:
+            if self._inline >= self.services.settings.webhook.inline_max:
+                return False
+            self._inline += 1
+            return True
+
+    def work_inline(self, claimed: Iterable[Claimed]) -> None:
+        """Build, send and record the answers to events kept by `store(inline=True)`, in this thread.
+
+        Saves the hand-over to the pool (a queue, a wake-up, a second thread). Never raises: it runs
+        after the response, where an error would have nobody to go to.
+        """
+        try:
+            for item in claimed:
+                send = self._prepare(item)
+                if send is not None:
+                    self._send(item, send)
+            try:
+                self._flush_if_due()
+            except Exception:
+                log.warning("inbox: outcomes not recorded yet; the pool will")
+        finally:
+            with self._busy_lock:
+                self._inline -= 1
+
+    def _reserve(self, count: int) -> bool:
+        """Book `count` events for this pool, if it runs and has a worker free for each."""
+        if not self.running or self._stopping.is_set():
+            return False
+        with self._busy_lock:
+            if self._busy + count > self.services.settings.webhook.workers:
+                return False
+            self._busy += count
+            return True
+
+    def _free_workers(self) -> int:
+        with self._busy_lock:
+            return self.services.settings.webhook.workers - self._busy
+
+    def _done(self, count: int) -> None:
+        if count:
+            with self._busy_lock:
+                self._busy = max(0, self._busy - count)
+
+    def _insert(self, rows: list[dict[str, Any]]) -> dict[str, int]:
+        """Insert rows, skipping events already stored; webhookEventId → id of those inserted."""
+        # Core, not the ORM, and one statement object reused (its cache key is computed once): this
+        # runs inside LINE's two seconds, on every webhook.
         with self.services.db.engine.begin() as connection:
-            return set(connection.execute(statement.returning(InboxEvent.webhook_event_id), rows).scalars())
+            result = connection.execute(_insert_statement(self.services.db.engine.dialect.name), rows)
+            return {event_id: row_id for event_id, row_id in result}
 
-    def _commit(self, rows: list[dict[str, Any]]) -> int:
-        """Store one request's events durably before it answers; how many were new.
+    def _commit(self, rows: list[dict[str, Any]]) -> dict[str, int]:
+        """Store one request's events durably before it answers; webhookEventId → id of the new ones.
 
         With `webhook.group_commit`, concurrent requests share one INSERT and one commit: a writer
         thread takes whatever is waiting, writes it in one transaction and releases every request in it.
         Each request still answers only after its own events are committed.
         """
         if not self.services.settings.webhook.group_commit:
-            return len(self._insert(rows))
+            return self._insert(rows)
         waiting = _Write(rows)
         self._ensure_writer()
         self._writes.put(waiting)
@@ -199,11 +302,11 @@ class Inbox:
                     write.done.set()
                 continue
             for write in batch:
-                write.stored = sum(
-                    1
+                write.stored = {
+                    event_id: inserted[event_id]
                     for row in write.rows
-                    if row["webhook_event_id"] in inserted and owner[row["webhook_event_id"]] is write
-                )
+                    if (event_id := row["webhook_event_id"]) in inserted and owner[event_id] is write
+                }
                 write.done.set()
 
     # --- the worker side -------------------------------------------------------------------------
@@ -260,9 +363,7 @@ class Inbox:
         with self.services.db.engine.begin() as connection:
             for (status, error), ids in groups.items():
                 connection.execute(
-                    update(InboxEvent)
-                    .where(InboxEvent.id.in_(ids))
-                    .values(status=status, finished_at=now, last_error=error)
+                    _finish_statement(), {"ids": ids, "status": status, "now": now, "error": error}
                 )
 
     def _prepare(self, claimed: Claimed) -> Callable[[], InboxStatus] | None:
@@ -275,6 +376,7 @@ class Inbox:
                 return None
 
     def _send(self, claimed: Claimed, send: Callable[[], InboxStatus]) -> None:
+        started = time.monotonic()
         with logs.event_context(claimed.webhook_event_id):
             try:
                 status = send()
@@ -282,6 +384,10 @@ class Inbox:
                 self._record(claimed, InboxStatus.FAILED, error)
             else:
                 self._record(claimed, status)
+        # How long LINE takes, for whether requests may answer inline: up at once when it is slow,
+        # down gradually as it is quick again.
+        took = time.monotonic() - started
+        self._line_seconds = max(took, self._line_seconds + 0.2 * (took - self._line_seconds))
 
     def _record(self, claimed: Claimed, status: InboxStatus, error: Exception | None = None) -> None:
         reason = None
@@ -292,7 +398,30 @@ class Inbox:
             reason = type(error).__name__
             log.error("inbox: event %s failed", claimed.webhook_event_id, exc_info=error)
         with self._outcomes_lock:
+            if not self._outcomes:
+                self._outcomes_since = time.monotonic()
             self._outcomes.append((claimed.id, status, reason))
+        self._done(1)
+
+    def _flush_due(self) -> bool:
+        """Record outcomes in batches while busy, at once when idle: a batch is full, the pool has
+        nothing left in hand, or the oldest outcome waits for more than FLUSH_SECONDS."""
+        with self._outcomes_lock:
+            if not self._outcomes:
+                return False
+            if len(self._outcomes) >= self.services.settings.webhook.batch_size:
+                return True
+            oldest = self._outcomes_since
+        idle = self._ready.empty() and self._outbox.empty()
+        return idle or time.monotonic() - oldest >= FLUSH_SECONDS
+
+    def _flush_if_due(self) -> None:
+        """Flush when due and no other worker is flushing: one connection for outcomes at a time."""
+        if self._flush_due() and self._flushing.acquire(blocking=False):
+            try:
+                self.flush()
+            finally:
+                self._flushing.release()
 
     def flush(self) -> None:
         """Write the outcomes recorded so far."""
@@ -309,6 +438,8 @@ class Inbox:
         """Work every claimable event now, in this thread (tests and the CLI)."""
         handled = 0
         while batch := self.claim(self.services.settings.webhook.batch_size):
+            with self._busy_lock:
+                self._busy += len(batch)  # each is given back as it is recorded
             for claimed in batch:
                 send = self._prepare(claimed)
                 if send is not None:
@@ -317,24 +448,47 @@ class Inbox:
             handled += len(batch)
         return handled
 
+    def _take_ready(self, limit: int) -> list[Claimed]:
+        taken: list[Claimed] = []
+        while len(taken) < limit:
+            try:
+                taken.append(self._ready.get_nowait())
+            except queue.Empty:
+                break
+        return taken
+
     def _claim_round(self) -> bool:
-        """As the one worker holding a CPU slot: record outcomes, claim a batch, build its answers and
-        queue them for sending. Claiming and recording in batches keeps the database work per event
-        small; building answers in few threads keeps them from starving the request threads."""
-        self.flush()
-        batch = self.claim(self.services.settings.webhook.batch_size)
+        """As the one worker holding a CPU slot: record outcomes, take a batch (the events this process
+        stored, else — at start, then once a second, and at once while a backlog lasts — events claimed
+        from the table), build their answers and queue them for sending. Recording in batches keeps
+        the database work per event small; building answers in few threads keeps them from starving
+        the request threads."""
+        self._flush_if_due()
+        limit = self.services.settings.webhook.batch_size
+        batch = self._take_ready(limit)
+        free = min(limit, self._free_workers())
+        if not batch and free > 0 and time.monotonic() >= self._next_table_claim:
+            batch = self.claim(free)  # not booked while claiming: requests may book meanwhile
+            with self._busy_lock:
+                self._busy += len(batch)
+            self._next_table_claim = time.monotonic() + (0.0 if len(batch) == free else TABLE_POLL_SECONDS)
+        prepared = 0
         for claimed in batch:
             send = self._prepare(claimed)
             if send is not None:
                 self._outbox.put((claimed, send))
+                prepared += 1
+        if prepared > 1:
+            self.wake(prepared - 1)  # this worker sends one; idle ones send the rest
         return bool(batch)
 
     # --- the pool ----------------------------------------------------------------------------------
 
     def wake(self, count: int | None = None) -> None:
-        """Wake one idle worker per new event (all of them when count is None)."""
+        """Wake one idle worker per new event (all of them, and a claim from the table, when None)."""
         with self._wake:
             if count is None:
+                self._next_table_claim = -math.inf
                 self._wake.notify_all()
             else:
                 self._wake.notify(count)
@@ -357,6 +511,8 @@ class Inbox:
                         worked = self._claim_round()
                     finally:
                         self._cpu_slots.release()
+                else:  # another worker holds the slot; outcomes need not wait for it
+                    self._flush_if_due()
                 pause = 0.0
             except Exception as error:  # the database is down: back off and try again, never die
                 pause = min(30.0, max(1.0, pause * 2))
@@ -367,8 +523,8 @@ class Inbox:
                 continue
             if not worked and self._outbox.empty():
                 with self._wake:
-                    # Also poll: other processes store events this one is not told about.
-                    self._wake.wait(timeout=1.0)
+                    # Also poll: other processes leave events this one is not told about.
+                    self._wake.wait(timeout=TABLE_POLL_SECONDS)
 
     @property
     def running(self) -> bool:
@@ -380,6 +536,7 @@ class Inbox:
             if self.running:
                 return
             self._stopping.clear()
+            self._next_table_claim = -math.inf  # what earlier processes left: at once
             self._threads = [
                 threading.Thread(target=self._run, name=f"inbox-{n}", daemon=True)
                 for n in range(self.services.settings.webhook.workers)
@@ -404,6 +561,24 @@ class Inbox:
             self.flush()
         except Exception:
             log.warning("inbox: outcomes not recorded at stop; the lease will release those events")
+        self._release(self._take_ready(sys.maxsize))
+
+    def _release(self, claimed: list[Claimed]) -> None:
+        """Give back events claimed but not started: pending again, for the next process at once."""
+        if not claimed:
+            return
+        self._done(len(claimed))
+        try:
+            with self.services.db.engine.begin() as connection:
+                connection.execute(
+                    update(InboxEvent)
+                    .where(InboxEvent.id.in_([c.id for c in claimed]))
+                    .where(InboxEvent.status == InboxStatus.PROCESSING)
+                    .values(status=InboxStatus.PENDING, claimed_at=None)
+                )
+            log.info("inbox: %d event(s) released at stop", len(claimed))
+        except Exception:
+            log.warning("inbox: %d event(s) not released at stop; their lease will", len(claimed))
 
 
 def purge(services: Services) -> int:
@@ -428,3 +603,26 @@ def _run_purge(services: Services) -> None:
 def purge_job() -> JobSpec:
     """Hourly: forget handled events past their retention (any process may run it)."""
     return JobSpec("inbox-purge", _run_purge, 3600)
+
+
+@functools.cache
+def _insert_statement(dialect: str) -> Any:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(InboxEvent)
+        .on_conflict_do_nothing(index_elements=["webhook_event_id"])
+        .returning(InboxEvent.webhook_event_id, InboxEvent.id)
+    )
+
+
+@functools.cache
+def _finish_statement() -> Any:
+    return (
+        update(InboxEvent)
+        .where(InboxEvent.id.in_(bindparam("ids", expanding=True)))
+        .values(
+            status=bindparam("status", type_=InboxEvent.__table__.c.status.type),
+            finished_at=bindparam("now", type_=InboxEvent.__table__.c.finished_at.type),
+            last_error=bindparam("error", type_=InboxEvent.__table__.c.last_error.type),
+        )
+    )

@@ -22,10 +22,13 @@ def post_events(
     client: FlaskClient, events: list[dict[str, Any]], *, secret: str = CHANNEL_SECRET
 ) -> TestResponse:
     body = json.dumps({"destination": "Ubot", "events": events}, ensure_ascii=False).encode("utf-8")
+    # Buffered: the response is read and closed at once, as a WSGI server does once it has sent it
+    # (closing it is when a request answers its own events, after LINE has its 200).
     return client.post(
         "/callback",
         data=body,
         headers={"X-Line-Signature": signature_of(secret, body), "Content-Type": "application/json"},
+        buffered=True,
     )
 
 

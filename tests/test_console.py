@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.console import accounts
+from bot.console.auth import CookieSessions
 from bot.ingest.service import ingest_text
 from bot.linesim import LineStandIn
 from bot.models import (
@@ -181,6 +182,23 @@ def test_session_cookie_is_http_only_and_same_site(ready_app: Flask) -> None:
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # development and tests are plain http
+
+
+def test_sessions_survive_a_key_rotation_and_requests_without_a_cookie_get_none(ready_app: Flask) -> None:
+    first = logged_in(ready_app, "somchai", AdminRole.VIEWER)
+    second = logged_in(ready_app, "somsri", AdminRole.VIEWER)
+    anonymous = ready_app.test_client().get("/api/openapi.json")
+    assert anonymous.status_code == 200 and "Set-Cookie" not in anonymous.headers
+    interface = ready_app.session_interface
+    assert isinstance(interface, CookieSessions)
+    assert interface.get_signing_serializer(ready_app) is interface.get_signing_serializer(ready_app)
+    old_key = ready_app.secret_key
+    ready_app.secret_key = "a new key of at least thirty-two characters"
+    ready_app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert first.get("/admin/").status_code == 200  # the old key, as a fallback, still opens it
+    ready_app.config["SECRET_KEY_FALLBACKS"] = []
+    assert first.get("/admin/").status_code == 200  # its cookie was signed anew with the new key
+    assert second.get("/admin/").status_code == 302  # signed with a key nobody accepts any more
 
 
 def test_production_cookies_are_secure(make_settings: Callable[..., Any]) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
+import pytest
 from flask.testing import FlaskClient
+from sqlalchemy.exc import OperationalError
 
 from bot.app import create_app
 from bot.scheduler import heartbeat
 from bot.settings import Settings
-from tests.conftest import services_of
+from tests.conftest import POSTGRES_URL, services_of
 
 
 def test_healthy_without_redis(client: FlaskClient) -> None:
@@ -58,3 +61,32 @@ def test_redis_down_is_reported_but_not_fatal(make_settings: Callable[..., Setti
     response = app.test_client().get("/healthz")
     assert response.status_code == 200
     assert response.json is not None and response.json["redis"] == "unreachable"
+
+
+@pytest.mark.parametrize("idle", [False, True])
+def test_a_connection_whose_server_went_away_while_idle_is_replaced(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, idle: bool
+) -> None:
+    """Pinged after sitting idle: a connection the server dropped is replaced, not handed out. One in
+    use a moment ago is not pinged (that round trip would cost every transaction): its loss shows
+    once, as an error, and SQLAlchemy replaces the pool."""
+    from sqlalchemy import text
+
+    from bot import db as db_module
+    from bot.settings import DatabaseSettings
+
+    database = db_module.Database(DatabaseSettings(url=postgres_url, pool_size=1))
+    try:
+        with database.engine.connect() as connection:
+            backend = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
+        monkeypatch.setattr(db_module, "IDLE_PING_SECONDS", 0.0 if idle else 3600.0)
+        if idle:
+            database.ping()  # pinged at checkout, replaced: the query succeeds
+        else:
+            with pytest.raises(OperationalError):
+                database.ping()
+            database.ping()  # the pool was replaced after the error
+    finally:
+        database.dispose()

@@ -670,6 +670,10 @@ def test_control_api(standin: LineStandIn) -> None:
         assert received["next"] == 6
         assert "Authorization" not in received["requests"][0]["headers"]
         assert session.get(f"{control}/received?since=6", timeout=5).json()["requests"] == []
+        summary = session.get(f"{control}/received?since=0&summary=1", timeout=5).json()
+        assert summary["count"] == 6 and summary["statuses"] == {"500": 1, "200": 5}
+        assert summary["lastTime"]["200"] == received["requests"][-1]["time"] and summary["next"] == 6
+        assert "requests" not in summary
         deliveries = session.get(f"{control}/deliveries", params={"detail": 1}, timeout=5).json()
         assert deliveries["counts"] == {"Cbig": 1, **dict.fromkeys(world["createdGroupIds"], 1)}
         assert deliveries["deliveries"][-1]["to"] == OTHER_USER

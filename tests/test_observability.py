@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -223,6 +224,38 @@ def test_limits_are_shared_through_redis(
     assert len(_flood(first, spammer, 3)) == 3
     answers = _flood(second, spammer, 4)  # the other process has seen three already
     assert len(answers) == 3 and "ส่งข้อความถี่เกินไป" in all_text([answers[2]])
+
+
+def test_the_in_memory_windows_hold_and_are_swept_once_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    from limits import RateLimitItemPerSecond
+    from limits.strategies import MovingWindowRateLimiter
+
+    from bot.ratelimit import SweptMemoryStorage
+
+    monkeypatch.setattr(SweptMemoryStorage, "SWEEP_SECONDS", 0.2)
+    storage = SweptMemoryStorage()
+    limiter = MovingWindowRateLimiter(storage)
+    item = RateLimitItemPerSecond(2, 1)
+    for n in range(500):  # many people, one window each
+        assert limiter.hit(item, f"U{n}")
+    assert limiter.hit(item, "U0") and not limiter.hit(item, "U0")  # the window holds
+    storage.timer.join()  # the library's first timer, from its constructor
+    limiter.hit(item, "U1")
+    assert storage.timer.interval == 0.2 and storage.timer.daemon
+    timer = storage.timer
+    limiter.hit(item, "U9999")
+    assert storage.timer is timer  # not re-armed on every hit
+
+    def held() -> int:
+        return sum(len(entries) for key, entries in storage.events.items() if "Ukeepalive" not in key)
+
+    assert held() == 503
+    deadline = time.monotonic() + 5
+    while held() and time.monotonic() < deadline:  # windows over: the sweep empties them
+        limiter.hit(item, "Ukeepalive")  # hits keep the sweep going
+        time.sleep(0.1)
+    assert held() == 0
+    assert limiter.hit(item, "U0")  # a new window
 
 
 # --- Redis down -------------------------------------------------------------------------------------

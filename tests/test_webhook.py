@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,8 +19,9 @@ from bot.linesim import LineStandIn
 from bot.models import GroupStatus, InboxEvent, InboxStatus, LineGroup, LineUser, utcnow
 from bot.settings import Settings
 from handlers.inbox import Inbox
+from handlers.webhook import signature_of
 from tests.conftest import services_of
-from tests.linebot_helpers import ACCESS_TOKEN, Chat, all_text, post_events
+from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, Chat, all_text, post_events
 
 
 @pytest.fixture
@@ -203,16 +205,129 @@ def test_workers_in_several_threads_answer_each_event_once(
     assert {r.body["replyToken"] for r in replies} == {e["replyToken"] for e in events}
 
 
+def test_a_running_pool_works_what_its_process_stored_without_claiming_it_from_the_table(
+    make_bot: Callable[..., Flask], standin: LineStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = make_bot(webhook={"workers": 10})
+    inbox: Inbox = bot.extensions["inbox"]
+    from_table: list[int] = []
+    claim = inbox.claim
+
+    def counted_claim(limit: int = 1) -> list[Any]:
+        found = claim(limit)
+        from_table.append(len(found))
+        return found
+
+    monkeypatch.setattr(inbox, "claim", counted_claim)
+    client = bot.test_client()
+    post_events(client, [])  # the first request starts the pool
+    chats = [Chat(standin, f"U{n}") for n in range(10)]
+    for chat in chats:
+        post_events(client, [chat.text("เมนู")])
+    standin.wait_for_requests(10, timeout=20)
+    assert sum(from_table) == 0  # a worker free for each: every event was handed over in memory
+    deadline = time.monotonic() + 10
+    while set(statuses(bot).values()) != {InboxStatus.DONE} and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert set(statuses(bot).values()) == {InboxStatus.DONE}
+    with services_of(bot).db.session() as session:
+        assert {e.attempts for e in session.scalars(select(InboxEvent))} == {1}
+
+
+def test_a_request_answers_its_own_events_after_the_200_while_line_is_quick(
+    make_bot: Callable[..., Flask], standin: LineStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = make_bot(webhook={"workers": 4, "inline_max": 2})
+    inbox: Inbox = bot.extensions["inbox"]
+    build, threads = inbox.process, []
+
+    def spy(claimed: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return build(claimed)
+
+    monkeypatch.setattr(inbox, "process", spy)
+    client = bot.test_client()
+    post_events(client, [])  # starts the pool
+    body = json.dumps({"destination": "U", "events": [Chat(standin, "U1").text("เมนู")]}).encode()
+    response = client.post(
+        "/callback", data=body, headers={"X-Line-Signature": signature_of(CHANNEL_SECRET, body)}
+    )
+    assert response.status_code == 200 and threads == []  # LINE has its 200; nothing answered yet
+    response.close()  # what the WSGI server does once the 200 is sent
+    assert threads == [threading.current_thread().name]  # answered by the request's own thread
+    assert len(standin.received(endpoint="reply")) == 1
+    # LINE turns slow: the next answers go to the pool's threads, not the request's.
+    standin.configure(latency_ms=400)
+    post_events(client, [Chat(standin, "U2").text("เมนู")])
+    assert threads[-1] == threading.current_thread().name  # the one that found out
+    for n in range(3, 6):
+        post_events(client, [Chat(standin, f"U{n}").text("เมนู")])
+    standin.wait_for_requests(5, timeout=20)
+    assert all(name.startswith("inbox-") for name in threads[2:]) and len(threads) == 5
+
+
+def test_a_busy_pool_leaves_events_in_the_table_for_whichever_pool_is_free(
+    make_bot: Callable[..., Flask], standin: LineStandIn
+) -> None:
+    standin.configure(latency_ms=1000)
+    busy = make_bot(webhook={"workers": 2})
+    client = busy.test_client()
+    post_events(client, [])  # starts its pool: two workers
+    events = [Chat(standin, f"U{n}").text("เมนู") for n in range(6)]
+    for event in events:
+        post_events(client, [event])
+    # Two are this pool's; four are left pending, and another process's pool takes them meanwhile.
+    other = make_bot(webhook={"workers": 8})
+    post_events(other.test_client(), [])
+    standin.wait_for_requests(6, timeout=20)
+    replies = [r for r in standin.received(endpoint="reply") if r.status == 200]
+    assert sorted(r.body["replyToken"] for r in replies) == sorted(e["replyToken"] for e in events)
+    assert standin.received(endpoint="reply")[-1].time - standin.received(endpoint="reply")[0].time < 2.5
+
+
+def test_a_graceful_stop_gives_back_the_events_it_has_not_started(
+    make_bot: Callable[..., Flask], standin: LineStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = make_bot(webhook={"workers": 4, "batch_size": 1, "cpu_slots": 1, "inline_max": 0})
+    inbox: Inbox = bot.extensions["inbox"]
+    build = inbox.process
+    started = threading.Event()
+
+    def slow_build(claimed: Any) -> Any:  # building one answer takes half a second
+        started.set()
+        time.sleep(0.5)
+        return build(claimed)
+
+    monkeypatch.setattr(inbox, "process", slow_build)
+    client = bot.test_client()
+    post_events(client, [])  # starts the pool
+    events = [Chat(standin, f"U{n}").text("เมนู") for n in range(4)]
+    post_events(client, events[:2])
+    post_events(client, events[2:])
+    assert started.wait(5)
+    inbox.stop()  # the answer being built is finished and sent; the others were not started
+    after_stop = list(statuses(bot).values())
+    assert after_stop.count(InboxStatus.DONE) == 1 and after_stop.count(InboxStatus.PENDING) == 3
+    assert work(make_bot()) == 3  # the next process takes them at once, no lease to wait out
+    assert len([r for r in standin.received(endpoint="reply") if r.status == 200]) == 4
+
+
 def test_a_slow_line_does_not_slow_the_acknowledgement(
     make_bot: Callable[..., Flask], standin: LineStandIn
 ) -> None:
     """The webhook answers before LINE's API is called at all; the answer follows when LINE responds."""
     standin.configure(latency_ms=1500)
     bot = make_bot(webhook={"workers": 2})
+    client = bot.test_client()
+    post_events(client, [])  # starts the pool
     chat = Chat(standin)
-    response = post_events(bot.test_client(), [chat.text("ข้อสั่งการล่าสุด")])
-    assert response.status_code == 200
-    assert [r for r in standin.received(endpoint="reply") if r.status == 200] == []  # not answered yet
+    body = json.dumps({"destination": "U", "events": [chat.text("ข้อสั่งการล่าสุด")]}).encode()
+    headers = {"X-Line-Signature": signature_of(CHANNEL_SECRET, body)}
+    started = time.monotonic()
+    response = client.post("/callback", data=body, headers=headers)  # not closed: not yet sent, for WSGI
+    assert response.status_code == 200 and time.monotonic() - started < 1.0
+    assert standin.received(endpoint="reply") == []  # not answered yet
+    response.close()
     standin.wait_for_requests(1, timeout=10)
     assert chat.replies()
 

@@ -51,7 +51,9 @@ Control API (no auth; JSON; names as `StandInConfig` and the Python methods):
 
 =======================================  =========================================================
 `GET  /_standin/health`                  `{"ok": true}`
-`GET  /_standin/received?since=N`        `{"requests": [...], "next": M}`; `&endpoint=push` filters
+`GET  /_standin/received?since=N`        `{"requests": [...], "next": M}`; `&endpoint=push` filters;
+                                         `&summary=1`: `{"count", "statuses": {"200": n},
+                                         "lastTime": {"200": epoch}, "next"}`, no bodies
 `GET  /_standin/deliveries`              `{"counts": {to: n}, "total": n}`; `?detail=1[&since=N]`
                                          adds `"deliveries": [{via, to, messages, requestId, ...}]`
 `GET  /_standin/config`                  the current `StandInConfig` as JSON
