@@ -126,10 +126,6 @@ class WebhookSettings(_Section):
     # Concurrent webhook requests share one INSERT and commit (each still answers after its own
     # events are stored): much less database work per event under load.
     group_commit: bool = True
-    # Webhook requests per process that may answer their own events once LINE has its 200, rather
-    # than hand them to the inbox threads (cheaper: no hand-over). Only while LINE answers within
-    # 0.2 s; when it is slower, every event goes to the inbox threads. 0: never.
-    inline_max: int = Field(default=2, ge=0, le=64)
     # Events claimed from the inbox at a time (one database round trip for the lot).
     batch_size: int = Field(default=16, ge=1, le=500)
     # Of those, how many may build answers at the same time (CPU work); the rest wait for LINE.

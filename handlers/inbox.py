@@ -44,7 +44,9 @@ log = logging.getLogger(__name__)
 
 TABLE_POLL_SECONDS = 1.0  # how often an idle pool looks in the table for events left by others
 FLUSH_SECONDS = 0.5  # the longest a busy pool keeps an outcome before writing it
-INLINE_MAX_LINE_SECONDS = 0.2  # LINE slower than this (smoothed): events go to the pool, not inline
+# LINE slower than this (smoothed; up at once on one slow answer): a pool whose workers are all
+# waiting for LINE leaves new events in the table for another process's idle workers.
+LINE_SLOW_SECONDS = 0.5
 
 HANDLED_TYPES = frozenset({"message", "follow", "unfollow", "join", "leave", "memberJoined", "postback"})
 
@@ -72,7 +74,6 @@ class StoreResult:
     stored: int
     duplicates: int
     ignored: int
-    kept: tuple[Claimed, ...] = ()  # claimed for the caller to work (`work_inline`), not the pool
 
 
 def _source(event: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -101,7 +102,6 @@ class Inbox:
         self._flushing = threading.Lock()
         self._ready: queue.Queue[Claimed] = queue.Queue()  # claimed when stored, not yet prepared
         self._busy = 0  # events this pool holds (ready, being prepared, waiting or being sent)
-        self._inline = 0  # requests working their own events (`work_inline`)
         self._line_seconds = 0.0  # LINE's recent answer time, smoothed
         self._busy_lock = threading.Lock()
         self._next_table_claim = -math.inf  # monotonic time of the next claim from the table
@@ -114,12 +114,9 @@ class Inbox:
 
     # --- the webhook side ------------------------------------------------------------------------
 
-    def store(self, events: Iterable[Any], *, inline: bool = False) -> StoreResult:
-        """Store events durably; the new ones are claimed for this process's pool when it has room.
-
-        With `inline`, and while LINE answers quickly, those are `kept` instead: the caller works them
-        with `work_inline` once its response has gone out (the webhook does, after LINE's 200).
-        """
+    def store(self, events: Iterable[Any]) -> StoreResult:
+        """Store events durably; the new ones are claimed for this process's pool when it can take
+        them, else left pending in the table for whichever pool is free first."""
         rows: list[dict[str, Any]] = []
         ignored = 0
         for event in events:
@@ -182,52 +179,21 @@ class Inbox:
         duplicates = len(rows) - len(stored)
         if duplicates:
             log.info("webhook: %d duplicate event(s) dropped", duplicates)
-        if claimed and inline and self._inline_begin():
-            return StoreResult(len(stored), duplicates, ignored, tuple(claimed))
         for item in claimed:
             self._ready.put(item)
         if stored:
             self.wake(len(stored))
         return StoreResult(len(stored), duplicates, ignored)
 
-    # --- inline: the request's own thread, after its response ----------------------------------------
-
-    def _inline_begin(self) -> bool:
-        """May one more request work its events itself? While LINE answers quickly (a slow LINE would
-        hold the request threads that acknowledge webhooks) and few requests do already."""
-        if self._line_seconds > INLINE_MAX_LINE_SECONDS:
-            return False
-        with self._busy_lock:
-            if self._inline >= self.services.settings.webhook.inline_max:
-                return False
-            self._inline += 1
-            return True
-
-    def work_inline(self, claimed: Iterable[Claimed]) -> None:
-        """Build, send and record the answers to events kept by `store(inline=True)`, in this thread.
-
-        Saves the hand-over to the pool (a queue, a wake-up, a second thread). Never raises: it runs
-        after the response, where an error would have nobody to go to.
-        """
-        try:
-            for item in claimed:
-                send = self._prepare(item)
-                if send is not None:
-                    self._send(item, send)
-            try:
-                self._flush_if_due()
-            except Exception:
-                log.warning("inbox: outcomes not recorded yet; the pool will")
-        finally:
-            with self._busy_lock:
-                self._inline -= 1
-
     def _reserve(self, count: int) -> bool:
-        """Book `count` events for this pool, if it runs and has a worker free for each."""
+        """Book `count` events for this pool, if it runs and can take them: always while LINE is quick
+        (the work is CPU, which every process is as short of), else only with a worker free for each
+        (waiting for LINE is what other processes' idle workers can do meanwhile)."""
         if not self.running or self._stopping.is_set():
             return False
         with self._busy_lock:
-            if self._busy + count > self.services.settings.webhook.workers:
+            full = self._busy + count > self.services.settings.webhook.workers
+            if full and self._line_seconds > LINE_SLOW_SECONDS:
                 return False
             self._busy += count
             return True
@@ -384,8 +350,8 @@ class Inbox:
                 self._record(claimed, InboxStatus.FAILED, error)
             else:
                 self._record(claimed, status)
-        # How long LINE takes, for whether requests may answer inline: up at once when it is slow,
-        # down gradually as it is quick again.
+        # How long LINE takes (up at once when it is slow, down gradually as it is quick again): while
+        # it is slow, a pool with every worker waiting for it leaves new events to other processes.
         took = time.monotonic() - started
         self._line_seconds = max(took, self._line_seconds + 0.2 * (took - self._line_seconds))
 

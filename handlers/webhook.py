@@ -10,9 +10,7 @@ The webhook is the bot's one hot path, so it is a bare WSGI application in front
 object for a request that needs none of them (a fifth of its CPU, measured in-process). It
 keeps what the rest of the app gives every request: the request id (`X-Request-Id`, in the logs and
 echoed back), the metrics, one log line and a Thai JSON 500 for an unexpected error, and the start of
-the inbox's threads on a process's first request. When the inbox lets a request answer its own events
-(LINE answering quickly), they are answered after the 200 has gone out: the WSGI server closes the
-response, and the close does the work.
+the inbox's threads on a process's first request.
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot import metrics
@@ -41,22 +39,6 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 def signature_of(secret: str, body: bytes) -> str:
     return base64.b64encode(hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()).decode("ascii")
-
-
-class _Answer:
-    """The response body; closing it (the server does, after sending) runs `after`."""
-
-    def __init__(self, body: bytes, after: Callable[[], None] | None) -> None:
-        self.body = body
-        self.after = after
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield self.body
-
-    def close(self) -> None:
-        if self.after is not None:
-            after, self.after = self.after, None
-            after()
 
 
 class Webhook:
@@ -81,14 +63,11 @@ class Webhook:
         given = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = given if SAFE_REQUEST_ID.fullmatch(given) else os.urandom(16).hex()
         token = request_id_var.set(request_id)
-        after: Callable[[], None] | None = None
         try:
             if not self._started:
                 self._started = True
                 self.on_first_request()
-            status, answer, work = self._handle(environ)
-            if work is not None:
-                after = _with_request_id(request_id, work)
+            status, answer = self._handle(environ)
         except Exception:
             log.exception("webhook: unexpected error")
             status, answer = 500, {"error": ERROR_TITLES[500], "status": 500}
@@ -105,9 +84,9 @@ class Webhook:
                 ("X-Request-Id", request_id),
             ],
         )
-        return _Answer(body, after)
+        return [body]
 
-    def _handle(self, environ: dict[str, Any]) -> tuple[int, dict[str, Any], Callable[[], None] | None]:
+    def _handle(self, environ: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         secret = self.services.settings.line.channel_secret
         if secret is None:
             return _error(503, "ยังไม่ได้ตั้งค่า LINE_CHANNEL_SECRET")
@@ -134,30 +113,16 @@ class Webhook:
         if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
             return _error(400, "ไม่พบรายการ events")
         if not payload["events"]:
-            return 200, {}, None  # LINE's Verify button
+            return 200, {}  # LINE's Verify button
         for event in payload["events"]:
             event_type = event.get("type") if isinstance(event, dict) else None
             metrics.webhook_event(event_type if event_type in HANDLED_TYPES else "other").inc()
-        result = self.inbox.store(payload["events"], inline=True)
+        result = self.inbox.store(payload["events"])
         metrics.WEBHOOK_DUPLICATES.inc(result.duplicates)
         log.info(
             "webhook: %d stored, %d duplicate, %d ignored", result.stored, result.duplicates, result.ignored
         )
-        if result.kept:  # answered by this thread once LINE has its 200
-            kept = result.kept
-            return 200, {}, lambda: self.inbox.work_inline(kept)
-        return 200, {}, None
-
-
-def _with_request_id(request_id: str, work: Callable[[], None]) -> Callable[[], None]:
-    def run() -> None:
-        token = request_id_var.set(request_id)
-        try:
-            work()
-        finally:
-            request_id_var.reset(token)
-
-    return run
+        return 200, {}
 
 
 def _read(environ: dict[str, Any], declared: int, most: int) -> bytes:
@@ -170,8 +135,8 @@ def _read(environ: dict[str, Any], declared: int, most: int) -> bytes:
     return b""
 
 
-def _error(status: int, message: str) -> tuple[int, dict[str, Any], None]:
-    return status, {"error": message, "status": status}, None
+def _error(status: int, message: str) -> tuple[int, dict[str, Any]]:
+    return status, {"error": message, "status": status}
 
 
 _REASONS = {
