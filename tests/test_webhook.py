@@ -111,6 +111,25 @@ def test_without_a_channel_secret_the_webhook_is_503(make_settings: Callable[...
 # --- exactly once ---------------------------------------------------------------------------------
 
 
+def test_a_stored_event_is_the_row_the_model_describes(bot: Flask, standin: LineStandIn) -> None:
+    """PostgreSQL stores through psycopg directly, SQLite through SQLAlchemy: the same row either way."""
+    group = Chat(standin, user_id="U1000", group_id="C100")
+    event = group.text("ข้อสั่งการ 'ล่าสุด' \\ \"ครับ\" 😀", age_seconds=3)
+    redelivered = {**group.text("สถานะ"), "deliveryContext": {"isRedelivery": True}}
+    before = utcnow()
+    assert post_events(bot.test_client(), [event, redelivered]).status_code == 200
+    with services_of(bot).db.session() as session:
+        rows = {row.webhook_event_id: row for row in session.scalars(select(InboxEvent))}
+    row = rows[event["webhookEventId"]]
+    assert row.payload == event and row.event_type == "message"
+    assert (row.source_type, row.source_id) == ("group", "C100")
+    assert row.event_timestamp == dt.datetime.fromtimestamp(event["timestamp"] / 1000, tz=dt.UTC)
+    assert before - dt.timedelta(seconds=1) <= row.received_at <= utcnow()
+    assert row.status is InboxStatus.PENDING and row.attempts == 0 and row.claimed_at is None
+    assert row.redelivery is False and rows[redelivered["webhookEventId"]].redelivery is True
+    assert rows[redelivered["webhookEventId"]].id > row.id
+
+
 def test_an_event_delivered_three_times_is_answered_once(bot: Flask, standin: LineStandIn) -> None:
     chat = Chat(standin)
     event = chat.text("ข้อสั่งการล่าสุด")
