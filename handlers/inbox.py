@@ -628,9 +628,10 @@ _PG_FINISH: Final = (
 
 @functools.cache
 def _pg_insert_sql(count: int) -> str:
+    # Only constants and placeholders go into the text; every value is a parameter.
     row = "(" + ", ".join(["%s"] * len(_PG_COLUMNS)) + ")"
     return (
-        f"INSERT INTO inbox_events ({', '.join(_PG_COLUMNS)}) VALUES {', '.join([row] * count)} "
+        f"INSERT INTO inbox_events ({', '.join(_PG_COLUMNS)}) VALUES {', '.join([row] * count)} "  # noqa: S608
         "ON CONFLICT (webhook_event_id) DO NOTHING RETURNING webhook_event_id, id"
     )
 
