@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import urllib3
 from linebot.v3.messaging import ApiClient, ApiException, Configuration, MessagingApi
@@ -79,6 +80,16 @@ def _error_message(body: Any) -> str:
         return ""
 
 
+def _reply_safe_to_repeat(error: BaseException) -> bool:
+    """A reply is repeated only when LINE certainly did not take it: never reached, or 429."""
+    return isinstance(error, NotDelivered) or (isinstance(error, LineApiError) and error.status == 429)
+
+
+def _retryable(error: BaseException) -> bool:
+    """Pushes (with their retry key) and reads: whatever LINE may answer differently next time."""
+    return isinstance(error, LineApiError) and error.retryable
+
+
 def _encoded(messages: Sequence[Message]) -> bytes:
     if isinstance(messages, Prepared):
         return messages.encoded
@@ -95,15 +106,21 @@ class LineClient:
         configuration.connection_pool_maxsize = pool_size
         self._api_client = ApiClient(configuration)
         self.api = MessagingApi(self._api_client)
-        self._base = settings.api_base_url
         self._headers = {
             "Authorization": f"Bearer {token}",
             "Content-Type": "application/json",
             "User-Agent": self._api_client.user_agent,
         }
         self.timeout = (min(3.0, settings.timeout_seconds), settings.timeout_seconds)
+        self._timeout = urllib3.Timeout(connect=self.timeout[0], read=self.timeout[1])
         self.max_attempts = max_attempts
         self._lock = threading.Lock()
+        # The pool of connections to LINE's host, looked up once (not per request, by URL) ...
+        self._pool = self._api_client.rest_client.pool_manager.connection_from_url(settings.api_base_url)
+        self._prefix = urlsplit(settings.api_base_url).path.rstrip("/")
+        # ... and the retry policies, built once (tenacity keeps each call's state per thread).
+        self._retry_reply = self._retrying(_reply_safe_to_repeat)
+        self._retry_other = self._retrying(_retryable)
 
     def close(self) -> None:
         with self._lock:
@@ -159,12 +176,14 @@ class LineClient:
 
     def _post(self, path: str, body: bytes, headers: dict[str, str] | None = None) -> ApiResponse:
         """POST ready-made JSON through the SDK's connection pool (its REST layer would re-encode it)."""
-        response = self._api_client.rest_client.pool_manager.request(
+        response = self._pool.urlopen(
             "POST",
-            self._base + path,
+            self._prefix + path,
             body=body,
-            headers={**self._headers, **(headers or {})},
-            timeout=urllib3.Timeout(connect=self.timeout[0], read=self.timeout[1]),
+            headers={**self._headers, **headers} if headers else self._headers,
+            timeout=self._timeout,
+            retries=False,
+            redirect=False,
         )
         if not 200 <= response.status <= 299:
             raise ApiException(http_resp=RESTResponse(response))
@@ -175,15 +194,7 @@ class LineClient:
     def reply(self, reply_token: str, messages: Sequence[Message]) -> Sent:
         # Spliced rather than re-encoded: a cached answer's messages are JSON already (flex.Prepared).
         body = b'{"replyToken":%s,"messages":%s}' % (json.dumps(reply_token).encode(), _encoded(messages))
-
-        def safe_to_repeat(error: BaseException) -> bool:
-            return isinstance(error, NotDelivered) or (
-                isinstance(error, LineApiError) and error.status == 429
-            )
-
-        response = self._retrying(safe_to_repeat)(
-            self._call, "reply", lambda: self._post("/v2/bot/message/reply", body)
-        )
+        response = self._retry_reply(self._call, "reply", lambda: self._post("/v2/bot/message/reply", body))
         return Sent(response.status_code, _header(response.headers, "x-line-request-id"))
 
     def push(self, to: str, messages: Sequence[Message] | bytes, retry_key: str | None = None) -> Sent:
@@ -194,11 +205,7 @@ class LineClient:
         key = retry_key or str(uuid.uuid4())
         encoded = messages if isinstance(messages, bytes) else _encoded(messages)
         body = b'{"to":%s,"messages":%s}' % (json.dumps(to).encode(), encoded)
-
-        def retryable(error: BaseException) -> bool:
-            return isinstance(error, LineApiError) and error.retryable
-
-        response = self._retrying(retryable)(
+        response = self._retry_other(
             self._call, "push", lambda: self._post("/v2/bot/message/push", body, {"X-Line-Retry-Key": key})
         )
         request_id = _header(response.headers, "x-line-request-id")
@@ -207,10 +214,7 @@ class LineClient:
     # --- reading -----------------------------------------------------------------------------
 
     def _get(self, endpoint: str, send: Callable[[], ApiResponse]) -> Any:
-        def retryable(error: BaseException) -> bool:
-            return isinstance(error, LineApiError) and error.retryable
-
-        return self._retrying(retryable)(self._call, endpoint, send).data
+        return self._retry_other(self._call, endpoint, send).data
 
     def _optional(self, endpoint: str, send: Callable[[], ApiResponse]) -> Any:
         """A read that may find nothing: None when LINE says there is no such group or user."""
