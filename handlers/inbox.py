@@ -59,12 +59,19 @@ class Claimed:
     received_at: dt.datetime
 
 
+def _taken_lock() -> threading.Lock:
+    """A one-shot signal cheaper than an Event: the waiter acquires it, the signaller releases it."""
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass
 class _Write:
     """One webhook request's rows, waiting for the writer thread."""
 
     rows: list[dict[str, Any]]
-    done: threading.Event = field(default_factory=threading.Event)
+    done: threading.Lock = field(default_factory=_taken_lock)  # released by the writer when done
     stored: dict[str, int] = field(default_factory=dict)  # webhookEventId → row id, of the new ones
     error: Exception | None = None
 
@@ -95,17 +102,18 @@ class Inbox:
         self.services = services
         self.process = process
         self._cpu_slots = threading.BoundedSemaphore(services.settings.webhook.cpu_slots)
-        self._outbox: queue.Queue[tuple[Claimed, Callable[[], InboxStatus]]] = queue.Queue()
+        # SimpleQueue: the hand-overs happen for every event, and it is the cheaper queue (C, no Condition).
+        self._outbox: queue.SimpleQueue[tuple[Claimed, Callable[[], InboxStatus]]] = queue.SimpleQueue()
         self._outcomes: list[tuple[int, InboxStatus, str | None]] = []
         self._outcomes_lock = threading.Lock()
         self._outcomes_since = 0.0  # monotonic time of the oldest outcome not yet written
         self._flushing = threading.Lock()
-        self._ready: queue.Queue[Claimed] = queue.Queue()  # claimed when stored, not yet prepared
+        self._ready: queue.SimpleQueue[Claimed] = queue.SimpleQueue()  # claimed when stored, not yet prepared
         self._busy = 0  # events this pool holds (ready, being prepared, waiting or being sent)
         self._line_seconds = 0.0  # LINE's recent answer time, smoothed
         self._busy_lock = threading.Lock()
         self._next_table_claim = -math.inf  # monotonic time of the next claim from the table
-        self._writes: queue.Queue[_Write | None] = queue.Queue()
+        self._writes: queue.SimpleQueue[_Write | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._wake = threading.Condition()
         self._stopping = threading.Event()
@@ -234,7 +242,7 @@ class Inbox:
         waiting = _Write(rows)
         self._ensure_writer()
         self._writes.put(waiting)
-        if not waiting.done.wait(timeout=10):
+        if not waiting.done.acquire(timeout=10):
             raise TimeoutError("inbox writer did not answer")
         if waiting.error is not None:
             raise waiting.error
@@ -272,7 +280,7 @@ class Inbox:
             except Exception as error:  # every request in the batch answers 500; LINE redelivers
                 for write in batch:
                     write.error = error
-                    write.done.set()
+                    write.done.release()
                 continue
             for write in batch:
                 write.stored = {
@@ -280,7 +288,7 @@ class Inbox:
                     for row in write.rows
                     if (event_id := row["webhook_event_id"]) in inserted and owner[event_id] is write
                 }
-                write.done.set()
+                write.done.release()
 
     # --- the worker side -------------------------------------------------------------------------
 
