@@ -13,7 +13,9 @@ webhookEventId and reply token.
    sending `--requests` webhooks, `--concurrency` at a time, LINE answering at once. Reports
    acknowledgements/s, p50/p99 acknowledgement latency, and answers/s (replies the stand-in accepted,
    up to the last one) for each run, then the medians and their ratio. Target: the bot's rate ≥ the
-   echo bot's.
+   echo bot's. Then the CPU each party spent per event (median of the runs, from /proc: the bot's
+   gunicorn processes, the stand-in, every PostgreSQL process, this load generator): on a machine
+   whose cores are shared by all four, the rates follow the sum, and the split says whose it is.
 2. Slow LINE: the stand-in takes 1 s per API call; `--slow-requests` webhooks sent at `--slow-rate`/s.
    Target: the bot's acknowledgement p99 < 500 ms and every event answered. The echo bot replies inside
    the request, so its acknowledgement carries LINE's second.
