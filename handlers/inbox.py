@@ -9,8 +9,11 @@
   whose claim outlived its lease (the process died) are claimed from the table, in small batches with
   one atomic UPDATE (SKIP LOCKED on PostgreSQL), by every pool, at start and then once a second. So any
   number of threads and processes work one inbox, and a restarted process finds its events there.
-- One worker at a time (`webhook.cpu_slots`) claims and builds answers; all of them send, which is
-  mostly waiting for LINE. Outcomes are recorded in batches. An event answered but not yet recorded
+- A few workers at a time (`webhook.cpu_slots`, 2) take batches and build answers; all of them send,
+  which is mostly waiting for LINE. While LINE is slow and every worker waits for it, new events are
+  left in the table for other processes' idle workers. Outcomes are recorded in batches while busy,
+  at once when idle. On PostgreSQL the two statements every event goes through (the INSERT and the
+  outcome's UPDATE) are prepared psycopg statements. An event answered but not yet recorded
   when the process dies is worked again: its reply token is spent by then (LINE refuses a second
   reply), and a push reuses its retry key, so nobody is answered twice.
 - A failing event is recorded as failed with the error's class, and the others go on.
