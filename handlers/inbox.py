@@ -33,8 +33,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from psycopg.types.json import Json
 from sqlalchemy import bindparam, delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot import logs
@@ -184,8 +184,8 @@ class Inbox:
             Claimed(
                 stored[row["webhook_event_id"]], row["webhook_event_id"], row["payload"], row["received_at"]
             )
-            for row in unique
-            if row["status"] is InboxStatus.PROCESSING and row["webhook_event_id"] in stored
+            for row in (unique if local else ())
+            if row["webhook_event_id"] in stored
         ]
         duplicates = len(rows) - len(stored)
         if duplicates:
@@ -213,6 +213,11 @@ class Inbox:
         with self._busy_lock:
             return self.services.settings.webhook.workers - self._busy
 
+    def _book(self, count: int) -> None:
+        """Count `count` claimed events as this pool's until they are recorded (`_done`)."""
+        with self._busy_lock:
+            self._busy += count
+
     def _done(self, count: int) -> None:
         if count:
             with self._busy_lock:
@@ -230,7 +235,7 @@ class Inbox:
         with self.services.db.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 return _pg_insert(connection.connection.dbapi_connection, rows)
-            result = connection.execute(_insert_statement(connection.dialect.name), rows)
+            result = connection.execute(_sqlite_insert_statement(), rows)
             return {event_id: row_id for event_id, row_id in result}
 
     def _commit(self, rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -427,8 +432,7 @@ class Inbox:
         """Work every claimable event now, in this thread (tests and the CLI)."""
         handled = 0
         while batch := self.claim(self.services.settings.webhook.batch_size):
-            with self._busy_lock:
-                self._busy += len(batch)  # each is given back as it is recorded
+            self._book(len(batch))
             for claimed in batch:
                 send = self._prepare(claimed)
                 if send is not None:
@@ -458,8 +462,7 @@ class Inbox:
         free = min(limit, self._free_workers())
         if not batch and free > 0 and time.monotonic() >= self._next_table_claim:
             batch = self.claim(free)  # not booked while claiming: requests may book meanwhile
-            with self._busy_lock:
-                self._busy += len(batch)
+            self._book(len(batch))
             self._next_table_claim = time.monotonic() + (0.0 if len(batch) == free else TABLE_POLL_SECONDS)
         prepared = 0
         for claimed in batch:
@@ -595,10 +598,9 @@ def purge_job() -> JobSpec:
 
 
 @functools.cache
-def _insert_statement(dialect: str) -> Any:
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+def _sqlite_insert_statement() -> Any:
     return (
-        insert(InboxEvent)
+        sqlite_insert(InboxEvent)
         .on_conflict_do_nothing(index_elements=["webhook_event_id"])
         .returning(InboxEvent.webhook_event_id, InboxEvent.id)
     )
@@ -648,8 +650,6 @@ def _pg_insert_sql(count: int) -> str:
 
 
 def _pg_insert(dbapi_connection: Any, rows: list[dict[str, Any]]) -> dict[str, int]:
-    from psycopg.types.json import Json
-
     inserted: dict[str, int] = {}
     with dbapi_connection.cursor() as cursor:
         for start in range(0, len(rows), 100):  # a few statement shapes, each prepared once

@@ -23,6 +23,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 
 from bot import metrics
@@ -70,14 +71,14 @@ class Webhook:
             status, answer = self._handle(environ)
         except Exception:
             log.exception("webhook: unexpected error")
-            status, answer = 500, {"error": ERROR_TITLES[500], "status": 500}
+            status, answer = _error(500, ERROR_TITLES[500])
         finally:
             request_id_var.reset(token)
         metrics.WEBHOOK_ACK_SECONDS.observe(time.perf_counter() - started)
         metrics.webhook_request(status).inc()
         body = json.dumps(answer, ensure_ascii=False).encode()
         start_response(
-            f"{status} {_REASONS[status]}",
+            f"{status} {HTTPStatus(status).phrase}",
             [
                 ("Content-Type", "application/json"),
                 ("Content-Length", str(len(body))),
@@ -137,15 +138,6 @@ def _read(environ: dict[str, Any], declared: int, most: int) -> bytes:
 
 def _error(status: int, message: str) -> tuple[int, dict[str, Any]]:
     return status, {"error": message, "status": status}
-
-
-_REASONS = {
-    200: "OK",
-    400: "Bad Request",
-    413: "Payload Too Large",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
-}
 
 
 def init_app(app: Any, services: Services, inbox: Inbox, on_first_request: Callable[[], None]) -> None:

@@ -6,6 +6,7 @@ routes mirror `StandInState`'s Python methods; the package docstring lists them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final
 
@@ -63,9 +64,7 @@ def _received(state: StandInState, request: web.Request, body: Any) -> dict[str,
     records = state.received(since, endpoint=request.query.get("endpoint"))
     following = records[-1].index + 1 if records else since
     if request.query.get("summary") in ("1", "true"):  # for pollers: no bodies to encode and decode
-        statuses: dict[str, int] = {}
-        for record in records:
-            statuses[str(record.status)] = statuses.get(str(record.status), 0) + 1
+        statuses = Counter(str(record.status) for record in records)
         last = {str(record.status): record.time for record in records}
         return {"count": len(records), "statuses": statuses, "lastTime": last, "next": following}
     return {"requests": [record.to_json() for record in records], "next": following}
