@@ -284,6 +284,9 @@ def main() -> None:
     parser.add_argument("--inbox-workers", type=int, default=16, help="WEBHOOK_WORKERS of the bot")
     parser.add_argument("--gunicorn-workers", type=int, default=4, help="processes, both bots")
     parser.add_argument("--gunicorn-threads", type=int, default=8, help="threads per process, both bots")
+    parser.add_argument(
+        "--bots", default="echo,bot", help="which bots to drive (one alone: for profiling, no ratio)"
+    )
     args = parser.parse_args()
 
     line_port, bot_port, echo_port = free_port(), free_port(), free_port()
@@ -310,7 +313,7 @@ def main() -> None:
         subprocess.run(setup, cwd=ROOT, env=bot_env, check=True, capture_output=True)
         settings = gunicorn_settings(args.gunicorn_workers, args.gunicorn_threads)
         gunicorn = [str(BIN / "gunicorn"), *settings]
-        bots = {"echo": echo_port, "bot": bot_port}
+        bots = {name: port for name, port in (("echo", echo_port), ("bot", bot_port)) if name in args.bots}
         with (
             process(
                 [*gunicorn, "--bind", f"127.0.0.1:{bot_port}", "wsgi:app"],
@@ -345,7 +348,7 @@ def main() -> None:
                     answer = wait_answered(standin, since, args.requests, 120)
                     cpu[name].append(CpuMeter.spent(before, meter.sample()))
                     rates[name].append(report(name, started, elapsed, latencies, failures, answer))
-            if args.repeat > 1:
+            if args.repeat > 1 and len(bots) == 2:
                 medians = {
                     n: [statistics.median(r[i] for r in rs) for i in (0, 1)] for n, rs in rates.items()
                 }
@@ -364,7 +367,7 @@ def main() -> None:
                 print("  " + f"{name:<5} " + "  ".join(f"{party} {ms:5.2f}" for party, ms in parts.items()))
             control(standin, "config", {"latency_ms": 1000})
             print(f"\n2. slow LINE (1 s per call): {args.slow_requests} webhooks at {args.slow_rate:g}/s")
-            for name, port in bots.items():
+            for name, port in bots.items() if args.slow_requests else ():
                 since, started = next_index(standin), time.time()
                 url = f"http://127.0.0.1:{port}/callback"
                 elapsed, latencies, failures = asyncio.run(open_loop(url, args.slow_requests, args.slow_rate))
@@ -374,7 +377,7 @@ def main() -> None:
 
 def next_index(standin: str) -> int:
     """The index the stand-in will give its next recorded request."""
-    index: int = control(standin, "received?since=0")["next"]
+    index: int = control(standin, "received?since=0&summary=1")["next"]
     return index
 
 

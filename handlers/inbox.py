@@ -13,9 +13,9 @@
   which is mostly waiting for LINE. While LINE is slow and every worker waits for it, new events are
   left in the table for other processes' idle workers. Outcomes are recorded in batches while busy,
   at once when idle. On PostgreSQL the two statements every event goes through (the INSERT and the
-  outcome's UPDATE) are prepared psycopg statements. An event answered but not yet recorded
-  when the process dies is worked again: its reply token is spent by then (LINE refuses a second
-  reply), and a push reuses its retry key, so nobody is answered twice.
+  outcome's UPDATE) are prepared psycopg statements, each its own transaction. An event answered but
+  not yet recorded when the process dies is worked again: its reply token is spent by then (LINE
+  refuses a second reply), and a push reuses its retry key, so nobody is answered twice.
 - A failing event is recorded as failed with the error's class, and the others go on.
 """
 
@@ -29,12 +29,13 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from psycopg.types.json import Json
-from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy import Engine, bindparam, delete, or_, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot import logs
@@ -232,7 +233,11 @@ class Inbox:
         same columns and values as the model, checked by the tests on both databases. SQLite, the
         one-process default, goes through SQLAlchemy Core.
         """
-        with self.services.db.engine.begin() as connection:
+        engine = self.services.db.engine
+        if engine.dialect.name == "postgresql" and len(rows) <= _PG_CHUNK:
+            with _pg_autocommit(engine) as dbapi_connection:
+                return _pg_insert(dbapi_connection, rows)
+        with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 return _pg_insert(connection.connection.dbapi_connection, rows)
             result = connection.execute(_sqlite_insert_statement(), rows)
@@ -349,12 +354,15 @@ class Inbox:
         groups: dict[tuple[InboxStatus, str | None], list[int]] = {}
         for event_id, status, error in outcomes:
             groups.setdefault((status, error), []).append(event_id)
-        with self.services.db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":  # as `_insert`: psycopg, prepared
-                with connection.connection.dbapi_connection.cursor() as cursor:  # type: ignore[union-attr]
-                    for (status, error), ids in groups.items():
-                        cursor.execute(_PG_FINISH, (status.value, now, error, ids), prepare=True)
-                return
+        engine = self.services.db.engine
+        if engine.dialect.name == "postgresql":
+            # As `_insert`: psycopg, prepared; each UPDATE its own transaction (an outcome recorded
+            # without the others is still true).
+            with _pg_autocommit(engine) as dbapi_connection, dbapi_connection.cursor() as cursor:
+                for (status, error), ids in groups.items():
+                    cursor.execute(_PG_FINISH, (status.value, now, error, ids), prepare=True)
+            return
+        with engine.begin() as connection:
             for (status, error), ids in groups.items():
                 connection.execute(
                     _finish_statement(), {"ids": ids, "status": status, "now": now, "error": error}
@@ -634,6 +642,7 @@ _PG_COLUMNS: Final = (
     "claimed_at",
     "attempts",
 )
+_PG_CHUNK: Final = 100  # rows per INSERT statement
 _PG_FINISH: Final = (
     "UPDATE inbox_events SET status = %s, finished_at = %s, last_error = %s WHERE id = ANY(%s)"
 )
@@ -649,11 +658,19 @@ def _pg_insert_sql(count: int) -> str:
     )
 
 
+@contextmanager
+def _pg_autocommit(engine: Engine) -> Iterator[Any]:
+    """A pooled connection's psycopg connection in autocommit mode, for single statements: each is its
+    own transaction, without the BEGIN and COMMIT round trips (two of every three, bench/webhook.py)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        yield connection.connection.dbapi_connection
+
+
 def _pg_insert(dbapi_connection: Any, rows: list[dict[str, Any]]) -> dict[str, int]:
     inserted: dict[str, int] = {}
     with dbapi_connection.cursor() as cursor:
-        for start in range(0, len(rows), 100):  # a few statement shapes, each prepared once
-            chunk = rows[start : start + 100]
+        for start in range(0, len(rows), _PG_CHUNK):  # a few statement shapes, each prepared once
+            chunk = rows[start : start + _PG_CHUNK]
             params: list[Any] = []
             for row in chunk:
                 for column in _PG_COLUMNS:

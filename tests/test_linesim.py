@@ -463,7 +463,8 @@ def test_bodies_over_2_mb_get_413(http: requests.Session, standin: LineStandIn) 
         timeout=5,
     )
     assert answer.status_code == 413
-    assert standin.received()[0].status == 413
+    [recorded] = standin.received()
+    assert (recorded.status, recorded.raw_body, recorded.body) == (413, None, None)
 
 
 def test_a_body_that_is_not_json_gets_400(http: requests.Session, standin: LineStandIn) -> None:
@@ -474,6 +475,29 @@ def test_a_body_that_is_not_json_gets_400(http: requests.Session, standin: LineS
         timeout=5,
     )
     assert answer.status_code == 400
+    [recorded] = standin.received()
+    assert (recorded.raw_body, recorded.body) == (b"{not json", None)
+
+
+def test_records_and_deliveries_keep_bytes_and_parse_them_when_read(
+    http: requests.Session, standin: LineStandIn
+) -> None:
+    """Kept parsed, a long run's records were objects for every garbage collection to walk."""
+    body = json.dumps({"to": GROUP, "messages": [text("ประชุม")]}, ensure_ascii=False).encode()
+    answer = http.post(
+        f"{standin.base_url}/v2/bot/message/push",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=5,
+    )
+    assert answer.status_code == 200
+    [recorded] = standin.received()
+    [delivery] = standin.deliveries()
+    assert recorded.raw_body == body and "body" not in vars(recorded)
+    assert isinstance(delivery.encoded_messages, bytes) and "messages" not in vars(delivery)
+    assert recorded.body == {"to": GROUP, "messages": [text("ประชุม")]}
+    assert delivery.messages == [text("ประชุม")]
+    assert recorded.body is recorded.body  # parsed once
 
 
 # --- Quota ---------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 import threading
 import time
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Final, Self
 
+import orjson
 from aiohttp import web
 
 from bot.linesim.control import add_control_routes
@@ -68,15 +68,9 @@ class Call:
     def json(self) -> Any:
         """The body parsed as JSON; ValueError if it isn't JSON."""
         if not self._parsed:
-            self._json = json.loads(self.body) if self.body else None
+            self._json = orjson.loads(self.body) if self.body else None  # JSONDecodeError: a ValueError
             self._parsed = True
         return self._json
-
-    def json_or_none(self) -> Any:
-        try:
-            return self.json()
-        except ValueError:
-            return None
 
 
 class LineApi:
@@ -150,7 +144,7 @@ class LineApi:
                 log.exception("linesim: %s failed", endpoint)
                 answer = Answer(500, line_error(f"linesim internal error: {error!r}"), fault="internal")
         response = web.Response(
-            body=json.dumps(answer.body, ensure_ascii=False).encode(),
+            body=orjson.dumps(answer.body),
             status=answer.status,
             content_type="application/json",
             headers={"x-line-request-id": call.request_id, **answer.headers},
@@ -165,7 +159,7 @@ class LineApi:
                 path=request.path,
                 query=request.query_string,
                 headers=headers,
-                body=None if too_large else call.json_or_none(),
+                raw_body=None if too_large else call.body,
                 status=answer.status,
                 request_id=call.request_id,
                 retry_key=call.retry_key,

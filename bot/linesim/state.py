@@ -12,6 +12,7 @@ expire reply tokens (60 s) and retry keys (24 h) without sleeping.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import random
 import secrets
@@ -22,6 +23,8 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
+
+import orjson
 
 QuotaType = Literal["none", "limited"]
 
@@ -184,7 +187,12 @@ def _plain(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One request as received (Authorization header removed) and the status it was answered."""
+    """One request as received (Authorization header removed) and the status it was answered.
+
+    The body is kept as the bytes received and parsed when first read (`body`). Kept parsed, the
+    requests of a long run are millions of objects that each garbage collection walks: with a few
+    thousand Flex replies recorded, every new request cost three times as much (bench/webhook.py).
+    """
 
     index: int
     time: float
@@ -193,12 +201,17 @@ class RecordedRequest:
     path: str
     query: str
     headers: Mapping[str, str]
-    body: Any
+    raw_body: bytes | None  # None: not kept (over the size limit)
     status: int
     request_id: str
     retry_key: str | None
     fault: str | None
     response: Mapping[str, Any] | None = None  # the JSON answered (LINE's error body on a refusal)
+
+    @functools.cached_property
+    def body(self) -> Any:
+        """The body as JSON; None when it was empty, not kept or not JSON."""
+        return json_or_none(self.raw_body)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -220,15 +233,23 @@ class RecordedRequest:
 
 @dataclass(frozen=True)
 class Delivery:
-    """Messages LINE accepted for delivery: one per push target, per multicast recipient, per reply."""
+    """Messages LINE accepted for delivery: one per push target, per multicast recipient, per reply.
+
+    The messages are kept encoded and parsed when first read, as a recorded request's body is.
+    """
 
     index: int
     time: float
     via: str
     to: str | None
-    messages: Sequence[Mapping[str, Any]]
+    encoded_messages: bytes
     request_id: str
     retry_key: str | None
+
+    @functools.cached_property
+    def messages(self) -> Sequence[Mapping[str, Any]]:
+        messages: list[Mapping[str, Any]] = orjson.loads(self.encoded_messages)
+        return messages
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -617,7 +638,7 @@ class StandInState:
                 return Answer(400, line_error(INVALID_REPLY_TOKEN))
             token.used = True
             sent = self._sent_messages(body["messages"])
-            self._append_delivery("reply", token.chat_id, body["messages"], None, request_id)
+            self._append_delivery("reply", token.chat_id, orjson.dumps(body["messages"]), None, request_id)
             return self._maybe_fail_after_accept(Answer(200, {"sentMessages": sent}))
 
     def profile(self, user_id: str) -> Answer:
@@ -723,8 +744,9 @@ class StandInState:
         request_id: str,
     ) -> Answer:
         sent = self._sent_messages(messages)
+        encoded = orjson.dumps(messages)
         for to in recipients:
-            self._append_delivery(via, to, messages, retry_key, request_id)
+            self._append_delivery(via, to, encoded, retry_key, request_id)
             self._delivery_counts[to] += 1
         self._consumption += cost
         if retry_key is not None:
@@ -735,12 +757,14 @@ class StandInState:
         self,
         via: str,
         to: str | None,
-        messages: Sequence[Mapping[str, Any]],
+        encoded_messages: bytes,
         retry_key: str | None,
         request_id: str,
     ) -> None:
         index = len(self._deliveries)
-        self._deliveries.append(Delivery(index, self.clock(), via, to, messages, request_id, retry_key))
+        self._deliveries.append(
+            Delivery(index, self.clock(), via, to, encoded_messages, request_id, retry_key)
+        )
 
     def _maybe_fail_after_accept(self, answer: Answer) -> Answer:
         if self._fails_after_accept():
@@ -760,6 +784,16 @@ class StandInState:
 def _fault_random(seed: int | None) -> random.Random:
     """The generator deciding random faults: seedable, so a failing run can be replayed."""
     return random.Random(seed)  # noqa: S311 - faults, not secrets
+
+
+def json_or_none(raw: bytes | None) -> Any:
+    """`raw` parsed as JSON; None when it is empty, None or not JSON."""
+    if not raw:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
 
 
 def new_request_id() -> str:

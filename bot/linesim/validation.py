@@ -32,6 +32,7 @@ from typing import Any, Final, Protocol
 from urllib.parse import urlsplit
 
 import jsonschema  # type: ignore[import-untyped]  # no stubs in requirements-dev.txt
+import orjson
 import yaml
 from jsonschema import FormatChecker, ValidationError
 from referencing import Registry
@@ -155,8 +156,7 @@ class MessagingSpec:
 
     def message_problems(self, message: Mapping[str, Any], prefix: str = "") -> list[ValidationProblem]:
         """Problems of one message object (cached by its JSON), with `prefix` before each property."""
-        key = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
-        problems = self._cached_problems(key)
+        problems = self._cached_problems(orjson.dumps(message))
         if not prefix:
             return list(problems)
         return [ValidationProblem(_join(prefix, p.property), p.message) for p in problems]
@@ -181,8 +181,8 @@ class MessagingSpec:
     def cache_info(self) -> functools._CacheInfo:
         return self._cached_problems.cache_info()
 
-    def _problems_of_json(self, message_json: str) -> tuple[ValidationProblem, ...]:
-        message = json.loads(message_json)
+    def _problems_of_json(self, message_json: bytes) -> tuple[ValidationProblem, ...]:
+        message = orjson.loads(message_json)
         problems = _collect(self._message.iter_errors(message))
         problems.extend(_limit_problems(message))
         return tuple(_unique(problems))
