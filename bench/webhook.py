@@ -1,6 +1,7 @@
 """Webhook benchmark: the bot under gunicorn against a flask-echo-shaped bot, same load, same run.
 
     .venv/bin/python bench/webhook.py [--requests 2000] [--concurrency 32] [--slow-requests 600]
+                                      [--variant WEBHOOK_CPU_SLOTS=3] [--bots bot]
 
 Both bots run under gunicorn with the same settings (default: 4 worker processes — two per core of
 the 2-core development machine — gthread, 8 threads each; `--gunicorn-workers/--gunicorn-threads`),
@@ -20,7 +21,11 @@ webhookEventId and reply token.
    Target: the bot's acknowledgement p99 < 500 ms and every event answered. The echo bot replies inside
    the request, so its acknowledgement carries LINE's second.
 
-Machines are noisy: compare the two bots of one run, not runs.
+`--variant NAME=VALUE` (repeatable) adds `bot*`, a second copy of the bot with that environment
+variable set, in its own schema, taking turns with the others: an A/B of a setting in one run.
+`--bots bot` drives the bot alone (for a profiler).
+
+Machines are noisy: compare the bots of one run, not runs.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -287,9 +293,18 @@ def main() -> None:
     parser.add_argument(
         "--bots", default="echo,bot", help="which bots to drive (one alone: for profiling, no ratio)"
     )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="also drive `bot*`, the bot with this environment variable set (repeatable), in its own"
+        " schema: A/B of a setting in one run, e.g. --variant WEBHOOK_GROUP_COMMIT=false",
+    )
     args = parser.parse_args()
+    variant = dict(item.split("=", 1) for item in args.variant)
 
-    line_port, bot_port, echo_port = free_port(), free_port(), free_port()
+    line_port = free_port()
     standin = f"http://127.0.0.1:{line_port}"
     base_env = {
         **os.environ,
@@ -298,81 +313,88 @@ def main() -> None:
         "LINE_API_BASE_URL": standin,
     }
     stand_in = [PYTHON, "-m", "bot.linesim", "--port", str(line_port), "--token", TOKEN, "--rate", "0"]
-    with (
-        postgres_schema() as database_url,
-        process(stand_in, base_env, f"{standin}/_standin/health") as standin_proc,
-    ):
-        bot_env = {
-            **base_env,
-            "DATABASE_URL": database_url,
-            "WEBHOOK_WORKERS": str(args.inbox_workers),
-            "LOG_LEVEL": "WARNING",
-            "SCHEDULER_EMBEDDED": "false",
+    settings = gunicorn_settings(args.gunicorn_workers, args.gunicorn_threads)
+    gunicorn = [str(BIN / "gunicorn"), *settings]
+    names = [name for name in ("echo", "bot") if name in args.bots.split(",")]
+    if variant:
+        names.append("bot*")
+    with contextlib.ExitStack() as stack:
+        standin_proc = stack.enter_context(process(stand_in, base_env, f"{standin}/_standin/health"))
+        ports, pids = {}, {"standin": standin_proc.pid}
+        for name in names:
+            port = ports[name] = free_port()
+            bind = ["--bind", f"127.0.0.1:{port}"]
+            if name == "echo":
+                command, env, ready = [*gunicorn, *bind, "bench.echo_bot:app"], base_env, "/"
+            else:
+                env = {
+                    **base_env,
+                    "DATABASE_URL": stack.enter_context(postgres_schema()),
+                    "WEBHOOK_WORKERS": str(args.inbox_workers),
+                    "LOG_LEVEL": "WARNING",
+                    "SCHEDULER_EMBEDDED": "false",
+                    **(variant if name == "bot*" else {}),
+                }
+                setup = [str(BIN / "flask"), "--app", "wsgi", "setup"]
+                subprocess.run(setup, cwd=ROOT, env=env, check=True, capture_output=True)
+                command, ready = [*gunicorn, *bind, "wsgi:app"], "/healthz"
+            pids[name] = stack.enter_context(process(command, env, f"http://127.0.0.1:{port}{ready}")).pid
+        meter = CpuMeter(pids)
+        run_bots(args, standin, ports, meter, settings, variant)
+
+
+def run_bots(
+    args: argparse.Namespace,
+    standin: str,
+    bots: dict[str, int],
+    meter: CpuMeter,
+    settings: list[str],
+    variant: dict[str, str],
+) -> None:
+    cpu: dict[str, list[dict[str, float]]] = {name: [] for name in bots}
+    print(f"gunicorn {' '.join(settings)}; bot inbox {args.inbox_workers} threads/process; PostgreSQL")
+    if variant:
+        print("bot*: the bot with " + " ".join(f"{k}={v}" for k, v in variant.items()))
+    print(f"\n1. {args.requests} webhooks, {args.concurrency} at a time, LINE answering at once")
+    warm_up = next_index(standin)
+    for port in bots.values():  # warm-up, not reported: the first run of a fresh worker is slow
+        asyncio.run(closed_loop(f"http://127.0.0.1:{port}/callback", 300, args.concurrency))
+    wait_answered(standin, warm_up, 300 * len(bots), 60)  # its answers must not count later
+    rates: dict[str, list[tuple[float, float]]] = {name: [] for name in bots}
+    for _ in range(args.repeat):  # the bots take turns, so all see the same noise
+        for name, port in bots.items():
+            since, started = next_index(standin), time.time()
+            url = f"http://127.0.0.1:{port}/callback"
+            before = meter.sample()
+            elapsed, latencies, failures = asyncio.run(closed_loop(url, args.requests, args.concurrency))
+            answer = wait_answered(standin, since, args.requests, 120)
+            cpu[name].append(CpuMeter.spent(before, meter.sample()))
+            rates[name].append(report(name, started, elapsed, latencies, failures, answer))
+    if args.repeat > 1 and "echo" in bots and len(bots) > 1:
+        medians = {n: [statistics.median(r[i] for r in rs) for i in (0, 1)] for n, rs in rates.items()}
+        for name, (acks, answers) in medians.items():
+            print(f"  median {name:<5} {acks:7.1f} acks/s, answers {answers:7.1f}/s")
+        echo = medians["echo"]
+        for name in bots.keys() - {"echo"}:
+            ours = medians[name]
+            print(f"  ratio {name}/echo: acks {ours[0] / echo[0]:.2f}, answers {ours[1] / echo[1]:.2f}")
+    print("  CPU ms per event (median of the runs): the bot itself, the stand-in, PostgreSQL, the load")
+    for name in bots:
+        parts = {
+            party: statistics.median(run[party] for run in cpu[name]) * 1000 / args.requests
+            for party in (name, "standin", "postgres", "load")
         }
-        setup = [str(BIN / "flask"), "--app", "wsgi", "setup"]
-        subprocess.run(setup, cwd=ROOT, env=bot_env, check=True, capture_output=True)
-        settings = gunicorn_settings(args.gunicorn_workers, args.gunicorn_threads)
-        gunicorn = [str(BIN / "gunicorn"), *settings]
-        bots = {name: port for name, port in (("echo", echo_port), ("bot", bot_port)) if name in args.bots}
-        with (
-            process(
-                [*gunicorn, "--bind", f"127.0.0.1:{bot_port}", "wsgi:app"],
-                bot_env,
-                f"http://127.0.0.1:{bot_port}/healthz",
-            ) as bot_proc,
-            process(
-                [*gunicorn, "--bind", f"127.0.0.1:{echo_port}", "bench.echo_bot:app"],
-                base_env,
-                f"http://127.0.0.1:{echo_port}/",
-            ) as echo_proc,
-        ):
-            meter = CpuMeter({"bot": bot_proc.pid, "echo": echo_proc.pid, "standin": standin_proc.pid})
-            cpu: dict[str, list[dict[str, float]]] = {name: [] for name in bots}
-            print(
-                f"gunicorn {' '.join(settings)}; bot inbox {args.inbox_workers} threads/process; PostgreSQL"
-            )
-            print(f"\n1. {args.requests} webhooks, {args.concurrency} at a time, LINE answering at once")
-            warm_up = next_index(standin)
-            for port in bots.values():  # warm-up, not reported: the first run of a fresh worker is slow
-                asyncio.run(closed_loop(f"http://127.0.0.1:{port}/callback", 300, args.concurrency))
-            wait_answered(standin, warm_up, 300 * len(bots), 60)  # its answers must not count later
-            rates: dict[str, list[tuple[float, float]]] = {name: [] for name in bots}
-            for _ in range(args.repeat):  # the bots take turns, so both see the same noise
-                for name, port in bots.items():
-                    since, started = next_index(standin), time.time()
-                    url = f"http://127.0.0.1:{port}/callback"
-                    before = meter.sample()
-                    elapsed, latencies, failures = asyncio.run(
-                        closed_loop(url, args.requests, args.concurrency)
-                    )
-                    answer = wait_answered(standin, since, args.requests, 120)
-                    cpu[name].append(CpuMeter.spent(before, meter.sample()))
-                    rates[name].append(report(name, started, elapsed, latencies, failures, answer))
-            if args.repeat > 1 and len(bots) == 2:
-                medians = {
-                    n: [statistics.median(r[i] for r in rs) for i in (0, 1)] for n, rs in rates.items()
-                }
-                for name, (acks, answers) in medians.items():
-                    print(f"  median {name:<5} {acks:7.1f} acks/s, answers {answers:7.1f}/s")
-                bot, echo = medians["bot"], medians["echo"]
-                print(f"  ratio bot/echo: acks {bot[0] / echo[0]:.2f}, answers {bot[1] / echo[1]:.2f}")
-            print(
-                "  CPU ms per event (median of the runs): the bot itself, the stand-in, PostgreSQL, the load"
-            )
-            for name in bots:
-                parts = {
-                    party: statistics.median(run[party] for run in cpu[name]) * 1000 / args.requests
-                    for party in (name, "standin", "postgres", "load")
-                }
-                print("  " + f"{name:<5} " + "  ".join(f"{party} {ms:5.2f}" for party, ms in parts.items()))
-            control(standin, "config", {"latency_ms": 1000})
-            print(f"\n2. slow LINE (1 s per call): {args.slow_requests} webhooks at {args.slow_rate:g}/s")
-            for name, port in bots.items() if args.slow_requests else ():
-                since, started = next_index(standin), time.time()
-                url = f"http://127.0.0.1:{port}/callback"
-                elapsed, latencies, failures = asyncio.run(open_loop(url, args.slow_requests, args.slow_rate))
-                answer = wait_answered(standin, since, args.slow_requests, 120)
-                report(name, started, elapsed, latencies, failures, answer)
+        print("  " + f"{name:<5} " + "  ".join(f"{party} {ms:5.2f}" for party, ms in parts.items()))
+    if not args.slow_requests:
+        return
+    control(standin, "config", {"latency_ms": 1000})
+    print(f"\n2. slow LINE (1 s per call): {args.slow_requests} webhooks at {args.slow_rate:g}/s")
+    for name, port in bots.items():
+        since, started = next_index(standin), time.time()
+        url = f"http://127.0.0.1:{port}/callback"
+        elapsed, latencies, failures = asyncio.run(open_loop(url, args.slow_requests, args.slow_rate))
+        answer = wait_answered(standin, since, args.slow_requests, 120)
+        report(name, started, elapsed, latencies, failures, answer)
 
 
 def next_index(standin: str) -> int:
