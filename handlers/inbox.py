@@ -663,7 +663,16 @@ def _pg_autocommit(engine: Engine) -> Iterator[Any]:
     """A pooled connection's psycopg connection in autocommit mode, for single statements: each is its
     own transaction, without the BEGIN and COMMIT round trips (two of every three, bench/webhook.py)."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        yield connection.connection.dbapi_connection
+        dbapi_connection: Any = connection.connection.dbapi_connection
+        try:
+            yield dbapi_connection
+        except Exception as error:
+            if dbapi_connection.broken or dbapi_connection.closed:
+                # The server went away (a restart): what SQLAlchemy does when its own statements meet
+                # a lost connection. This one is dropped, and so are the pool's others, all as dead.
+                connection.invalidate(error)
+                engine.dispose()
+            raise
 
 
 def _pg_insert(dbapi_connection: Any, rows: list[dict[str, Any]]) -> dict[str, int]:

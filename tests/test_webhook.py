@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from flask import Flask
 from sqlalchemy import select, update
@@ -20,7 +21,7 @@ from bot.models import GroupStatus, InboxEvent, InboxStatus, LineGroup, LineUser
 from bot.settings import Settings
 from handlers.inbox import Inbox
 from handlers.webhook import signature_of
-from tests.conftest import services_of
+from tests.conftest import POSTGRES_URL, services_of
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, Chat, all_text, post_events
 
 
@@ -197,6 +198,28 @@ def test_a_restart_with_events_in_the_inbox(make_bot: Callable[..., Flask], stan
     after = make_bot()
     assert work(after) == 2
     assert len(standin.received(endpoint="reply")) == 2
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_lost_database_connection_fails_one_webhook_and_the_pool_is_renewed(
+    make_bot: Callable[..., Flask], standin: LineStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The inbox writes through psycopg itself: a connection the server dropped (a restart) answers one
+    webhook 500 (LINE redelivers), and is replaced with the rest of the pool, quietly."""
+    bot = make_bot(database={"pool_size": 2, "max_overflow": 0})
+    engine = services_of(bot).db.engine
+    with engine.connect() as first, engine.connect() as second:
+        backends = [c.exec_driver_sql("SELECT pg_backend_pid()").scalar_one() for c in (first, second)]
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        for backend in backends:
+            admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
+    chat, client = Chat(standin), bot.test_client()
+    lost, kept = chat.text("ข้อสั่งการล่าสุด"), chat.text("10Es")
+    assert post_events(client, [lost]).status_code == 500
+    assert post_events(client, [kept]).status_code == 200  # the second dead connection is not used
+    assert post_events(client, [lost]).status_code == 200  # LINE's redelivery
+    assert set(statuses(bot)) == {lost["webhookEventId"], kept["webhookEventId"]}
+    assert not [r for r in caplog.records if r.name.startswith("sqlalchemy") and r.levelno >= 40]
 
 
 def test_an_event_held_by_a_dead_worker_is_taken_up_after_its_lease(bot: Flask, standin: LineStandIn) -> None:
