@@ -444,16 +444,6 @@ def _analyse(document: Document) -> _Analysis:
 
 
 @dataclass
-class _Match:
-    """How one directive matches one alternative."""
-
-    score: float = 0.0
-    matched_idf: float = 0.0
-    tokens: list[str] = field(default_factory=list)
-    phrase: bool = False
-
-
-@dataclass
 class _ConceptMatch:
     score: float
     coverage: float
@@ -489,10 +479,18 @@ class SearchIndex:
             grams[gram] = sum(1 << number for number in numbers)
         self._postings = dict(postings)
         self._idf = {term: self._idf_of(len(found)) for term, found in postings.items()}
-        self._grams = dict(grams)
-        self._gram_docs = {gram: tuple(numbers) for gram, numbers in gram_docs.items()}
         average = total_length / count if count else 1.0
         self._norm = [1 - BM25_B + BM25_B * a.length / average for a in self._analyses]
+        # Each posting's BM25 share, computed once here rather than in every query's inner loop.
+        self._bm25 = {
+            term: {
+                number: idf * weight * (BM25_K1 + 1) / (weight + BM25_K1 * self._norm[number])
+                for number, weight in postings[term].items()
+            }
+            for term, idf in self._idf.items()
+        }
+        self._grams = dict(grams)
+        self._gram_docs = {gram: tuple(numbers) for gram, numbers in gram_docs.items()}
         dates = [d.meeting_date for d in self.documents if d.meeting_date is not None]
         newest = max(dates) if dates else None
         self._recency = [
@@ -525,22 +523,22 @@ class SearchIndex:
 
     # -- matching one concept -----------------------------------------------------------------------
 
-    def _word_matches(self, alternative: Alternative) -> dict[int, _Match]:
-        """Directive → BM25 of the alternative's words it holds."""
-        matches: dict[int, _Match] = {}
+    def _word_matches(self, alternative: Alternative) -> tuple[dict[int, float], dict[int, list[str]]]:
+        """Directive → BM25 of the alternative's words it holds, and directive → those words."""
+        scores: dict[int, float] = {}
+        held: dict[int, list[str]] = {}
         for token in alternative.tokens:
-            found = self._postings.get(token)
+            found = self._bm25.get(token)
             if not found:
                 continue
-            idf = self._idf[token]
-            for number, weight in found.items():
-                match = matches.get(number)
-                if match is None:
-                    match = matches[number] = _Match()
-                match.score += idf * weight * (BM25_K1 + 1) / (weight + BM25_K1 * self._norm[number])
-                match.matched_idf += idf
-                match.tokens.append(token)
-        return matches
+            for number, share in found.items():
+                if number in scores:
+                    scores[number] += share
+                    held[number].append(token)
+                else:
+                    scores[number] = share
+                    held[number] = [token]
+        return scores, held
 
     def _candidates(self, loose_key: str) -> Iterator[int]:
         """Directives holding every trigram of a loose key (a superset of those holding the key)."""
@@ -596,19 +594,19 @@ class SearchIndex:
         for alternative, phrase in zip(concept.alternatives, phrases, strict=True):
             phrase_idf = shared_idf if alternative.weight > RELATED_WEIGHT else self._idf_of(len(phrase))
             phrase_idf = min(phrase_idf, shared_idf)
-            words = self._word_matches(alternative)
+            word_scores, held = self._word_matches(alternative)
             all_idf = sum(self._idf.get(token, self._idf_of(0)) for token in alternative.tokens)
-            for number in words.keys() | phrase.keys():
-                word, factor = words.get(number), phrase.get(number)
+            size, weight, whole = len(alternative.tokens), alternative.weight, (alternative.text,)
+            for number in word_scores.keys() | phrase.keys():
+                word, factor = word_scores.get(number), phrase.get(number)
                 terms: tuple[str, ...]
-                score = (word.score / len(alternative.tokens) if word else 0.0) + phrase_idf * (factor or 0.0)
-                if factor is not None or (word and len(word.tokens) == len(alternative.tokens)):
-                    coverage, terms = 1.0, (alternative.text,)
+                score = (word / size if word is not None else 0.0) + phrase_idf * (factor or 0.0)
+                if factor is not None or len(words := held[number]) == size:
+                    coverage, terms = 1.0, whole
                     complete_anywhere = True
                 else:
-                    assert word is not None
-                    coverage, terms = word.matched_idf / all_idf, tuple(word.tokens)
-                score *= alternative.weight
+                    coverage, terms = sum(self._idf[t] for t in words) / all_idf, tuple(words)
+                score *= weight
                 known = best.get(number)
                 if known is None:
                     best[number] = _ConceptMatch(score, coverage, terms)
