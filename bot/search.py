@@ -155,20 +155,33 @@ def loosen(squashed: str) -> str:
     return squashed.translate(_LOOSE_TABLE)
 
 
-def _squash_with_offsets(folded: str, *, loose: bool = False) -> tuple[str, list[int]]:
-    """:func:`squash` (and :func:`loosen`), with the position in ``folded`` of every character kept."""
-    chars: list[str] = []
+def _squash_with_offsets(folded: str) -> tuple[str, list[int]]:
+    """:func:`squash`, with the position in ``folded`` of every character kept."""
+    pieces: list[str] = []
     offsets: list[int] = []
     for match in _KEPT_RE.finditer(folded):
-        for position in range(match.start(), match.end()):
-            char = folded[position]
-            if loose:
-                char = char.translate(_LOOSE_TABLE)
-                if not char:
-                    continue
-            chars.append(char)
-            offsets.append(position)
-    return "".join(chars), offsets
+        pieces.append(match.group())
+        offsets.extend(range(*match.span()))
+    return "".join(pieces), offsets
+
+
+def _folded_position(folded: str, index: int, *, loose: bool = False) -> int:
+    """Where in ``folded`` the character at ``index`` of its :func:`squash` (or, loose, of that
+    loosened) comes from: one position, without a list of them as long as the text."""
+    seen = 0
+    for match in _KEPT_RE.finditer(folded):
+        piece = match.group()
+        kept = piece.translate(_LOOSE_TABLE) if loose else piece
+        if index < seen + len(kept):
+            if len(kept) == len(piece):
+                return match.start() + index - seen
+            for offset, char in enumerate(piece):
+                if char.translate(_LOOSE_TABLE):
+                    if seen == index:
+                        return match.start() + offset
+                    seen += 1
+        seen += len(kept)
+    raise IndexError(index)
 
 
 def tokens(folded: str) -> list[str]:
@@ -315,9 +328,15 @@ def _term_tokens(key: str, words: Sequence[str]) -> tuple[str, ...]:
 
 
 def _alternative(term: str, weight: float) -> Alternative:
+    """A synonym's way of writing a topic. Its words are matched without the stop words among them
+    (การ, และ, ความ: in nearly every directive, they were most of a query's work and none of its
+    meaning); the whole term still counts as a phrase."""
     folded = fold(term)
     key = squash(folded)
-    return Alternative(term, key, _term_tokens(key, tokens(folded)), weight)
+    words = tokens(folded)
+    return Alternative(
+        term, key, _term_tokens(key, [w for w in words if w not in STOP_WORDS] or words), weight
+    )
 
 
 def _synonym_concept(key: str, written: str, synonyms: Synonyms) -> Concept:
@@ -477,14 +496,13 @@ class SearchIndex:
                 gram_docs[gram].append(number)
         for gram, numbers in gram_docs.items():
             grams[gram] = sum(1 << number for number in numbers)
-        self._postings = dict(postings)
         self._idf = {term: self._idf_of(len(found)) for term, found in postings.items()}
         average = total_length / count if count else 1.0
-        self._norm = [1 - BM25_B + BM25_B * a.length / average for a in self._analyses]
-        # Each posting's BM25 share, computed once here rather than in every query's inner loop.
+        norm = [1 - BM25_B + BM25_B * a.length / average for a in self._analyses]
+        # Term → directive → its BM25 share, computed once here rather than in every query's inner loop.
         self._bm25 = {
             term: {
-                number: idf * weight * (BM25_K1 + 1) / (weight + BM25_K1 * self._norm[number])
+                number: idf * weight * (BM25_K1 + 1) / (weight + BM25_K1 * norm[number])
                 for number, weight in postings[term].items()
             }
             for term, idf in self._idf.items()
@@ -699,8 +717,10 @@ def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_CHARS) -> str:
     if len(folded) != len(shown):  # pragma: no cover - only for characters whose case folding grows
         folded = shown
     start = 0
+    squashed = squash(folded)
     for loose in (False, True):
-        squashed, offsets = _squash_with_offsets(folded, loose=loose)
+        if loose:
+            squashed = loosen(squashed)
         positions = [
             squashed.find(needle)
             for term in terms
@@ -708,7 +728,7 @@ def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_CHARS) -> str:
         ]
         positions = [p for p in positions if p >= 0]
         if positions:
-            start = offsets[min(positions)]
+            start = _folded_position(folded, min(positions), loose=loose)
             break
     if len(shown) <= width:
         return shown

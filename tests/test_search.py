@@ -302,6 +302,27 @@ def test_snippet_shows_the_match_in_a_long_text() -> None:
     assert snippet("สั้น ๆ", ["ไม่มี"]) == "สั้น ๆ"
 
 
+def test_snippet_finds_a_loosely_spelt_match_past_tone_marks() -> None:
+    """Found in the loosened text (tone marks dropped, ศ as ส): the window still starts at the match."""
+    text = "ก่อน " * 80 + "การแก้ไขปัญหาไฟป่าและหมอกควันในพื้นที่ภาคเหนือ" + " หลัง" * 80
+    piece = snippet(text, ["ไฟปาและหมอกควัน"])  # without the tone mark
+    assert "ไฟป่าและหมอกควัน" in piece
+
+
+@pytest.mark.parametrize("text", ["น้ำท่วม่ ๆ ฯ PM 2.5 ก็ได้", "ศาสตร์ ษ ธ ที่ ผู้ ก่้๊๋็์", "  แก้ไข,  ปัญหา!! ", "a-b c"])
+def test_every_squashed_character_maps_back_to_where_it_came_from(text: str) -> None:
+    folded = search_module.fold(text)
+    for loose in (False, True):
+        squashed = search_module.squash(folded)
+        if loose:
+            squashed = search_module.loosen(squashed)
+        for index, char in enumerate(squashed):
+            source = folded[search_module._folded_position(folded, index, loose=loose)]
+            assert (search_module.loosen(source) if loose else source) == char
+        with pytest.raises(IndexError):
+            search_module._folded_position(folded, len(squashed), loose=loose)
+
+
 def test_rebuilding_segments_only_changed_documents(monkeypatch: pytest.MonkeyPatch) -> None:
     analysed: list[int] = []
     original = search_module._analyse
