@@ -234,14 +234,15 @@ class Inbox:
         one-process default, goes through SQLAlchemy Core.
         """
         engine = self.services.db.engine
-        if engine.dialect.name == "postgresql" and len(rows) <= _PG_CHUNK:
+        if engine.dialect.name != "postgresql":
+            with engine.begin() as connection:
+                result = connection.execute(_sqlite_insert_statement(), rows)
+                return {event_id: row_id for event_id, row_id in result}
+        if len(rows) <= _PG_CHUNK:  # one statement: its own transaction
             with _pg_autocommit(engine) as dbapi_connection:
                 return _pg_insert(dbapi_connection, rows)
-        with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                return _pg_insert(connection.connection.dbapi_connection, rows)
-            result = connection.execute(_sqlite_insert_statement(), rows)
-            return {event_id: row_id for event_id, row_id in result}
+        with engine.begin() as connection:  # several: one transaction around them
+            return _pg_insert(connection.connection.dbapi_connection, rows)
 
     def _commit(self, rows: list[dict[str, Any]]) -> dict[str, int]:
         """Store one request's events durably before it answers; webhookEventId → id of the new ones.

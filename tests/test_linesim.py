@@ -109,6 +109,16 @@ def push(
     )
 
 
+def push_raw(http: requests.Session, standin: LineStandIn, data: bytes | str) -> requests.Response:
+    """A push whose body is sent as given, not encoded from JSON."""
+    return http.post(
+        f"{standin.base_url}/v2/bot/message/push",
+        data=data,
+        headers={"Content-Type": "application/json"},
+        timeout=5,
+    )
+
+
 def bubble(*contents: dict[str, Any]) -> dict[str, Any]:
     return {"type": "bubble", "body": {"type": "box", "layout": "vertical", "contents": list(contents)}}
 
@@ -456,24 +466,14 @@ def test_identical_messages_are_validated_once() -> None:
 
 def test_bodies_over_2_mb_get_413(http: requests.Session, standin: LineStandIn) -> None:
     body = json.dumps({"to": USER, "messages": [text("x" * 2_000_001)]})
-    answer = http.post(
-        f"{standin.base_url}/v2/bot/message/push",
-        data=body,
-        headers={"Content-Type": "application/json"},
-        timeout=5,
-    )
+    answer = push_raw(http, standin, body)
     assert answer.status_code == 413
     [recorded] = standin.received()
     assert (recorded.status, recorded.raw_body, recorded.body) == (413, None, None)
 
 
 def test_a_body_that_is_not_json_gets_400(http: requests.Session, standin: LineStandIn) -> None:
-    answer = http.post(
-        f"{standin.base_url}/v2/bot/message/push",
-        data=b"{not json",
-        headers={"Content-Type": "application/json"},
-        timeout=5,
-    )
+    answer = push_raw(http, standin, b"{not json")
     assert answer.status_code == 400
     [recorded] = standin.received()
     assert (recorded.raw_body, recorded.body) == (b"{not json", None)
@@ -484,12 +484,7 @@ def test_records_and_deliveries_keep_bytes_and_parse_them_when_read(
 ) -> None:
     """Kept parsed, a long run's records were objects for every garbage collection to walk."""
     body = json.dumps({"to": GROUP, "messages": [text("ประชุม")]}, ensure_ascii=False).encode()
-    answer = http.post(
-        f"{standin.base_url}/v2/bot/message/push",
-        data=body,
-        headers={"Content-Type": "application/json"},
-        timeout=5,
-    )
+    answer = push_raw(http, standin, body)
     assert answer.status_code == 200
     [recorded] = standin.received()
     [delivery] = standin.deliveries()
