@@ -13,6 +13,7 @@ message is one line naming the setting and what is wrong.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -21,7 +22,15 @@ from typing import Any, Literal, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -182,8 +191,37 @@ class GroupSettings(_Section):
 class IngestSettings(_Section):
     # An article is tens of kilobytes; anything far bigger is not an article.
     max_article_bytes: int = Field(default=2_000_000, ge=10_000, le=50_000_000)
+    # The whole budget of one fetch (every redirect, the headers and the body), not a per-read timeout.
     fetch_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
     user_agent: str = "DLA-LINE-Bot/1.0 (+https://www.dla.go.th)"
+    # Domains URLs may be fetched from ("dla.go.th" exactly, "*.go.th" any name under go.th); empty:
+    # any public web server. Checked at every redirect.
+    allowed_domains: tuple[str, ...] = ()
+    # Private networks fetches may reach anyway ("127.0.0.1", "10.0.0.0/8"): for tests against a local
+    # server only; production refuses to start with any.
+    allow_private_addresses: tuple[str, ...] = ()
+    # Threads per web process fetching URL imports of the console and the API.
+    import_workers: int = Field(default=2, ge=1, le=16)
+
+    @field_validator("allowed_domains")
+    @classmethod
+    def _check_domains(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for domain in value:
+            if not re.fullmatch(
+                r"(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", domain
+            ):
+                raise ValueError(f"{domain!r} is not a domain (e.g. dla.go.th or *.go.th, lower case)")
+        return value
+
+    @field_validator("allow_private_addresses")
+    @classmethod
+    def _check_networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for network in value:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                raise ValueError(f"{network!r} is not an address or network (e.g. 127.0.0.1)") from None
+        return value
 
 
 class FeedSource(_Section):
@@ -191,6 +229,8 @@ class FeedSource(_Section):
     url: str
     # feed: RSS or Atom. listing: an HTML page whose links matching link_pattern are articles.
     kind: Literal["feed", "listing"] = "feed"
+    # Searched in links on the source's host; a link to another host is followed only when the
+    # pattern matches it from the start ("^https://other\\.go\\.th/...").
     link_pattern: str | None = None
     # Trusted sources publish what they ingest; others leave drafts for an administrator.
     trusted: bool = False
@@ -238,6 +278,15 @@ class Settings(_Section):
     broadcasts: BroadcastSettings = BroadcastSettings()
     ingest: IngestSettings = IngestSettings()
     feeds: FeedSettings = FeedSettings()
+
+    @model_validator(mode="after")
+    def _no_private_fetches_in_production(self) -> Settings:
+        if self.environment == "production" and self.ingest.allow_private_addresses:
+            raise ValueError(
+                "setting ingest.allow_private_addresses: must be empty in production"
+                " (it lets editors' URLs reach internal servers; it is for tests)"
+            )
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -338,6 +387,8 @@ def _describe(error: ValidationError, sources: Mapping[tuple[str, ...], str]) ->
     if first["type"] == "extra_forbidden":
         return f"unknown setting {dotted!r} in {source}"
     message = first["msg"].removeprefix("Value error, ")
+    if not path:  # a rule across settings: its message names them
+        return message
     given = first.get("input")
     # URLs may carry passwords and secrets are secret: name the variable, never echo the value.
     hidden = path in SECRET_PATHS or path[-1] == "url" or isinstance(given, dict | list)

@@ -52,13 +52,14 @@ def server() -> Iterator[LocalServer]:
 
 @pytest.fixture
 def feed_app(build_app: Callable[..., Flask]) -> Callable[..., Flask]:
-    """An app polling the given sources, on a migrated, seeded database."""
+    """An app polling the given sources, on a migrated, seeded database; it may fetch from 127.0.0.1
+    (the local server) unless the test says otherwise."""
 
     def build(sources: list[dict[str, Any]], **ingest: Any) -> Flask:
         return build_app(
             {
                 "feeds": {"sources": sources, "max_attempts": 2},
-                "ingest": {"fetch_timeout_seconds": 0.5, **ingest},
+                "ingest": {"fetch_timeout_seconds": 0.5, "allow_private_addresses": ["127.0.0.1"], **ingest},
             }
         )
 
@@ -216,3 +217,72 @@ def test_feed_items_are_unique_per_url(feed_app: Callable[..., Flask], server: L
     assert server.hits["/a/1"] == 1
     with services.db.session() as session:
         assert session.scalar(select(func.count()).select_from(FeedItem)) == 1
+
+
+# --- where a feed may lead the bot -----------------------------------------------------------------
+
+
+def test_a_feed_on_this_host_is_not_fetched(feed_app: Callable[..., Flask], server: LocalServer) -> None:
+    server.routes["/a/1"] = Route(article_page(CORPUS / "thaigov-37251.txt"))
+    server.routes["/rss"] = Route(rss([server.url("/a/1")]), content_type="application/rss+xml")
+    services = services_of(feed_app([{"name": "ข่าว", "url": server.url("/rss")}], allow_private_addresses=[]))
+    before = meetings(services)
+    report = poll_feeds(services)[0]
+    assert (report.new_links, report.ingested) == (0, 0)
+    assert sum(server.hits.values()) == 0 and items(services) == {} and meetings(services) == before
+
+
+@pytest.fixture
+def inside() -> Iterator[LocalServer]:
+    """A server on a private address no test allows."""
+    local = LocalServer("127.0.0.2").start()
+    yield local
+    local.stop()
+
+
+def test_a_feed_link_to_a_private_address_is_refused(
+    feed_app: Callable[..., Flask], server: LocalServer, inside: LocalServer
+) -> None:
+    inside.routes["/a/1"] = Route(article_page(CORPUS / "thaigov-37251.txt"))
+    server.routes["/rss"] = Route(rss([inside.url("/a/1")]), content_type="application/rss+xml")
+    # The pattern lets the link leave the feed's host; the address check still stops it.
+    source = {"name": "ข่าว", "url": server.url("/rss"), "link_pattern": r"^http://127\.0\.0\.2:\d+/a/"}
+    services = services_of(feed_app([source]))
+    before = meetings(services)
+    report = poll_feeds(services)[0]
+    assert (report.new_links, report.ingested, report.failed) == (1, 0, 1)
+    assert inside.hits["/a/1"] == 0 and meetings(services) == before
+    with services.db.session() as session:
+        error = session.scalars(select(FeedItem.last_error)).one()
+    assert error is not None and "127.0.0.2" in error
+
+
+def test_feed_links_stay_on_its_host_unless_the_pattern_names_another(
+    feed_app: Callable[..., Flask], server: LocalServer
+) -> None:
+    """`localhost` is the same server under another name: a host the feed's administrator never named."""
+    server.routes["/a/1"] = Route(article_page(CORPUS / "thaigov-37251.txt"))
+    other_host = f"http://localhost:{server.port}/a/1"
+    server.routes["/rss"] = Route(rss([other_host]), content_type="application/rss+xml")
+    services = services_of(feed_app([{"name": "ข่าว", "url": server.url("/rss")}]))
+    assert poll_feeds(services)[0].new_links == 0
+    assert server.hits["/a/1"] == 0
+
+    named = {"name": "อื่น", "url": server.url("/rss"), "link_pattern": r"^http://localhost:\d+/a/"}
+    services = services_of(feed_app([named], allow_private_addresses=["127.0.0.1", "::1"]))
+    report = poll_feeds(services)[0]
+    assert (report.new_links, report.ingested) == (1, 1)
+    assert (other_host, False) in meetings(services)
+
+
+def test_a_path_pattern_does_not_lead_off_the_feeds_host(
+    feed_app: Callable[..., Flask], server: LocalServer
+) -> None:
+    server.routes["/a/1"] = Route(article_page(CORPUS / "thaigov-37251.txt"))
+    server.routes["/rss"] = Route(
+        rss([f"http://localhost:{server.port}/a/1", server.url("/a/1")]), content_type="application/rss+xml"
+    )
+    services = services_of(feed_app([{"name": "ข่าว", "url": server.url("/rss"), "link_pattern": r"/a/\d+$"}]))
+    report = poll_feeds(services)[0]
+    assert (report.new_links, report.ingested) == (1, 1)
+    assert list(items(services)) == [server.url("/a/1")]

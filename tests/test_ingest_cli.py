@@ -25,6 +25,11 @@ def _meetings(app: Flask) -> int:
 
 
 @pytest.fixture
+def app_env() -> dict[str, str]:
+    return {"INGEST_ALLOW_PRIVATE_ADDRESSES": "[127.0.0.1]"}  # the local test server
+
+
+@pytest.fixture
 def cli(ready_app: Flask) -> FlaskCliRunner:
     return ready_app.test_cli_runner()
 

@@ -150,6 +150,24 @@ def test_production_needs_a_secret_key() -> None:
         create_app(load_settings({"environment": "production"}, env={}))
 
 
+def test_production_refuses_fetching_from_private_addresses() -> None:
+    """The tests' opt-in to reach their local server must never open production to internal servers."""
+    env = {
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": "x" * 32,
+        "INGEST_ALLOW_PRIVATE_ADDRESSES": "[127.0.0.1]",
+    }
+    with pytest.raises(ConfigError) as refused:
+        load_settings(env=env)
+    message = str(refused.value)
+    assert message.startswith("setting ingest.allow_private_addresses:") and "\n" not in message
+    assert load_settings(env={**env, "ENVIRONMENT": "test"}).ingest.allow_private_addresses == ("127.0.0.1",)
+    with pytest.raises(ConfigError, match="allowed_domains"):
+        load_settings({"ingest": {"allowed_domains": ["https://dla.go.th/"]}}, env={})
+    with pytest.raises(ConfigError, match="allow_private_addresses"):
+        load_settings({"ingest": {"allow_private_addresses": ["intranet"]}}, env={})
+
+
 def test_every_setting_is_documented_in_config_yaml() -> None:
     """config.yaml is the operator's reference: every non-secret setting appears in it."""
     text = (PROJECT_ROOT / "config.yaml").read_text(encoding="utf-8")

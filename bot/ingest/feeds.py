@@ -1,11 +1,13 @@
 """Feed polling: news sources listed in config.yaml are read on a schedule and new articles ingested.
 
 A source is an RSS/Atom feed (read with feedparser) or an HTML listing page whose links matching a
-pattern are articles. Every link is remembered (`FeedItem`), so no article is fetched or ingested
-twice. An article that fails (timeout, error page, not HTML, too big) is retried next round, up to
-`feeds.max_attempts`; nothing that goes wrong with one source or one article stops the others or the
-scheduler. An article without directives is recorded as not meeting news and left alone. Trusted
-sources publish what they ingest; others leave drafts for an administrator.
+pattern are articles. Links stay on the source's host unless its pattern names another host (and
+`fetch` holds every fetch to public addresses). Every link is remembered (`FeedItem`), so no article
+is fetched or ingested twice. An article that fails (timeout, error page, not HTML, too big) is
+retried next round, up to `feeds.max_attempts`; nothing that goes wrong with one source or one
+article stops the others or the scheduler. An article without directives is recorded as not meeting
+news and left alone. Trusted sources publish what they ingest; others leave drafts for an
+administrator.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import feedparser
 from sqlalchemy import select
@@ -57,12 +59,26 @@ def article_links(source: FeedSource, page: Fetched) -> list[str]:
         extractor.feed(page.text)
         hrefs = extractor.hrefs
     pattern = re.compile(source.link_pattern) if source.link_pattern else None
+    home = {_host(source.url), _host(page.url)}  # the feed's host, and where it redirected to
     links: dict[str, None] = {}
     for href in hrefs:
         url = urldefrag(urljoin(page.url, href.strip())).url
-        if url.startswith(("http://", "https://")) and (pattern is None or pattern.search(url)):
+        if url.startswith(("http://", "https://")) and _follows(url, home, pattern):
             links[url] = None
     return list(links)
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").rstrip(".")
+
+
+def _follows(url: str, home: set[str], pattern: re.Pattern[str] | None) -> bool:
+    """A link on the feed's own host, matching the pattern if there is one. A link to another host
+    only if the pattern names it from the URL's start (e.g. `https://www[.]thaigov[.]go[.]th/`): a
+    feed must not lead the bot anywhere its administrator did not name."""
+    if _host(url) in home:
+        return pattern is None or pattern.search(url) is not None
+    return pattern is not None and pattern.match(url) is not None
 
 
 @dataclass

@@ -1,0 +1,16 @@
+"""What ingesting says to editors when a URL cannot be imported: one Thai line each."""
+
+URL_INVALID = "ที่อยู่เว็บไม่ถูกต้อง (ต้องขึ้นต้นด้วย http:// หรือ https://): {url}"
+SOURCE_URL_INVALID = "ที่มา (source_url) ต้องเป็นที่อยู่เว็บที่ขึ้นต้นด้วย http:// หรือ https://"
+HOST_UNKNOWN = "ติดต่อเว็บไซต์ไม่ได้ (ไม่พบชื่อ {host})"
+ADDRESS_REFUSED = "ไม่อนุญาตให้ดึงข้อมูลจาก {host} เพราะชี้ไปยังเครือข่ายภายในหรือที่อยู่พิเศษ ({address})"
+DOMAIN_REFUSED = "ไม่อนุญาตให้ดึงข้อมูลจาก {host}: ไม่อยู่ในรายชื่อเว็บไซต์ที่อนุญาต (ingest.allowed_domains)"
+TOO_MANY_REDIRECTS = "เว็บไซต์เปลี่ยนเส้นทางเกิน {limit} ครั้ง: {url}"
+HTTP_STATUS = "เว็บไซต์ตอบกลับด้วยรหัส {status}: {url}"
+NOT_TEXT = "ไม่ใช่หน้าเว็บหรือฟีดข่าว ({content_type}): {url}"
+TOO_BIG = "หน้าเว็บใหญ่เกิน {limit:,} ไบต์: {url}"
+TIMEOUT = "เว็บไซต์ไม่ตอบให้ครบภายใน {seconds:g} วินาที: {url}"
+UNREACHABLE = "ติดต่อเว็บไซต์ไม่ได้ ({error}): {url}"
+
+IMPORT_ABANDONED = "การนำเข้าหยุดกลางคัน (เครื่องที่ทำงานนี้หยุดไป) กรุณานำเข้าใหม่อีกครั้ง"
+IMPORT_FAILED = "นำเข้าไม่สำเร็จเพราะข้อผิดพลาดภายใน ({error}) กรุณาลองใหม่"
