@@ -23,11 +23,16 @@ class MeetingError(ValueError):
 
 
 def find_existing(session: Session, draft: MeetingDraft) -> Meeting | None:
-    """The meeting already stored from the same article (same body, or same source URL)."""
-    match = Meeting.content_hash == draft.fingerprint
+    """The meeting already stored from the same article (same body, or same source URL). An empty body
+    says nothing about which article it is: only its source URL can match it."""
+    matches = []
+    if draft.fingerprint is not None:
+        matches.append(Meeting.content_hash == draft.fingerprint)
     if draft.source_url:
-        match = or_(match, Meeting.source_url == draft.source_url)
-    return session.scalars(select(Meeting).where(match).limit(1)).first()
+        matches.append(Meeting.source_url == draft.source_url)
+    if not matches:
+        return None
+    return session.scalars(select(Meeting).where(or_(*matches)).limit(1)).first()
 
 
 def load(session: Session, meeting_id: int) -> Meeting | None:

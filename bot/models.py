@@ -245,7 +245,8 @@ class Meeting(TimestampMixin, Base):
     chair: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(String(2048), unique=True)
     # The article's fingerprint (bot.parsing.article.fingerprint): one article never becomes two meetings.
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # None for an article without a body, which matches nothing.
+    content_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     raw_text: Mapped[str] = mapped_column(Text)
     ten_es_restated: Mapped[bool] = mapped_column(default=False)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
@@ -309,6 +310,32 @@ class FeedItem(TimestampMixin, Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     last_attempt_at: Mapped[dt.datetime | None]
+
+
+class ImportJobStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"  # meeting_id holds the meeting (new, or the one stored before)
+    FAILED = "failed"  # error holds the Thai line for the editor
+
+
+class ImportJob(TimestampMixin, Base):
+    """A URL import from the console or the API, fetched off the request thread; its page polls it."""
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    actor: Mapped[str] = mapped_column(String(128))
+    publish: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[ImportJobStatus] = mapped_column(
+        _enum(ImportJobStatus, "import_job_status"), default=ImportJobStatus.QUEUED
+    )
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    meeting_created: Mapped[bool | None]  # false: the article had been imported before
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
 
 
 # --- broadcasts (used by the broadcast issue) ---------------------------------------------------

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +20,11 @@ from werkzeug.test import EnvironBuilder, TestResponse
 from werkzeug.wrappers import Request
 
 from bot.app import create_app
-from bot.models import AuditLog, Directive, Meeting
+from bot.ingest.jobs import run_job
+from bot.models import AuditLog, Directive, ImportJob, ImportJobStatus, Meeting, utcnow
 from bot.settings import Settings
 from tests.conftest import services_of
+from tests.httpserver import LocalServer, Route
 
 TOKEN = "test-admin-token"
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
@@ -82,6 +86,7 @@ def test_the_document_is_valid_openapi(api: Api) -> None:
         ("PATCH", "/api/meetings/1"),
         ("POST", "/api/meetings/1/publish"),
         ("GET", "/api/groups"),
+        ("GET", "/api/imports/1"),
     ],
 )
 @pytest.mark.parametrize("token", [None, "wrong-token", TOKEN + "x"])
@@ -216,12 +221,166 @@ def test_malformed_json_is_400(api: Api) -> None:
     assert response.status_code == 400
 
 
-def test_unreachable_url_is_422(api: Api, api_app: Flask) -> None:
-    before = _count(api_app, Meeting)
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    local = LocalServer().start()
+    yield local
+    local.stop()
+
+
+@pytest.fixture
+def fetching_api(build_app: Callable[..., Flask]) -> tuple[Api, Flask]:
+    """The API of an app that may fetch from 127.0.0.1, where the tests' news site runs."""
+    app = build_app(
+        {"ingest": {"allow_private_addresses": ["127.0.0.1"], "fetch_timeout_seconds": 3}},
+        env={"ADMIN_TOKEN": TOKEN},
+    )
+    return Api(app.test_client()), app
+
+
+def wait_for_import(api: Api, location: str, seconds: float = 20) -> dict[str, Any]:
+    """Poll an import job like a client would, until it is done or failed."""
+    ends = time.monotonic() + seconds
+    while True:
+        job = api.call("GET", location).json
+        assert job is not None
+        if job["status"] not in ("queued", "running") or time.monotonic() > ends:
+            return job
+        time.sleep(0.05)
+
+
+def test_a_url_is_fetched_off_the_request_thread(
+    fetching_api: tuple[Api, Flask], server: LocalServer
+) -> None:
+    api, app = fetching_api
+    server.routes["/news/1"] = Route((CORPUS / "thaigov-88664.txt").read_bytes(), delay=2.0)
+    started = time.monotonic()
+    response = api.call("POST", "/api/meetings", json={"url": server.url("/news/1"), "publish": True})
+    assert time.monotonic() - started < 2.0  # answered before the site did
+    assert response.status_code == 202 and response.json is not None
+    job = response.json
+    assert job["status"] in ("queued", "running") and job["meeting_id"] is None
+    assert response.headers["Location"] == f"/api/imports/{job['id']}"
+
+    done = wait_for_import(api, response.headers["Location"])
+    assert (done["status"], done["meeting_created"], done["error"]) == ("done", True, None)
+    meeting = api.call("GET", f"/api/meetings/{done['meeting_id']}").json
+    assert meeting is not None and meeting["source_url"] == server.url("/news/1")
+    assert meeting["status"] == "published" and len(meeting["directives"]) == 6
+
+    again = api.call("POST", "/api/meetings", json={"url": server.url("/news/1")})
+    repeated = wait_for_import(api, again.headers["Location"])
+    assert (repeated["status"], repeated["meeting_id"], repeated["meeting_created"]) == (
+        "done",
+        done["meeting_id"],
+        False,
+    )
+
+
+def test_a_failed_fetch_is_told_by_its_job(fetching_api: tuple[Api, Flask]) -> None:
+    api, app = fetching_api
+    before = _count(app, Meeting)
     response = api.call("POST", "/api/meetings", json={"url": "http://127.0.0.1:1/news/1"})
+    assert response.status_code == 202
+    job = wait_for_import(api, response.headers["Location"])
+    assert job["status"] == "failed" and job["meeting_id"] is None
+    assert "ติดต่อเว็บไซต์ไม่ได้" in job["error"] and job["finished_at"] is not None
+    assert _count(app, Meeting) == before
+
+
+def test_a_job_left_by_a_dead_process_is_failed_not_run(
+    fetching_api: tuple[Api, Flask], server: LocalServer
+) -> None:
+    api, app = fetching_api
+    server.routes["/news/1"] = Route((CORPUS / "thaigov-88664.txt").read_bytes())
+    long_ago = utcnow() - dt.timedelta(hours=1)
+    services = services_of(app)
+    with services.db.session() as session:
+        jobs = [
+            ImportJob(
+                url=server.url("/news/1"),
+                actor="api",
+                status=status,
+                created_at=long_ago,
+                updated_at=long_ago,
+            )
+            for status in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
+        ]
+        session.add_all(jobs)
+        session.flush()
+        ids = [job.id for job in jobs]
+    before = _count(app, Meeting)
+    for job_id in ids:
+        job = api.call("GET", f"/api/imports/{job_id}").json
+        assert job is not None and job["status"] == "failed" and "หยุดกลางคัน" in job["error"]
+        run_job(services, job_id)  # a process that picks it up late must not import it after all
+    assert server.hits["/news/1"] == 0 and _count(app, Meeting) == before
+
+
+def test_an_unknown_import_is_404(api: Api) -> None:
+    assert api.call("GET", "/api/imports/999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:{port}/news/1",
+        "http://localhost:{port}/news/1",  # a name that resolves to 127.0.0.1
+        "http://2130706433:{port}/news/1",  # 127.0.0.1 as one decimal number
+        "http://0177.0.0.1:{port}/news/1",  # ... in octal
+        "http://0.0.0.0:{port}/news/1",  # the unspecified address reaches this host
+        "http://[::ffff:127.0.0.1]:{port}/news/1",  # IPv4-mapped IPv6
+    ],
+)
+def test_a_url_of_this_host_is_refused_at_once(
+    api: Api, api_app: Flask, server: LocalServer, url: str
+) -> None:
+    server.routes["/news/1"] = Route((CORPUS / "thaigov-88664.txt").read_bytes())
+    before = _count(api_app, Meeting)
+    response = api.call("POST", "/api/meetings", json={"url": url.format(port=server.port)})
     assert response.status_code == 422
-    assert response.json is not None and "ติดต่อเว็บไซต์ไม่ได้" in response.json["error"]
+    assert response.json is not None and "ไม่อนุญาตให้ดึงข้อมูล" in response.json["error"]
+    assert sum(server.hits.values()) == 0
+    assert _count(api_app, Meeting) == before and _count(api_app, ImportJob) == 0
+
+
+def test_ipv6_loopback_is_refused(api: Api, api_app: Flask) -> None:
+    server = LocalServer("::1").start()
+    try:
+        server.routes["/news/1"] = Route((CORPUS / "thaigov-88664.txt").read_bytes())
+        response = api.call("POST", "/api/meetings", json={"url": server.url("/news/1")})
+    finally:
+        server.stop()
+    assert response.status_code == 422
+    assert response.json is not None and "(::1)" in response.json["error"]
+    assert sum(server.hits.values()) == 0 and _count(api_app, ImportJob) == 0
+
+
+@pytest.mark.parametrize(
+    "source_url",
+    ["javascript:alert(document.cookie)", "javascript://example.org/%0Aalert(1)", "data:text/html,x"],
+)
+def test_a_source_url_must_be_http(api: Api, api_app: Flask, source_url: str) -> None:
+    before = _count(api_app, Meeting)
+    text = (CORPUS / "thaigov-37251.txt").read_text("utf-8")
+    response = api.call("POST", "/api/meetings", json={"text": text, "source_url": source_url})
+    assert response.status_code == 422
+    assert response.json is not None and "http:// หรือ https://" in response.json["error"]
     assert _count(api_app, Meeting) == before
+
+
+def test_articles_without_a_body_are_not_one_article(api: Api, api_app: Flask) -> None:
+    before = _count(api_app, Meeting)
+    pages = [f"<html><head><title>ประกาศ เรื่อง {name}</title></head><body></body></html>" for name in "กข"]
+    first, second = (api.call("POST", "/api/meetings", json={"text": page}).json for page in pages)
+    assert first is not None and second is not None
+    assert first["created"] and second["created"] and first["id"] != second["id"]
+    # Its source URL still recognises such a page imported again.
+    sourced = {"text": pages[0], "source_url": "https://www.dla.go.th/news/1"}
+    third, fourth = (api.call("POST", "/api/meetings", json=sourced).json for _ in range(2))
+    assert third is not None and fourth is not None
+    assert third["created"] and not fourth["created"] and fourth["id"] == third["id"]
+    assert _count(api_app, Meeting) == before + 3
 
 
 def test_unknown_meeting_is_404(api: Api) -> None:

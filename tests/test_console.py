@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,14 @@ from bot.models import (
     Broadcast,
     Directive,
     GroupStatus,
+    ImportJob,
     LineGroup,
     Meeting,
     Province,
 )
 from tests.conftest import services_of
 from tests.console_helpers import PASSWORD, Browser, csrf_token, logged_in, make_account
+from tests.httpserver import LocalServer, Route
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
 
@@ -354,6 +357,70 @@ def test_a_bad_import_says_why_and_stores_nothing(
     assert message in body
     assert "Traceback" not in body
     assert _count(ready_app, Meeting) == 1
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    local = LocalServer().start()
+    yield local
+    local.stop()
+
+
+def _follow_import(browser: Browser, location: str, seconds: float = 20) -> Any:
+    """Reload the import's page as its meta refresh does, until it sends the browser on or fails."""
+    ends = time.monotonic() + seconds
+    page = browser.get(location)
+    while page.status_code == 200 and 'http-equiv="refresh"' in _text(page) and time.monotonic() < ends:
+        time.sleep(0.05)
+        page = browser.get(location)
+    return page
+
+
+def test_a_url_import_runs_while_its_page_waits(build_app: Callable[..., Flask], server: LocalServer) -> None:
+    app = build_app({"ingest": {"allow_private_addresses": ["127.0.0.1"]}})
+    server.routes["/news/1"] = Route(
+        (CORPUS / "thaigov-88664.txt").read_bytes(), content_type="text/plain; charset=utf-8", delay=1.0
+    )
+    browser = logged_in(app, "editor", AdminRole.EDITOR)
+    response = browser.submit("/admin/meetings/import", url=server.url("/news/1"))
+    assert response.status_code == 302 and response.location.startswith("/admin/imports/")
+    waiting = browser.get(response.location)  # the site takes a second: the page waits, refreshing
+    assert waiting.status_code == 200
+    assert '<meta http-equiv="refresh" content="2">' in _text(waiting) and "กำลังดึงบทความ" in _text(waiting)
+
+    done = _follow_import(browser, response.location)
+    assert done.status_code == 302 and done.location.startswith("/admin/meetings/")
+    assert "นำเข้าการประชุมแล้ว" in _text(browser.get(done.location))
+    with services_of(app).db.session() as session:
+        meeting = session.scalars(select(Meeting).where(Meeting.source_url == server.url("/news/1"))).one()
+        assert done.location == f"/admin/meetings/{meeting.id}" and len(meeting.directives) == 6
+
+
+def test_a_url_import_that_fails_shows_why_on_the_form(build_app: Callable[..., Flask]) -> None:
+    app = build_app({"ingest": {"allow_private_addresses": ["127.0.0.1"]}})
+    browser = logged_in(app, "editor", AdminRole.EDITOR)
+    response = browser.submit("/admin/meetings/import", url="http://127.0.0.1:1/news/1")
+    failed = _follow_import(browser, response.location)
+    body = _text(failed)
+    assert failed.status_code == 200 and 'class="errors"' in body and "ติดต่อเว็บไซต์ไม่ได้" in body
+    assert 'value="http://127.0.0.1:1/news/1"' in body  # to correct and try again
+    assert 'action="/admin/meetings/import"' in body
+    assert _count(app, Meeting) == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:{port}/news/1", "http://localhost:{port}/news/1", "http://2130706433:{port}/news/1"],
+)
+def test_a_url_import_from_this_host_is_refused(ready_app: Flask, server: LocalServer, url: str) -> None:
+    server.routes["/news/1"] = Route((CORPUS / "thaigov-88664.txt").read_bytes())
+    browser = logged_in(ready_app, "editor", AdminRole.EDITOR)
+    response = browser.submit("/admin/meetings/import", url=url.format(port=server.port))
+    assert response.status_code == 422
+    body = _text(response)
+    assert 'class="errors"' in body and "ไม่อนุญาตให้ดึงข้อมูล" in body
+    assert sum(server.hits.values()) == 0
+    assert _count(ready_app, Meeting) == 1 and _count(ready_app, ImportJob) == 0
 
 
 def _edit_form(browser: Browser, meeting_id: int) -> dict[str, Any]:

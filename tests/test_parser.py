@@ -105,6 +105,21 @@ def test_given_source_url_wins_over_the_page(seed: MeetingDraft) -> None:
     assert parse_article(text, source_url="https://dla.go.th/x").source_url == "https://dla.go.th/x"
 
 
+@pytest.mark.parametrize(
+    "article",
+    ["ข่าวประชาสัมพันธ์", "<html><head><title>ประกาศ เรื่อง ก</title></head><body></body></html>", "<p>\u200b</p>"],
+)
+def test_an_article_without_a_body_has_no_fingerprint(article: str) -> None:
+    """Nothing in an empty body tells one article from another: it must not make them "the same"."""
+    assert parse_article(article).fingerprint is None
+
+
+def test_the_same_body_has_the_same_fingerprint() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    spaced = text.replace(" ", "  ")
+    assert parse_article(text).fingerprint == parse_article(spaced).fingerprint is not None
+
+
 # --- Dates ------------------------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.models import Directive, LineGroup, Meeting
+from bot.models import Directive, ImportJob, LineGroup, Meeting
 
 
 def _time(value: dt.datetime | None, tz: ZoneInfo) -> str | None:
@@ -74,4 +74,17 @@ def group_json(group: LineGroup, tz: ZoneInfo) -> dict[str, Any]:
         "member_count": group.member_count,
         "joined_at": _time(group.joined_at, tz),
         "left_at": _time(group.left_at, tz),
+    }
+
+
+def import_json(job: ImportJob, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "url": job.url,
+        "status": job.status.value,
+        "meeting_id": job.meeting_id,
+        "meeting_created": job.meeting_created,
+        "error": job.error,
+        "created_at": _time(job.created_at, tz),
+        "finished_at": _time(job.finished_at, tz),
     }

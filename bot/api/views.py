@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -17,8 +17,9 @@ from bot import audit, groups, meetings
 from bot.api.auth import require_admin_token
 from bot.api.errors import ApiError
 from bot.api.schemas import ImportRequest, MeetingEdit
-from bot.api.serialize import group_json, meeting_json, meeting_summary_json
-from bot.ingest.service import IngestError, fetch_article, ingest_text, read_article
+from bot.api.serialize import group_json, import_json, meeting_json, meeting_summary_json
+from bot.ingest.jobs import ImportRunner, load_job, queue_import
+from bot.ingest.service import IngestError, ingest_text, read_article
 from bot.meetings import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
 from bot.models import DirectiveStatus, GroupStatus, LineGroup, Meeting, Province, Region
 from bot.services import Services
@@ -76,17 +77,22 @@ def openapi() -> Response:
 @blueprint.post("/meetings")
 @require_admin_token
 def create_meeting() -> tuple[Response, int]:
+    """Text is imported at once (201, or 200 if stored before); a URL is fetched off the request
+    thread: 202 with the import job to poll (Location)."""
     body = parse_body(ImportRequest)
     services = _services()
-    settings = services.settings.ingest
-    source_url: str | None
     try:
         if body.url is not None:
-            text, source_url = fetch_article(body.url, settings), body.url
-        else:
-            text, source_url = read_article(body.text or "", settings.max_article_bytes), body.source_url
+            runner: ImportRunner = current_app.extensions["imports"]
+            job = queue_import(services, runner, body.url, actor=ACTOR, publish=body.publish)
+            response = jsonify(import_json(job, services.settings.tz))
+            response.headers["Location"] = url_for("api.get_import", job_id=job.id)
+            return response, 202
+        text = read_article(body.text or "", services.settings.ingest.max_article_bytes)
         with services.db.session() as session:
-            result = ingest_text(session, text, source_url=source_url, publish_now=body.publish, actor=ACTOR)
+            result = ingest_text(
+                session, text, source_url=body.source_url, publish_now=body.publish, actor=ACTOR
+            )
             payload = meeting_json(result.meeting, services.settings.tz)
     except IngestError as error:
         raise ApiError(422, str(error)) from None
@@ -94,6 +100,18 @@ def create_meeting() -> tuple[Response, int]:
         services.hooks.emit("meeting_published", meeting_id=result.meeting.id, urgent=False, actor=ACTOR)
     payload["created"] = result.created
     return jsonify(payload), 201 if result.created else 200
+
+
+@blueprint.get("/imports/<int:job_id>")
+@require_admin_token
+def get_import(job_id: int) -> Response:
+    """A URL import: queued, running, done (with its meeting) or failed (with the Thai reason)."""
+    services = _services()
+    with services.db.session() as session:
+        job = load_job(session, job_id, services.settings)
+        if job is None:
+            raise ApiError(404, f"ไม่พบงานนำเข้า #{job_id}")
+        return jsonify(import_json(job, services.settings.tz))
 
 
 def _paged(query: Any, serialize: Any, *order_by: Any, options: Sequence[Any] = ()) -> Response:

@@ -32,7 +32,15 @@ class CheckboxesField(SelectMultipleField):
 
 class ImportForm(FlaskForm):
     text = TextAreaField("วางเนื้อหาบทความ", validators=[Optional()])
-    url = URLField("หรือ URL ของบทความ", validators=[Optional(), URL(require_tld=False), Length(max=2048)])
+    url = URLField(
+        "หรือ URL ของบทความ",
+        validators=[
+            Optional(),
+            Regexp(r"(?i)^https?://", message="URL ต้องขึ้นต้นด้วย http:// หรือ https://"),
+            URL(require_tld=False),
+            Length(max=2048),
+        ],
+    )
 
 
 class DirectiveForm(Form):

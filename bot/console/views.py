@@ -22,7 +22,8 @@ from bot import meetings as meetings_store
 from bot import texts as core_texts
 from bot.console import forms, texts
 from bot.console.auth import current_admin, protect_forms, require_role
-from bot.ingest.service import IngestError, fetch_article, ingest_text, read_article
+from bot.ingest.jobs import ImportRunner, load_job, queue_import
+from bot.ingest.service import IngestError, ingest_text, read_article
 from bot.meetings import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
 from bot.models import (
     AdminRole,
@@ -32,6 +33,7 @@ from bot.models import (
     Delivery,
     DeliveryStatus,
     GroupStatus,
+    ImportJobStatus,
     LineGroup,
     Meeting,
     Province,
@@ -45,6 +47,7 @@ from bot.thai import format_thai_date
 log = logging.getLogger(__name__)
 
 PAGE_SIZE: Final = 50
+IMPORT_REFRESH_SECONDS: Final = 2
 
 blueprint = Blueprint("console", __name__, url_prefix="/admin", template_folder="templates")
 protect_forms(blueprint)
@@ -224,18 +227,40 @@ def import_meeting() -> ResponseReturnValue:
         return render_template("console/import.html", form=form), 400
     services = _services()
     try:
-        if url:
-            text = fetch_article(url, services.settings.ingest)
-        else:
-            text = read_article(text, services.settings.ingest.max_article_bytes)
+        if url:  # fetched off the request thread; the job's page polls until it is done
+            runner: ImportRunner = current_app.extensions["imports"]
+            job = queue_import(services, runner, url, actor=current_admin().username, publish=False)
+            return redirect(url_for("console.import_job", job_id=job.id))
+        text = read_article(text, services.settings.ingest.max_article_bytes)
         with services.db.session() as session:
-            result = ingest_text(session, text, source_url=url or None, actor=current_admin().username)
+            result = ingest_text(session, text, actor=current_admin().username)
             meeting_id = result.meeting.id
     except IngestError as error:
-        form.text.errors = [str(error)]
+        (form.url if url else form.text).errors = [str(error)]
         return render_template("console/import.html", form=form), 422
     flash(texts.MEETING_IMPORTED if result.created else texts.MEETING_EXISTS, "info")
     return redirect(url_for("console.meeting", meeting_id=meeting_id))
+
+
+@blueprint.get("/imports/<int:job_id>")
+@require_role(AdminRole.EDITOR)
+def import_job(job_id: int) -> ResponseReturnValue:
+    """A URL import under way: the page refreshes itself until the meeting is there, or says why not."""
+    services = _services()
+    with services.db.session() as session:
+        job = load_job(session, job_id, services.settings)
+        if job is None:
+            abort(404)
+    if job.status is ImportJobStatus.DONE and job.meeting_id is not None:
+        flash(texts.MEETING_IMPORTED if job.meeting_created else texts.MEETING_EXISTS, "info")
+        return redirect(url_for("console.meeting", meeting_id=job.meeting_id))
+    if job.status is ImportJobStatus.DONE:  # its meeting has been deleted since
+        abort(404)
+    if job.status is ImportJobStatus.FAILED:
+        form = forms.ImportForm(formdata=None, data={"url": job.url})
+        form.url.errors = [job.error or ""]
+        return render_template("console/import.html", form=form)
+    return render_template("console/import_job.html", job=job, refresh_seconds=IMPORT_REFRESH_SECONDS)
 
 
 def _load_meeting(session: Session, meeting_id: int) -> Meeting:

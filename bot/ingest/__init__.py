@@ -1,7 +1,8 @@
 """Ingesting meeting news: an article (text, HTML, a file or a URL) becomes a stored meeting draft.
 
 `service` holds the one path every entry point takes (CLI, admin API, feed polling); `fetch` gets
-pages from the web safely; `feeds` polls news sources on a schedule.
+pages from the web safely; `feeds` polls news sources on a schedule; `jobs` runs the URL imports of
+the console and the API off the request thread.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """Add the `ingest` command and, when news sources are configured, the feed-polling job."""
+    """Add the `ingest` command, the URL-import threads and, when news sources are configured, the
+    feed-polling job."""
     from bot.ingest.cli import ingest_command
     from bot.ingest.feeds import feed_job
+    from bot.ingest.jobs import ImportRunner
     from bot.scheduler import register_job
 
     app.cli.add_command(ingest_command)
+    app.extensions["imports"] = ImportRunner(app.extensions["bot"])
     settings = app.extensions["bot"].settings
     if settings.feeds.sources:
         register_job(app, feed_job(settings.feeds.interval_minutes))

@@ -6,12 +6,14 @@ the draft and its directives are stored in the caller's transaction, so a failur
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.ingest.fetch import FetchError, decode, fetch
+from bot.ingest import texts
+from bot.ingest.fetch import FetchError, Resolver, check_target, decode, fetch, resolve_host
 from bot.meetings import publish, save_draft
 from bot.models import Meeting
 from bot.parsing.article import parse_article
@@ -53,6 +55,15 @@ def read_article(data: bytes | str, max_bytes: int) -> str:
     return text
 
 
+def check_source_url(url: str | None) -> str | None:
+    """A source URL as given, None when empty; IngestError unless it is http(s) (it becomes a link)."""
+    if not url or not url.strip():
+        return None
+    if not re.fullmatch(r"https?://[^\s/?#]+\S*", url.strip(), re.IGNORECASE):
+        raise IngestError(texts.SOURCE_URL_INVALID)
+    return url.strip()
+
+
 def parse(text: str, source_url: str | None = None) -> MeetingDraft:
     """Parse without storing anything (`ingest --json`)."""
     return parse_article(text, source_url=source_url or None)
@@ -67,7 +78,7 @@ def ingest_text(
     actor: str,
 ) -> IngestResult:
     """Parse and store an article; the same article twice gives the meeting stored the first time."""
-    draft = parse(text, source_url)
+    draft = parse(text, check_source_url(source_url))
     meeting, created = save_draft(session, draft, text)
     if created:
         audit.record(session, actor, "meeting.import", "meeting", meeting.id, source_url=draft.source_url)
@@ -75,6 +86,14 @@ def ingest_text(
     if published_now:
         audit.record(session, actor, "meeting.publish", "meeting", meeting.id)
     return IngestResult(meeting=meeting, created=created, draft=draft, published_now=published_now)
+
+
+def check_import_url(url: str, settings: IngestSettings, resolver: Resolver = resolve_host) -> str:
+    """Refuse at once a URL the fetch would refuse (scheme, domain, address), before queueing it."""
+    try:
+        return check_target(url, settings, resolver)
+    except FetchError as error:
+        raise IngestError(str(error)) from None
 
 
 def fetch_article(url: str, settings: IngestSettings) -> str:

@@ -33,9 +33,12 @@ WARN_TOO_MANY: Final = "พบข้อสั่งการมากเกิ�
 WARN_UNCATEGORISED: Final = "ข้อสั่งการข้อ {seq} จัดหมวด 10Es ไม่ได้ โปรดเลือกหมวดเอง"
 
 
-def fingerprint(paragraphs: tuple[str, ...]) -> str:
-    """What makes two inputs the same article: the body's words, whatever the markup and spacing."""
+def fingerprint(paragraphs: tuple[str, ...]) -> str | None:
+    """What makes two inputs the same article: the body's words, whatever the markup and spacing.
+    None for an empty body: pages without one (a title alone) are not all the same article."""
     canonical = " ".join(thai.normalize(" ".join(paragraphs)).split())
+    if not canonical:
+        return None
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -51,7 +54,7 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
     url = source_url or article.source_url
     if not article.title and not article.paragraphs:
         warnings += [WARN_EMPTY, WARN_NO_DATE, WARN_NO_DIRECTIVES]
-        return MeetingDraft(title="", source_url=url, warnings=tuple(warnings), fingerprint=fingerprint(()))
+        return MeetingDraft(title="", source_url=url, warnings=tuple(warnings))
 
     all_text = article.title + "\n" + "\n".join(article.paragraphs)
     if thai.thai_share(all_text[:50_000]) < MIN_THAI_SHARE:

@@ -42,9 +42,10 @@ class MeetingDraft:
     source_url: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
     """Thai, one line each, for the official who checks the draft."""
-    fingerprint: str = ""
+    fingerprint: str | None = None
     """SHA-256 of the article's body without page furniture, spacing or invisible characters: the
-    same article as text, as HTML or with another site's header has the same fingerprint."""
+    same article as text, as HTML or with another site's header has the same fingerprint. None when
+    the body is empty."""
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON shape the rest of the bot relies on (keys and types never change)."""
