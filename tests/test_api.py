@@ -242,7 +242,7 @@ def wait_for_import(api: Api, location: str, seconds: float = 20) -> dict[str, A
     """Poll an import job like a client would, until it is done or failed."""
     ends = time.monotonic() + seconds
     while True:
-        job = api.call("GET", location).json
+        job: dict[str, Any] | None = api.call("GET", location).json
         assert job is not None
         if job["status"] not in ("queued", "running") or time.monotonic() > ends:
             return job
@@ -252,7 +252,7 @@ def wait_for_import(api: Api, location: str, seconds: float = 20) -> dict[str, A
 def test_a_url_is_fetched_off_the_request_thread(
     fetching_api: tuple[Api, Flask], server: LocalServer
 ) -> None:
-    api, app = fetching_api
+    api, _ = fetching_api
     server.routes["/news/1"] = Route((CORPUS / "thaigov-88664.txt").read_bytes(), delay=2.0)
     started = time.monotonic()
     response = api.call("POST", "/api/meetings", json={"url": server.url("/news/1"), "publish": True})

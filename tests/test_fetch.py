@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.ingest.fetch import AddressPolicy, FetchError, fetch, is_public
+from bot.ingest.fetch import AddressPolicy, FetchError, check_target, fetch, is_public
 from bot.settings import IngestSettings
 from tests.httpserver import LocalServer, Route, redirect
 
@@ -62,7 +62,7 @@ def resolving(names: dict[str, Sequence[str]]) -> Any:
         ("192.168.1.1", False),
         ("169.254.169.254", False),  # cloud metadata
         ("100.64.0.1", False),  # carrier-grade NAT
-        ("0.0.0.0", False),
+        ("0.0.0.0", False),  # noqa: S104  # an address to check, not one to bind
         ("224.0.0.1", False),  # multicast, which is_global alone lets through
         ("255.255.255.255", False),
         ("240.0.0.1", False),
@@ -93,6 +93,24 @@ def test_a_name_with_any_private_address_is_refused() -> None:
     assert AddressPolicy(resolver=resolving({"news.example": ["93.184.216.34"]})).addresses(
         "news.example", 443
     ) == ["93.184.216.34"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "http://news.example:99999/a",
+        "http://[::1/a",
+        "http:///a",
+    ],
+)
+def test_urls_that_are_not_web_addresses_are_refused_before_any_lookup(url: str) -> None:
+    def no_lookup(host: str, port: int) -> Sequence[str]:
+        raise AssertionError(f"looked up {host}")
+
+    with pytest.raises(FetchError, match="ที่อยู่เว็บไม่ถูกต้อง"):
+        check_target(url, IngestSettings(), no_lookup)
 
 
 def test_the_address_checked_is_the_address_dialled(site: LocalServer) -> None:
@@ -156,9 +174,9 @@ def test_the_allow_list_holds_at_every_hop(site: LocalServer) -> None:
     settings = allowing_site(allowed_domains=("*.go.th",))
     resolver = resolving({"news.dla.go.th": ["127.0.0.1"], "elsewhere.example": ["127.0.0.1"]})
     assert fetch(f"http://news.dla.go.th:{site.port}/a", settings, resolver=resolver).body == ARTICLE
-    with pytest.raises(FetchError, match="elsewhere.example"):
+    with pytest.raises(FetchError, match=r"elsewhere\.example"):
         fetch(f"http://news.dla.go.th:{site.port}/away", settings, resolver=resolver)
-    with pytest.raises(FetchError, match="ingest.allowed_domains"):
+    with pytest.raises(FetchError, match=r"ingest\.allowed_domains"):
         fetch(site.url("/a"), settings)
     assert site.hits["/a"] == 1
 

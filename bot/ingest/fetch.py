@@ -192,7 +192,10 @@ def check_target(url: str, settings: IngestSettings, resolver: Resolver = resolv
     """Check a URL before queueing its fetch (scheme, domain, addresses), for an answer at once.
     The fetch checks again where it connects: this is for a clear early refusal, not the defence."""
     url = check_url(url)
-    parsed = parse_url(url)
+    try:
+        parsed = parse_url(url)
+    except ValueError:  # a port out of range, a malformed IPv6 literal
+        raise FetchError(texts.URL_INVALID.format(url=url[:200])) from None
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     AddressPolicy.of(settings, resolver).addresses(parsed.host or "", port)
     return url
