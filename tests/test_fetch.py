@@ -186,7 +186,7 @@ def test_a_server_sending_a_byte_at_a_time_is_cut_off_at_the_deadline(site: Loca
     started = time.monotonic()
     with pytest.raises(FetchError, match="ไม่ตอบให้ครบภายใน 1 วินาที"):
         fetch(site.url("/drip"), allowing_site(fetch_timeout_seconds=1))
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5  # the deadline, and slack for a busy machine
 
 
 def test_the_deadline_covers_every_redirect(site: LocalServer) -> None:
@@ -198,4 +198,4 @@ def test_the_deadline_covers_every_redirect(site: LocalServer) -> None:
     started = time.monotonic()
     with pytest.raises(FetchError, match="ไม่ตอบให้ครบภายใน"):  # each hop is quick; all three are not
         fetch(site.url("/r2"), allowing_site(fetch_timeout_seconds=1))
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5  # the deadline, and slack for a busy machine
