@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit, cards, content, flex
+from bot.db import get_or_insert
 from bot.models import Delivery, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme, utcnow
 from bot.provinces import ProvinceFinder, ProvinceName
 from bot.thai import THAI_MONTHS, ce_to_be, format_thai_date
@@ -209,13 +210,7 @@ def search_or_fallback(ctx: Context, text: str) -> list[Message]:
 
 def _group(session: Session, ctx: Context) -> LineGroup:
     """The group this event came from, created if the bot never saw it join."""
-    group_id = ctx.group_id or ""
-    group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == group_id)).first()
-    if group is None:
-        group = LineGroup(line_group_id=group_id, status=GroupStatus.PENDING, joined_at=utcnow())
-        session.add(group)
-        session.flush()
-    return group
+    return get_or_insert(session, LineGroup, "line_group_id", ctx.group_id or "", status=GroupStatus.PENDING)
 
 
 def region_picker(session: Session) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from limits import RateLimitItemPerMinute
 from sqlalchemy import select
 
 from bot import flex, metrics
+from bot.db import get_or_insert
 from bot.line import LineApiError
 from bot.models import GroupStatus, InboxStatus, LineGroup, LineUser, utcnow
 from bot.ratelimit import Limiter
@@ -88,10 +89,7 @@ def on_postback(ctx: Context) -> Answer:
 def on_follow(ctx: Context) -> Answer:
     profile = _profile(ctx)
     with ctx.services.db.session() as session:
-        user = session.scalars(select(LineUser).where(LineUser.line_user_id == ctx.user_id)).first()
-        if user is None:
-            user = LineUser(line_user_id=ctx.user_id or "")
-            session.add(user)
+        user = get_or_insert(session, LineUser, "line_user_id", ctx.user_id or "")
         user.following, user.followed_at, user.unfollowed_at = True, utcnow(), None
         if profile:
             user.display_name = (
@@ -130,11 +128,8 @@ def on_join(ctx: Context) -> Answer:
     except LineApiError as error:
         log.info("join: group details not available (%s)", error.status)
     with ctx.services.db.session() as session:
-        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == group_id)).first()
-        if group is None:
-            group = LineGroup(line_group_id=group_id, status=GroupStatus.PENDING)
-            session.add(group)
-        elif group.status == GroupStatus.LEFT:
+        group = get_or_insert(session, LineGroup, "line_group_id", group_id, status=GroupStatus.PENDING)
+        if group.status == GroupStatus.LEFT:
             group.status = GroupStatus.ACTIVE if group.province_id else GroupStatus.PENDING
         group.joined_at, group.left_at = utcnow(), None
         if summary:
