@@ -71,6 +71,8 @@ def on_message(ctx: Context) -> Answer:
     addressed = mentioned or not ctx.in_group
     if found is not None:
         intent, captured = found
+        if intent.changes_group and _too_old_to_change(ctx, intent.name):
+            return Answer()
         if intent.open_in_groups or addressed:
             messages = conversation.INTENT_HANDLERS[intent.name](ctx, captured)
             return Answer(messages, push_if_late=intent.name == "register")
@@ -82,8 +84,27 @@ def on_message(ctx: Context) -> Answer:
 
 
 def on_postback(ctx: Context) -> Answer:
-    data = str((ctx.event.get("postback") or {}).get("data", ""))
-    return Answer(conversation.postback(ctx, data), push_if_late=data.startswith("action=register"))
+    pressed = conversation.parse_postback(str((ctx.event.get("postback") or {}).get("data", "")))
+    if pressed.changes_group and _too_old_to_change(ctx, pressed.action):
+        return Answer()
+    return Answer(conversation.postback(ctx, pressed), push_if_late=pressed.action == "register")
+
+
+def _too_old_to_change(ctx: Context, what: str) -> bool:
+    """An event older than `webhook.state_change_max_age_seconds` changes no group's registration: held
+    back by an outage, or a signed body replayed after its id was forgotten, it would act on what the
+    group said long ago. Nothing is answered either (the group can simply ask again)."""
+    limit = ctx.services.settings.webhook.state_change_max_age_seconds
+    if ctx.age_seconds <= limit:
+        return False
+    log.warning(
+        "event %s: %s ignored, the event is %.0f s old (changes only within %.0f s)",
+        ctx.webhook_event_id,
+        what,
+        ctx.age_seconds,
+        limit,
+    )
+    return True
 
 
 def on_follow(ctx: Context) -> Answer:
@@ -144,7 +165,13 @@ def on_leave(ctx: Context) -> Answer:
     with ctx.services.db.session() as session:
         group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
         if group is not None:
-            group.status, group.left_at = GroupStatus.LEFT, utcnow()
+            group.left_at = utcnow()
+            # Removing the bot and inviting it back must not undo an administrator: a group switched
+            # off stays off, and a registration never approved is not kept for the return.
+            if group.status == GroupStatus.PENDING:
+                group.province_id = None
+            if group.status != GroupStatus.INACTIVE:
+                group.status = GroupStatus.LEFT
     return Answer()
 
 
