@@ -264,9 +264,8 @@ def member_name(ctx: Context) -> str | None:
 
 
 def _register(ctx: Context, province: ProvinceName) -> list[Message]:
-    """A first registration (or a group that never got approved) follows `groups.require_approval`.
-    A registered group keeps its province: asking for another one is a request to the administrators."""
-    approval = ctx.services.settings.groups.require_approval
+    """A registered group keeps its province: another one asked for is a request to the administrators.
+    Any other group (never registered, or never approved) registers as `groups.require_approval` says."""
     with ctx.services.db.session() as session:
         group = _group(session, ctx)
         if group.status == GroupStatus.INACTIVE:
@@ -276,29 +275,35 @@ def _register(ctx: Context, province: ProvinceName) -> list[Message]:
             # member's message can't undo what the group's leave said.
             log.info("group %s marked left: registration not taken", group.id)
             return [flex.text(texts.GROUP_LEFT)]
-        registered = group.status == GroupStatus.ACTIVE and group.province is not None
-        if registered and group.province_id != province.id:
-            current = group.province.name_th if group.province else ""
-        else:
-            already = registered and group.province_id == province.id
-            group.province_id = province.id
-            if not already:
-                group.status = GroupStatus.PENDING if approval else GroupStatus.ACTIVE
-            audit.record(
-                session,
-                ctx.actor,
-                "group.register",
-                "line_group",
-                group.id,
-                province=province.name_th,
-                status=group.status.value,
-            )
-            template = texts.REGISTER_PENDING if group.status == GroupStatus.PENDING else texts.REGISTER_DONE
-            return [flex.text(template.format(province=province.name_th), menu(ctx))]
+        if group.status != GroupStatus.ACTIVE or group.province is None or group.province_id == province.id:
+            return _take_registration(session, ctx, group, province)
+        current = group.province.name_th
     name = member_name(ctx)  # asked of LINE outside the transaction
     with ctx.services.db.session() as session:
         groups.request_change(session, _group(session, ctx), province.id, ctx.user_id, name)
     return [flex.text(texts.CHANGE_REQUESTED.format(province=province.name_th, current=current), menu(ctx))]
+
+
+def _take_registration(
+    session: Session, ctx: Context, group: LineGroup, province: ProvinceName
+) -> list[Message]:
+    already = group.status == GroupStatus.ACTIVE and group.province_id == province.id
+    group.province_id = province.id
+    if not already:
+        group.status = (
+            GroupStatus.PENDING if ctx.services.settings.groups.require_approval else GroupStatus.ACTIVE
+        )
+    audit.record(
+        session,
+        ctx.actor,
+        "group.register",
+        "line_group",
+        group.id,
+        province=province.name_th,
+        status=group.status.value,
+    )
+    template = texts.REGISTER_PENDING if group.status == GroupStatus.PENDING else texts.REGISTER_DONE
+    return [flex.text(template.format(province=province.name_th), menu(ctx))]
 
 
 def register(ctx: Context, captured: Captured) -> list[Message]:
