@@ -10,16 +10,19 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.settings import DatabaseSettings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+
+RowT = TypeVar("RowT", bound=DeclarativeBase)
 
 
 class Database:
@@ -49,6 +52,23 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def get_or_insert(session: Session, model: type[RowT], key: str, value: object, **values: Any) -> RowT:
+    """The row of `model` whose unique column `key` holds `value`; inserted with `values` if missing.
+
+    INSERT ... ON CONFLICT DO NOTHING, then SELECT, on both databases. Two transactions creating the
+    same row at once (a join and the group's first registration, handled by two workers) both get
+    it: the second INSERT waits for the first transaction and then does nothing, where reading first
+    and inserting when nothing was found lost the second event to the unique constraint.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    column = model.__table__.c[key]
+    session.execute(
+        insert(model).values({key: value, **values}).on_conflict_do_nothing(index_elements=[column])
+    )
+    return session.scalars(select(model).where(column == value)).one()
 
 
 def build_engine(settings: DatabaseSettings) -> Engine:

@@ -1,4 +1,5 @@
-"""Registering LINE groups in bulk (admin API, CSV import): all or nothing, idempotent per group id."""
+"""LINE groups: registering them in bulk (admin API, CSV import: all or nothing, idempotent per group
+id), and the requests of registered groups to move to another province, which an administrator decides."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
 
 from bot import audit
-from bot.models import GroupStatus, LineGroup, utcnow
+from bot.models import ChangeRequestStatus, GroupChangeRequest, GroupStatus, LineGroup, utcnow
 from bot.provinces import ProvinceFinder
 
 MAX_GROUPS = 20_000
@@ -106,3 +107,101 @@ def register_groups(session: Session, rows: Sequence[dict[str, Any]], actor: str
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+# --- requests to move a registered group to another province ----------------------------------------
+
+
+def request_change(
+    session: Session, group: LineGroup, province_id: int, user_id: str | None, name: str | None
+) -> GroupChangeRequest:
+    """Record that a member asked to move `group` to another province; the group keeps its own.
+
+    The same province asked again while a request waits is that request, with its latest asker."""
+    request = session.scalars(
+        select(GroupChangeRequest).where(
+            GroupChangeRequest.group_id == group.id,
+            GroupChangeRequest.province_id == province_id,
+            GroupChangeRequest.status == ChangeRequestStatus.PENDING,
+        )
+    ).first()
+    if request is None:
+        request = GroupChangeRequest(group_id=group.id, province_id=province_id)
+        session.add(request)
+    request.requested_by, request.requested_by_name, request.requested_at = user_id, name, utcnow()
+    session.flush()
+    audit.record(
+        session,
+        f"line:{user_id or group.line_group_id}",
+        "group.change_request",
+        "line_group",
+        group.id,
+        request=request.id,
+        province_id=province_id,
+        member=name or user_id,
+    )
+    return request
+
+
+def pending_changes(session: Session) -> list[GroupChangeRequest]:
+    """Requests waiting for an administrator, oldest first."""
+    return list(
+        session.scalars(
+            select(GroupChangeRequest)
+            .options(
+                selectinload(GroupChangeRequest.group).selectinload(LineGroup.province),
+                selectinload(GroupChangeRequest.province),
+            )
+            .where(GroupChangeRequest.status == ChangeRequestStatus.PENDING)
+            .order_by(GroupChangeRequest.requested_at, GroupChangeRequest.id)
+        )
+    )
+
+
+def decide_change(session: Session, request_id: int, approve: bool, actor: str) -> GroupChangeRequest | None:
+    """Approve (the group moves to the requested province) or reject a waiting request.
+
+    None if there is no such request or it was decided already (by another administrator at the same
+    moment: the status changes only from pending, in one statement). Approving one request rejects
+    the group's other waiting ones: they asked to move a group that has just moved."""
+    now = utcnow()
+    status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
+    decided = session.execute(
+        update(GroupChangeRequest)
+        .where(GroupChangeRequest.id == request_id, GroupChangeRequest.status == ChangeRequestStatus.PENDING)
+        .values(status=status, decided_by=actor[:64], decided_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(decided, "rowcount", 0) != 1:
+        return None
+    request = session.get(GroupChangeRequest, request_id)
+    assert request is not None
+    session.refresh(request)
+    group = request.group
+    before = group.province.name_th if group.province else None
+    if approve:
+        group.province_id = request.province_id
+        group.province = request.province
+        if group.status == GroupStatus.PENDING:
+            group.status = GroupStatus.ACTIVE
+        session.execute(
+            update(GroupChangeRequest)
+            .where(
+                GroupChangeRequest.group_id == group.id,
+                GroupChangeRequest.status == ChangeRequestStatus.PENDING,
+            )
+            .values(status=ChangeRequestStatus.REJECTED, decided_by=actor[:64], decided_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    audit.record(
+        session,
+        actor,
+        f"group.change_{status.value}",
+        "line_group",
+        group.id,
+        request=request.id,
+        before=before,
+        requested=request.province.name_th,
+        requested_by=request.requested_by_name or request.requested_by,
+    )
+    return request

@@ -246,6 +246,17 @@ class LineClient:
         )
         return None if data is None else dict(data.to_dict())
 
+    def group_member_profile(self, group_id: str, user_id: str) -> dict[str, Any] | None:
+        """`{displayName, userId, pictureUrl?}` of a member, or None when LINE doesn't know them in
+        the group (404: not a member, or the bot isn't in it)."""
+        data = self._optional(
+            "group member profile",
+            lambda: self.api.get_group_member_profile_with_http_info(
+                group_id, user_id, _request_timeout=self.timeout
+            ),
+        )
+        return None if data is None else dict(data.to_dict())
+
     def quota(self) -> tuple[str, int | None]:
         """(type, value): type "none" means no monthly limit."""
         data = self._get(

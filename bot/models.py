@@ -154,6 +154,34 @@ class LineGroup(TimestampMixin, Base):
     province: Mapped[Province | None] = relationship()
 
 
+class ChangeRequestStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class GroupChangeRequest(Base):
+    """A member of a registered group asked to move its news to another province. The group keeps its
+    province until an administrator approves: any member can type "ลงทะเบียน ...", few should decide."""
+
+    __tablename__ = "group_change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("line_groups.id", ondelete="CASCADE"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    requested_by: Mapped[str | None] = mapped_column(String(64))  # the member's LINE user id
+    requested_by_name: Mapped[str | None] = mapped_column(String(255))  # their display name in the group
+    requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    status: Mapped[ChangeRequestStatus] = mapped_column(
+        _enum(ChangeRequestStatus, "change_request_status"), default=ChangeRequestStatus.PENDING, index=True
+    )
+    decided_by: Mapped[str | None] = mapped_column(String(64))  # an admin username
+    decided_at: Mapped[dt.datetime | None]
+
+    group: Mapped[LineGroup] = relationship()
+    province: Mapped[Province] = relationship()
+
+
 class UserRole(enum.StrEnum):
     OFFICIAL = "official"  # an official of a local administrative organisation
     PROVINCIAL = "provincial"  # staff of a provincial local-administration office (สถจ.)

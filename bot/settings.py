@@ -145,6 +145,10 @@ class WebhookSettings(_Section):
     # A reply token is good for about a minute; past this age an event is answered by push only where
     # that matters (group registration), otherwise recorded as expired.
     reply_token_seconds: float = Field(default=50, gt=0, le=60)
+    # An event older than this (from its timestamp) does not change a group's registration (register,
+    # confirm unsubscribing): after an outage, or replayed, it is logged and left alone. The group
+    # can ask again; a change made minutes after the member asked could undo a newer one.
+    state_change_max_age_seconds: float = Field(default=300, ge=60, le=86_400)
     # A claimed event whose worker died is taken up again after this many seconds.
     lease_seconds: float = Field(default=60, ge=5, le=3600)
     # Handled events are kept this many days (redelivery dedupe and audit), then purged.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -46,7 +48,12 @@ def ask_command(text: str, group_id: str | None) -> None:
         if group_id
         else {"type": "user", "userId": "Ulocal"}
     )
-    event = {"type": "message", "source": source, "message": {"type": "text", "text": text}}
+    event = {
+        "type": "message",
+        "timestamp": int(time.time() * 1000),  # asked now: an event without a time is taken as old
+        "source": source,
+        "message": {"type": "text", "text": text},
+    }
     for message in on_message(build_context(inbox.services, event, "local")).messages:
         if message["type"] == "flex":
             click.echo(ASK_FLEX.format(alt=message["altText"]))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import urllib.parse
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import audit, cards, content, flex
+from bot import audit, cards, content, flex, groups
+from bot.db import get_or_insert
+from bot.line import LineApiError
 from bot.models import Delivery, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme, utcnow
 from bot.provinces import ProvinceFinder, ProvinceName
 from bot.thai import THAI_MONTHS, ce_to_be, format_thai_date
@@ -18,6 +22,8 @@ from broadcasts import texts as broadcast_texts
 from handlers import texts
 from handlers.context import Context
 from handlers.intents import Captured
+
+log = logging.getLogger(__name__)
 
 Message = dict[str, Any]
 IntentHandler = Callable[[Context, Captured], list[Message]]
@@ -209,13 +215,7 @@ def search_or_fallback(ctx: Context, text: str) -> list[Message]:
 
 def _group(session: Session, ctx: Context) -> LineGroup:
     """The group this event came from, created if the bot never saw it join."""
-    group_id = ctx.group_id or ""
-    group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == group_id)).first()
-    if group is None:
-        group = LineGroup(line_group_id=group_id, status=GroupStatus.PENDING, joined_at=utcnow())
-        session.add(group)
-        session.flush()
-    return group
+    return get_or_insert(session, LineGroup, "line_group_id", ctx.group_id or "", status=GroupStatus.PENDING)
 
 
 def region_picker(session: Session) -> list[dict[str, Any]]:
@@ -248,28 +248,61 @@ def province_picker(ctx: Context, region_code: str, page: int) -> list[Message]:
         return [flex.text(texts.REGISTER_ASK_PROVINCE.format(region=region.name_th), actions)]
 
 
+def member_name(ctx: Context) -> str | None:
+    """The display name of the member who sent the event, as LINE shows it in the group; None when
+    LINE won't say (a room, a member who left, LINE unreachable): callers fall back to the user id."""
+    group_id, user_id = ctx.source.get("groupId"), ctx.user_id
+    if not group_id or not user_id:
+        return None
+    try:
+        profile = ctx.services.line.group_member_profile(str(group_id), user_id)
+    except LineApiError as error:
+        log.info("member profile not available (%s)", error.status)
+        return None
+    name = str((profile or {}).get("displayName") or "").strip()
+    return name[:255] or None
+
+
 def _register(ctx: Context, province: ProvinceName) -> list[Message]:
-    approval = ctx.services.settings.groups.require_approval
+    """A registered group keeps its province: another one asked for is a request to the administrators.
+    Any other group (never registered, or never approved) registers as `groups.require_approval` says."""
     with ctx.services.db.session() as session:
         group = _group(session, ctx)
         if group.status == GroupStatus.INACTIVE:
             return [flex.text(texts.GROUP_DISABLED)]
-        already = group.status == GroupStatus.ACTIVE and group.province_id == province.id
-        group.province_id = province.id
-        if not already:
-            group.status = GroupStatus.PENDING if approval else GroupStatus.ACTIVE
-        group.left_at = None
-        audit.record(
-            session,
-            ctx.actor,
-            "group.register",
-            "line_group",
-            group.id,
-            province=province.name_th,
-            status=group.status.value,
+        if group.status == GroupStatus.LEFT:
+            # LINE sent this, so the bot is there now; but only a join brings a group back, so that a
+            # member's message can't undo what the group's leave said.
+            log.info("group %s marked left: registration not taken", group.id)
+            return [flex.text(texts.GROUP_LEFT)]
+        if group.status != GroupStatus.ACTIVE or group.province is None or group.province_id == province.id:
+            return _take_registration(session, ctx, group, province)
+        current = group.province.name_th
+    name = member_name(ctx)  # asked of LINE outside the transaction
+    with ctx.services.db.session() as session:
+        groups.request_change(session, _group(session, ctx), province.id, ctx.user_id, name)
+    return [flex.text(texts.CHANGE_REQUESTED.format(province=province.name_th, current=current), menu(ctx))]
+
+
+def _take_registration(
+    session: Session, ctx: Context, group: LineGroup, province: ProvinceName
+) -> list[Message]:
+    already = group.status == GroupStatus.ACTIVE and group.province_id == province.id
+    group.province_id = province.id
+    if not already:
+        group.status = (
+            GroupStatus.PENDING if ctx.services.settings.groups.require_approval else GroupStatus.ACTIVE
         )
-        pending = group.status == GroupStatus.PENDING
-    template = texts.REGISTER_PENDING if pending else texts.REGISTER_DONE
+    audit.record(
+        session,
+        ctx.actor,
+        "group.register",
+        "line_group",
+        group.id,
+        province=province.name_th,
+        status=group.status.value,
+    )
+    template = texts.REGISTER_PENDING if group.status == GroupStatus.PENDING else texts.REGISTER_DONE
     return [flex.text(template.format(province=province.name_th), menu(ctx))]
 
 
@@ -327,19 +360,55 @@ def status(ctx: Context, _: Captured) -> list[Message]:
         return [flex.text(texts.STATUS_ACTIVE.format(province=province, since=since), menu(ctx))]
 
 
+def _subscribed_group(session: Session, ctx: Context) -> LineGroup | Message:
+    """The group of this chat if it receives (or waits to receive) a province's news; else the answer."""
+    group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
+    if group is None or group.province is None or group.status == GroupStatus.LEFT:
+        return flex.text(texts.NOT_SUBSCRIBED)
+    if group.status == GroupStatus.INACTIVE:
+        return flex.text(texts.GROUP_DISABLED)
+    return group
+
+
 def unsubscribe(ctx: Context, _: Captured) -> list[Message]:
+    """Asked, not done: any member may type it, so the group sees the question and one presses "yes"."""
     if not ctx.in_group:
         return [flex.text(texts.REGISTER_ONLY_GROUPS)]
     with ctx.services.db.session() as session:
-        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
-        if group is None or group.province_id is None:
-            return [flex.text(texts.NOT_SUBSCRIBED)]
-        if group.status == GroupStatus.INACTIVE:
-            return [flex.text(texts.GROUP_DISABLED)]
-        group.province_id = None
+        group = _subscribed_group(session, ctx)
+        if not isinstance(group, LineGroup):
+            return [group]
+        assert group.province is not None
+        province, province_id = group.province.name_th, group.province.id
+    actions = [
+        flex.postback_action(
+            texts.UNSUBSCRIBE_YES, f"action=unsubscribe&province={province_id}", texts.UNSUBSCRIBE_YES
+        ),
+        flex.postback_action(texts.UNSUBSCRIBE_NO, "action=unsubscribe_cancel", texts.UNSUBSCRIBE_NO),
+    ]
+    return [flex.text(texts.UNSUBSCRIBE_CONFIRM.format(province=province), actions)]
+
+
+def confirm_unsubscribe(ctx: Context, province_id: int) -> list[Message]:
+    """ "Yes" pressed under the question: the group stops receiving `province_id`'s news, if that is
+    still what it receives (a question answered after the group moved changes nothing)."""
+    if not ctx.in_group:
+        return [flex.text(texts.REGISTER_ONLY_GROUPS)]
+    name = member_name(ctx)  # asked of LINE outside the transaction
+    with ctx.services.db.session() as session:
+        group = _subscribed_group(session, ctx)
+        if not isinstance(group, LineGroup):
+            return [group]
+        if group.province_id != province_id:
+            return [flex.text(texts.UNSUBSCRIBE_OUTDATED)]
+        before = group.province.name_th if group.province else None
+        group.province_id, group.province = None, None
         group.status = GroupStatus.PENDING
-        audit.record(session, ctx.actor, "group.unsubscribe", "line_group", group.id)
-    return [flex.text(texts.UNSUBSCRIBED)]
+        member = name or ctx.user_id or "?"
+        audit.record(
+            session, ctx.actor, "group.unsubscribe", "line_group", group.id, province=before, member=member
+        )
+    return [flex.text(texts.UNSUBSCRIBED.format(member=member))]
 
 
 def acknowledge(ctx: Context, broadcast_id: int) -> list[Message]:
@@ -378,9 +447,32 @@ INTENT_HANDLERS: dict[str, IntentHandler] = {
 # --- postbacks ------------------------------------------------------------------------------------------
 
 
-def postback(ctx: Context, data: str) -> list[Message]:
-    values = {k: v[0] for k, v in urllib.parse.parse_qs(data, max_num_fields=10).items()}
-    action = values.get("action")
+GROUP_CHANGES: Final = frozenset({"register", "unsubscribe"})
+
+
+@dataclass(frozen=True)
+class Postback:
+    """A pressed button's data (`action=...&...`), parsed once where the event enters."""
+
+    action: str
+    values: dict[str, str]
+
+    @property
+    def changes_group(self) -> bool:
+        """Whether pressing it changes the group's registration."""
+        return self.action in GROUP_CHANGES
+
+
+def parse_postback(data: str) -> Postback:
+    try:
+        values = {k: v[0] for k, v in urllib.parse.parse_qs(data, max_num_fields=10).items()}
+    except ValueError:  # more fields than any button of ours has
+        values = {}
+    return Postback(values.get("action", ""), values)
+
+
+def postback(ctx: Context, pressed: Postback) -> list[Message]:
+    action, values = pressed.action, pressed.values
     try:
         if action == "directive":
             return directive_full(ctx, int(values["id"]))
@@ -388,6 +480,10 @@ def postback(ctx: Context, data: str) -> list[Message]:
             return province_picker(ctx, values.get("code", ""), int(values.get("page", 0)))
         if action == "register":
             return register_by_id(ctx, int(values["province"]))
+        if action == "unsubscribe":
+            return confirm_unsubscribe(ctx, int(values["province"]))
+        if action == "unsubscribe_cancel":
+            return [flex.text(texts.UNSUBSCRIBE_KEPT)]
         if action == "menu":
             return help_(ctx, {})
         if action == "ack":

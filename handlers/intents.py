@@ -115,6 +115,8 @@ class Intent:
     # Answer in a group without being @-mentioned: commands yes; searches and fallbacks no, or the bot
     # would talk over every conversation in a provincial group.
     open_in_groups: bool = True
+    # It changes the group's registration: not done from an event older than a few minutes.
+    changes_group: bool = False
 
 
 INTENTS: tuple[Intent, ...] = (
@@ -123,7 +125,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent("ten_es", match_ten_es),
     Intent("ten_e", match_ten_e),
     Intent("meeting", match_meeting),
-    Intent("register", match_register),
+    Intent("register", match_register, changes_group=True),
     Intent("status", match_status),
     Intent("unsubscribe", match_unsubscribe),
     Intent("search", match_search),

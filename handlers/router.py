@@ -18,6 +18,7 @@ from limits import RateLimitItemPerMinute
 from sqlalchemy import select
 
 from bot import flex, metrics
+from bot.db import get_or_insert
 from bot.line import LineApiError
 from bot.models import GroupStatus, InboxStatus, LineGroup, LineUser, utcnow
 from bot.ratelimit import Limiter
@@ -70,6 +71,8 @@ def on_message(ctx: Context) -> Answer:
     addressed = mentioned or not ctx.in_group
     if found is not None:
         intent, captured = found
+        if intent.changes_group and _too_old_to_change(ctx, intent.name):
+            return Answer()
         if intent.open_in_groups or addressed:
             messages = conversation.INTENT_HANDLERS[intent.name](ctx, captured)
             return Answer(messages, push_if_late=intent.name == "register")
@@ -81,17 +84,33 @@ def on_message(ctx: Context) -> Answer:
 
 
 def on_postback(ctx: Context) -> Answer:
-    data = str((ctx.event.get("postback") or {}).get("data", ""))
-    return Answer(conversation.postback(ctx, data), push_if_late=data.startswith("action=register"))
+    pressed = conversation.parse_postback(str((ctx.event.get("postback") or {}).get("data", "")))
+    if pressed.changes_group and _too_old_to_change(ctx, pressed.action):
+        return Answer()
+    return Answer(conversation.postback(ctx, pressed), push_if_late=pressed.action == "register")
+
+
+def _too_old_to_change(ctx: Context, what: str) -> bool:
+    """An event older than `webhook.state_change_max_age_seconds` changes no group's registration: held
+    back by an outage, or a signed body replayed after its id was forgotten, it would act on what the
+    group said long ago. Nothing is answered either (the group can simply ask again)."""
+    limit = ctx.services.settings.webhook.state_change_max_age_seconds
+    if ctx.age_seconds <= limit:
+        return False
+    log.warning(
+        "event %s: %s ignored, the event is %.0f s old (changes only within %.0f s)",
+        ctx.webhook_event_id,
+        what,
+        ctx.age_seconds,
+        limit,
+    )
+    return True
 
 
 def on_follow(ctx: Context) -> Answer:
     profile = _profile(ctx)
     with ctx.services.db.session() as session:
-        user = session.scalars(select(LineUser).where(LineUser.line_user_id == ctx.user_id)).first()
-        if user is None:
-            user = LineUser(line_user_id=ctx.user_id or "")
-            session.add(user)
+        user = get_or_insert(session, LineUser, "line_user_id", ctx.user_id or "")
         user.following, user.followed_at, user.unfollowed_at = True, utcnow(), None
         if profile:
             user.display_name = (
@@ -130,11 +149,8 @@ def on_join(ctx: Context) -> Answer:
     except LineApiError as error:
         log.info("join: group details not available (%s)", error.status)
     with ctx.services.db.session() as session:
-        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == group_id)).first()
-        if group is None:
-            group = LineGroup(line_group_id=group_id, status=GroupStatus.PENDING)
-            session.add(group)
-        elif group.status == GroupStatus.LEFT:
+        group = get_or_insert(session, LineGroup, "line_group_id", group_id, status=GroupStatus.PENDING)
+        if group.status == GroupStatus.LEFT:
             group.status = GroupStatus.ACTIVE if group.province_id else GroupStatus.PENDING
         group.joined_at, group.left_at = utcnow(), None
         if summary:
@@ -149,7 +165,13 @@ def on_leave(ctx: Context) -> Answer:
     with ctx.services.db.session() as session:
         group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
         if group is not None:
-            group.status, group.left_at = GroupStatus.LEFT, utcnow()
+            group.left_at = utcnow()
+            # Removing the bot and inviting it back must not undo an administrator: a group switched
+            # off stays off, and a registration never approved is not kept for the return.
+            if group.status == GroupStatus.PENDING:
+                group.province_id = None
+            if group.status != GroupStatus.INACTIVE:
+                group.status = GroupStatus.LEFT
     return Answer()
 
 

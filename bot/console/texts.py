@@ -34,6 +34,9 @@ GROUP_NOT_PENDING = "กลุ่ม {name} ไม่ได้รออนุม
 GROUP_PROVINCE_CHANGED = "ย้ายกลุ่ม {name} ไปจังหวัด{province}แล้ว"
 GROUP_DEACTIVATED = "ปิดการรับข่าวของกลุ่ม {name} แล้ว"
 GROUP_REACTIVATED = "เปิดการรับข่าวของกลุ่ม {name} อีกครั้งแล้ว"
+CHANGE_APPROVED = "อนุมัติให้กลุ่ม {name} เปลี่ยนไปรับข่าวจังหวัด{province}แล้ว"
+CHANGE_REJECTED = "ไม่อนุมัติคำขอของกลุ่ม {name} ให้เปลี่ยนเป็นจังหวัด{province}"
+CHANGE_ALREADY_DECIDED = "คำขอนี้ได้รับการพิจารณาไปแล้ว"
 
 QUOTA_UNKNOWN = "ติดต่อ LINE ไม่ได้"
 QUOTA_NOT_CONFIGURED = "ยังไม่ได้ตั้งค่าช่อง LINE"

@@ -18,6 +18,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot import audit, quota
+from bot import groups as groups_store
 from bot import meetings as meetings_store
 from bot import texts as core_texts
 from bot.console import forms, texts
@@ -446,6 +447,7 @@ def groups() -> ResponseReturnValue:
         provinces = _provinces(session)
         return render_template(
             "console/groups.html",
+            changes=groups_store.pending_changes(session),
             groups=rows,
             page=page,
             filters=filters,
@@ -485,7 +487,11 @@ def _group_action(group_id: int, action: str) -> ResponseReturnValue:
         elif action == "deactivate":
             group.status, message = GroupStatus.INACTIVE, texts.GROUP_DEACTIVATED
         else:
-            group.status = GroupStatus.ACTIVE if group.province_id else GroupStatus.PENDING
+            # A group the bot has left (it stayed switched off) waits for the bot to be invited back.
+            if group.left_at is not None:
+                group.status = GroupStatus.LEFT
+            else:
+                group.status = GroupStatus.ACTIVE if group.province_id else GroupStatus.PENDING
             message = texts.GROUP_REACTIVATED
         audit.record(
             session, actor, f"group.{action}", "line_group", group.id, before=before, after=group.status.value
@@ -539,6 +545,34 @@ def change_group_province(group_id: int) -> ResponseReturnValue:
         name = group.name or group.line_group_id
     flash(texts.GROUP_PROVINCE_CHANGED.format(name=name, province=province.name_th), "info")
     return _back_to_groups()
+
+
+def _decide_change(request_id: int, approve: bool) -> ResponseReturnValue:
+    form = forms.ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with _services().db.session() as session:
+        decided = groups_store.decide_change(session, request_id, approve, current_admin().username)
+        if decided is None:
+            flash(texts.CHANGE_ALREADY_DECIDED, "error")
+            return _back_to_groups()
+        name = decided.group.name or decided.group.line_group_id
+        province = decided.province.name_th
+    message = texts.CHANGE_APPROVED if approve else texts.CHANGE_REJECTED
+    flash(message.format(name=name, province=province), "info")
+    return _back_to_groups()
+
+
+@blueprint.post("/groups/requests/<int:request_id>/approve")
+@require_role(AdminRole.ADMIN)
+def approve_group_change(request_id: int) -> ResponseReturnValue:
+    return _decide_change(request_id, approve=True)
+
+
+@blueprint.post("/groups/requests/<int:request_id>/reject")
+@require_role(AdminRole.ADMIN)
+def reject_group_change(request_id: int) -> ResponseReturnValue:
+    return _decide_change(request_id, approve=False)
 
 
 # --- audit log -----------------------------------------------------------------------------------
