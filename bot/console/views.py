@@ -21,7 +21,7 @@ from bot import audit, quota
 from bot import meetings as meetings_store
 from bot import texts as core_texts
 from bot.console import forms, texts
-from bot.console.auth import current_admin, protect_forms, require_role
+from bot.console.auth import current_admin, local_target, protect_forms, require_role
 from bot.ingest.service import IngestError, fetch_article, ingest_text, read_article
 from bot.meetings import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
 from bot.models import (
@@ -440,7 +440,7 @@ def _group(session: Session, group_id: int) -> LineGroup:
 
 
 def _back_to_groups() -> ResponseReturnValue:
-    return redirect(request.form.get("back") or url_for("console.groups"))
+    return redirect(local_target(request.form.get("back"), url_for("console.groups")))
 
 
 def _group_action(group_id: int, action: str) -> ResponseReturnValue:
