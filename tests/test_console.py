@@ -683,6 +683,41 @@ def test_group_actions_never_go_back_off_site(ready_app: Flask, target: str) -> 
     assert back.location == "/admin/groups?page=2"
 
 
+HUGE = "99999999999999999999999"  # past 64 bits: SQLite raises OverflowError on it
+
+
+def test_numbers_past_the_databases_integers_are_4xx(ready_app: Flask) -> None:
+    group_id = _add_group(ready_app, "Cx", "ชลบุรี", GroupStatus.ACTIVE)
+    browser = logged_in(ready_app, "boss", AdminRole.ADMIN)
+    for path in (
+        f"/admin/meetings/{HUGE}",
+        f"/admin/broadcasts/{HUGE}",
+        f"/admin/broadcasts/{HUGE}/deliveries.csv",
+    ):
+        assert browser.get(path).status_code == 404, path
+    for action in (
+        f"/admin/groups/{HUGE}/approve",
+        f"/admin/meetings/{HUGE}/publish",
+        f"/admin/broadcasts/{HUGE}/cancel",
+    ):
+        assert browser.submit("/admin/groups", action).status_code == 404, action
+    for query in (f"page={HUGE}", f"province={HUGE}", f"region={HUGE}", "page=²", "page=0"):
+        assert browser.get(f"/admin/groups?{query}").status_code == 400, query
+    assert browser.get(f"/admin/meetings?page={HUGE}").status_code == 400
+    assert browser.get(f"/admin/broadcasts/?page={HUGE}").status_code == 400
+    # A number for something that is not there is an empty list, as before.
+    assert browser.get("/admin/groups?province=999999").status_code == 200
+    new = browser.get(f"/admin/broadcasts/new?meeting_id={HUGE}")
+    assert new.status_code == 200
+    chosen = browser.submit(
+        "/admin/broadcasts/new", content="meeting", meeting_id=HUGE, target="provinces", provinces=HUGE
+    )
+    assert chosen.status_code in (400, 422)
+    with services_of(ready_app).db.session() as session:
+        assert session.get(LineGroup, group_id) is not None
+        assert session.scalar(select(func.count()).select_from(Broadcast)) == 0
+
+
 def test_moving_a_group_to_an_unknown_province_is_refused(ready_app: Flask) -> None:
     group_id = _add_group(ready_app, "Cx", "ชลบุรี", GroupStatus.ACTIVE)
     browser = logged_in(ready_app, "boss", AdminRole.ADMIN)
