@@ -713,9 +713,20 @@ def test_numbers_past_the_databases_integers_are_4xx(ready_app: Flask) -> None:
         "/admin/broadcasts/new", content="meeting", meeting_id=HUGE, target="provinces", provinces=HUGE
     )
     assert chosen.status_code in (400, 422)
+    meeting_id = _seed_meeting_id(ready_app)
+    data = _edit_form(browser, meeting_id)
+    data["directives-0-seq"] = HUGE
+    data["csrf_token"] = csrf_token(browser.get(f"/admin/meetings/{meeting_id}"))
+    assert browser.client.post(f"/admin/meetings/{meeting_id}", data=data).status_code == 422
     with services_of(ready_app).db.session() as session:
         assert session.get(LineGroup, group_id) is not None
         assert session.scalar(select(func.count()).select_from(Broadcast)) == 0
+        assert session.scalars(select(Directive.seq).where(Directive.meeting_id == meeting_id)).all() == [
+            1,
+            2,
+            3,
+            4,
+        ]
 
 
 def test_moving_a_group_to_an_unknown_province_is_refused(ready_app: Flask) -> None:
