@@ -85,7 +85,12 @@ def configure_flask(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SECURE=settings.environment == "production",
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
     )
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    from bot import inputs
+
+    # Before any blueprint is registered: their `<int:...>` rules bind the converter then.
+    app.url_map.converters["int"] = inputs.IdConverter
+    app.json = inputs.JsonProvider(app)
+    app.json.ensure_ascii = False
     proxies = settings.server.trusted_proxies
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]

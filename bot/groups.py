@@ -15,6 +15,9 @@ from bot.models import ChangeRequestStatus, GroupChangeRequest, GroupStatus, Lin
 from bot.provinces import ProvinceFinder
 
 MAX_GROUPS = 20_000
+# A LINE group holds at most 500 members; the bound leaves room for that to grow while keeping a typo
+# (or an integer past the database's) out of the broadcasts' cost estimates.
+MAX_MEMBER_COUNT = 100_000
 
 
 class GroupImportError(ValueError):
@@ -49,8 +52,12 @@ def register_groups(session: Session, rows: Sequence[dict[str, Any]], actor: str
             problems.append({"row": index, "problem": "group_id ว่างหรือยาวเกิน 64 ตัวอักษร"})
         elif province is None:
             problems.append({"row": index, "problem": f"ไม่รู้จักจังหวัด {row.get('province')!r}"})
-        elif count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
-            problems.append({"row": index, "problem": "member_count ต้องเป็นจำนวนเต็มไม่ติดลบ"})
+        elif count is not None and (
+            not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_MEMBER_COUNT
+        ):
+            problems.append(
+                {"row": index, "problem": f"member_count ต้องเป็นจำนวนเต็มตั้งแต่ 0 ถึง {MAX_MEMBER_COUNT:,}"}
+            )
         else:
             checked[group_id] = (province.id, row)
     if problems:

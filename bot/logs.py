@@ -4,6 +4,11 @@ Every record carries the request id (web requests: the `X-Request-Id` sent by th
 one, echoed in the response) and the webhook event id while an event is being worked. What is never
 logged — message text, reply tokens, access tokens, secrets — is kept out at the call sites: log
 lines name ids, types and counts only (tests/test_observability.py checks a whole conversation).
+
+Under gunicorn with `log_format: json`, gunicorn's own lines (start, workers booting and exiting,
+signals) and its access lines are JSON objects too, through the same formatter: its config passes
+`gunicorn_logconfig(settings)` as `logconfig_dict`. An access line carries the request id the app
+answered with (its `X-Request-Id` header), and the status, method, path and duration as fields.
 """
 
 from __future__ import annotations
@@ -12,9 +17,9 @@ import contextvars
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Final
+from typing import Any, Final
 
 from flask import Flask, Response, request
 from pythonjsonlogger.json import JsonFormatter
@@ -37,14 +42,79 @@ class ContextFilter(logging.Filter):
         return True
 
 
-def formatter_for(settings: Settings) -> logging.Formatter:
-    if settings.log_format == "json":
-        return JsonFormatter(
+class JsonLines(JsonFormatter):
+    """One JSON object per record: time, level, logger, message, request_id, event_id (and the
+    record's extra fields)."""
+
+    def __init__(self) -> None:
+        super().__init__(
             "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(event_id)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
             json_ensure_ascii=False,
         )
+
+
+def formatter_for(settings: Settings) -> logging.Formatter:
+    if settings.log_format == "json":
+        return JsonLines()
     return logging.Formatter(TEXT_FORMAT)
+
+
+class AccessFilter(logging.Filter):
+    """gunicorn's access records: the request id from the response's `X-Request-Id`, and the request's
+    status, method, path and duration as fields. (gunicorn logs the access format with its atoms as
+    the record's arguments; a missing atom reads as "-".)"""
+
+    FIELDS: Final = {"status": "s", "method": "m", "path": "U", "duration_ms": "M"}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        atoms: Mapping[str, Any] = record.args if isinstance(record.args, Mapping) else {}
+
+        def atom(key: str) -> Any:
+            try:
+                value = atoms[key]
+            except KeyError:
+                return None
+            return None if value == "-" else value
+
+        record.request_id = atom("{x-request-id}o")
+        record.event_id = None
+        for field, key in self.FIELDS.items():
+            setattr(record, field, atom(key))
+        return True
+
+
+def gunicorn_logconfig(settings: Settings) -> dict[str, Any]:
+    """gunicorn's `logconfig_dict`: with `log_format: json`, its error log (stderr) and access log
+    (stdout) in the app's JSON; with `text`, empty (gunicorn keeps its own format)."""
+    if settings.log_format != "json":
+        return {}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonLines}},
+        "filters": {"context": {"()": ContextFilter}, "access": {"()": AccessFilter}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["context"],
+                "stream": "ext://sys.stderr",
+            },
+            "access": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["access"],
+                "stream": "ext://sys.stdout",
+            },
+        },
+        # The app keeps these handlers (`configure`); gunicorn's loggers keep the levels it sets.
+        "root": {"level": settings.log_level, "handlers": ["stderr"]},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stderr"], "propagate": False},
+            "gunicorn.access": {"handlers": ["access"], "propagate": False},
+        },
+    }
 
 
 def configure(settings: Settings) -> None:

@@ -477,6 +477,8 @@ class AdminUser(TimestampMixin, Base):
     role: Mapped[AdminRole] = mapped_column(_enum(AdminRole, "admin_role"), default=AdminRole.VIEWER)
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[dt.datetime | None]
+    # In every session cookie of the account; logout and a new password increment it (console/auth.py).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class AuditLog(Base):

@@ -66,6 +66,11 @@ THAI_MONTHS: Final[tuple[MonthNames, ...]] = (
 ZERO_WIDTH_CHARS: Final = "\u200b\u200c\u200d\ufeff\u2060\u00ad"
 """Zero-width space, non-joiner, joiner, BOM, word joiner, soft hyphen: invisible, and they break matching."""
 
+BIDI_CONTROL_CHARS: Final = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Left-to-right and right-to-left marks, the Arabic letter mark, embeddings, overrides and isolates:
+invisible too, and an override (U+202E) makes a text show in an order other than the one it is read
+in, so a title or a chat message could look like something else in the console or in LINE."""
+
 THAI_DIGITS: Final = "๐๑๒๓๔๕๖๗๘๙"
 
 BE_ERA_MARKERS: Final = ("พ.ศ.", "พ.ศ", "พศ.", "พุทธศักราช")
@@ -81,7 +86,7 @@ _THANTHAKHAT: Final = "\u0e4c"
 
 # --- Normalisation ----------------------------------------------------------------------------------
 
-_ZERO_WIDTH_RE: Final = re.compile(f"[{ZERO_WIDTH_CHARS}]")
+_INVISIBLE_RE: Final = re.compile(f"[{ZERO_WIDTH_CHARS}{BIDI_CONTROL_CHARS}]")
 # Every Unicode space except the line breaks we keep (\n); \r and form feeds become spaces or breaks below.
 _SPACES_RE: Final = re.compile(r"[^\S\n]+")
 _DOUBLED_MARK_RE: Final = re.compile(f"([{_UPPER_LOWER_VOWELS}{_TONE_MARKS}{_THANTHAKHAT}])\\1+")
@@ -94,15 +99,16 @@ _CONTROL_RE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 def normalize(text: str) -> str:
     """Clean Thai text so that equal-looking strings are equal strings.
 
-    NFC; zero-width characters removed; control characters and U+FFFD dropped; every Unicode space
-    (no-break, thin, ideographic, tab...) becomes a plain space and runs collapse to one; line breaks
-    are kept (``\\r\\n`` and ``\\r`` become ``\\n``) and trailing spaces on a line go; doubled tone
-    marks and doubled combining vowels (``่่``) are written once; a tone typed before its vowel is put
-    after it; Sara Am typed as Nikhahit + Sara Aa (``ํา``, with or without a tone between) becomes ``ำ``.
+    NFC; zero-width and bidirectional control characters removed; control characters and U+FFFD
+    dropped; every Unicode space (no-break, thin, ideographic, tab...) becomes a plain space and runs
+    collapse to one; line breaks are kept (``\\r\\n`` and ``\\r`` become ``\\n``) and trailing spaces
+    on a line go; doubled tone marks and doubled combining vowels (``่่``) are written once; a tone typed
+    before its vowel is put after it; Sara Am typed as Nikhahit + Sara Aa (``ํา``, with or without a
+    tone between) becomes ``ำ``.
     """
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ZERO_WIDTH_RE.sub("", text)
+    text = _INVISIBLE_RE.sub("", text)
     text = _CONTROL_RE.sub(" ", text)
     text = _SPACES_RE.sub(" ", text)
     text = _DOUBLED_MARK_RE.sub(r"\1", text)

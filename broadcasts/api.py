@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.api.auth import require_admin_token
 from bot.api.errors import ApiError
 from bot.api.views import parse_body
+from bot.inputs import DbInt
 from bot.line import LineApiError
 from bot.models import Broadcast, BroadcastKind
 from bot.services import Services
@@ -29,8 +30,8 @@ def _api_error(error: ApiError) -> tuple[Response, int]:
 class BroadcastRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    meeting_id: int | None = None
-    directive_id: int | None = None
+    meeting_id: DbInt | None = None
+    directive_id: DbInt | None = None
     text: str | None = Field(default=None, max_length=5000)
     target: dict[str, Any]
     at: dt.datetime | None = None

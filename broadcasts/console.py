@@ -30,6 +30,7 @@ from bot.console import texts as console_texts
 from bot.console.auth import current_admin, protect_forms, require_role
 from bot.console.forms import ActionForm, CheckboxesField
 from bot.console.views import DeliveryCounts, _paged, bangkok_time, delivery_counts
+from bot.inputs import db_int, parse_int
 from bot.line import LineApiError
 from bot.models import (
     AdminRole,
@@ -82,7 +83,7 @@ def _services() -> Services:
 def _int_or_none(value: object) -> int | None:
     if value is None or value == "":
         return None
-    return int(str(value))  # a ValueError becomes the field's error
+    return db_int(value)  # a ValueError becomes the field's error
 
 
 class BroadcastForm(FlaskForm):
@@ -100,8 +101,8 @@ class BroadcastForm(FlaskForm):
         choices={"all": "ทุกกลุ่ม", "regions": "เลือกภาค", "provinces": "เลือกจังหวัด"},
         default="all",
     )
-    regions = CheckboxesField("ภาค", coerce=int)
-    provinces = CheckboxesField("จังหวัด", coerce=int)
+    regions = CheckboxesField("ภาค", coerce=db_int)
+    provinces = CheckboxesField("จังหวัด", coerce=db_int)
     when = RadioField("เวลาส่ง", choices={"now": "ส่งทันที", "at": "ตั้งเวลา"}, default="now")
     date = DateField("วันที่", validators=[Optional()])
     time = TimeField("เวลา (เวลาประเทศไทย)", validators=[Optional()])
@@ -383,9 +384,9 @@ def broadcasts() -> ResponseReturnValue:
 def _prefill() -> dict[str, Any]:
     """`?meeting_id=` or `?directive_id=` (from a meeting's page) choose the content."""
     for name, kind in (("meeting_id", "meeting"), ("directive_id", "directive")):
-        value = request.args.get(name, "")
-        if value.isdigit():
-            return {"content": kind, name: int(value)}
+        value = parse_int(request.args.get(name), low=0)
+        if value is not None:
+            return {"content": kind, name: value}
     return {}
 
 

@@ -87,10 +87,34 @@ class StoreResult:
     ignored: int
 
 
+class MalformedEvent(ValueError):
+    """An event whose fields have types LINE never sends: left out of its batch, never retried."""
+
+
+SOURCE_TYPES: Final = frozenset({"user", "group", "room"})
+
+
 def _source(event: dict[str, Any]) -> tuple[str | None, str | None]:
-    source = event.get("source") or {}
-    kind = source.get("type")
-    return kind, source.get("groupId") or source.get("roomId") or source.get("userId")
+    source = event.get("source")
+    if source is None:
+        return None, None
+    if (
+        not isinstance(source, dict)
+        or not isinstance(source.get("type"), str)
+        or source["type"] not in SOURCE_TYPES
+    ):
+        raise MalformedEvent("source is not a user, group or room")
+    chat = source.get("groupId") or source.get("roomId") or source.get("userId")
+    if chat is not None and not (isinstance(chat, str) and len(chat) <= 64):
+        raise MalformedEvent("source id is not a LINE id")
+    return source["type"], chat
+
+
+def _redelivery(event: dict[str, Any]) -> bool:
+    context = event.get("deliveryContext") or {}
+    if not isinstance(context, dict):
+        raise MalformedEvent("deliveryContext is not an object")
+    return bool(context.get("isRedelivery"))
 
 
 def _timestamp(event: dict[str, Any]) -> dt.datetime:
@@ -145,7 +169,13 @@ class Inbox:
                 ignored += 1
                 log.info("webhook: %s event %s ignored (type not handled)", event_type[:32], event_id)
                 continue
-            source_type, source_id = _source(event)
+            try:
+                source_type, source_id = _source(event)
+                redelivery = _redelivery(event)
+            except MalformedEvent as error:
+                ignored += 1
+                log.warning("webhook: %s event %s ignored (%s)", event_type, event_id, error)
+                continue
             rows.append(
                 {
                     "webhook_event_id": event_id,
@@ -155,7 +185,7 @@ class Inbox:
                     "payload": event,
                     "event_timestamp": _timestamp(event),
                     "received_at": utcnow(),
-                    "redelivery": bool((event.get("deliveryContext") or {}).get("isRedelivery")),
+                    "redelivery": redelivery,
                     "status": InboxStatus.PENDING,
                     "claimed_at": None,
                     "attempts": 0,

@@ -2,8 +2,10 @@
 
 Order matters: the signature is checked on the raw bytes before anything is parsed; then the events go
 into the inbox table in one transaction, and LINE gets its 200 within milliseconds however slow LINE's
-own API is at that moment. Missing or wrong signature → 400, malformed JSON → 400, body over
-`webhook.max_body_bytes` → 413, no LINE channel configured → 503. Nothing is processed in any of these.
+own API is at that moment. Missing or wrong signature → 400, malformed JSON (or nested past
+`inputs.MAX_JSON_DEPTH`) → 400, a Content-Length that is no length → 400, body over
+`webhook.max_body_bytes` → 413, no LINE channel configured → 503. Nothing is processed in any of these;
+an event of the wrong shape in a good batch is left out by the inbox, and the others stored.
 
 The webhook is the bot's one hot path, so it is a bare WSGI application in front of Flask
 (`Webhook.wrap`) rather than a Flask view: no request context, session, URL routing or response
@@ -26,7 +28,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from bot import metrics
+from bot import inputs, metrics
 from bot.logs import SAFE_REQUEST_ID, request_id_var
 from bot.services import Services
 from bot.texts import ERROR_TITLES
@@ -95,6 +97,8 @@ class Webhook:
         try:
             declared = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
+            declared = -1
+        if declared < 0:  # a negative length would read the stream to its end, past the cap
             return _error(400, "Content-Length ไม่ถูกต้อง")
         if declared > limit:
             return _error(413, "ข้อมูลที่ส่งมีขนาดใหญ่เกินไป")
@@ -108,8 +112,8 @@ class Webhook:
             log.warning("webhook: bad or missing signature")
             return _error(400, "ลายเซ็นไม่ถูกต้อง")
         try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+            payload = inputs.loads(body)
+        except ValueError:  # UnicodeDecodeError included
             return _error(400, "ข้อมูลไม่ใช่ JSON")
         if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
             return _error(400, "ไม่พบรายการ events")
@@ -117,7 +121,9 @@ class Webhook:
             return 200, {}  # LINE's Verify button
         for event in payload["events"]:
             event_type = event.get("type") if isinstance(event, dict) else None
-            metrics.webhook_event(event_type if event_type in HANDLED_TYPES else "other").inc()
+            metrics.webhook_event(
+                event_type if isinstance(event_type, str) and event_type in HANDLED_TYPES else "other"
+            ).inc()
         result = self.inbox.store(payload["events"])
         metrics.WEBHOOK_DUPLICATES.inc(result.duplicates)
         log.info(

@@ -31,8 +31,10 @@ def csrf_token(page: TestResponse) -> str:
 class Browser:
     """A test client that submits forms the way a browser does: with the token from the page."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, address: str | None = None) -> None:
         self.client: FlaskClient = app.test_client()
+        if address is not None:  # the client's IP address, as the app sees it
+            self.client.environ_base["REMOTE_ADDR"] = address
 
     def get(self, path: str, **kwargs: Any) -> TestResponse:
         return self.client.get(path, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -462,3 +463,53 @@ def test_groups_list_with_filters(api: Api, api_app: Flask) -> None:
     assert [g["group_id"] for g in api.call("GET", "/api/groups?province=Chiang Mai").json["items"]] == ["C1"]  # type: ignore[index]
     assert [g["group_id"] for g in api.call("GET", "/api/groups?region=south").json["items"]] == ["C2"]  # type: ignore[index]
     assert api.call("GET", "/api/groups?status=gone").status_code == 422
+
+
+# --- input past what the database or the parser holds ---------------------------------------------
+
+HUGE = "99999999999999999999999"  # past 64 bits: SQLite raises OverflowError on it
+
+
+def test_numbers_past_the_databases_integers_are_4xx(api: Api, api_app: Flask) -> None:
+    for method, path in [
+        ("GET", f"/api/meetings/{HUGE}"),
+        ("PATCH", f"/api/meetings/{HUGE}"),
+        ("POST", f"/api/meetings/{HUGE}/publish"),
+        ("GET", f"/api/broadcasts/{HUGE}"),
+        ("DELETE", f"/api/broadcasts/{HUGE}"),
+    ]:
+        assert api.call(method, path, json={}).status_code == 404, path
+    for query in (f"offset={HUGE}", f"limit={HUGE}", f"offset=-{HUGE}", "offset=²"):
+        assert api.call("GET", f"/api/meetings?{query}").status_code == 422, query
+        assert api.call("GET", f"/api/groups?{query}").status_code == 422, query
+    row = {"group_id": "Cbig", "province": "เชียงใหม่", "member_count": int(HUGE)}
+    refused = api.call("POST", "/api/groups", json={"groups": [row]})
+    assert refused.status_code == 422
+    assert refused.json is not None and "member_count" in str(refused.json["details"])
+    assert api.call("GET", "/api/groups").json["total"] == 0  # type: ignore[index]
+    for content in ({"meeting_id": int(HUGE)}, {"directive_id": int(HUGE)}):
+        answer = api.call("POST", "/api/broadcasts", json={**content, "target": {"all": True}})
+        assert answer.status_code == 422, content
+
+
+def test_deeply_nested_json_is_refused(api: Api, api_app: Flask) -> None:
+    deep = "[" * 100_000 + "]" * 100_000  # past Python's recursion limit
+    nested: Any = []
+    for _ in range(40):
+        nested = [nested]
+    row = {"group_id": "C1", "province": "เชียงใหม่", "name": nested}
+    nested_groups = json.dumps({"groups": [row]})
+    for path, status in [
+        ("/api/meetings", 400),
+        ("/api/broadcasts", 400),
+        ("/api/meetings/1", 400),
+        ("/api/groups", 422),
+    ]:
+        method = "PATCH" if path == "/api/meetings/1" else "POST"
+        assert api.call(method, path, data=deep, content_type="application/json").status_code == status, path
+    # Nested past any real request (but not past Python's limit): refused the same way, nothing stored.
+    assert (
+        api.call("POST", "/api/groups", data=nested_groups, content_type="application/json").status_code
+        == 422
+    )
+    assert api.call("GET", "/api/groups").json["total"] == 0  # type: ignore[index]

@@ -10,15 +10,17 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
+from limits import RateLimitItemPerSecond
 from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.console import accounts
-from bot.console.auth import CookieSessions
+from bot.console.auth import CookieSessions, LoginLimiter
 from bot.ingest.service import ingest_text
 from bot.linesim import LineStandIn
 from bot.models import (
@@ -96,7 +98,17 @@ def test_pages_need_a_login_and_come_back_after_it(ready_app: Flask) -> None:
     assert response.location == "/admin/meetings?status=draft"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+OFF_SITE = [
+    "https://evil.example/",
+    "//evil.example/x",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "javascript:alert(1)",
+    "/admin/../\\evil.example",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
 def test_login_never_redirects_off_site(ready_app: Flask, target: str) -> None:
     make_account(ready_app, "somchai", AdminRole.VIEWER)
     browser = Browser(ready_app)
@@ -129,27 +141,35 @@ def test_passwords_are_stored_as_argon2_hashes(ready_app: Flask) -> None:
     assert not accounts.verify_password(stored, PASSWORD + "x")
 
 
+ATTACKER = "203.0.113.66"
+
+
 def _limited_login(app: Flask) -> None:
     make_account(app, "somchai", AdminRole.ADMIN)
-    browser = Browser(app)
-    statuses = [browser.login("somchai", f"guess {n}").status_code for n in range(5)]
-    assert statuses == [401] * 5
-    # The sixth try is refused even with the right password: the limit counts the account's failures.
-    refused = browser.login("somchai")
+    attacker = Browser(app, address=ATTACKER)
+    statuses = [attacker.login("somchai", f"guess {n}").status_code for n in range(10)]
+    assert statuses == [401] * 10
+    # From that address the next try waits, even with the right password, and whatever the account.
+    refused = attacker.login("somchai")
     assert refused.status_code == 429
     assert "ลองเข้าสู่ระบบผิดหลายครั้งเกินไป" in _text(refused)
-    assert browser.get("/admin/").status_code == 302
-    # Another account from the same address is not locked out by these five.
+    assert attacker.get("/admin/").status_code == 302
     make_account(app, "somying", AdminRole.VIEWER)
-    assert Browser(app).login("somying").status_code == 302
+    assert attacker.login("somying").status_code == 429
+    # The account's owner, elsewhere, is not locked out by them.
+    assert Browser(app, address="198.51.100.7").login("somchai").status_code == 302
 
 
-def test_login_attempts_are_rate_limited(ready_app: Flask) -> None:
+def test_failed_logins_back_off_per_address_without_locking_the_owner_out(ready_app: Flask) -> None:
     _limited_login(ready_app)
+    # Hammering on changes nothing: refused tries are not counted, the owner still gets in.
+    attacker = Browser(ready_app, address=ATTACKER)
+    assert {attacker.login("somchai", f"more {n}").status_code for n in range(30)} == {429}
+    assert Browser(ready_app, address="198.51.100.8").login("somchai").status_code == 302
 
 
 @pytest.mark.redis
-def test_login_rate_limit_is_shared_through_redis(
+def test_login_back_off_is_shared_through_redis(
     build_app: Callable[..., Flask], redis_url: str, request: pytest.FixtureRequest
 ) -> None:
     prefix = f"test-{request.node.name[-40:]}-{id(request)}:"
@@ -157,7 +177,72 @@ def test_login_rate_limit_is_shared_through_redis(
     _limited_login(first)
     # A second process on the same Redis sees the same failures.
     second = build_app({"redis": {"url": redis_url, "key_prefix": prefix}})
-    assert Browser(second).login("somchai").status_code == 429
+    assert Browser(second, address=ATTACKER).login("somchai").status_code == 429
+
+
+def test_the_right_password_gets_in_once_the_back_off_window_is_over(ready_app: Flask) -> None:
+    # The real tiers wait minutes; these wait five seconds (the tries below take well under that, even
+    # on a loaded machine), counted the same way.
+    window = 5
+    limiter: LoginLimiter = ready_app.extensions["login_limiter"]
+    ready_app.extensions["login_limiter"] = LoginLimiter(
+        limiter.limiter,
+        address_tiers=(RateLimitItemPerSecond(3, window),),
+        username_tiers=(RateLimitItemPerSecond(5, window),),
+    )
+    make_account(ready_app, "somchai", AdminRole.ADMIN)
+    attacker = Browser(ready_app, address=ATTACKER)
+    assert [attacker.login("somchai", f"guess {n}").status_code for n in range(4)] == [401] * 3 + [429]
+    time.sleep(window + 0.2)
+    assert attacker.login("somchai").status_code == 302
+    # Failures from several addresses slow the username down everywhere, for one window only.
+    addresses = [f"203.0.113.{n}" for n in range(1, 6)]
+    assert [Browser(ready_app, address=a).login("somchai", "guess").status_code for a in addresses] == [
+        401
+    ] * 5
+    owner = Browser(ready_app, address="198.51.100.7")
+    assert owner.login("somchai").status_code == 429
+    time.sleep(window + 0.2)
+    assert owner.login("somchai").status_code == 302
+
+
+@pytest.fixture
+def verifications(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every argon2 verification made, by the real hasher: the hash verified against, in order."""
+    made: list[str] = []
+    verify = PasswordHasher.verify
+
+    def counted(self: PasswordHasher, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        made.append(str(hash))
+        return verify(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    return made
+
+
+def test_an_unknown_username_costs_the_same_argon2_work_as_a_known_one(
+    ready_app: Flask, verifications: list[str]
+) -> None:
+    make_account(ready_app, "somchai", AdminRole.ADMIN)
+    make_account(ready_app, "retired", AdminRole.ADMIN)
+    with services_of(ready_app).db.session() as session:
+        retired = accounts.find(session, "retired")
+        assert retired is not None
+        retired.active = False
+    attempts = [("nobody", PASSWORD, 401), ("somchai", "wrong password", 401), ("retired", PASSWORD, 401)]
+    for username, password, status in [*attempts, ("somchai", PASSWORD, 302)]:
+        verifications.clear()
+        assert Browser(ready_app).login(username, password).status_code == status
+        assert len(verifications) == 1, username
+        assert verifications[0].startswith("$argon2id$")
+    # The decoy is made once, with the parameters of real hashes.
+    Browser(ready_app).login("someone else", PASSWORD)
+    decoy = verifications[-1]
+    Browser(ready_app).login("nobody", PASSWORD)
+    assert verifications[-1] == decoy
+    with services_of(ready_app).db.session() as session:
+        real = session.scalars(select(AdminUser.password_hash)).first()
+    assert real is not None and decoy.split("$")[:4] == real.split("$")[:4]
 
 
 def test_changing_the_password_ends_open_sessions(ready_app: Flask) -> None:
@@ -168,6 +253,42 @@ def test_changing_the_password_ends_open_sessions(ready_app: Flask) -> None:
         assert user is not None
         accounts.set_password(session, user, "another good password", actor="test")
     assert browser.get("/admin/").status_code == 302
+
+
+def _copy_of_the_cookie(app: Flask, browser: Browser) -> Browser:
+    """Another browser holding the same session cookie (say, one copied off the first)."""
+    cookie = browser.client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    copy = Browser(app)
+    copy.client.set_cookie(cookie.key, cookie.value)
+    assert copy.get("/admin/").status_code == 200
+    return copy
+
+
+def test_logging_out_ends_the_session_even_for_a_copy_of_its_cookie(ready_app: Flask) -> None:
+    browser = logged_in(ready_app, "somchai", AdminRole.VIEWER)
+    copy = _copy_of_the_cookie(ready_app, browser)
+    assert browser.submit("/admin/", "/admin/logout").status_code == 302
+    replayed = copy.get("/admin/")
+    assert replayed.status_code == 302
+    assert replayed.location.startswith("/admin/login")
+    # Logging in again opens a new session; the old cookie stays dead.
+    assert browser.login("somchai").status_code == 302
+    assert browser.get("/admin/").status_code == 200
+    assert copy.get("/admin/").status_code == 302
+
+
+def test_admin_password_command_ends_open_sessions(ready_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    browser = logged_in(ready_app, "somchai", AdminRole.VIEWER)
+    copy = _copy_of_the_cookie(ready_app, browser)
+    monkeypatch.setenv("ADMIN_PASSWORD", "another good password")
+    result = ready_app.test_cli_runner().invoke(args=["admin", "password", "somchai"])
+    assert result.exit_code == 0, result.output
+    for holder in (browser, copy):
+        replayed = holder.get("/admin/")
+        assert replayed.status_code == 302
+        assert replayed.location.startswith("/admin/login")
+    assert browser.login("somchai", "another good password").status_code == 302
 
 
 def test_logout_needs_a_post_with_its_token(ready_app: Flask) -> None:
@@ -613,6 +734,66 @@ def test_approving_a_group_that_is_not_pending_changes_nothing(ready_app: Flask)
     assert "ไม่ได้รออนุมัติ" in _text(browser.get(response.location))
     with services_of(ready_app).db.session() as session:
         assert session.get(LineGroup, group_id).status == GroupStatus.PENDING  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_group_actions_never_go_back_off_site(ready_app: Flask, target: str) -> None:
+    group_id = _add_group(ready_app, "Cpending", "ชลบุรี", GroupStatus.PENDING)
+    browser = logged_in(ready_app, "boss", AdminRole.ADMIN)
+    response = browser.submit("/admin/groups", f"/admin/groups/{group_id}/approve", back=target)
+    assert response.status_code == 302
+    assert response.location == "/admin/groups"
+    # A path on the site is where the admin came from (a filtered list): that one is kept.
+    back = browser.submit(
+        "/admin/groups", f"/admin/groups/{group_id}/deactivate", back="/admin/groups?page=2"
+    )
+    assert back.location == "/admin/groups?page=2"
+
+
+HUGE = "99999999999999999999999"  # past 64 bits: SQLite raises OverflowError on it
+
+
+def test_numbers_past_the_databases_integers_are_4xx(ready_app: Flask) -> None:
+    group_id = _add_group(ready_app, "Cx", "ชลบุรี", GroupStatus.ACTIVE)
+    browser = logged_in(ready_app, "boss", AdminRole.ADMIN)
+    for path in (
+        f"/admin/meetings/{HUGE}",
+        f"/admin/broadcasts/{HUGE}",
+        f"/admin/broadcasts/{HUGE}/deliveries.csv",
+    ):
+        assert browser.get(path).status_code == 404, path
+    for action in (
+        f"/admin/groups/{HUGE}/approve",
+        f"/admin/meetings/{HUGE}/publish",
+        f"/admin/broadcasts/{HUGE}/cancel",
+    ):
+        assert browser.submit("/admin/groups", action).status_code == 404, action
+    for query in (f"page={HUGE}", f"province={HUGE}", f"region={HUGE}", "page=²", "page=0"):
+        assert browser.get(f"/admin/groups?{query}").status_code == 400, query
+    assert browser.get(f"/admin/meetings?page={HUGE}").status_code == 400
+    assert browser.get(f"/admin/broadcasts/?page={HUGE}").status_code == 400
+    # A number for something that is not there is an empty list, as before.
+    assert browser.get("/admin/groups?province=999999").status_code == 200
+    new = browser.get(f"/admin/broadcasts/new?meeting_id={HUGE}")
+    assert new.status_code == 200
+    chosen = browser.submit(
+        "/admin/broadcasts/new", content="meeting", meeting_id=HUGE, target="provinces", provinces=HUGE
+    )
+    assert chosen.status_code in (400, 422)
+    meeting_id = _seed_meeting_id(ready_app)
+    data = _edit_form(browser, meeting_id)
+    data["directives-0-seq"] = HUGE
+    data["csrf_token"] = csrf_token(browser.get(f"/admin/meetings/{meeting_id}"))
+    assert browser.client.post(f"/admin/meetings/{meeting_id}", data=data).status_code == 422
+    with services_of(ready_app).db.session() as session:
+        assert session.get(LineGroup, group_id) is not None
+        assert session.scalar(select(func.count()).select_from(Broadcast)) == 0
+        assert session.scalars(select(Directive.seq).where(Directive.meeting_id == meeting_id)).all() == [
+            1,
+            2,
+            3,
+            4,
+        ]
 
 
 def test_moving_a_group_to_an_unknown_province_is_refused(ready_app: Flask) -> None:

@@ -109,3 +109,54 @@ def _post(url: str, events: list[dict[str, object]]) -> int:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return int(response.status)
+
+
+def test_with_log_format_json_every_line_gunicorn_writes_is_json(tmp_path: Path) -> None:
+    """Its own lines (start, worker boot and exit, signals) and its access lines, with the request id."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "ENVIRONMENT": "test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "SCHEDULER_EMBEDDED": "false",
+        "LOG_FORMAT": "json",
+    }
+    env.pop("BOT_CONFIG", None)
+    process = subprocess.Popen(
+        [str(GUNICORN), "-c", "docs/deploy/gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_up(url, process)
+        request = urllib.request.Request(f"{url}/healthz", headers={"X-Request-Id": "deploy-test-1"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    lines = [line for line in (stdout + stderr).decode().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # every line, or this raises
+    messages = " | ".join(str(record["message"]) for record in records)
+    for said in (
+        "Starting gunicorn",
+        "Listening at",
+        "Booting worker",
+        "Handling signal: term",
+        "Worker exiting",
+    ):
+        assert said in messages
+    access = [
+        r for r in records if r["logger"] == "gunicorn.access" and r.get("request_id") == "deploy-test-1"
+    ]
+    assert len(access) == 1
+    assert (access[0]["method"], access[0]["path"], access[0]["status"]) == ("GET", "/healthz", "200")

@@ -347,9 +347,11 @@ def test_the_bot_leaving_and_a_mention_in_a_group(bot: LiveBot, emulator: Emulat
 # --- the page's API ---------------------------------------------------------------------------------
 
 
-def http(method: str, url: str, body: Any = None, content_type: str = "application/json") -> tuple[int, Any]:
+def http(
+    method: str, url: str, body: Any = None, content_type: str = "application/json", host: str | None = None
+) -> tuple[int, Any]:
     data = None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": content_type}
+    headers = {"Content-Type": content_type, **({"Host": host} if host else {})}
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -406,6 +408,21 @@ def test_the_page_api_sends_and_lists(bot: LiveBot, emulator: Emulator) -> None:
         {"type": "action", "userId": SOMCHAI, "action": {"type": "message", "label": "10Es", "text": "10Es"}},
     )
     assert status == 200 and pressed["webhook"]["body"]["events"][0]["message"]["text"] == "10Es"
+
+
+def test_the_page_and_its_api_refuse_a_host_name_pointed_at_this_machine(emulator: Emulator) -> None:
+    """DNS rebinding: a page at evil.example points evil.example at 127.0.0.1 and reads the chats."""
+    api = f"{emulator.base_url}/simulator/api"
+    port = emulator.base_url.rsplit(":", 1)[1]
+    text = {"type": "text", "userId": SOMCHAI, "text": "เมนู"}
+    for host in ("evil.example", f"evil.example:{port}", f"localhost.evil.example:{port}"):
+        assert http("GET", emulator.simulator_url, host=host)[0] == 403, host
+        assert http("GET", f"{api}/world", host=host)[0] == 403, host
+        assert http("GET", f"{api}/timeline?since=0", host=host)[0] == 403, host
+        assert http("POST", f"{api}/send", text, host=host)[0] == 403, host
+    assert emulator.timeline(0) == []
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"):
+        assert http("GET", f"{api}/world", host=host)[0] == 200, host
 
 
 def test_waiting_for_an_answer_from_a_bot_with_workers(

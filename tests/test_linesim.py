@@ -704,6 +704,50 @@ def test_control_api(standin: LineStandIn) -> None:
     assert standin.config.latency_ms == 0.0
 
 
+# A web page elsewhere, in the browser of someone running the stand-in: a form it posts (text/plain or
+# urlencoded, no preflight), or its own host name pointed at 127.0.0.1 (DNS rebinding).
+FOREIGN_HOSTS = [
+    "evil.example",
+    "evil.example:80",
+    "127.0.0.1.evil.example",
+    "localhost.evil.example",
+    "[::1",
+]
+
+
+def test_the_control_api_answers_programs_on_this_machine_only(standin: LineStandIn) -> None:
+    control = f"{standin.base_url}/_standin"
+    port = standin.base_url.rsplit(":", 1)[1]
+    standin.fail_next(1, status=500)
+    with requests.Session() as session:
+        for body, content_type in [
+            ('{"keepWorld": false}', "text/plain"),
+            ("keepWorld=false", "application/x-www-form-urlencoded"),
+            (None, None),
+        ]:
+            headers = {"Content-Type": content_type} if content_type else {}
+            refused = session.post(f"{control}/reset", data=body, headers=headers, timeout=5)
+            assert refused.status_code == 415, content_type
+            assert "application/json" in refused.json()["message"]
+        for host in FOREIGN_HOSTS:
+            for method, path in [("GET", "/received"), ("GET", "/world"), ("POST", "/reset")]:
+                answer = session.request(
+                    method, f"{control}{path}", json={}, headers={"Host": host}, timeout=5
+                )
+                assert answer.status_code == 403, (host, path)
+        assert standin.received() == []
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"[::1]:{port}"):
+            assert session.get(f"{control}/health", headers={"Host": host}, timeout=5).status_code == 200, (
+                host
+            )
+        # Not the LINE API: LINE's paths answer whatever the Host, as LINE does.
+        session.headers["Authorization"] = f"Bearer {TOKEN}"
+        quota = session.get(
+            f"{standin.base_url}/v2/bot/message/quota", headers={"Host": "api.line.me"}, timeout=5
+        )
+        assert quota.status_code == 500  # the failure asked for above, still waiting: no reset went through
+
+
 def test_wait_for_requests_from_another_thread(http: requests.Session, standin: LineStandIn) -> None:
     sender = threading.Thread(target=lambda: push(http, standin, USER, [text()]))
     sender.start()

@@ -201,6 +201,21 @@ def test_normalize(raw: str, clean: str) -> None:
     assert thai.normalize(raw) == clean
 
 
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("ข่าว\u202eลบ\u202c", "ข่าวลบ"),  # right-to-left override, and its pop
+        ("\u202aเชียงใหม่\u202b\u202d", "เชียงใหม่"),  # embeddings and the left-to-right override
+        ("\u2066ภูเก็ต\u2069 \u2067E7\u2068", "ภูเก็ต E7"),  # isolates, and the isolate's pop
+        ("\u200eลงทะเบียน\u200f", "ลงทะเบียน"),  # left-to-right and right-to-left marks
+        ("ข้อสั่ง\u061cการ", "ข้อสั่งการ"),  # Arabic letter mark
+    ],
+)
+def test_normalize_removes_bidi_controls(raw: str, clean: str) -> None:
+    """They are invisible, and an override shows a text in another order than it is read in."""
+    assert thai.normalize(raw) == clean
+
+
 def test_normalize_is_idempotent_on_the_seed() -> None:
     from pathlib import Path
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -104,6 +105,33 @@ def test_a_body_over_the_cap_is_413(bot: Flask, standin: LineStandIn) -> None:
     assert statuses(bot) == {}
 
 
+@pytest.mark.parametrize("length", ["-1", "-100", "1e3"])
+def test_a_content_length_that_is_no_length_is_400(bot: Flask, standin: LineStandIn, length: str) -> None:
+    body = json.dumps({"destination": "U", "events": [Chat(standin).text("เมนู")]}).encode()
+    response = bot.test_client().post(
+        "/callback",
+        data=body,
+        headers={"X-Line-Signature": signature_of(CHANNEL_SECRET, body)},
+        environ_overrides={"CONTENT_LENGTH": length},
+    )
+    assert response.status_code == 400
+    assert statuses(bot) == {}
+
+
+@pytest.mark.parametrize("depth", [40, 100_000])  # past any real event; past Python's recursion limit
+def test_deeply_nested_json_with_a_good_signature_is_400(
+    bot: Flask, standin: LineStandIn, depth: int
+) -> None:
+    event = Chat(standin).text("เมนู")
+    body = json.dumps({"destination": "U", "events": [event]}).encode()
+    body = body.replace(b'"mode": "active"', b'"mode": "active", "x": ' + b"[" * depth + b"]" * depth)
+    response = bot.test_client().post(
+        "/callback", data=body, headers={"X-Line-Signature": signature_of(CHANNEL_SECRET, body)}
+    )
+    assert response.status_code == 400
+    assert statuses(bot) == {}
+
+
 def test_without_a_channel_secret_the_webhook_is_503(make_settings: Callable[..., Settings]) -> None:
     app = create_app(make_settings())
     assert app.test_client().post("/callback", data=b"{}").status_code == 503
@@ -164,6 +192,34 @@ def test_an_unknown_event_type_in_the_middle_of_a_batch(bot: Flask, standin: Lin
     assert "ข้อสั่งการ" in all_text(one.replies())
     assert "Emergency Management" in all_text(two.replies())
     assert len(statuses(bot)) == 2  # the unknown types were never stored
+
+
+def test_an_event_of_the_wrong_shape_is_left_out_and_the_rest_of_its_batch_answered(
+    bot: Flask, standin: LineStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    one, two = Chat(standin, "U1"), Chat(standin, "U2")
+    standin.add_user("U1", "a")
+    standin.add_user("U2", "b")
+    wrong = [
+        {**one.text("เมนู"), "source": "U1"},
+        {**one.text("เมนู"), "source": {"type": "user", "userId": 5}},
+        {**one.text("เมนู"), "source": {"type": ["user"], "userId": "U1"}},
+        {**one.text("เมนู"), "source": {"type": "planet", "userId": "U1"}},
+        {**one.text("เมนู"), "source": {"type": "group", "groupId": "C" * 65}},
+        {**one.text("เมนู"), "deliveryContext": "redelivered"},
+        {**one.text("เมนู"), "type": ["message"]},
+    ]
+    good = [one.text("เมนู"), two.text("10Es")]
+    with caplog.at_level(logging.INFO, logger="handlers"):
+        response = post_events(bot.test_client(), [good[0], *wrong, good[1]])
+    assert response.status_code == 200  # LINE does not send the batch again
+    assert set(statuses(bot)) == {event["webhookEventId"] for event in good}
+    for event in wrong[:-1]:
+        assert any(event["webhookEventId"] in line and "ignored" in line for line in caplog.messages), event
+    work(bot)
+    assert "ข้อสั่งการ" in all_text(one.replies())
+    assert "Emergency Management" in all_text(two.replies())
+    assert set(statuses(bot).values()) == {InboxStatus.DONE}
 
 
 def test_standby_events_are_not_answered(bot: Flask, standin: LineStandIn) -> None:

@@ -20,6 +20,7 @@ from bot.api.schemas import ImportRequest, MeetingEdit
 from bot.api.serialize import group_json, import_json, meeting_json, meeting_summary_json
 from bot.ingest.jobs import ImportRunner, load_job, queue_import
 from bot.ingest.service import IngestError, ingest_text, read_article
+from bot.inputs import DB_INT_MAX, parse_int
 from bot.meetings import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
 from bot.models import DirectiveStatus, GroupStatus, LineGroup, Meeting, Province, Region
 from bot.services import Services
@@ -126,12 +127,11 @@ def _paged(query: Any, serialize: Any, *order_by: Any, options: Sequence[Any] = 
 
 
 def _page() -> tuple[int, int]:
-    try:
-        limit = min(max(int(request.args.get("limit", 50)), 1), 1000)
-        offset = max(int(request.args.get("offset", 0)), 0)
-    except ValueError:
-        raise ApiError(422, "limit และ offset ต้องเป็นตัวเลข") from None
-    return limit, offset
+    limit = parse_int(request.args.get("limit", "50"))
+    offset = parse_int(request.args.get("offset", "0"), high=DB_INT_MAX - 1000)
+    if limit is None or offset is None:
+        raise ApiError(422, "limit และ offset ต้องเป็นตัวเลข")
+    return min(max(limit, 1), 1000), max(offset, 0)
 
 
 @blueprint.get("/meetings")

@@ -1,7 +1,12 @@
-"""Console accounts: argon2 password hashes, creating accounts, and `flask --app wsgi admin ...`."""
+"""Console accounts: argon2 password hashes, creating accounts, and `flask --app wsgi admin ...`.
+
+An account's `session_version` is part of every session cookie of that account (auth.py): logging
+out and changing the password increment it, which ends every session opened before.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import secrets
@@ -42,6 +47,24 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return False
 
 
+@functools.cache
+def _decoy_hash() -> str:
+    """The hash of a random password, made once per process with the same parameters as real ones."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
+def authenticated(user: AdminUser | None, password: str) -> AdminUser | None:
+    """`user` when `password` opens their account; None for no such username, an inactive account
+    or a wrong password.
+
+    Always one argon2 verification, against a decoy hash when there is no account: otherwise an
+    unknown username answers at once and a known one after the hash's work, and the time taken tells
+    which usernames exist.
+    """
+    matches = verify_password(user.password_hash if user is not None else _decoy_hash(), password)
+    return user if matches and user is not None and user.active else None
+
+
 def needs_rehash(stored_hash: str) -> bool:
     return _hasher.check_needs_rehash(stored_hash)
 
@@ -72,8 +95,15 @@ def create(session: Session, username: str, password: str, role: AdminRole, acto
 
 def set_password(session: Session, user: AdminUser, password: str, actor: str) -> None:
     check_password(password)
-    user.password_hash = hash_password(password)  # also ends the account's open sessions (auth.py)
+    user.password_hash = hash_password(password)
+    end_sessions(user)
     audit.record(session, actor, "admin.password", "admin_user", user.id)
+
+
+def end_sessions(user: AdminUser) -> None:
+    """Every session of the account opened so far stops working (at the next flush)."""
+    # Incremented in SQL: two logouts at once both count.
+    user.session_version = AdminUser.session_version + 1
 
 
 def ensure_first_admin(services: Services) -> str | None:

@@ -1,11 +1,15 @@
 """Logging in and out, who may do what, and the protections every console page gets.
 
-- Sessions are Flask-Login's, in Flask's signed cookie. The id kept in the session includes a
-  fragment of the password hash, so changing a password (or deactivating an account) ends every
-  session of that account.
+- Sessions are Flask-Login's, in Flask's signed cookie. The id kept in the session includes the
+  account's session version, which logging out and changing the password increment: a copy of the
+  cookie stops working then, as does every session of a deactivated account.
 - `require_role(role)`: anonymous → the login page; signed in without the role → 403.
-- Login attempts are rate-limited with `limits` (Redis when configured, else in-process), per
-  username and per client address, counting failures only.
+- Failed logins back off, per client address and per username, counted with `limits` (Redis when
+  configured, else in-process): each tier of `ADDRESS_BACKOFF` refuses that address for longer, so
+  guessing from one address soon slows to a trickle; the username's one short tier slows guessing
+  spread over many addresses without letting anyone lock the account's owner out (`LoginLimiter`).
+  An unknown username costs the same argon2 work as a known one (`accounts.authenticates`).
+- Redirect targets taken from the request (`?next=`, a form's `back`) go through `local_target`.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from itsdangerous import URLSafeTimedSerializer
-from limits import RateLimitItemPerMinute
+from limits import RateLimitItem, RateLimitItemPerDay, RateLimitItemPerHour, RateLimitItemPerMinute
 from werkzeug.exceptions import Forbidden
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -53,8 +57,17 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 RANK: Final = {AdminRole.VIEWER: 0, AdminRole.EDITOR: 1, AdminRole.ADMIN: 2}
-FAILURES_PER_USERNAME: Final = RateLimitItemPerMinute(5, 5)  # 5 failed attempts per 5 minutes
-FAILURES_PER_ADDRESS: Final = RateLimitItemPerMinute(20, 5)
+# Failed logins allowed from one address: 10 a minute, then 20 in 10 minutes, 40 an hour, 100 a day;
+# past a tier's count the address waits for its oldest failure to leave that window.
+ADDRESS_BACKOFF: Final[tuple[RateLimitItem, ...]] = (
+    RateLimitItemPerMinute(10),
+    RateLimitItemPerMinute(20, 10),
+    RateLimitItemPerHour(40),
+    RateLimitItemPerDay(100),
+)
+# Failed logins for one username from all addresses: more than one address can send in a minute,
+# and a minute is the longest anyone else's failures keep the account's owner waiting.
+USERNAME_BACKOFF: Final[tuple[RateLimitItem, ...]] = (RateLimitItemPerMinute(20),)
 
 blueprint = Blueprint("auth", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -79,7 +92,7 @@ class Admin:
 
     @classmethod
     def of(cls, user: AdminUser) -> Admin:
-        return cls(user.id, user.username, user.role, f"{user.id}:{user.password_hash[-16:]}")
+        return cls(user.id, user.username, user.role, f"{user.id}:{user.session_version}")
 
 
 def current_admin() -> Admin:
@@ -93,12 +106,12 @@ def _services() -> Services:
 
 
 def _load_admin(session_id: str) -> Admin | None:
-    user_id, _, fragment = session_id.partition(":")
-    if not user_id.isdigit():
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version:
         return None
     with _services().db.session() as db_session:
         user = db_session.get(AdminUser, int(user_id))
-        if user is None or not user.active or not user.password_hash.endswith(fragment) or not fragment:
+        if user is None or not user.active or str(user.session_version) != version:
             return None
         return Admin.of(user)
 
@@ -163,35 +176,60 @@ class LoginForm(FlaskForm):
 
 
 class LoginLimiter:
-    def __init__(self, limiter: Limiter) -> None:
+    """Back-off of failed logins: an attempt is refused (and not counted) while the address or the
+    username is past the count of any of its tiers; a failure counts in every tier of both."""
+
+    def __init__(
+        self,
+        limiter: Limiter,
+        address_tiers: tuple[RateLimitItem, ...] = ADDRESS_BACKOFF,
+        username_tiers: tuple[RateLimitItem, ...] = USERNAME_BACKOFF,
+    ) -> None:
         self.limiter = limiter
+        self.address_tiers = address_tiers
+        self.username_tiers = username_tiers
+
+    def _keys(self, username: str, address: str) -> list[tuple[RateLimitItem, str, str]]:
+        return [(tier, "login-addr", address) for tier in self.address_tiers] + [
+            (tier, "login-user", username.lower()) for tier in self.username_tiers
+        ]
 
     def allowed(self, username: str, address: str) -> bool:
-        return self.limiter.test(FAILURES_PER_USERNAME, "login-user", username.lower()) and self.limiter.test(
-            FAILURES_PER_ADDRESS, "login-addr", address
-        )
+        return all(self.limiter.test(*key) for key in self._keys(username, address))
 
     def failed(self, username: str, address: str) -> None:
-        self.limiter.hit(FAILURES_PER_USERNAME, "login-user", username.lower())
-        self.limiter.hit(FAILURES_PER_ADDRESS, "login-addr", address)
+        for key in self._keys(username, address):
+            self.limiter.hit(*key)
 
-    def reset(self, username: str) -> None:
-        self.limiter.clear(FAILURES_PER_USERNAME, "login-user", username.lower())
+    def succeeded(self, username: str) -> None:
+        """The owner got in: their username starts afresh (the address keeps its count, or one good
+        account would let its holder wipe the failures of their guesses at others)."""
+        for tier in self.username_tiers:
+            self.limiter.clear(tier, "login-user", username.lower())
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never `//evil.example` or `https://...`."""
-    if target:
+# Browsers read a backslash as a slash and drop tabs and line breaks: `/\evil.example` is `//evil.example`.
+_UNSAFE_IN_TARGET: Final = frozenset("\\\x7f" + "".join(map(chr, range(0x21))))
+
+
+def local_target(target: str | None, fallback: str) -> str:
+    """`target` when it is a path on this site, else `fallback`: never `//evil.example`,
+    `/\\evil.example`, `https://...` or `javascript:...`, wherever the target comes from."""
+    if target and target.startswith("/") and not _UNSAFE_IN_TARGET.intersection(target):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
             return target
-    return url_for("console.dashboard")
+    return fallback
+
+
+def _next_page() -> str:
+    return local_target(request.args.get("next"), url_for("console.dashboard"))
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(_next_page())
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -209,11 +247,11 @@ def login() -> ResponseReturnValue:
                 flash(texts.LOGIN_FAILED, "error")
                 status = 401
             else:
-                limiter.reset(username)
+                limiter.succeeded(username)
                 session.clear()  # a fresh session: nothing chosen before login carries over
                 login_user(admin)
                 session.permanent = True
-                return redirect(_safe_next(request.args.get("next")))
+                return redirect(_next_page())
     elif request.method == "POST":
         status = 400
     return render_template("console/login.html", form=form), status
@@ -221,11 +259,12 @@ def login() -> ResponseReturnValue:
 
 def _authenticate(username: str, password: str) -> Admin | None:
     with _services().db.session() as db_session:
-        user = accounts.find(db_session, username)
-        if user is None or not user.active or not accounts.verify_password(user.password_hash, password):
+        found = accounts.find(db_session, username)
+        user = accounts.authenticated(found, password)
+        if user is None:
             # Audit the attempt under the name typed (cut to the column), never the password.
             audit.record(
-                db_session, username[:64] or "-", "login.failed", "admin_user", user.id if user else None
+                db_session, username[:64] or "-", "login.failed", "admin_user", found.id if found else None
             )
             return None
         if accounts.needs_rehash(user.password_hash):
@@ -241,6 +280,9 @@ def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
         with _services().db.session() as db_session:
             admin = current_admin()
+            user = db_session.get(AdminUser, admin.id)
+            if user is not None:
+                accounts.end_sessions(user)  # a copy of the cookie stops working too
             audit.record(db_session, admin.username, "logout", "admin_user", admin.id)
     logout_user()
     session.clear()

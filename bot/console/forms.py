@@ -19,7 +19,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -44,7 +44,7 @@ class ImportForm(FlaskForm):
 
 
 class DirectiveForm(Form):
-    seq = IntegerField(validators=[DataRequired()])
+    seq = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=999)])
     title = StringField("หัวข้อ", validators=[DataRequired(), Length(max=255)])
     text = TextAreaField("เนื้อหา", validators=[DataRequired(), Length(max=20_000)])
     categories = CheckboxesField("หมวด 10Es", choices=[])

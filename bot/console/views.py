@@ -22,9 +22,10 @@ from bot import groups as groups_store
 from bot import meetings as meetings_store
 from bot import texts as core_texts
 from bot.console import forms, texts
-from bot.console.auth import current_admin, protect_forms, require_role
+from bot.console.auth import current_admin, local_target, protect_forms, require_role
 from bot.ingest.jobs import ImportRunner, load_job, queue_import
 from bot.ingest.service import IngestError, ingest_text, read_article
+from bot.inputs import DB_INT_MAX, parse_int
 from bot.meetings import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
 from bot.models import (
     AdminRole,
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE: Final = 50
 IMPORT_REFRESH_SECONDS: Final = 2
+MAX_PAGE: Final = DB_INT_MAX // PAGE_SIZE  # its offset still fits the database's integers
 
 blueprint = Blueprint("console", __name__, url_prefix="/admin", template_folder="templates")
 protect_forms(blueprint)
@@ -75,8 +77,10 @@ class Page:
 
 
 def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return max(1, int(value)) if value.isdigit() else 1
+    number = parse_int(request.args.get("page", "1"), low=1, high=MAX_PAGE)
+    if number is None:
+        abort(400)
+    return number
 
 
 def _paged(session: Session, query: Select[Any]) -> tuple[list[Any], Page]:
@@ -432,10 +436,12 @@ def groups() -> ResponseReturnValue:
     )
     if filters["status"] in {s.value for s in GroupStatus}:
         query = query.where(LineGroup.status == GroupStatus(filters["status"]))
-    if filters["province"].isdigit():
-        query = query.where(LineGroup.province_id == int(filters["province"]))
-    if filters["region"].isdigit():
-        query = query.where(Province.region_id == int(filters["region"]))
+    for name, column in (("province", LineGroup.province_id), ("region", Province.region_id)):
+        if filters[name]:
+            chosen = parse_int(filters[name], low=0)
+            if chosen is None:
+                abort(400)
+            query = query.where(column == chosen)
     if filters["q"]:
         pattern = f"%{filters['q'][:100]}%"
         query = query.where(or_(LineGroup.name.ilike(pattern), LineGroup.line_group_id.ilike(pattern)))
@@ -467,7 +473,7 @@ def _group(session: Session, group_id: int) -> LineGroup:
 
 
 def _back_to_groups() -> ResponseReturnValue:
-    return redirect(request.form.get("back") or url_for("console.groups"))
+    return redirect(local_target(request.form.get("back"), url_for("console.groups")))
 
 
 def _group_action(group_id: int, action: str) -> ResponseReturnValue:

@@ -2,6 +2,13 @@
 
 No authentication (it is not LINE's), JSON in and out, bad input → 400 `{"message": ...}`. The
 routes mirror `StandInState`'s Python methods; the package docstring lists them.
+
+It is for programs on this machine, never for a web page: a page elsewhere can make the browser of
+someone running the emulator send a form (`text/plain`, no preflight) here, or point its own host name
+at 127.0.0.1 (DNS rebinding) and read the answers. So every request must name this machine in `Host`
+(127.0.0.1, localhost, [::1] or the address the server listens on, any port: a rebound name is
+refused), and every POST must be `application/json`, which a cross-origin page cannot send without a
+preflight nobody answers (`browser_refusal`, also used by the simulator's API).
 """
 
 from __future__ import annotations
@@ -9,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -16,6 +24,7 @@ from bot.linesim.state import StandInState
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 _PREFIX: Final = "/_standin"
+LOOPBACK_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class ControlError(ValueError):
@@ -39,8 +48,27 @@ def add_control_routes(app: web.Application, state: StandInState) -> None:
         app.router.add_route(method, _PREFIX + path, _handler(state, action))
 
 
+def browser_refusal(request: web.Request) -> tuple[int, str] | None:
+    """(status, message) when a request may come from a web page elsewhere (see the module's
+    docstring); None when it is for this API."""
+    try:
+        host = urlsplit(f"//{request.host}").hostname
+    except ValueError:  # a malformed Host, e.g. an unclosed [
+        host = None
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    listening = sockname[0] if isinstance(sockname, tuple) else None
+    if host is None or (host not in LOOPBACK_HOSTS and host != listening):
+        return 403, "Host must be 127.0.0.1, localhost or [::1]: this API is for this machine only"
+    if request.method not in ("GET", "HEAD") and request.content_type != "application/json":
+        return 415, "Content-Type must be application/json"
+    return None
+
+
 def _handler(state: StandInState, action: Callable[[StandInState, web.Request, Any], Any]) -> Handler:
     async def handle(request: web.Request) -> web.Response:
+        refused = browser_refusal(request)
+        if refused is not None:
+            return web.json_response({"message": refused[1]}, status=refused[0])
         try:
             body = await request.json() if request.can_read_body else {}
             if not isinstance(body, dict):

@@ -17,8 +17,10 @@ the rest are drawn by the shared renderer `bot/static/linechat.js`, read from di
 `POST /simulator/api/webhooks/{index}/redeliver`  send it again with `isRedelivery: true`
 =============================================  ===============================================
 
-POSTs must be `application/json`: a page elsewhere cannot make a browser send that cross-origin
-without a preflight, which is never answered. The page runs no inline script (CSP `script-src 'self'`).
+Like the control API, its routes answer only requests that name this machine in `Host`, and POSTs
+only as `application/json` (`control.browser_refusal`): a page elsewhere can neither make a browser
+send that cross-origin without a preflight, which is never answered, nor read the chats through a host
+name of its own pointed at 127.0.0.1. The page runs no inline script (CSP `script-src 'self'`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import web
+
+from bot.linesim.control import browser_refusal
 
 if TYPE_CHECKING:
     from bot.linesim.emulator import Emulator
@@ -61,15 +65,27 @@ class BadRequest(ValueError):
 
 def add_simulator_routes(app: web.Application, emulator: Emulator) -> None:
     routes = SimulatorRoutes(emulator)
-    app.router.add_get("/", routes.home)
-    app.router.add_get("/favicon.ico", routes.no_icon)
-    app.router.add_get("/simulator", routes.page)
-    app.router.add_get("/simulator/assets/{name}", routes.asset)
-    app.router.add_get("/simulator/api/world", routes.world)
-    app.router.add_get("/simulator/api/timeline", routes.timeline)
-    app.router.add_post("/simulator/api/send", routes.send)
-    app.router.add_get("/simulator/api/webhooks/{index}", routes.webhook)
-    app.router.add_post("/simulator/api/webhooks/{index}/redeliver", routes.redeliver)
+    app.router.add_get("/", _local(routes.home))
+    app.router.add_get("/favicon.ico", _local(routes.no_icon))
+    app.router.add_get("/simulator", _local(routes.page))
+    app.router.add_get("/simulator/assets/{name}", _local(routes.asset))
+    app.router.add_get("/simulator/api/world", _local(routes.world))
+    app.router.add_get("/simulator/api/timeline", _local(routes.timeline))
+    app.router.add_post("/simulator/api/send", _local(routes.send))
+    app.router.add_get("/simulator/api/webhooks/{index}", _local(routes.webhook))
+    app.router.add_post("/simulator/api/webhooks/{index}/redeliver", _local(routes.redeliver))
+
+
+def _local(route: Handler) -> Handler:
+    """`route`, for requests from this machine's own pages and programs only."""
+
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        refused = browser_refusal(request)
+        if refused is not None:
+            return _json({"message": refused[1]}, refused[0])
+        return await route(request)
+
+    return guarded
 
 
 def _json(body: Any, status: int = 200) -> web.Response:
@@ -123,8 +139,6 @@ class SimulatorRoutes:
     async def send(self, request: web.Request) -> web.StreamResponse:
         from bot.linesim.emulator import EmulatorError
 
-        if request.content_type != "application/json":
-            return _json({"message": "Content-Type must be application/json"}, 415)
         try:
             body = await request.json()
             if not isinstance(body, dict):
@@ -180,8 +194,6 @@ class SimulatorRoutes:
     async def redeliver(self, request: web.Request) -> web.StreamResponse:
         from bot.linesim.emulator import EmulatorError
 
-        if request.content_type != "application/json":
-            return _json({"message": "Content-Type must be application/json"}, 415)
         try:
             index = _index(request)
             call = await asyncio.to_thread(self.emulator.redeliver, index)

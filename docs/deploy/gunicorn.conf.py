@@ -53,6 +53,21 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms req=%({x-request-id}o)s'
 
+
+def _logconfig() -> dict[str, Any]:
+    """With LOG_FORMAT=json (the bot's `log_format`), gunicorn's own lines and its access lines are
+    JSON objects like the app's, the access line with the request id as a field (bot/logs.py)."""
+    from bot.logs import gunicorn_logconfig
+    from bot.settings import ConfigError, load_settings
+
+    try:
+        return gunicorn_logconfig(load_settings())
+    except ConfigError:
+        return {}  # gunicorn's own format; the worker then stops with the setting's one-line error
+
+
+logconfig_dict = _logconfig()
+
 # Prometheus: every worker (and the scheduler, given the same variable) counts into one directory,
 # and /metrics of any worker adds them up. Emptied when gunicorn starts.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
