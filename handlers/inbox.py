@@ -9,13 +9,24 @@
   whose claim outlived its lease (the process died) are claimed from the table, in small batches with
   one atomic UPDATE (SKIP LOCKED on PostgreSQL), by every pool, at start and then once a second. So any
   number of threads and processes work one inbox, and a restarted process finds its events there.
+- The lease (`webhook.lease_seconds`, 10 s) is short, well inside a reply token's minute: a pool's
+  heartbeat thread renews every claim the pool holds (queued, being built, waiting for LINE, answered
+  but not recorded) every quarter of it, in one UPDATE. A process that dies stops renewing, and
+  another takes its events over while their reply tokens are still good.
+- A chat's events (a group, a room, else a user: `source_id`) are worked one at a time, in the order
+  they happened: a partial unique index lets one event per chat be processing; the INSERT claims an
+  event only when its chat has nothing unfinished, and the claim takes a pending event only when it is
+  next in its chat. So a join and the first registration, or two quick messages that reached two
+  processes, never run at once.
 - A few workers at a time (`webhook.cpu_slots`, 2) take batches and build answers; all of them send,
   which is mostly waiting for LINE. While LINE is slow and every worker waits for it, new events are
   left in the table for other processes' idle workers. Outcomes are recorded in batches while busy,
-  at once when idle. On PostgreSQL the two statements every event goes through (the INSERT and the
-  outcome's UPDATE) are prepared psycopg statements, each its own transaction. An event answered but
-  not yet recorded when the process dies is worked again: its reply token is spent by then (LINE
-  refuses a second reply), and a push reuses its retry key, so nobody is answered twice.
+  at once when idle. On PostgreSQL the statements every event goes through (the INSERT, the outcome's
+  UPDATE, the heartbeat's) are prepared psycopg statements, each its own transaction. An event
+  answered but not yet recorded when the process dies is worked again (`Claimed.attempts` > 1): LINE
+  refuses its spent reply token, which says it was answered; a push reuses its retry key. So nobody
+  is answered twice, unless every process stays down until the token is too old to tell (then a
+  push may follow the reply).
 - A failing event is recorded as failed with the error's class, and the others go on.
 """
 
