@@ -7,8 +7,12 @@ care which one they have. Keys are prefixed with `redis.key_prefix`.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 import redis
@@ -19,6 +23,12 @@ from bot.settings import RedisSettings
 _DELETE_IF_EQUALS = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end
 """
+# Extend the expiry in the same step, only if we still own it.
+_EXPIRE_IF_EQUALS = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end
+"""
+
+log = logging.getLogger(__name__)
 
 
 class KeyValueStore(Protocol):
@@ -29,6 +39,7 @@ class KeyValueStore(Protocol):
     def set(self, key: str, value: str, ttl_seconds: float | None = None) -> None: ...
     def set_if_absent(self, key: str, value: str, ttl_seconds: float) -> bool: ...
     def delete_if_equals(self, key: str, value: str) -> bool: ...
+    def expire_if_equals(self, key: str, value: str, ttl_seconds: float) -> bool: ...
 
 
 class RedisStore:
@@ -57,6 +68,10 @@ class RedisStore:
 
     def delete_if_equals(self, key: str, value: str) -> bool:
         return bool(self.client.eval(_DELETE_IF_EQUALS, 1, self.prefix + key, value))
+
+    def expire_if_equals(self, key: str, value: str, ttl_seconds: float) -> bool:
+        px = max(1, int(ttl_seconds * 1000))
+        return bool(self.client.eval(_EXPIRE_IF_EQUALS, 1, self.prefix + key, value, px))
 
     def close(self) -> None:
         self.client.close()
@@ -104,6 +119,43 @@ class MemoryStore:
                 return False
             del self._items[key]
             return True
+
+    def expire_if_equals(self, key: str, value: str, ttl_seconds: float) -> bool:
+        with self._lock:
+            if self._live(key) != value:
+                return False
+            self._items[key] = (value, self._now() + ttl_seconds)
+            return True
+
+
+@contextmanager
+def renewed_lock(store: KeyValueStore, key: str, ttl_seconds: float) -> Iterator[bool]:
+    """Take the lock `key` if nobody holds it (yields whether we did) and keep it while the block runs:
+    its expiry is pushed back every fifth of `ttl_seconds`, so a holder that dies (SIGKILL) frees it
+    within `ttl_seconds` however long the work would have taken. Released only by its owner."""
+    token = uuid.uuid4().hex
+    if not store.set_if_absent(key, token, ttl_seconds=ttl_seconds):
+        yield False
+        return
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(ttl_seconds / 5):
+            try:
+                if not store.expire_if_equals(key, token, ttl_seconds):
+                    log.warning("lock %s lost (it expired): another process may take the work", key)
+                    return
+            except redis.RedisError as error:  # Redis away for a moment: the next beat tries again
+                log.warning("lock %s not renewed: %s", key, type(error).__name__)
+
+    renewing = threading.Thread(target=renew, name=f"lock-{key}", daemon=True)
+    renewing.start()
+    try:
+        yield True
+    finally:
+        done.set()
+        renewing.join()
+        store.delete_if_equals(key, token)
 
 
 def build_store(settings: RedisSettings) -> RedisStore | MemoryStore:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -218,10 +219,29 @@ class InboxEvent(Base):
     """A webhook event, stored before LINE gets its 200 so that an accepted event survives a restart.
 
     `webhook_event_id` is unique: LINE's redeliveries and duplicates are dropped on insert.
+    `source_id` is the chat (group, room, else user): at most one event of a chat is `processing`.
     """
 
     __tablename__ = "inbox_events"
-    __table_args__ = (Index("ix_inbox_events_status_timestamp", "status", "event_timestamp"),)
+    __table_args__ = (
+        Index("ix_inbox_events_status_timestamp", "status", "event_timestamp"),
+        # A chat's unfinished events, for the claim's ordering: small, as only live rows are in it.
+        Index(
+            "ix_inbox_events_chat_unfinished",
+            "source_id",
+            "event_timestamp",
+            postgresql_where=text("status IN ('pending', 'processing')"),
+            sqlite_where=text("status IN ('pending', 'processing')"),
+        ),
+        # One event per chat (group, room or user) worked at a time, whichever process holds it.
+        Index(
+            "ux_inbox_events_chat_processing",
+            "source_id",
+            unique=True,
+            postgresql_where=text("status = 'processing'"),
+            sqlite_where=text("status = 'processing'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     webhook_event_id: Mapped[str] = mapped_column(String(64), unique=True)

@@ -142,15 +142,21 @@ class WebhookSettings(_Section):
     # Two, measured: with one, answers fell behind acknowledgements under load (bench/webhook.py:
     # answers 0.87–0.90× the echo bot's rate, against 0.95–1.01× with two).
     cpu_slots: int = Field(default=2, ge=1, le=64)
-    # A reply token is good for about a minute; past this age an event is answered by push only where
-    # that matters (group registration), otherwise recorded as expired.
+    # A reply token is good for about a minute; past this age an event is answered by push (see
+    # late_answer_seconds).
     reply_token_seconds: float = Field(default=50, gt=0, le=60)
     # An event older than this (from its timestamp) does not change a group's registration (register,
     # confirm unsubscribing): after an outage, or replayed, it is logged and left alone. The group
     # can ask again; a change made minutes after the member asked could undo a newer one.
     state_change_max_age_seconds: float = Field(default=300, ge=60, le=86_400)
-    # A claimed event whose worker died is taken up again after this many seconds.
-    lease_seconds: float = Field(default=60, ge=5, le=3600)
+    # An event the bot acknowledged while its reply token was fresh, whose token ran out while the
+    # bot held it (a crashed process, a backlog), is answered by push up to this age; older, or
+    # already late when it arrived (a redelivery), it is recorded as expired. A group's registration
+    # is answered by push while younger than state_change_max_age_seconds.
+    late_answer_seconds: float = Field(default=600, ge=0, le=86_400)
+    # A claimed event is renewed by its live pool's heartbeat every quarter of this; one whose
+    # process died is taken up again after this many seconds: well inside the reply token's window.
+    lease_seconds: float = Field(default=10, ge=2, le=3600)
     # Handled events are kept this many days (redelivery dedupe and audit), then purged.
     retention_days: int = Field(default=7, ge=1, le=365)
     # Chat messages (text, stickers, button presses) answered per minute, per person and per group;

@@ -1,30 +1,34 @@
 """The scheduler's broadcast job: find what fell due, claim it, write its deliveries, send.
 
 Any number of scheduler processes may run (one active, standbys): the job runs under a Redis lock
-(an expiring key, released only by its owner) and every step claims its rows with a conditional
-UPDATE, so even two jobs at once cannot send a broadcast twice. A broadcast left `sending` by a
-scheduler that died is picked up again and finished: deliveries already accepted by LINE are not
-pushed again (the sender resends unfinished ones with their retry key; LINE answers 409).
+(an expiring key renewed while the job runs, released only by its owner) and every step claims its
+rows with a conditional UPDATE, so even two jobs at once cannot send a broadcast twice. A broadcast
+left `sending` by a scheduler that died is picked up again and finished within seconds: deliveries
+already accepted by LINE are not pushed again (the sender resends unfinished ones with their retry
+key; LINE answers 409).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 
 from sqlalchemy import select
 
+from bot.kv import renewed_lock
 from bot.models import Broadcast, BroadcastStatus, Delivery, DeliveryStatus, utcnow
 from bot.scheduler import JobSpec
 from bot.services import Services
 from broadcasts import service
 from broadcasts.content import ContentGone, messages_for
-from broadcasts.sender import SendAborted, send_broadcast
+from broadcasts.sender import LEASE_SECONDS, SendAborted, send_broadcast
 
 log = logging.getLogger(__name__)
 
 LOCK = "broadcasts:run"
+# Held while a round runs, renewed every second: a scheduler killed mid-broadcast and restarted (or
+# its standby) takes over within seconds, as its sender takes over the dead one's deliveries.
+LOCK_SECONDS = LEASE_SECONDS
 
 
 def due_broadcasts(services: Services) -> list[int]:
@@ -84,19 +88,16 @@ def send(services: Services, broadcast_id: int) -> None:
 
 def run_due(services: Services) -> list[int]:
     """One scheduler round; returns the broadcasts it sent."""
-    token = uuid.uuid4().hex
-    if not services.kv.set_if_absent(LOCK, token, ttl_seconds=300):
-        log.info("broadcasts: another scheduler holds the lock")
-        return []
-    try:
+    with renewed_lock(services.kv, LOCK, LOCK_SECONDS) as held:
+        if not held:
+            log.info("broadcasts: another scheduler holds the lock")
+            return []
         sent = due_broadcasts(services)
         for broadcast_id in sent:
             if services.stopping.is_set():  # shutting down: the next scheduler resumes the rest
                 break
             send(services, broadcast_id)
         return sent
-    finally:
-        services.kv.delete_if_equals(LOCK, token)
 
 
 def _run(services: Services) -> None:

@@ -69,7 +69,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PUSH_PATH: Final = "/v2/bot/message/push"
-LEASE_SECONDS: Final = 30.0  # a claim not refreshed for this long was left by a crashed sender
+# A claim not refreshed for this long was left by a crashed sender: a restarted one resumes after
+# this, no longer. Claims are refreshed every fifth of it.
+LEASE_SECONDS: Final = 5.0
 FLUSH_SECONDS: Final = 0.25  # results are written at least this often
 FLUSH_ROWS: Final = 500  # ... or as soon as this many are waiting
 POLL_SECONDS: Final = 0.5  # looking again for deliveries another sender still holds

@@ -9,13 +9,24 @@
   whose claim outlived its lease (the process died) are claimed from the table, in small batches with
   one atomic UPDATE (SKIP LOCKED on PostgreSQL), by every pool, at start and then once a second. So any
   number of threads and processes work one inbox, and a restarted process finds its events there.
+- The lease (`webhook.lease_seconds`, 10 s) is short, well inside a reply token's minute: a pool's
+  heartbeat thread renews every claim the pool holds (queued, being built, waiting for LINE, answered
+  but not recorded) every quarter of it, in one UPDATE. A process that dies stops renewing, and
+  another takes its events over while their reply tokens are still good.
+- A chat's events (a group, a room, else a user: `source_id`) are worked one at a time, in the order
+  they happened: a partial unique index lets one event per chat be processing; the INSERT claims an
+  event only when its chat has nothing unfinished, and the claim takes a pending event only when it is
+  next in its chat. So a join and the first registration, or two quick messages that reached two
+  processes, never run at once.
 - A few workers at a time (`webhook.cpu_slots`, 2) take batches and build answers; all of them send,
   which is mostly waiting for LINE. While LINE is slow and every worker waits for it, new events are
   left in the table for other processes' idle workers. Outcomes are recorded in batches while busy,
-  at once when idle. On PostgreSQL the two statements every event goes through (the INSERT and the
-  outcome's UPDATE) are prepared psycopg statements, each its own transaction. An event answered but
-  not yet recorded when the process dies is worked again: its reply token is spent by then (LINE
-  refuses a second reply), and a push reuses its retry key, so nobody is answered twice.
+  at once when idle. On PostgreSQL the statements every event goes through (the INSERT, the outcome's
+  UPDATE, the heartbeat's) are prepared psycopg statements, each its own transaction. An event
+  answered but not yet recorded when the process dies is worked again (`Claimed.attempts` > 1): LINE
+  refuses its spent reply token, which says it was answered; a push reuses its retry key. So nobody
+  is answered twice, unless every process stays down until the token is too old to tell (then a
+  push may follow the reply).
 - A failing event is recorded as failed with the error's class, and the others go on.
 """
 
@@ -29,14 +40,32 @@ import queue
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, cast
 
+from psycopg.errors import UniqueViolation
 from psycopg.types.json import Json
-from sqlalchemy import Engine, bindparam, delete, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Engine,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from bot import logs
 from bot.line import LineApiError
@@ -61,6 +90,8 @@ class Claimed:
     webhook_event_id: str
     payload: dict[str, Any]
     received_at: dt.datetime
+    attempts: int = 1  # claims of this event so far, this one included: above 1, a holder before us died
+    chat: str | None = None  # the group, room or user it came from (`InboxEvent.source_id`)
 
 
 def _taken_lock() -> threading.Lock:
@@ -76,7 +107,7 @@ class _Write:
 
     rows: list[dict[str, Any]]
     done: threading.Lock = field(default_factory=_taken_lock)  # released by the writer when done
-    stored: dict[str, int] = field(default_factory=dict)  # webhookEventId → row id, of the new ones
+    stored: dict[str, tuple[int, bool]] = field(default_factory=dict)  # webhookEventId → (id, claimed)
     error: Exception | None = None
 
 
@@ -141,6 +172,10 @@ class Inbox:
         self._line_seconds = 0.0  # LINE's recent answer time, smoothed
         self._busy_lock = threading.Lock()
         self._next_table_claim = -math.inf  # monotonic time of the next claim from the table
+        self._held: dict[int, str | None] = {}  # claimed, outcome not yet written: id → chat
+        self._behind: Counter[str] = Counter()  # chats with events this process stored behind others
+        self._heartbeat_stop = threading.Event()
+        self._heartbeat_thread: threading.Thread | None = None
         self._writes: queue.SimpleQueue[_Write | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
         self._wake = threading.Condition()
@@ -186,9 +221,7 @@ class Inbox:
                     "event_timestamp": _timestamp(event),
                     "received_at": utcnow(),
                     "redelivery": redelivery,
-                    "status": InboxStatus.PENDING,
-                    "claimed_at": None,
-                    "attempts": 0,
+                    "claim": False,
                 }
             )
         if not rows:
@@ -199,25 +232,31 @@ class Inbox:
         # pending, for whichever pool is free first (other processes look once a second).
         local = self._reserve(len(unique))
         if local:
-            now = utcnow()
             for row in unique:
-                row.update(status=InboxStatus.PROCESSING, claimed_at=now, attempts=1)
+                row["claim"] = True
         try:
             stored = self._commit(unique)
         except BaseException:
             self._done(len(unique) if local else 0)
             raise
+        claimed: list[Claimed] = []
+        behind: list[str] = []  # chats of events stored pending behind an unfinished one of theirs
+        for row in unique:
+            event_id = row["webhook_event_id"]
+            if event_id not in stored:
+                continue
+            row_id, taken = stored[event_id]
+            if taken:
+                claimed.append(
+                    Claimed(row_id, event_id, row["payload"], row["received_at"], chat=row["source_id"])
+                )
+            elif local:
+                behind.append(row["source_id"])
         if local:
-            self._done(len(unique) - len(stored))  # duplicates: nothing to work
+            self._done(len(unique) - len(claimed))  # duplicates, and events whose chat is busy
+            self._hold(claimed, behind)
         elif self.running:
             self._next_table_claim = -math.inf  # a worker of this pool that comes free takes them
-        claimed = [
-            Claimed(
-                stored[row["webhook_event_id"]], row["webhook_event_id"], row["payload"], row["received_at"]
-            )
-            for row in (unique if local else ())
-            if row["webhook_event_id"] in stored
-        ]
         duplicates = len(rows) - len(stored)
         if duplicates:
             log.info("webhook: %d duplicate event(s) dropped", duplicates)
@@ -254,8 +293,80 @@ class Inbox:
             with self._busy_lock:
                 self._busy = max(0, self._busy - count)
 
-    def _insert(self, rows: list[dict[str, Any]]) -> dict[str, int]:
-        """Insert rows, skipping events already stored; webhookEventId → id of those inserted.
+    def _hold(self, claimed: Iterable[Claimed], behind: Iterable[str | None] = ()) -> None:
+        """Note claimed events as this pool's until their outcome is written (the heartbeat renews
+        their lease meanwhile), and the chats with an event left waiting behind one of theirs."""
+        with self._busy_lock:
+            for item in claimed:
+                self._held[item.id] = item.chat
+            for chat in behind:
+                if chat is not None:
+                    self._behind[chat] += 1
+            if len(self._behind) > MAX_BEHIND:  # their events went to other processes: forget them
+                self._behind.clear()
+
+    def _forget(self, ids: Iterable[int]) -> None:
+        """Outcomes written: the events are no longer held. An event of this chat waiting behind one
+        of them is claimed at once, not at the next look in the table."""
+        turn = False
+        with self._busy_lock:
+            for event_id in ids:
+                chat = self._held.pop(event_id, None)
+                if chat is not None and self._behind[chat] > 0:
+                    self._behind[chat] -= 1
+                    if not self._behind[chat]:
+                        del self._behind[chat]
+                    turn = True
+        if turn and self.running:
+            self.wake()
+
+    def renew(self) -> int:
+        """The heartbeat: push back the lease of every event this pool holds (queued in memory, being
+        built, waiting for LINE, or answered with the outcome not yet written), in one UPDATE."""
+        with self._busy_lock:
+            ids = sorted(self._held)
+        if not ids:
+            return 0
+        now = utcnow()
+        engine = self.services.db.engine
+        if engine.dialect.name == "postgresql":
+            with _pg_autocommit(engine) as dbapi_connection, dbapi_connection.cursor() as cursor:
+                cursor.execute(_PG_RENEW, (now, ids), prepare=True)
+            return len(ids)
+        with engine.begin() as connection:
+            for start in range(0, len(ids), _SQLITE_CHUNK):
+                connection.execute(
+                    _renew_statement(), {"ids": ids[start : start + _SQLITE_CHUNK], "now": now}
+                )
+        return len(ids)
+
+    def _heartbeat(self) -> None:
+        # A quarter of the lease: three beats can be late or fail (a database blip) before another
+        # process may take our events.
+        interval = self.services.settings.webhook.lease_seconds / 4
+        while not self._heartbeat_stop.wait(interval):
+            try:
+                self.renew()
+            except Exception as error:
+                log.warning("inbox: leases not renewed (%s); retrying", type(error).__name__)
+
+    def _ensure_heartbeat(self) -> None:
+        with self._start_lock:
+            if self._heartbeat_thread is None or not self._heartbeat_thread.is_alive():
+                self._heartbeat_stop.clear()
+                self._heartbeat_thread = threading.Thread(
+                    target=self._heartbeat, name="inbox-heartbeat", daemon=True
+                )
+                self._heartbeat_thread.start()
+
+    def _insert(self, rows: list[dict[str, Any]]) -> dict[str, tuple[int, bool]]:
+        """Insert rows, skipping events already stored; webhookEventId → (id, claimed) of those inserted.
+
+        A row asking to be claimed is stored `processing` only when its chat has no unfinished event,
+        in the table or before it in `rows`; else `pending`, claimed from the table in its turn. The
+        unique index on a chat's processing event settles a race with another process storing an
+        event of the same chat at the same moment: this statement fails, and is repeated with every
+        row pending.
 
         This runs on every webhook, inside LINE's two seconds. On PostgreSQL it is one prepared
         statement through psycopg itself (SQLAlchemy's statement handling and psycopg's conversion
@@ -263,19 +374,37 @@ class Inbox:
         same columns and values as the model, checked by the tests on both databases. SQLite, the
         one-process default, goes through SQLAlchemy Core.
         """
+        _one_claim_per_chat(rows)
+        try:
+            return self._insert_rows(rows)
+        except (UniqueViolation, IntegrityError):
+            if not any(row["claim"] for row in rows):
+                raise
+            log.info("inbox: a chat's event stored by another process at the same moment; claimed in turn")
+            for row in rows:
+                row["claim"] = False
+            return self._insert_rows(rows)
+
+    def _insert_rows(self, rows: list[dict[str, Any]]) -> dict[str, tuple[int, bool]]:
         engine = self.services.db.engine
         if engine.dialect.name != "postgresql":
             with engine.begin() as connection:
-                result = connection.execute(_sqlite_insert_statement(), rows)
-                return {event_id: row_id for event_id, row_id in result}
+                # Row by row: each sees the ones before it (SQLite has one writer; this is its default).
+                stored = {}
+                for row in rows:
+                    found = connection.execute(_sqlite_insert_statement(), row).first()
+                    if found is not None:
+                        stored[found.webhook_event_id] = (found.id, bool(found.claimed))
+                return stored
         if len(rows) <= _PG_CHUNK:  # one statement: its own transaction
             with _pg_autocommit(engine) as dbapi_connection:
                 return _pg_insert(dbapi_connection, rows)
         with engine.begin() as connection:  # several: one transaction around them
             return _pg_insert(connection.connection.dbapi_connection, rows)
 
-    def _commit(self, rows: list[dict[str, Any]]) -> dict[str, int]:
-        """Store one request's events durably before it answers; webhookEventId → id of the new ones.
+    def _commit(self, rows: list[dict[str, Any]]) -> dict[str, tuple[int, bool]]:
+        """Store one request's events durably before it answers; webhookEventId → (id, claimed) of the
+        new ones.
 
         With `webhook.group_commit`, concurrent requests share one INSERT and one commit: a writer
         thread takes whatever is waiting, writes it in one transaction and releases every request in it.
@@ -337,14 +466,31 @@ class Inbox:
     # --- the worker side -------------------------------------------------------------------------
 
     def _claimable(self, now: dt.datetime) -> Any:
+        """Pending events that are next in their chat (no event of the chat in progress, none pending
+        before them), and events whose holder stopped renewing their lease (it died)."""
         lease = dt.timedelta(seconds=self.services.settings.webhook.lease_seconds)
+        other = aliased(InboxEvent, name="other")
+        ahead = (
+            select(other.id)
+            .where(other.status.in_(_UNFINISHED))  # the partial index's own condition, word for word
+            .where(other.source_id == InboxEvent.source_id)
+            .where(
+                or_(
+                    other.status == InboxStatus.PROCESSING,
+                    other.event_timestamp < InboxEvent.event_timestamp,
+                    (other.event_timestamp == InboxEvent.event_timestamp) & (other.id < InboxEvent.id),
+                )
+            )
+            .exists()
+        )
         return or_(
-            InboxEvent.status == InboxStatus.PENDING,
+            (InboxEvent.status == InboxStatus.PENDING) & ~ahead,
             (InboxEvent.status == InboxStatus.PROCESSING) & (InboxEvent.claimed_at < now - lease),
         )
 
     def claim(self, limit: int = 1) -> list[Claimed]:
-        """Take up to `limit` of the oldest claimable events, atomically, oldest first.
+        """Take up to `limit` of the oldest claimable events, atomically, oldest first; at most one
+        per chat, so that a chat's events are worked one at a time, in the order they happened.
 
         One statement, WITH oldest AS MATERIALIZED (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) UPDATE …
         RETURNING: on PostgreSQL concurrent claimers skip each other's rows; SQLite has one writer.
@@ -357,25 +503,36 @@ class Inbox:
             .where(self._claimable(now))
             .order_by(InboxEvent.event_timestamp, InboxEvent.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=InboxEvent)
             .cte("oldest")
             .prefix_with("MATERIALIZED")
         )
-        with self.services.db.engine.begin() as connection:
-            rows = connection.execute(
-                update(InboxEvent)
-                .where(InboxEvent.id.in_(select(oldest.c.id)))  # locked, and claimable when locked
-                .values(status=InboxStatus.PROCESSING, claimed_at=now, attempts=InboxEvent.attempts + 1)
-                .returning(
-                    InboxEvent.id,
-                    InboxEvent.webhook_event_id,
-                    InboxEvent.payload,
-                    InboxEvent.received_at,
-                    InboxEvent.event_timestamp,
-                )
-            ).all()
+        try:
+            with self.services.db.engine.begin() as connection:
+                rows = connection.execute(
+                    update(InboxEvent)
+                    .where(InboxEvent.id.in_(select(oldest.c.id)))  # locked, and claimable when locked
+                    .values(status=InboxStatus.PROCESSING, claimed_at=now, attempts=InboxEvent.attempts + 1)
+                    .returning(
+                        InboxEvent.id,
+                        InboxEvent.webhook_event_id,
+                        InboxEvent.payload,
+                        InboxEvent.received_at,
+                        InboxEvent.event_timestamp,
+                        InboxEvent.attempts,
+                        InboxEvent.source_id,
+                    )
+                ).all()
+        except IntegrityError:  # a chat's event claimed by another process meanwhile: next round
+            log.info("inbox: claim met an event of a chat in progress elsewhere; trying again")
+            return []
         ordered = sorted(rows, key=lambda row: (row.event_timestamp, row.id))
-        return [Claimed(row.id, row.webhook_event_id, row.payload, row.received_at) for row in ordered]
+        claimed = [
+            Claimed(row.id, row.webhook_event_id, row.payload, row.received_at, row.attempts, row.source_id)
+            for row in ordered
+        ]
+        self._hold(claimed)
+        return claimed
 
     def finish(self, outcomes: list[tuple[int, InboxStatus, str | None]]) -> None:
         """Record how events ended: one UPDATE per outcome kind, not one per event."""
@@ -463,12 +620,14 @@ class Inbox:
         try:
             self.finish(outcomes)
         except Exception:
-            with self._outcomes_lock:  # keep them for the next flush; the lease covers the wait
+            with self._outcomes_lock:  # kept for the next flush; the heartbeat renews their lease
                 self._outcomes[:0] = outcomes
             raise
+        self._forget(event_id for event_id, _, _ in outcomes)
 
     def drain(self) -> int:
         """Work every claimable event now, in this thread (tests and the CLI)."""
+        self._ensure_heartbeat()
         handled = 0
         while batch := self.claim(self.services.settings.webhook.batch_size):
             self._book(len(batch))
@@ -568,12 +727,14 @@ class Inbox:
                 return
             self._stopping.clear()
             self._next_table_claim = -math.inf  # what earlier processes left: at once
+            self._heartbeat_stop.clear()
             self._threads = [
                 threading.Thread(target=self._run, name=f"inbox-{n}", daemon=True)
                 for n in range(self.services.settings.webhook.workers)
             ]
             for thread in self._threads:
                 thread.start()
+        self._ensure_heartbeat()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Send the answers in hand, take no new events, record what happened."""
@@ -593,6 +754,10 @@ class Inbox:
         except Exception:
             log.warning("inbox: outcomes not recorded at stop; the lease will release those events")
         self._release(self._take_ready(sys.maxsize))
+        self._heartbeat_stop.set()  # only now: the answers sent above were held until recorded
+        if self._heartbeat_thread is not None:
+            self._heartbeat_thread.join(timeout=timeout)
+            self._heartbeat_thread = None
 
     def _release(self, claimed: list[Claimed]) -> None:
         """Give back events claimed but not started: pending again, for the next process at once."""
@@ -605,11 +770,14 @@ class Inbox:
                     update(InboxEvent)
                     .where(InboxEvent.id.in_([c.id for c in claimed]))
                     .where(InboxEvent.status == InboxStatus.PROCESSING)
-                    .values(status=InboxStatus.PENDING, claimed_at=None)
+                    # Not started: this claim does not count (a later one must not think we replied).
+                    .values(status=InboxStatus.PENDING, claimed_at=None, attempts=InboxEvent.attempts - 1)
                 )
             log.info("inbox: %d event(s) released at stop", len(claimed))
         except Exception:
             log.warning("inbox: %d event(s) not released at stop; their lease will", len(claimed))
+        else:
+            self._forget(c.id for c in claimed)
 
 
 def purge(services: Services) -> int:
@@ -636,12 +804,61 @@ def purge_job() -> JobSpec:
     return JobSpec("inbox-purge", _run_purge, 3600)
 
 
+def _one_claim_per_chat(rows: list[dict[str, Any]]) -> None:
+    """Of the rows of one chat, only the earliest may be claimed as it is stored (a statement does not
+    see the rows it inserts itself); the others wait for their turn in the table."""
+    seen: set[str] = set()
+    for row in sorted(rows, key=lambda row: row["event_timestamp"]):
+        chat = row["source_id"]
+        if chat is not None:
+            if chat in seen:
+                row["claim"] = False
+            seen.add(chat)
+
+
+_UNFINISHED: Final[tuple[Any, ...]] = (literal_column("'pending'"), literal_column("'processing'"))
+_SQLITE_CHUNK: Final = 500  # ids per statement (SQLite's limit on parameters)
+MAX_BEHIND: Final = 10_000
+
+
 @functools.cache
 def _sqlite_insert_statement() -> Any:
+    table = cast(Table, InboxEvent.__table__)
+    other = table.alias("other")
+
+    def param(column: str) -> Any:
+        return bindparam(column, type_=table.c[column].type)
+
+    busy = select(other.c.id).where(other.c.status.in_(_UNFINISHED), other.c.source_id == param("source_id"))
+    claimed = and_(bindparam("claim", type_=Boolean()), ~busy.exists())
+    status_type = table.c.status.type
     return (
-        sqlite_insert(InboxEvent)
+        sqlite_insert(table)
+        .values(
+            {
+                **{name: param(name) for name in _PG_COLUMNS if name != "claim"},
+                "status": case(
+                    (claimed, literal(InboxStatus.PROCESSING, status_type)),
+                    else_=literal(InboxStatus.PENDING, status_type),
+                ),
+                "claimed_at": case((claimed, param("received_at")), else_=null()),
+                "attempts": case((claimed, 1), else_=0),
+            }
+        )
         .on_conflict_do_nothing(index_elements=["webhook_event_id"])
-        .returning(InboxEvent.webhook_event_id, InboxEvent.id)
+        .returning(
+            table.c.webhook_event_id, table.c.id, (table.c.status == InboxStatus.PROCESSING).label("claimed")
+        )
+    )
+
+
+@functools.cache
+def _renew_statement() -> Any:
+    return (
+        update(InboxEvent)
+        .where(InboxEvent.id.in_(bindparam("ids", expanding=True)))
+        .where(InboxEvent.status == InboxStatus.PROCESSING)
+        .values(claimed_at=bindparam("now", type_=InboxEvent.__table__.c.claimed_at.type))
     )
 
 
@@ -660,6 +877,7 @@ def _finish_statement() -> Any:
 
 # --- PostgreSQL, through psycopg: the two statements every event goes through -------------------------
 
+# The values of a stored event (`claim`: store it claimed, if its chat has no unfinished event).
 _PG_COLUMNS: Final = (
     "webhook_event_id",
     "event_type",
@@ -669,23 +887,41 @@ _PG_COLUMNS: Final = (
     "event_timestamp",
     "received_at",
     "redelivery",
-    "status",
-    "claimed_at",
-    "attempts",
+    "claim",
+)
+_PG_TYPES: Final = (
+    "varchar",
+    "varchar",
+    "varchar",
+    "varchar",
+    "json",
+    "timestamptz",
+    "timestamptz",
+    "boolean",
+    "boolean",
 )
 _PG_CHUNK: Final = 100  # rows per INSERT statement
 _PG_FINISH: Final = (
     "UPDATE inbox_events SET status = %s, finished_at = %s, last_error = %s WHERE id = ANY(%s)"
 )
+_PG_RENEW: Final = "UPDATE inbox_events SET claimed_at = %s WHERE id = ANY(%s) AND status = 'processing'"
 
 
 @functools.cache
 def _pg_insert_sql(count: int) -> str:
-    # Only constants and placeholders go into the text; every value is a parameter.
+    # Only constants and placeholders go into the text; every value is a parameter. The first row
+    # names the types (a VALUES list in a FROM clause has no target columns to take them from).
+    first = "(" + ", ".join(f"%s::{name}" for name in _PG_TYPES) + ")"
     row = "(" + ", ".join(["%s"] * len(_PG_COLUMNS)) + ")"
+    stored = ", ".join(_PG_COLUMNS[:-1])
     return (
-        f"INSERT INTO inbox_events ({', '.join(_PG_COLUMNS)}) VALUES {', '.join([row] * count)} "  # noqa: S608
-        "ON CONFLICT (webhook_event_id) DO NOTHING RETURNING webhook_event_id, id"
+        f"INSERT INTO inbox_events ({stored}, status, claimed_at, attempts) "  # noqa: S608
+        f"SELECT {stored}, CASE WHEN claimed THEN 'processing' ELSE 'pending' END, "
+        "CASE WHEN claimed THEN received_at END, CASE WHEN claimed THEN 1 ELSE 0 END "
+        f"FROM (SELECT v.*, v.claim AND NOT EXISTS (SELECT 1 FROM inbox_events AS other "
+        "WHERE other.status IN ('pending', 'processing') AND other.source_id = v.source_id) AS claimed "
+        f"FROM (VALUES {', '.join([first] + [row] * (count - 1))}) AS v ({', '.join(_PG_COLUMNS)})) AS new "
+        "ON CONFLICT (webhook_event_id) DO NOTHING RETURNING webhook_event_id, id, status = 'processing'"
     )
 
 
@@ -706,8 +942,8 @@ def _pg_autocommit(engine: Engine) -> Iterator[Any]:
             raise
 
 
-def _pg_insert(dbapi_connection: Any, rows: list[dict[str, Any]]) -> dict[str, int]:
-    inserted: dict[str, int] = {}
+def _pg_insert(dbapi_connection: Any, rows: list[dict[str, Any]]) -> dict[str, tuple[int, bool]]:
+    inserted: dict[str, tuple[int, bool]] = {}
     with dbapi_connection.cursor() as cursor:
         for start in range(0, len(rows), _PG_CHUNK):  # a few statement shapes, each prepared once
             chunk = rows[start : start + _PG_CHUNK]
@@ -717,9 +953,7 @@ def _pg_insert(dbapi_connection: Any, rows: list[dict[str, Any]]) -> dict[str, i
                     value = row[column]
                     if column == "payload":
                         value = Json(value)
-                    elif column == "status":
-                        value = value.value
                     params.append(value)
             cursor.execute(_pg_insert_sql(len(chunk)), params, prepare=True)
-            inserted.update(cursor.fetchall())
+            inserted.update((event_id, (row_id, claimed)) for event_id, row_id, claimed in cursor.fetchall())
     return inserted

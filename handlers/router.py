@@ -1,13 +1,17 @@
 """From a stored event to LINE: dispatch by event type, then deliver what the handler returned.
 
-Event handlers return an `Answer`: the messages, and whether a late answer is still worth a push
-(group registration is; a search result a minute late is not). Delivery replies while the reply token
-is fresh; a late event is answered by push only when the answer says so — with a retry key derived
-from the event id, so a re-processed event can never push twice — and otherwise recorded as expired.
+Event handlers return an `Answer`: the messages, and whether a late answer is worth a push whatever
+its age (group registration is). Delivery replies while the reply token is fresh. An event the bot
+acknowledged in time but held past its token (its process died, a backlog) is answered by push up to
+`webhook.late_answer_seconds` after it happened; one already late when it arrived (LINE redelivering
+after an outage) or older than that is recorded as expired. A push carries a retry key derived from
+the event id, so a re-processed event never pushes twice; and an event taken over from a process that
+died, whose still-fresh reply token LINE refuses, was answered by that process (a token is single-use).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
@@ -198,14 +202,14 @@ EVENT_HANDLERS: dict[str, EventHandler] = {
 # --- delivery -----------------------------------------------------------------------------------------
 
 
-def deliver(ctx: Context, answer: Answer) -> InboxStatus:
+def deliver(ctx: Context, answer: Answer, claimed: Claimed) -> InboxStatus:
     messages = (
         answer.messages if len(answer.messages) <= flex.MAX_MESSAGES else answer.messages[: flex.MAX_MESSAGES]
     )
     if not messages:
         return InboxStatus.DONE
     try:
-        status, outcome = _deliver(ctx, answer, messages)
+        status, outcome = _deliver(ctx, answer, messages, claimed)
     except Exception:
         metrics.REPLIES.labels("failed").inc()
         raise
@@ -213,7 +217,17 @@ def deliver(ctx: Context, answer: Answer) -> InboxStatus:
     return status
 
 
-def _deliver(ctx: Context, answer: Answer, messages: list[Message]) -> tuple[InboxStatus, str]:
+def _late_answer_due(ctx: Context, claimed: Claimed) -> bool:
+    """Acknowledged while its reply token was fresh (the delay is ours), and not too old to matter."""
+    settings = ctx.services.settings.webhook
+    happened = ctx.now - dt.timedelta(seconds=ctx.age_seconds)
+    on_arrival = (claimed.received_at - happened).total_seconds()
+    return on_arrival <= settings.reply_token_seconds and ctx.age_seconds <= settings.late_answer_seconds
+
+
+def _deliver(
+    ctx: Context, answer: Answer, messages: list[Message], claimed: Claimed
+) -> tuple[InboxStatus, str]:
     fresh = ctx.age_seconds <= ctx.services.settings.webhook.reply_token_seconds
     if fresh and ctx.reply_token:
         try:
@@ -221,10 +235,13 @@ def _deliver(ctx: Context, answer: Answer, messages: list[Message]) -> tuple[Inb
             log.info("event %s answered (request %s)", ctx.webhook_event_id, sent.request_id)
             return InboxStatus.DONE, "reply"
         except LineApiError as error:
-            if error.status != 400:  # 400: the token had run out after all; anything else is a failure
+            if error.status != 400:  # 400: the token was spent or had run out; anything else: a failure
                 raise
+            if claimed.attempts > 1:  # a process that held it before died after using the token
+                log.info("event %s: reply token already used: answered before", ctx.webhook_event_id)
+                return InboxStatus.DONE, "replied_before"
             log.info("event %s: reply token refused", ctx.webhook_event_id)
-    if answer.push_if_late and ctx.chat_id:
+    if ctx.chat_id and (answer.push_if_late or _late_answer_due(ctx, claimed)):
         key = str(uuid.uuid5(RETRY_KEY_NAMESPACE, ctx.webhook_event_id))
         sent = ctx.services.line.push(ctx.chat_id, messages, retry_key=key)
         log.info("event %s answered late by push (request %s)", ctx.webhook_event_id, sent.request_id)
@@ -283,6 +300,6 @@ def make_processor(services: Services) -> Callable[[Claimed], Callable[[], Inbox
             return lambda: InboxStatus.DONE
         log.info("event %s: %s from %s", claimed.webhook_event_id, event.get("type"), ctx.source_type)
         answer = limits.check(ctx) or handler(ctx)
-        return lambda: deliver(ctx, answer)
+        return lambda: deliver(ctx, answer, claimed)
 
     return process

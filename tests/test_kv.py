@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.kv import MemoryStore, RedisStore, build_store
+from bot.kv import MemoryStore, RedisStore, build_store, renewed_lock
 from bot.settings import RedisSettings
 
 
@@ -77,3 +77,29 @@ def test_build_store_picks_the_backend(redis_url: str) -> None:
     redis_store = build_store(RedisSettings(url=redis_url))
     assert isinstance(redis_store, RedisStore)
     redis_store.close()
+
+
+def test_only_the_owner_extends_a_lock(store: MemoryStore | RedisStore) -> None:
+    assert store.set_if_absent("lock", "owner-1", ttl_seconds=0.3)
+    assert not store.expire_if_equals("lock", "owner-2", ttl_seconds=5)
+    assert store.expire_if_equals("lock", "owner-1", ttl_seconds=5)
+    time.sleep(0.5)
+    assert store.get("lock") == "owner-1"
+
+
+def test_a_renewed_lock_is_kept_while_its_work_runs_and_freed_after(store: MemoryStore | RedisStore) -> None:
+    with renewed_lock(store, "job", ttl_seconds=0.5) as held:
+        assert held
+        time.sleep(1.2)  # more than twice its time to live
+        with renewed_lock(store, "job", ttl_seconds=0.5) as second:
+            assert not second
+    assert store.get("job") is None
+    with renewed_lock(store, "job", ttl_seconds=0.5) as again:
+        assert again
+
+
+def test_a_dead_holders_renewed_lock_runs_out(store: MemoryStore | RedisStore) -> None:
+    assert store.set_if_absent("job", "killed-process", ttl_seconds=0.3)  # taken, never renewed
+    time.sleep(0.5)
+    with renewed_lock(store, "job", ttl_seconds=0.3) as held:
+        assert held

@@ -1,0 +1,186 @@
+"""Processes killed (SIGKILL) in the middle of their work, as shipped: a gunicorn web worker holding
+questions, and the scheduler halfway through a broadcast. Every acknowledged question is answered
+exactly once, and the broadcast reaches every group exactly once, both within seconds of the crash:
+the claims of a dead process run out quickly, those of a live one are renewed. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from bot.linesim import LineStandIn
+from bot.models import BroadcastStatus, InboxEvent, InboxStatus
+from tests.conftest import free_port, services_of
+from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, LINE_ENV, Chat
+from tests.test_deploy import GUNICORN, ROOT, _post, _wait_up
+from tests.test_sender import broadcast_of, create_broadcast
+
+pytestmark = pytest.mark.slow
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _connections_to(pid: int, port: int) -> int:
+    """Established TCP connections of process `pid` to 127.0.0.1:`port` (its requests to LINE)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[2].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                inodes.add(fields[9])
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        count += target.startswith("socket:[") and target[8:-1] in inodes
+    return count
+
+
+def _wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def _environment(database_url: str, line_url: str, **settings: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "ENVIRONMENT": "test",
+        "DATABASE_URL": database_url,
+        "LINE_API_BASE_URL": line_url,
+        "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+        "SCHEDULER_EMBEDDED": "false",
+        **settings,
+    }
+    env.pop("BOT_CONFIG", None)
+    return env
+
+
+def test_a_web_worker_killed_under_chat_traffic_loses_no_acknowledged_question(
+    build_app: Callable[..., Flask], database_url: str, tmp_path: Path
+) -> None:
+    """Two gunicorn workers, 30 one-to-one questions at once, LINE taking a second per answer: the
+    worker talking to LINE is killed holding its share, and 10 more questions follow. Its questions
+    are taken over once their lease runs out (webhook.lease_seconds, default) and answered while
+    their reply tokens are still good."""
+    with LineStandIn(token=ACCESS_TOKEN, latency_ms=1000) as standin:
+        later = build_app({"line": {"api_base_url": standin.base_url}}, env=LINE_ENV)  # migrated, seeded
+        port = free_port()
+        env = _environment(
+            database_url,
+            standin.base_url,
+            BIND=f"127.0.0.1:{port}",
+            WEB_CONCURRENCY="2",
+            PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
+            WEBHOOK_WORKERS="4",  # four answers in hand per process at a time
+        )
+        gunicorn = subprocess.Popen(
+            [str(GUNICORN), "-c", "docs/deploy/gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_up(url, gunicorn)
+            chats = [Chat(standin, user_id=f"U{n:032d}") for n in range(40)]
+            events = [chat.text("ข้อสั่งการล่าสุด") for chat in chats]
+            with ThreadPoolExecutor(8) as pool:
+                assert set(pool.map(lambda event: _post(url, [event]), events[:30])) == {200}
+
+            def answered() -> int:
+                with services_of(later).db.session() as session:
+                    return len(
+                        session.scalars(
+                            select(InboxEvent.id).where(InboxEvent.status == InboxStatus.DONE)
+                        ).all()
+                    )
+
+            _wait(lambda: answered() >= 4, 20, "the first answers")
+            victim = max(_children(gunicorn.pid), key=lambda pid: _connections_to(pid, standin.port))
+            os.kill(victim, signal.SIGKILL)  # it holds questions: answers in flight, others queued
+            killed = time.monotonic()
+            with ThreadPoolExecutor(8) as pool:  # gunicorn starts another worker meanwhile
+                assert set(pool.map(lambda event: _post(url, [event]), events[30:])) == {200}
+            # Long before the reply tokens run out (50 s), and before a 60 s lease would have.
+            _wait(lambda: answered() == len(events), 40, "every question answered")
+            took = time.monotonic() - killed
+            time.sleep(1.5)  # a second answer would show by now
+        finally:
+            gunicorn.send_signal(signal.SIGTERM)
+            try:
+                gunicorn.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                gunicorn.kill()
+                gunicorn.wait()
+
+        answers = Counter(d.to for d in standin.deliveries())
+        assert answers == Counter({chat.chat_id: 1 for chat in chats}), f"answers per chat after {took:.1f} s"
+        with services_of(later).db.session() as session:
+            stored = list(session.scalars(select(InboxEvent)))
+        assert {e.status for e in stored} == {InboxStatus.DONE}
+        assert max(e.attempts for e in stored) >= 2, "the killed worker held no question: nothing was tested"
+
+
+def test_a_scheduler_killed_mid_broadcast_and_restarted_finishes_it_once_within_seconds(
+    build_app: Callable[..., Flask], database_url: str, redis_url: str
+) -> None:
+    """A lone scheduler (with Redis, as in production) is killed halfway through 1,000 groups sent at
+    200/s and started again at once: it resumes without waiting out the dead one's lock or claims."""
+    with LineStandIn(token=ACCESS_TOKEN, latency_ms=20) as standin:
+        groups = standin.add_groups(1000, member_count=20)
+        app = build_app({"line": {"api_base_url": standin.base_url}}, env=LINE_ENV)
+        broadcast_id = create_broadcast(app, groups)
+        env = _environment(
+            database_url,
+            standin.base_url,
+            REDIS_URL=redis_url,
+            REDIS_KEY_PREFIX=f"test-{uuid.uuid4().hex[:8]}:",
+            BROADCASTS_CHECK_SECONDS="1",
+            BROADCASTS_RATE_PER_SECOND="200",
+            LOG_LEVEL="WARNING",
+        )
+        command = [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler"]
+        first = subprocess.Popen(command, cwd=ROOT, env=env)
+        try:
+            _wait(lambda: sum(standin.delivery_counts().values()) >= 500, 60, "half the groups")
+            first.send_signal(signal.SIGKILL)
+            first.wait()
+        finally:
+            if first.poll() is None:
+                first.kill()
+        restarted_at = time.monotonic()
+        second = subprocess.Popen(command, cwd=ROOT, env=env)
+        try:
+            _wait(
+                lambda: broadcast_of(app, broadcast_id).status is BroadcastStatus.DONE,
+                60,
+                "the broadcast to finish",
+            )
+            took = time.monotonic() - restarted_at
+        finally:
+            second.send_signal(signal.SIGTERM)
+            try:
+                second.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                second.kill()
+                second.wait()
+        assert standin.delivery_counts() == dict.fromkeys(groups, 1)
+        # Start-up, a lock and claims that run out within 5 s, the other half at 200/s: far below the
+        # 30 s lease (and the 300 s lock) of before.
+        assert took < 15, f"the restarted scheduler took {took:.1f} s"
