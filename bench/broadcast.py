@@ -6,7 +6,7 @@
 Each run gets a fresh PostgreSQL schema (127.0.0.1:5432/test, dropped afterwards; `create_app` +
 `bot.migrate.upgrade` + `bot.seed.seed_all`), groups spread over the 77 provinces, a text broadcast
 with one pending delivery per group, a fresh key prefix in Redis (127.0.0.1:6379) for the shared rate
-limit, and its own LINE stand-in process (`python -m bot.linesim`: every request answered after
+limit, and its own LINE stand-in process (`python -m linesim`: every request answered after
 `--latency-ms`, `--rate` pushes/s enforced with 429s). The sender runs in a child process
 (`bench/broadcast.py send ...`, which calls `send_broadcast`), as a scheduler would.
 

@@ -36,8 +36,8 @@ def postgres_schema() -> Iterator[str]:
 
 @contextmanager
 def standin_process(token: str, *options: str) -> Iterator[str]:
-    """`python -m bot.linesim` on a free port, with `options`; yields its base URL."""
-    command = [sys.executable, "-m", "bot.linesim", "--port", "0", "--token", token, *options]
+    """`python -m linesim` on a free port, with `options`; yields its base URL."""
+    command = [sys.executable, "-m", "linesim", "--port", "0", "--token", token, *options]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     line = process.stdout.readline()

@@ -1,6 +1,6 @@
 """How many pushes per second the LINE stand-in itself sustains (so it is never the bottleneck).
 
-Starts `python -m bot.linesim` in its own process (one core) with N groups and a latency per
+Starts `python -m linesim` in its own process (one core) with N groups and a latency per
 request, then drives it from this process (the other core) with an aiohttp client keeping
 `--concurrency` pushes in flight for `--seconds`, each to a different group with its own retry key,
 and prints the rate, the status counts, latency percentiles and the stand-in's own delivery count.
@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import options, standin_process  # noqa: E402
-from bot.linesim import LineStandIn  # noqa: E402
+from linesim import LineStandIn  # noqa: E402
 
 TOKEN = "bench-token"
 

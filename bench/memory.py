@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
 
 from bench import soak  # noqa: E402
 from bench.harness import postgres_schema  # noqa: E402
-from bot.linesim import LineStandIn  # noqa: E402
+from linesim import LineStandIn  # noqa: E402
 
 
 def main() -> None:

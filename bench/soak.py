@@ -61,8 +61,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import postgres_schema  # noqa: E402
-from bot.linesim import LineStandIn  # noqa: E402
 from handlers.webhook import signature_of  # noqa: E402
+from linesim import LineStandIn  # noqa: E402
 
 TOKEN = "soak-access-token"
 SECRET = "soak-channel-secret"

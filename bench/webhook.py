@@ -6,7 +6,7 @@
 Both bots run under gunicorn with the same settings (default: 4 worker processes — two per core of
 the 2-core development machine — gthread, 8 threads each; `--gunicorn-workers/--gunicorn-threads`),
 the bot's inbox with 16 worker threads per process (`--inbox-workers`), on PostgreSQL
-(127.0.0.1:5432/test, a fresh schema), with the LINE stand-in (`python -m bot.linesim`) in its own
+(127.0.0.1:5432/test, a fresh schema), with the LINE stand-in (`python -m linesim`) in its own
 process. Every request is a signed webhook holding one text event "ข้อสั่งการล่าสุด" with a unique
 webhookEventId and reply token.
 
@@ -312,7 +312,7 @@ def main() -> None:
         "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
         "LINE_API_BASE_URL": standin,
     }
-    stand_in = [PYTHON, "-m", "bot.linesim", "--port", str(line_port), "--token", TOKEN, "--rate", "0"]
+    stand_in = [PYTHON, "-m", "linesim", "--port", str(line_port), "--token", TOKEN, "--rate", "0"]
     settings = gunicorn_settings(args.gunicorn_workers, args.gunicorn_threads)
     gunicorn = [str(BIN / "gunicorn"), *settings]
     names = [name for name in ("echo", "bot") if name in args.bots.split(",")]

@@ -29,7 +29,7 @@ from bot.seed import seed_all
 from bot.services import Services
 
 if TYPE_CHECKING:
-    from bot.linesim.emulator import Emulator
+    from linesim.emulator import Emulator
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ def db_revision(message: str) -> None:
 def serve_command(host: str | None, port: int | None, emulator_port: int | None, no_emulator: bool) -> None:
     """Run the bot on the development server, with the scheduler embedded unless disabled.
 
-    Without LINE credentials, the bot runs against the LINE emulator (bot/linesim/emulator.py) and its
+    Without LINE credentials, the bot runs against the LINE emulator (linesim/emulator.py) and its
     chat simulator, with a few provincial groups and officials (bot/devseed.py).
     """
     from werkzeug.serving import run_simple

@@ -1,6 +1,6 @@
 """The simulated LINE world of `make run` without a LINE channel: provincial groups and officials.
 
-`serve` starts the LINE emulator (`bot.linesim.emulator`) when no LINE credentials are configured;
+`serve` starts the LINE emulator (`linesim.emulator`) when no LINE credentials are configured;
 this module gives it a world worth looking at, and puts the same world in the bot's database:
 
 - five provincial groups in five regions, registered and active, so that a meeting published in the
@@ -26,11 +26,11 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot import groups
-from bot.linesim.emulator import Emulator
 from bot.models import GroupStatus, LineGroup, LineUser, UserRole, utcnow
 from bot.provinces import ProvinceFinder
 from bot.services import Services
 from bot.settings import Settings
+from linesim.emulator import Emulator
 
 _NAMESPACE: Final = uuid.UUID("0f6c1b52-3c2e-4f0c-9a57-5a0f3d6c7e21")
 # LINE's Thailand "Basic" plan: 15,000 messages a month. A summary to the seeded groups costs ~120.

@@ -22,10 +22,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from bot import migrate
 from bot.app import create_app
-from bot.linesim import LineStandIn
 from bot.seed import seed_all
 from bot.services import Services
 from bot.settings import Settings, load_settings
+from linesim import LineStandIn
 from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV
 
 REQUIRE_SERVICES = os.environ.get("BOT_TEST_REQUIRE_SERVICES") == "1"

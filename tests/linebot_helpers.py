@@ -10,8 +10,8 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bot.linesim import LineStandIn
 from handlers.webhook import signature_of
+from linesim import LineStandIn
 
 CHANNEL_SECRET = "test-channel-secret"
 ACCESS_TOKEN = "test-access-token"

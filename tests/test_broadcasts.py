@@ -13,7 +13,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from bot.linesim import LineStandIn, validate_messages
 from bot.models import (
     Broadcast,
     BroadcastKind,
@@ -31,6 +30,7 @@ from bot.settings import BroadcastSettings
 from broadcasts import service
 from broadcasts.content import messages_for
 from broadcasts.scheduler import due_broadcasts
+from linesim import LineStandIn, validate_messages
 from tests.conftest import services_of
 from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV, Chat, post_events
 

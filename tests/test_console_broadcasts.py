@@ -18,7 +18,6 @@ from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from bot.linesim import LineStandIn, validate_messages
 from bot.models import (
     AdminRole,
     AdminUser,
@@ -39,6 +38,7 @@ from bot.models import (
 )
 from broadcasts import service
 from broadcasts.scheduler import due_broadcasts, run_due
+from linesim import LineStandIn, validate_messages
 from tests.conftest import services_of
 from tests.console_helpers import Browser, csrf_token, logged_in
 from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV

@@ -20,8 +20,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from bot.linesim import LineStandIn
 from bot.models import BroadcastStatus, InboxEvent, InboxStatus
+from linesim import LineStandIn
 from tests.conftest import free_port, services_of
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, LINE_ENV, Chat
 from tests.test_deploy import GUNICORN, ROOT, _post, _wait_up

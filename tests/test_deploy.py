@@ -19,10 +19,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from bot.linesim import LineStandIn
 from bot.models import InboxEvent, InboxStatus
 from handlers.inbox import Inbox
 from handlers.webhook import signature_of
+from linesim import LineStandIn
 from tests.conftest import free_port, services_of
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, LINE_ENV, Chat
 

@@ -21,11 +21,11 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot import devseed
 from bot.line import LineApiError
-from bot.linesim import events
-from bot.linesim.emulator import ChatItem, Emulator, EmulatorError
-from bot.linesim.validation import default_webhook_spec
 from bot.models import GroupStatus, InboxEvent, LineGroup, LineUser, Meeting
 from handlers.inbox import Inbox
+from linesim import events
+from linesim.emulator import ChatItem, Emulator, EmulatorError
+from linesim.validation import default_webhook_spec
 from tests.conftest import free_port, services_of
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, LINE_ENV, all_text
 

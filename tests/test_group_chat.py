@@ -14,7 +14,6 @@ from flask import Flask
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
-from bot.linesim import LineStandIn
 from bot.models import (
     AdminRole,
     AuditLog,
@@ -30,6 +29,7 @@ from bot.models import (
 )
 from handlers.inbox import Claimed, Inbox
 from handlers.router import make_processor
+from linesim import LineStandIn
 from tests.conftest import services_of
 from tests.console_helpers import logged_in
 from tests.linebot_helpers import ACCESS_TOKEN, Chat, all_text, post_events

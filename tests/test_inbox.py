@@ -14,9 +14,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from bot.linesim import LineStandIn
 from bot.models import InboxEvent, InboxStatus, utcnow
 from handlers.inbox import Claimed, Inbox
+from linesim import LineStandIn
 from tests.conftest import services_of
 from tests.linebot_helpers import ACCESS_TOKEN, Chat, post_events
 

@@ -34,3 +34,12 @@ def test_core_does_not_import_features() -> None:
 
 def test_the_check_sees_imports() -> None:
     assert "handlers" in _imports(CORE / "app.py")
+
+
+def test_linesim_imports_nothing_from_the_bot() -> None:
+    linesim = CORE.parent / "linesim"
+    offenders = {
+        str(path.relative_to(CORE.parent)): sorted(_imports(path) & {"bot", *FEATURES})
+        for path in linesim.rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}

@@ -1,4 +1,4 @@
-"""The LINE stand-in (`bot.linesim`), through real HTTP: requests, line-bot-sdk v3 and aiohttp clients.
+"""The LINE stand-in (`linesim`), through real HTTP: requests, line-bot-sdk v3 and aiohttp clients.
 
 One stand-in serves the module (its port is bound once); each test starts from `reset()` with a
 small world: one user, one group of 20 members. Time is a fake clock the tests move forward to
@@ -34,8 +34,8 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from bot.linesim import LineStandIn, StandInConfig, utf16_units, validate_messages
-from bot.linesim.validation import default_spec
+from linesim import LineStandIn, StandInConfig, utf16_units, validate_messages
+from linesim.validation import default_spec
 
 TOKEN = "test-channel-access-token"
 USER = "U" + "1" * 32
@@ -780,7 +780,7 @@ def test_a_taken_port_fails_start(server: LineStandIn) -> None:
 
 
 def test_command_line_serves_until_terminated() -> None:
-    command = [sys.executable, "-m", "bot.linesim", "--port", "0", "--token", TOKEN, "--groups", "3"]
+    command = [sys.executable, "-m", "linesim", "--port", "0", "--token", TOKEN, "--groups", "3"]
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) as process:
         try:
             assert process.stdout is not None
@@ -797,7 +797,7 @@ def test_command_line_serves_until_terminated() -> None:
 def test_command_line_requires_a_token() -> None:
     env = {"PATH": "/usr/bin:/bin"}
     finished = subprocess.run(
-        [sys.executable, "-m", "bot.linesim", "--port", "0"],
+        [sys.executable, "-m", "linesim", "--port", "0"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import cards, flex
-from bot.linesim import validate_messages
 from bot.models import Directive, Meeting, TenE
 from bot.parsing.classify import ten_e_codes
+from linesim import validate_messages
 
 TEN_ES = [
     TenE(number=n, code=code, name_th="x", description="") for n, code in enumerate(ten_e_codes(), start=1)

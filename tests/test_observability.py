@@ -14,10 +14,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from bot.linesim import LineStandIn
 from bot.logs import formatter_for
 from bot.models import AdminRole, InboxEvent, InboxStatus
 from handlers.inbox import Inbox
+from linesim import LineStandIn
 from tests.conftest import free_port, services_of
 from tests.console_helpers import Browser, make_account
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, Chat, all_text, post_events

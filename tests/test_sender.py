@@ -17,7 +17,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from bot.linesim import LineStandIn
 from bot.models import (
     Broadcast,
     BroadcastKind,
@@ -31,6 +30,7 @@ from bot.models import (
     utcnow,
 )
 from broadcasts.sender import SendAborted, SendReport, send_broadcast
+from linesim import LineStandIn
 from tests.conftest import services_of
 from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV
 

@@ -17,11 +17,11 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from bot.app import create_app
-from bot.linesim import LineStandIn
 from bot.models import GroupStatus, InboxEvent, InboxStatus, LineGroup, LineUser, utcnow
 from bot.settings import Settings
 from handlers.inbox import Inbox
 from handlers.webhook import signature_of
+from linesim import LineStandIn
 from tests.conftest import POSTGRES_URL, services_of
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, Chat, all_text, post_events
 

@@ -20,11 +20,11 @@ from sqlalchemy import select
 
 from bot import migrate
 from bot.app import create_app
-from bot.linesim import LineStandIn
 from bot.models import AdminRole, Broadcast, Directive, GroupStatus, LineGroup, Meeting, Province
 from bot.seed import seed_provinces, seed_regions, seed_ten_es
 from bot.settings import Settings
 from broadcasts.scheduler import run_due
+from linesim import LineStandIn
 from tests.browser.conftest import LiveServer, screenshot
 from tests.conftest import services_of
 from tests.console_helpers import PASSWORD, make_account

@@ -18,8 +18,8 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from bot import devseed
-from bot.linesim.emulator import Emulator
 from bot.models import GroupStatus, LineGroup, Meeting
+from linesim.emulator import Emulator
 from tests.browser.conftest import LiveServer, screenshot
 from tests.conftest import services_of
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, LINE_ENV

@@ -1,6 +1,6 @@
 """Webhook events as LINE sends them: ids, sources, event objects, the body and its signature.
 
-Pure functions, no state: the emulator (`bot.linesim.emulator`) uses them to write to a bot, and tests
+Pure functions, no state: the emulator (`linesim.emulator`) uses them to write to a bot, and tests
 may too. What they build follows LINE's webhook reference and `spec/webhook.yml`
 (`validation.default_webhook_spec()` checks it):
 

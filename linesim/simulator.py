@@ -33,13 +33,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import web
 
-from bot.linesim.control import browser_refusal
+from linesim.control import browser_refusal
 
 if TYPE_CHECKING:
-    from bot.linesim.emulator import Emulator
+    from linesim.emulator import Emulator
 
 PAGE_DIR: Final = Path(__file__).resolve().parent / "page"
-SHARED_STATIC: Final = Path(__file__).resolve().parent.parent / "static"
+SHARED_STATIC: Final = Path(__file__).resolve().parent.parent / "bot" / "static"
 ASSETS: Final = {
     "simulator.js": (PAGE_DIR / "simulator.js", "text/javascript"),
     "simulator.css": (PAGE_DIR / "simulator.css", "text/css"),
@@ -137,7 +137,7 @@ class SimulatorRoutes:
         return _json({"items": [item.to_json() for item in items], "next": following})
 
     async def send(self, request: web.Request) -> web.StreamResponse:
-        from bot.linesim.emulator import EmulatorError
+        from linesim.emulator import EmulatorError
 
         try:
             body = await request.json()
@@ -181,7 +181,7 @@ class SimulatorRoutes:
         raise BadRequest(f"unknown type {kind!r}")
 
     async def webhook(self, request: web.Request) -> web.StreamResponse:
-        from bot.linesim.emulator import EmulatorError
+        from linesim.emulator import EmulatorError
 
         try:
             call = self.emulator.webhook(_index(request))
@@ -192,7 +192,7 @@ class SimulatorRoutes:
         return _json(call.to_json())
 
     async def redeliver(self, request: web.Request) -> web.StreamResponse:
-        from bot.linesim.emulator import EmulatorError
+        from linesim.emulator import EmulatorError
 
         try:
             index = _index(request)

@@ -1,5 +1,5 @@
 /*
- * simulator.js — LINE chats with the bot, on the emulator's JSON API (bot/linesim/simulator.py).
+ * simulator.js — LINE chats with the bot, on the emulator's JSON API (linesim/simulator.py).
  *
  * Pick who you are (an official), pick a chat (your one-to-one chat with the bot, or a provincial
  * group), type, press the bot's buttons and quick replies. Every such act is a webhook the emulator

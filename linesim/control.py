@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.linesim.state import StandInState
+from linesim.state import StandInState
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 _PREFIX: Final = "/_standin"

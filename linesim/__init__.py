@@ -6,7 +6,7 @@ server starts.
 
 Embedding (tests, benchmarks)::
 
-    from bot.linesim import LineStandIn
+    from linesim import LineStandIn
 
     with LineStandIn(token="t", latency_ms=40) as standin:       # own thread, event loop, free port
         standin.add_user("U1", "Somchai")
@@ -32,7 +32,7 @@ against it when no LINE channel is configured (`bot/devseed.py` seeds its world)
         line.say("U…", "ข้อสั่งการล่าสุด")             # the bot's real /callback, signed
         line.conversation("U…")                         # [the message, the bot's carousel]
 
-Out of process: `python -m bot.linesim --host 127.0.0.1 --port 9000 --token TOKEN [--latency-ms 40]
+Out of process: `python -m linesim --host 127.0.0.1 --port 9000 --token TOKEN [--latency-ms 40]
 [--rate 2000] [--error-rate 0.05] [--error-after-accept-rate 0.02] [--groups 7850] ...` (see --help).
 
 LINE's endpoints (paths, JSON bodies and error bodies `{"message", "details"}` as LINE's):
@@ -74,9 +74,9 @@ Control API (no auth; JSON; names as `StandInConfig` and the Python methods):
 =======================================  =========================================================
 """
 
-from bot.linesim.emulator import ChatItem, Emulator, EmulatorError, WebhookCall
-from bot.linesim.server import LineApi, LineStandIn
-from bot.linesim.state import (
+from linesim.emulator import ChatItem, Emulator, EmulatorError, WebhookCall
+from linesim.server import LineApi, LineStandIn
+from linesim.state import (
     ENDPOINTS,
     Delivery,
     Group,
@@ -85,7 +85,7 @@ from bot.linesim.state import (
     StandInState,
     User,
 )
-from bot.linesim.validation import (
+from linesim.validation import (
     LIMITS,
     MessagingSpec,
     ValidationProblem,

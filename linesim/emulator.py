@@ -3,7 +3,7 @@
 LINE sits between a bot and its users. The stand-in (`LineStandIn`) plays the half the bot calls —
 reply, push, profiles, quota — and `Emulator` adds the other half: officials who follow the bot or
 block it, write to it one-to-one or in provincial groups, press its buttons, add it to a group or
-remove it. Each of these becomes the webhook event LINE would send (`bot.linesim.events`), checked
+remove it. Each of these becomes the webhook event LINE would send (`linesim.events`), checked
 against `spec/webhook.yml`, signed with the channel secret and POSTed to the bot's webhook URL, the
 same `/callback` LINE calls in production. A reply token is issued for the event's chat, so the bot's
 reply lands in that chat.
@@ -12,7 +12,7 @@ Everything either side does goes into one timeline, per chat (a user's one-to-on
 id, a group chat the group's): what the users sent (with the webhook body), what the bot sent (reply,
 push, multicast: the request body), and what LINE refused (the stand-in's 4xx/5xx with LINE's error
 body, e.g. a Flex bubble over 30 KB), and webhooks the bot did not accept. The simulator page
-(`bot.linesim.simulator`, http://HOST:PORT/simulator) draws it as LINE chats::
+(`linesim.simulator`, http://HOST:PORT/simulator) draws it as LINE chats::
 
     with Emulator(token="t", channel_secret="s", webhook_url="http://127.0.0.1:8000/callback") as line:
         line.add_official("U…", "สมชาย ใจดี")
@@ -31,10 +31,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from bot.linesim import events
-from bot.linesim.server import LineApi, LineStandIn
-from bot.linesim.state import SENDING_ENDPOINTS, Group, RecordedRequest
-from bot.linesim.validation import default_webhook_spec
+from linesim import events
+from linesim.server import LineApi, LineStandIn
+from linesim.state import SENDING_ENDPOINTS, Group, RecordedRequest
+from linesim.validation import default_webhook_spec
 
 DEFAULT_BOT_NAME: Final = "บอท สถ."
 _ANSWER_CHARS: Final = 2000  # of the bot's answer to a webhook, kept for display
@@ -177,7 +177,7 @@ class Emulator(LineStandIn):
         self._changed_items = threading.Condition(self._sim_lock)
 
     def api(self) -> LineApi:
-        from bot.linesim.simulator import add_simulator_routes
+        from linesim.simulator import add_simulator_routes
 
         return LineApi(self, extra_routes=lambda app: add_simulator_routes(app, self))
 

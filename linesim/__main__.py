@@ -1,4 +1,4 @@
-"""`python -m bot.linesim`: the LINE stand-in as its own process, until SIGINT or SIGTERM.
+"""`python -m linesim`: the LINE stand-in as its own process, until SIGINT or SIGTERM.
 
 Prints `linesim listening on http://HOST:PORT` once it serves (with `--port 0`, the port it got), so
 a script that starts it can read where to point `LINE_API_BASE_URL`. The token may come from
@@ -14,12 +14,12 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from bot.linesim.server import LineApi, bound_port, start_runner
-from bot.linesim.state import StandInConfig, StandInState
+from linesim.server import LineApi, bound_port, start_runner
+from linesim.state import StandInConfig, StandInState
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bot.linesim", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m linesim", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9000, help="0 takes a free port")
     parser.add_argument("--token", default=os.environ.get("LINESIM_TOKEN"), help="channel access token")

@@ -27,8 +27,8 @@ from typing import Any, Final, Self
 import orjson
 from aiohttp import web
 
-from bot.linesim.control import add_control_routes
-from bot.linesim.state import (
+from linesim.control import add_control_routes
+from linesim.state import (
     AUTH_FAILED,
     NOT_FOUND,
     Answer,
@@ -38,7 +38,7 @@ from bot.linesim.state import (
     line_error,
     new_request_id,
 )
-from bot.linesim.validation import LIMITS, MessagingSpec, default_spec
+from linesim.validation import LIMITS, MessagingSpec, default_spec
 
 log = logging.getLogger(__name__)
 # Generous for the control API (a world of thousands of groups); LINE paths enforce LIMITS themselves.
