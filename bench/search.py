@@ -37,10 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot import migrate
 from bot.app import create_app, services_of
 from bot.db import Database
-from bot.ingest.service import ingest_text
 from bot.models import Directive, Meeting
 from bot.search import Search
 from bot.seed import seed_all
+from meetings.ingest.service import ingest_text
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/thaigov-moi.jsonl.gz")
 QUERIES = Path(__file__).resolve().parent / "data" / "search_queries.yaml"

@@ -120,7 +120,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """CLI commands, and the scheduled jobs of each feature (run by whichever scheduler runs)."""
-    from bot import cli, ingest
+    from bot import cli
+    from meetings import ingest
 
     cli.init_app(app)
     ingest.init_app(app)

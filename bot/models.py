@@ -292,7 +292,7 @@ class Meeting(TimestampMixin, Base):
     number: Mapped[str | None] = mapped_column(String(16))  # "3/2565": round / Buddhist-Era year
     chair: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(String(2048), unique=True)
-    # The article's fingerprint (bot.parsing.article.fingerprint): one article never becomes two meetings.
+    # The article's fingerprint (meetings.parsing.article.fingerprint): one article never makes two meetings.
     # None for an article without a body, which matches nothing.
     content_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     raw_text: Mapped[str] = mapped_column(Text)

@@ -16,10 +16,10 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.meetings import save_draft
 from bot.models import Directive, Meeting, Province, Region, RegionScheme, TenE
-from bot.parsing.article import parse_article
-from bot.parsing.model import MeetingDraft
+from meetings.parsing.article import parse_article
+from meetings.parsing.model import MeetingDraft
+from meetings.store import save_draft
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED_ARTICLE = DATA_DIR / "seed" / "meeting-3-2565.txt"

@@ -21,9 +21,9 @@ from werkzeug.test import EnvironBuilder, TestResponse
 from werkzeug.wrappers import Request
 
 from bot.app import create_app
-from bot.ingest.jobs import run_job
 from bot.models import AuditLog, Directive, ImportJob, ImportJobStatus, Meeting, utcnow
 from bot.settings import Settings
+from meetings.ingest.jobs import run_job
 from tests.conftest import services_of
 from tests.httpserver import LocalServer, Route
 

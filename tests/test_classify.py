@@ -1,4 +1,4 @@
-"""bot.parsing.classify: the 10Es lexicon and keyword classifier."""
+"""meetings.parsing.classify: the 10Es lexicon and keyword classifier."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.parsing.classify import LEXICON_PATH, MIN_SCORE, classify, explain, load_lexicon, ten_e_codes
+from meetings.parsing.classify import LEXICON_PATH, MIN_SCORE, classify, explain, load_lexicon, ten_e_codes
 
 CODES = (
     "Economy",

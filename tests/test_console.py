@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from bot.app import create_app
 from bot.console import accounts
 from bot.console.auth import CookieSessions, LoginLimiter
-from bot.ingest.service import ingest_text
 from bot.models import (
     AdminRole,
     AdminUser,
@@ -35,6 +34,7 @@ from bot.models import (
     Province,
 )
 from linesim import LineStandIn
+from meetings.ingest.service import ingest_text
 from tests.conftest import services_of
 from tests.console_helpers import PASSWORD, Browser, csrf_token, logged_in, make_account
 from tests.httpserver import LocalServer, Route

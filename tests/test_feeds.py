@@ -13,11 +13,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bot.app import create_app
-from bot.ingest.feeds import POLL_LOCK, poll_feeds
 from bot.models import FeedItem, FeedItemStatus, Meeting
 from bot.scheduler import registered_jobs
 from bot.services import Services
 from bot.settings import Settings
+from meetings.ingest.feeds import POLL_LOCK, poll_feeds
 from tests.conftest import services_of
 from tests.httpserver import LocalServer, Route
 
@@ -154,7 +154,7 @@ def test_failures_are_retried_then_given_up(
         feed_app([{"name": "ข่าว", "url": server.url("/rss")}], max_article_bytes=1_000_000)
     )
 
-    with caplog.at_level(logging.WARNING, logger="bot.ingest.feeds"):
+    with caplog.at_level(logging.WARNING, logger="meetings.ingest.feeds"):
         report = poll_feeds(services)[0]
     assert (report.ingested, report.failed) == (1, 4)  # the good one is not held up by the others
     state = items(services)

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.ingest.fetch import AddressPolicy, FetchError, check_target, fetch, is_public
 from bot.settings import IngestSettings
+from meetings.ingest.fetch import AddressPolicy, FetchError, check_target, fetch, is_public
 from tests.httpserver import LocalServer, Route, redirect
 
 ARTICLE = "<html><body><p>ข่าวการประชุม</p></body></html>".encode()

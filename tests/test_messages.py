@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from bot import cards, flex
 from bot.models import Directive, Meeting, TenE
-from bot.parsing.classify import ten_e_codes
 from linesim import validate_messages
+from meetings.parsing.classify import ten_e_codes
 
 TEN_ES = [
     TenE(number=n, code=code, name_th="x", description="") for n, code in enumerate(ten_e_codes(), start=1)

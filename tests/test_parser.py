@@ -1,4 +1,4 @@
-"""bot.parsing.parse_article on the seed article, on small made-up articles and on bad input.
+"""meetings.parsing.parse_article on the seed article, on small made-up articles and on bad input.
 
 The made-up articles are short on purpose: each one isolates one rule (a marker style, a date form, a
 sub-list, a list that is not directives), so that a broken rule fails its own test.
@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.parsing import MeetingDraft, parse_article
-from bot.parsing.cleanup import MAX_TEXT_CHARS, clean_article, html_to_text
-from bot.parsing.directives import directive_title
+from meetings.parsing import MeetingDraft, parse_article
+from meetings.parsing.cleanup import MAX_TEXT_CHARS, clean_article, html_to_text
+from meetings.parsing.directives import directive_title
 
 SEED = Path(__file__).parent.parent / "bot/data/seed/meeting-3-2565.txt"
 OPENING = (

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import pytest
 
-from bot.parsing import MeetingDraft, parse_article
+from meetings.parsing import MeetingDraft, parse_article
 
 CORPUS: Final = Path(__file__).parent / "fixtures" / "corpus"
 CHAIR_UNCLEAR: Final = ("", "")

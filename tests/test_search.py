@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import search as search_module
-from bot.meetings import DirectiveChange, MeetingChange, apply_change, publish, save_draft
 from bot.models import Meeting
-from bot.parsing.model import DirectiveDraft, MeetingDraft
 from bot.search import Document, Search, SearchIndex, Synonyms, load_synonyms, parse_query, snippet
+from meetings.parsing.model import DirectiveDraft, MeetingDraft
+from meetings.store import DirectiveChange, MeetingChange, apply_change, publish, save_draft
 from tests.conftest import services_of
 
 # --- A small corpus of directives, each there for a reason -------------------------------------------

@@ -13,17 +13,18 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot import audit, groups, meetings
+from bot import audit, groups
 from bot.api.auth import require_admin_token
 from bot.api.errors import ApiError
 from bot.api.schemas import ImportRequest, MeetingEdit
 from bot.api.serialize import group_json, import_json, meeting_json, meeting_summary_json
-from bot.ingest.jobs import ImportRunner, load_job, queue_import
-from bot.ingest.service import IngestError, ingest_text, read_article
 from bot.inputs import DB_INT_MAX, parse_int
-from bot.meetings import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
 from bot.models import DirectiveStatus, GroupStatus, LineGroup, Meeting, Province, Region
 from bot.services import Services
+from meetings import store as meetings
+from meetings.ingest.jobs import ImportRunner, load_job, queue_import
+from meetings.ingest.service import IngestError, ingest_text, read_article
+from meetings.store import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
 ACTOR = "api"

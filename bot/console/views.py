@@ -19,14 +19,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot import audit, quota
 from bot import groups as groups_store
-from bot import meetings as meetings_store
 from bot import texts as core_texts
 from bot.console import forms, texts
 from bot.console.auth import current_admin, local_target, protect_forms, require_role
-from bot.ingest.jobs import ImportRunner, load_job, queue_import
-from bot.ingest.service import IngestError, ingest_text, read_article
 from bot.inputs import DB_INT_MAX, parse_int
-from bot.meetings import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
 from bot.models import (
     AdminRole,
     AuditLog,
@@ -45,6 +41,10 @@ from bot.models import (
 )
 from bot.services import Services
 from bot.thai import format_thai_date
+from meetings import store as meetings_store
+from meetings.ingest.jobs import ImportRunner, load_job, queue_import
+from meetings.ingest.service import IngestError, ingest_text, read_article
+from meetings.store import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""10Es categories of a directive, from a keyword lexicon (``bot/data/ten_e_lexicon.yaml``).
+"""10Es categories of a directive, from a keyword lexicon (``meetings/data/ten_e_lexicon.yaml``).
 
 Transparent on purpose: a category's score is the sum of the weights of its lexicon terms found in the
 text, each term counted at most ``MAX_HITS_PER_TERM`` times. Terms are matched on PyThaiNLP word
@@ -20,7 +20,7 @@ from bot import thai
 
 DATA_DIR: Final = Path(__file__).resolve().parent.parent / "data"
 LEXICON_PATH: Final = DATA_DIR / "ten_e_lexicon.yaml"
-TEN_ES_PATH: Final = DATA_DIR / "ten_es.yaml"
+TEN_ES_PATH: Final = Path(__file__).resolve().parents[2] / "bot" / "data" / "ten_es.yaml"
 
 MIN_SCORE: Final = 2.0
 """A category needs at least this score to be given to a text."""

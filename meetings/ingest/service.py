@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.ingest import texts
-from bot.ingest.fetch import FetchError, Resolver, check_target, decode, fetch, resolve_host
-from bot.meetings import publish, save_draft
 from bot.models import Meeting
-from bot.parsing.article import parse_article
-from bot.parsing.model import MeetingDraft
 from bot.settings import IngestSettings
+from meetings.ingest import texts
+from meetings.ingest.fetch import FetchError, Resolver, check_target, decode, fetch, resolve_host
+from meetings.parsing.article import parse_article
+from meetings.parsing.model import MeetingDraft
+from meetings.store import publish, save_draft
 
 # Share of control characters above which "text" is really a binary file.
 _MAX_CONTROL_SHARE = 0.05

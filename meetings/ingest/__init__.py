@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     """Add the `ingest` command, the URL-import threads and, when news sources are configured, the
     feed-polling job."""
-    from bot.ingest.cli import ingest_command
-    from bot.ingest.feeds import feed_job
-    from bot.ingest.jobs import ImportRunner
     from bot.scheduler import register_job
+    from meetings.ingest.cli import ingest_command
+    from meetings.ingest.feeds import feed_job
+    from meetings.ingest.jobs import ImportRunner
 
     app.cli.add_command(ingest_command)
     app.extensions["imports"] = ImportRunner(app.extensions["bot"])

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.models import Directive, DirectiveStatus, Meeting, TenE, utcnow
-from bot.parsing.model import MeetingDraft
+from meetings.parsing.model import MeetingDraft
 
 
 class MeetingError(ValueError):

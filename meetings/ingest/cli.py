@@ -15,8 +15,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from bot.ingest.service import IngestError, fetch_article, ingest_text, parse, read_article
 from bot.services import Services
+from meetings.ingest.service import IngestError, fetch_article, ingest_text, parse, read_article
 
 
 def _read_source(source: str, services: Services) -> tuple[str, str | None]:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from bot import thai
-from bot.parsing import vocabulary as vocab
-from bot.parsing.fields import Chair
+from meetings.parsing import vocabulary as vocab
+from meetings.parsing.fields import Chair
 
 # --- Markers ----------------------------------------------------------------------------------------
 

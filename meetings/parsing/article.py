@@ -11,10 +11,10 @@ import hashlib
 from typing import Final
 
 from bot import thai
-from bot.parsing import cleanup, fields
-from bot.parsing.classify import classify, ten_e_codes
-from bot.parsing.directives import read_lists
-from bot.parsing.model import DirectiveDraft, MeetingDraft
+from meetings.parsing import cleanup, fields
+from meetings.parsing.classify import classify, ten_e_codes
+from meetings.parsing.directives import read_lists
+from meetings.parsing.model import DirectiveDraft, MeetingDraft
 
 MAX_DIRECTIVES: Final = 60
 """More numbered items than this is not a list of directives; keep the first ones and warn."""

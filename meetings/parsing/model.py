@@ -18,7 +18,7 @@ class DirectiveDraft:
     text: str
     """The whole item, sub-items included, without its number."""
     categories: tuple[str, ...] = ()
-    """10E codes, best first (see ``bot.parsing.classify``)."""
+    """10E codes, best first (see ``meetings.parsing.classify``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {"seq": self.seq, "title": self.title, "text": self.text, "categories": list(self.categories)}

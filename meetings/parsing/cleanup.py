@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from typing import Final
 
 from bot import thai
-from bot.parsing import vocabulary as vocab
+from meetings.parsing import vocabulary as vocab
 
 MAX_INPUT_CHARS: Final = 2_000_000
 """Raw input beyond this is cut before any work (a 10 MB paste must not stall the bot)."""

@@ -23,12 +23,12 @@ import feedparser
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.ingest.fetch import Fetched, FetchError, fetch
-from bot.ingest.service import IngestError, ingest_text, parse, read_article
 from bot.models import FeedItem, FeedItemStatus, utcnow
 from bot.scheduler import JobSpec
 from bot.services import Services
 from bot.settings import FeedSource
+from meetings.ingest.fetch import Fetched, FetchError, fetch
+from meetings.ingest.service import IngestError, ingest_text, parse, read_article
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@
 gives the 10E categories of any text, ``explain`` says why.
 """
 
-from bot.parsing.article import parse_article
-from bot.parsing.classify import classify, explain
-from bot.parsing.model import DirectiveDraft, MeetingDraft
+from meetings.parsing.article import parse_article
+from meetings.parsing.classify import classify, explain
+from meetings.parsing.model import DirectiveDraft, MeetingDraft
 
 __all__ = ["DirectiveDraft", "MeetingDraft", "classify", "explain", "parse_article"]

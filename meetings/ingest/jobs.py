@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.ingest import texts
-from bot.ingest.service import IngestError, check_import_url, fetch_article, ingest_text
 from bot.models import ImportJob, ImportJobStatus, utcnow
 from bot.services import Services
 from bot.settings import Settings
+from meetings.ingest import texts
+from meetings.ingest.service import IngestError, check_import_url, fetch_article, ingest_text
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot import thai
-from bot.parsing import vocabulary as vocab
+from meetings.parsing import vocabulary as vocab
 
 _OPENING_CHARS: Final = 600
 """The opening (where the meeting sentence is) is the first paragraph, or at most this many characters."""
