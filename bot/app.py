@@ -97,7 +97,8 @@ def configure_flask(app: Flask, settings: Settings) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from bot import api, health, home, logs, metrics
+    from admin import api
+    from bot import health, home, logs, metrics
 
     logs.init_app(app)
     metrics.init_app(app)
@@ -107,7 +108,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_console(app: Flask) -> None:
-    from bot import console
+    from admin import console
 
     console.init_app(app)
 

@@ -22,9 +22,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from admin.console import accounts
+from admin.console import texts as console_texts
 from bot import groups, migrate, texts
-from bot.console import accounts
-from bot.console import texts as console_texts
 from bot.seed import seed_all
 from bot.services import Services
 

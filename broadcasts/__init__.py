@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from bot.console import add_nav
+    from admin.console import add_nav
     from bot.scheduler import register_job
     from bot.services import Services
     from broadcasts import api, cli, console, service

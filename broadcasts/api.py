@@ -9,9 +9,9 @@ from flask import Blueprint, Response, current_app, jsonify
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 
-from bot.api.auth import require_admin_token
-from bot.api.errors import ApiError
-from bot.api.views import parse_body
+from admin.api.auth import require_admin_token
+from admin.api.errors import ApiError
+from admin.api.views import parse_body
 from bot.inputs import DbInt
 from bot.line import LineApiError
 from bot.models import Broadcast, BroadcastKind

@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session, selectinload
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField, TimeField
 from wtforms.validators import Optional
 
+from admin.console import texts as console_texts
+from admin.console.auth import current_admin, protect_forms, require_role
+from admin.console.forms import ActionForm, CheckboxesField
+from admin.console.views import DeliveryCounts, _paged, bangkok_time, delivery_counts
 from bot import cards, content, flex
-from bot.console import texts as console_texts
-from bot.console.auth import current_admin, protect_forms, require_role
-from bot.console.forms import ActionForm, CheckboxesField
-from bot.console.views import DeliveryCounts, _paged, bangkok_time, delivery_counts
 from bot.inputs import db_int, parse_int
 from bot.line import LineApiError
 from bot.models import (

@@ -1,6 +1,6 @@
 """What broadcasts say, Thai first, in one place."""
 
-from bot.console import texts as console_texts
+from admin.console import texts as console_texts
 
 ACK = "รับทราบ"
 SUMMARY_HEADER = "สรุปการประชุม สถ. · {meeting}"

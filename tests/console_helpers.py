@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bot.console import accounts
+from admin.console import accounts
 from bot.models import AdminRole
 from tests.conftest import services_of
 

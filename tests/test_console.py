@@ -18,9 +18,9 @@ from flask import Flask
 from limits import RateLimitItemPerSecond
 from sqlalchemy import func, select
 
+from admin.console import accounts
+from admin.console.auth import CookieSessions, LoginLimiter
 from bot.app import create_app
-from bot.console import accounts
-from bot.console.auth import CookieSessions, LoginLimiter
 from bot.models import (
     AdminRole,
     AdminUser,

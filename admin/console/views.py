@@ -17,11 +17,11 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from admin.console import forms, texts
+from admin.console.auth import current_admin, local_target, protect_forms, require_role
 from bot import audit, quota
 from bot import groups as groups_store
 from bot import texts as core_texts
-from bot.console import forms, texts
-from bot.console.auth import current_admin, local_target, protect_forms, require_role
 from bot.inputs import DB_INT_MAX, parse_int
 from bot.models import (
     AdminRole,

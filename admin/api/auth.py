@@ -9,7 +9,7 @@ from typing import ParamSpec, TypeVar
 
 from flask import current_app, request
 
-from bot.api.errors import ApiError
+from admin.api.errors import ApiError
 
 P = ParamSpec("P")
 R = TypeVar("R")

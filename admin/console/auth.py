@@ -45,8 +45,8 @@ from werkzeug.exceptions import Forbidden
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from admin.console import accounts, texts
 from bot import audit
-from bot.console import accounts, texts
 from bot.models import AdminRole, AdminUser, utcnow
 from bot.ratelimit import Limiter
 from bot.services import Services

@@ -37,7 +37,7 @@ def add_nav(app: Flask, endpoint: str, label: str, order: int, role: str = "view
 def init_app(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from bot.console import accounts, auth, views
+    from admin.console import accounts, auth, views
 
     # CSRF is checked by the console's own blueprints (`protect_forms`), not app-wide: the JSON API
     # (bearer token) and the webhook (LINE's signature) have no forms.

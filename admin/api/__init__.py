@@ -1,9 +1,9 @@
 """The admin JSON API under /api: import, list, edit and publish meetings.
 
 Every endpoint but the OpenAPI document needs `Authorization: Bearer <ADMIN_TOKEN>`. The document,
-`bot/api/openapi.yaml`, is served at /api/openapi.json and the tests check every response against it.
+`admin/api/openapi.yaml`, is served at /api/openapi.json and the tests check every response against it.
 """
 
-from bot.api.views import blueprint
+from admin.api.views import blueprint
 
 __all__ = ["blueprint"]

@@ -13,11 +13,11 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from admin.api.auth import require_admin_token
+from admin.api.errors import ApiError
+from admin.api.schemas import ImportRequest, MeetingEdit
+from admin.api.serialize import group_json, import_json, meeting_json, meeting_summary_json
 from bot import audit, groups
-from bot.api.auth import require_admin_token
-from bot.api.errors import ApiError
-from bot.api.schemas import ImportRequest, MeetingEdit
-from bot.api.serialize import group_json, import_json, meeting_json, meeting_summary_json
 from bot.inputs import DB_INT_MAX, parse_int
 from bot.models import DirectiveStatus, GroupStatus, LineGroup, Meeting, Province, Region
 from bot.services import Services

@@ -20,8 +20,8 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from admin.console import texts
 from bot import audit
-from bot.console import texts
 from bot.models import AdminRole, AdminUser
 from bot.services import Services
 
