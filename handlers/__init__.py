@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     from bot.scheduler import register_job
     from handlers import cli, webhook
+    from handlers.events import make_processor
     from handlers.inbox import Inbox, purge_job
-    from handlers.router import make_processor
 
     services = app.extensions["bot"]
     inbox = Inbox(services, make_processor(services))

@@ -39,7 +39,7 @@ def status() -> None:
 def ask_command(text: str, group_id: str | None) -> None:
     """Ask the bot something without LINE: the same handlers, the answer printed as text."""
     from handlers.context import build_context
-    from handlers.router import on_message
+    from handlers.events import on_message
     from handlers.texts import ASK_FLEX, ASK_QUICK
 
     inbox: Inbox = current_app.extensions["inbox"]

@@ -27,8 +27,8 @@ from bot.models import (
     Province,
     utcnow,
 )
+from handlers.events import make_processor
 from handlers.inbox import Claimed, Inbox
-from handlers.router import make_processor
 from linesim import LineStandIn
 from tests.conftest import services_of
 from tests.console_helpers import logged_in
@@ -364,7 +364,7 @@ def test_old_signed_events_do_not_change_a_group(
             age_seconds=ten_minutes,
         ),
     ]
-    with caplog.at_level("WARNING", logger="handlers.router"):
+    with caplog.at_level("WARNING", logger="handlers.events"):
         for event in events:
             send(group_bot, standin, event)
     assert _registration(group_bot, "C200") is None
