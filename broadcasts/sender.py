@@ -62,7 +62,7 @@ from bot.models import (
     utcnow,
 )
 from bot.services import Services
-from broadcasts.ratelimit import PushRateLimiter
+from broadcasts.push_rate import PushRateLimiter
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from typing import Any, Final
 from limits import RateLimitItemPerMinute
 
 from bot import flex, metrics
+from bot.limiter import Limiter
 from bot.line import LineApiError
 from bot.models import InboxStatus
-from bot.ratelimit import Limiter
 from bot.services import Services
 from handlers import texts
 from handlers.context import Context

@@ -230,7 +230,7 @@ def test_the_in_memory_windows_hold_and_are_swept_once_a_second(monkeypatch: pyt
     from limits import RateLimitItemPerSecond
     from limits.strategies import MovingWindowRateLimiter
 
-    from bot.ratelimit import SweptMemoryStorage
+    from bot.limiter import SweptMemoryStorage
 
     monkeypatch.setattr(SweptMemoryStorage, "SWEEP_SECONDS", 0.2)
     storage = SweptMemoryStorage()

@@ -47,8 +47,8 @@ from wtforms.validators import DataRequired, Length
 
 from admin.console import accounts, texts
 from bot import audit
+from bot.limiter import Limiter
 from bot.models import AdminRole, AdminUser, utcnow
-from bot.ratelimit import Limiter
 from bot.services import Services
 
 log = logging.getLogger(__name__)
