@@ -124,7 +124,7 @@ def register_commands(app: Flask) -> None:
     from bot import cli
     from meetings import ingest
 
-    cli.init_app(app)
+    cli.init_app(app, create_app)
     ingest.init_app(app)
     register_features(app)
 

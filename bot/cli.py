@@ -15,6 +15,7 @@ import csv
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -27,11 +28,15 @@ from admin.console import texts as console_texts
 from bot import groups, migrate, texts
 from bot.seed import seed_all
 from bot.services import Services
+from bot.settings import Settings
 
 if TYPE_CHECKING:
     from linesim.emulator import Emulator
 
 log = logging.getLogger(__name__)
+
+AppFactory = Callable[[Settings], Flask]
+FACTORY_KEY = "bot.app_factory"
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 groups_cli = AppGroup("groups", help="Provincial LINE groups.")
@@ -176,7 +181,8 @@ def _start_emulator(app: Flask, host: str, port: int, emulator_port: int) -> tup
     says what the world holds. Services are built once per app, so the app `flask` loaded (made
     without LINE credentials) is closed and replaced."""
     from bot import devseed
-    from bot.app import create_app
+
+    create_app: AppFactory = app.extensions[FACTORY_KEY]
 
     # The emulator calls the bot's webhook from this machine, whatever address the bot listens on.
     local = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host  # noqa: S104 - comparing, not binding
@@ -249,7 +255,10 @@ def groups_import(path: str) -> None:
     click.echo(f"เพิ่ม {result.created} กลุ่ม ปรับปรุง {result.updated} ไม่เปลี่ยน {result.unchanged}")
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, factory: AppFactory) -> None:
+    """Add the commands. `serve` builds a second app against the emulator with `factory`: the factory
+    passes itself, so this module never imports bot.app (which imports it)."""
+    app.extensions[FACTORY_KEY] = factory
     for command in (setup_command, serve_command, scheduler_command, config_command):
         app.cli.add_command(command)
     app.cli.add_command(db_cli)

@@ -43,3 +43,11 @@ def test_linesim_imports_nothing_from_the_bot() -> None:
         for path in linesim.rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_cli_does_not_import_the_factory() -> None:
+    """bot/app.py registers the commands of bot/cli.py and hands them the factory: one way, no cycle."""
+    tree = ast.parse((CORE / "cli.py").read_text(encoding="utf-8"))
+    modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    modules |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert "bot.app" not in modules and "bot" in {m.split(".")[0] for m in modules if m}
