@@ -22,10 +22,10 @@ from sqlalchemy import select
 
 from bot.models import BroadcastStatus, InboxEvent, InboxStatus
 from linesim import LineStandIn
+from tests.broadcasts.test_sender import broadcast_of, create_broadcast
 from tests.conftest import free_port, services_of
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, LINE_ENV, Chat
 from tests.test_deploy import GUNICORN, ROOT, _post, _wait_up
-from tests.test_sender import broadcast_of, create_broadcast
 
 pytestmark = pytest.mark.slow
 

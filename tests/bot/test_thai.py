@@ -219,7 +219,7 @@ def test_normalize_removes_bidi_controls(raw: str, clean: str) -> None:
 def test_normalize_is_idempotent_on_the_seed() -> None:
     from pathlib import Path
 
-    seed = (Path(__file__).parent.parent / "bot/data/seed/meeting-3-2565.txt").read_text(encoding="utf-8")
+    seed = (Path(__file__).parents[2] / "bot/data/seed/meeting-3-2565.txt").read_text(encoding="utf-8")
     once = thai.normalize(seed)
     assert thai.normalize(once) == once
     assert "\u00a0" not in once

@@ -21,7 +21,7 @@ import pytest
 
 from meetings.parsing import MeetingDraft, parse_article
 
-CORPUS: Final = Path(__file__).parent / "fixtures" / "corpus"
+CORPUS: Final = Path(__file__).parents[1] / "fixtures" / "corpus"
 CHAIR_UNCLEAR: Final = ("", "")
 SUTHIPONG: Final = ("นายสุทธิพงษ์ จุลเจริญ", "ปลัดกระทรวงมหาดไทย")
 ANUPHONG: Final = ("พลเอก อนุพงษ์ เผ่าจินดา", "รัฐมนตรีว่าการกระทรวงมหาดไทย")

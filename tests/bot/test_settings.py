@@ -12,7 +12,7 @@ import pytest
 from bot.app import create_app
 from bot.settings import DEFAULT_DATABASE_URL, SECRET_PATHS, ConfigError, Settings, load_settings
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_defaults_from_config_yaml() -> None:

@@ -19,7 +19,7 @@ from meetings.parsing import MeetingDraft, parse_article
 from meetings.parsing.cleanup import MAX_TEXT_CHARS, clean_article, html_to_text
 from meetings.parsing.directives import directive_title
 
-SEED = Path(__file__).parent.parent / "bot/data/seed/meeting-3-2565.txt"
+SEED = Path(__file__).parents[2] / "bot/data/seed/meeting-3-2565.txt"
 OPENING = (
     "วันนี้ (21 มกราคม 2565) เวลา 13.30 น. นายประยูร รัตนเสนีย์ อธิบดีกรมส่งเสริมการปกครองท้องถิ่น "
     "เป็นประธานการประชุมกรมส่งเสริมการปกครองท้องถิ่น ครั้งที่ 3/2565"

@@ -259,7 +259,7 @@ def test_a_broadcast_too_late_is_missed(bot: Flask, standin: LineStandIn) -> Non
 def test_publishing_schedules_the_summary_at_the_next_slot(bot: Flask, standin: LineStandIn) -> None:
     register(bot, standin, GROUPS)
     client = bot.test_client()
-    text = (Path(__file__).parent / "fixtures" / "corpus" / "thaigov-70492.txt").read_text("utf-8")
+    text = (Path(__file__).parents[1] / "fixtures" / "corpus" / "thaigov-70492.txt").read_text("utf-8")
     meeting = client.post("/api/meetings", json={"text": text}, headers=AUTH).json
     assert meeting is not None
     client.post(f"/api/meetings/{meeting['id']}/publish", headers=AUTH)
@@ -478,7 +478,7 @@ def test_an_urgent_publication_sends_the_summary_now(bot: Flask, standin: LineSt
 
     register(bot, standin, GROUPS)
     client = bot.test_client()
-    text = (Path(__file__).parent / "fixtures" / "corpus" / "thaigov-37251.txt").read_text("utf-8")
+    text = (Path(__file__).parents[1] / "fixtures" / "corpus" / "thaigov-37251.txt").read_text("utf-8")
     meeting = client.post("/api/meetings", json={"text": text}, headers=AUTH).json
     assert meeting is not None
     assert (

@@ -21,8 +21,8 @@ from meetings.ingest.feeds import POLL_LOCK, poll_feeds
 from tests.conftest import services_of
 from tests.httpserver import LocalServer, Route
 
-CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
-SEED = Path(__file__).resolve().parent.parent / "bot" / "data" / "seed" / "meeting-3-2565.txt"
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
+SEED = Path(__file__).resolve().parents[2] / "bot" / "data" / "seed" / "meeting-3-2565.txt"
 
 
 def article_page(path: Path) -> bytes:

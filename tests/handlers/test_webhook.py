@@ -587,7 +587,7 @@ def test_register_a_group_by_text(bot: Flask, standin: LineStandIn, typed: str, 
     assert stored is not None and stored.status is GroupStatus.ACTIVE
     assert stored.province is not None and stored.province.name_th == province
     assert province in all_text(ask(bot, group, "สถานะ"))
-    question = ask(bot, group, "ยกเลิกการรับข่าว")  # asked, not done: see tests/test_group_chat.py
+    question = ask(bot, group, "ยกเลิกการรับข่าว")  # asked, not done: see tests/handlers/test_group_chat.py
     post_events(bot.test_client(), [group.postback(question[0]["quickReply"]["items"][0]["action"]["data"])])
     work(bot)
     assert "ยกเลิกการรับข่าวของกลุ่มนี้แล้ว" in all_text(group.replies()[-1:])

@@ -41,7 +41,7 @@ TOKEN = "test-channel-access-token"
 USER = "U" + "1" * 32
 OTHER_USER = "U" + "2" * 32
 GROUP = "C" + "a" * 32
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class FakeClock:

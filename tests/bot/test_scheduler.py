@@ -95,7 +95,7 @@ def test_sigterm_lets_the_running_job_finish_then_exits(tmp_path: Path) -> None:
     marks.mkdir()
     process = subprocess.Popen(
         [sys.executable, "-c", SIGTERM_PROBE, str(marks), f"sqlite:///{tmp_path / 'db.sqlite3'}"],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
     )
     try:
         deadline = time.monotonic() + 30

@@ -18,7 +18,7 @@ from bot.models import Base, Meeting, Province, Region, RegionScheme, TenE
 from bot.settings import Settings
 from tests.conftest import services_of
 
-SEED_ARTICLE = Path(__file__).resolve().parent.parent / "bot" / "data" / "seed" / "meeting-3-2565.txt"
+SEED_ARTICLE = Path(__file__).resolve().parents[2] / "bot" / "data" / "seed" / "meeting-3-2565.txt"
 
 
 def _snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
@@ -73,8 +73,8 @@ def test_provinces_and_both_region_schemes(ready_app: Flask) -> None:
 
 def test_province_data_file_matches_its_source() -> None:
     """bot/data/provinces.json is generated from thai-province-data: names and regions agree."""
-    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "thai-province-data"
-    ours = json.loads((Path(__file__).resolve().parent.parent / "bot/data/provinces.json").read_text())
+    shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "thai-province-data"
+    ours = json.loads((Path(__file__).resolve().parents[2] / "bot/data/provinces.json").read_text())
     if not shared.exists():  # the source lives beside the repository on development machines only
         assert len(ours) == 77
         return

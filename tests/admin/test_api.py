@@ -28,8 +28,8 @@ from tests.conftest import services_of
 from tests.httpserver import LocalServer, Route
 
 TOKEN = "test-admin-token"
-CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
-SEED_TEXT = (Path(__file__).resolve().parent.parent / "bot/data/seed/meeting-3-2565.txt").read_text("utf-8")
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
+SEED_TEXT = (Path(__file__).resolve().parents[2] / "bot/data/seed/meeting-3-2565.txt").read_text("utf-8")
 
 
 class Api:

@@ -39,7 +39,7 @@ from tests.conftest import services_of
 from tests.console_helpers import PASSWORD, Browser, csrf_token, logged_in, make_account
 from tests.httpserver import LocalServer, Route
 
-CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 
 
 def _count(app: Flask, model: type[Any], *where: Any) -> int:

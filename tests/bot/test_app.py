@@ -18,7 +18,7 @@ from bot.models import Meeting, TenE
 from bot.settings import Settings
 from tests.conftest import services_of
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_importing_the_packages_does_nothing(tmp_path: Path) -> None:
