@@ -57,14 +57,18 @@ class Database:
 def get_or_insert(session: Session, model: type[RowT], key: str, value: object, **values: Any) -> RowT:
     """The row of `model` whose unique column `key` holds `value`; inserted with `values` if missing.
 
-    INSERT ... ON CONFLICT DO NOTHING, then SELECT, on both databases. Two transactions creating the
-    same row at once (a join and the group's first registration, handled by two workers) both get
-    it: the second INSERT waits for the first transaction and then does nothing, where reading first
-    and inserting when nothing was found lost the second event to the unique constraint.
+    A row that exists is read, nothing written. A missing one is inserted with INSERT ... ON CONFLICT
+    DO NOTHING, then read, on both databases: two transactions creating the same row at once (a join
+    and the group's first registration, handled by two workers) both get it, the second INSERT
+    waiting for the first transaction and then doing nothing, where a plain INSERT lost the second
+    event to the unique constraint.
     """
+    column = model.__table__.c[key]
+    found = session.scalars(select(model).where(column == value)).first()
+    if found is not None:
+        return found
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    column = model.__table__.c[key]
     session.execute(
         insert(model).values({key: value, **values}).on_conflict_do_nothing(index_elements=[column])
     )

@@ -277,10 +277,10 @@ def _register(ctx: Context, province: ProvinceName) -> list[Message]:
             return [flex.text(texts.GROUP_LEFT)]
         if group.status != GroupStatus.ACTIVE or group.province is None or group.province_id == province.id:
             return _take_registration(session, ctx, group, province)
-        current = group.province.name_th
+        group_id, current = group.id, group.province.name_th
     name = member_name(ctx)  # asked of LINE outside the transaction
     with ctx.services.db.session() as session:
-        groups.request_change(session, _group(session, ctx), province.id, ctx.user_id, name)
+        groups.request_change(session, session.get_one(LineGroup, group_id), province.id, ctx.user_id, name)
     return [flex.text(texts.CHANGE_REQUESTED.format(province=province.name_th, current=current), menu(ctx))]
 
 

@@ -8,7 +8,7 @@
   configured, else in-process): each tier of `ADDRESS_BACKOFF` refuses that address for longer, so
   guessing from one address soon slows to a trickle; the username's one short tier slows guessing
   spread over many addresses without letting anyone lock the account's owner out (`LoginLimiter`).
-  An unknown username costs the same argon2 work as a known one (`accounts.authenticates`).
+  An unknown username costs the same argon2 work as a known one (`accounts.authenticated`).
 - Redirect targets taken from the request (`?next=`, a form's `back`) go through `local_target`.
 """
 
