@@ -204,6 +204,13 @@ def _start_emulator(app: Flask, host: str, port: int, emulator_port: int) -> tup
         seeded = texts.SERVE_EMULATOR_NOT_SEEDED.format(error=str(error).strip().splitlines()[0])
     else:
         seeded = texts.SERVE_EMULATOR_SEEDED.format(groups=summary.groups, officials=summary.officials)
+    # The officials' rich menu, as `richmenu deploy` would install it on a real channel.
+    try:
+        deployed = richmenu.deploy(services.settings)
+    except richmenu.RichMenuError as error:
+        seeded += "\n" + texts.SERVE_EMULATOR_NO_RICHMENU.format(error=error)
+    else:
+        seeded += "\n" + texts.SERVE_EMULATOR_RICHMENU.format(areas=deployed.areas)
     return emulator, emulated, seeded
 
 

@@ -27,6 +27,8 @@ SERVE_EMULATOR_SEEDED = (
     "  ในโลกจำลองมีกลุ่มจังหวัด {groups} กลุ่มและเจ้าหน้าที่ {officials} คน: "
     "เผยแพร่การประชุมแบบส่งทันทีในหน้าผู้ดูแล แล้วดูสรุปเข้ากลุ่มในแชตจำลอง"
 )
+SERVE_EMULATOR_RICHMENU = "  ริชเมนู {areas} ปุ่มอยู่ใต้แชตส่วนตัวกับบอท (richmenu ใน config.yaml)"
+SERVE_EMULATOR_NO_RICHMENU = "  ยังไม่ได้ติดตั้งริชเมนูใต้แชต: {error}"
 SERVE_EMULATOR_NOT_SEEDED = "  ยังใส่กลุ่มตัวอย่างในฐานข้อมูลไม่ได้ ({error}): รัน .venv/bin/flask --app wsgi setup ก่อน"
 SERVE_EMULATOR_PORT_BUSY = (
     "เปิด LINE จำลองที่พอร์ต {port} ไม่ได้ ({error}): เลือกพอร์ตอื่นด้วย --emulator-port หรือปิดด้วย --no-emulator"
