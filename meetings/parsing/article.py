@@ -11,9 +11,9 @@ import hashlib
 from typing import Final
 
 from bot import thai
-from meetings.parsing import cleanup, fields
+from meetings.parsing import cleanup, fields, texts
 from meetings.parsing.classify import classify, ten_e_codes
-from meetings.parsing.directives import read_lists
+from meetings.parsing.directives import FoundDirective, read_lists
 from meetings.parsing.model import DirectiveDraft, MeetingDraft
 
 MAX_DIRECTIVES: Final = 60
@@ -40,6 +40,16 @@ def fingerprint(paragraphs: tuple[str, ...]) -> str | None:
     if not canonical:
         return None
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _thin_list_warnings(found: list[FoundDirective]) -> list[str]:
+    """One warning per list kept on thin evidence, naming its directives' numbers and the cues."""
+    warnings: list[str] = []
+    for list_number in dict.fromkeys(item.list_number for item in found if item.doubt):
+        seqs = [seq for seq, item in enumerate(found, start=1) if item.list_number == list_number]
+        doubt = next(item.doubt for item in found if item.list_number == list_number)
+        warnings.append(texts.THIN_LIST_KEPT.format(first=seqs[0], last=seqs[-1], cues=doubt))
+    return warnings
 
 
 def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDraft:
@@ -80,6 +90,7 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
 
     reading = read_lists(paragraphs, chair, ten_e_codes())
     found = list(reading.directives)
+    warnings += reading.warnings
     if len(found) > MAX_DIRECTIVES:
         warnings.append(WARN_TOO_MANY.format(limit=MAX_DIRECTIVES))
         found = found[:MAX_DIRECTIVES]
@@ -92,6 +103,7 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
         directives.append(DirectiveDraft(seq=seq, title=item.title, text=item.text, categories=categories))
     if not directives:
         warnings.append(WARN_NO_DIRECTIVES)
+    warnings += _thin_list_warnings(found[: len(directives)])
 
     return MeetingDraft(
         title=article.title,

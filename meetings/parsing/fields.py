@@ -136,10 +136,11 @@ class Chair:
         return f"{self.name} {self.position}" if self.position else self.name
 
     def first_name(self) -> str:
-        """The given name without honorific (``นายประยูร`` → ``ประยูร``)."""
-        name = self.name.split(" ")[0]
-        title = re.match(rf"(?:(?:{_TITLE_PATTERN})\s?)+", name)
-        return name[title.end() :] if title else name
+        """The given name without honorific (``นายประยูร`` → ``ประยูร``), also when the honorific is
+        written apart (``พลเอก อนุพงษ์ เผ่าจินดา`` → ``อนุพงษ์``)."""
+        title = re.match(rf"(?:(?:{_TITLE_PATTERN})\s?)+", self.name)
+        rest = self.name[title.end() :] if title else self.name
+        return rest.split(" ")[0]
 
 
 def _clean_position(raw: str) -> str | None:

@@ -205,18 +205,21 @@ SPEAKER_ROLE_WORDS: Final = (
 they are the chair."""
 
 STRONG_DIRECTIVE_CUES: Final = (
-    r"ข้อสั่งการ",
-    r"(?<!ได้รับ)สั่งการ",
+    r"(?<!ตาม)ข้อสั่งการ",
+    r"(?<!ได้รับ)(?<!ตามที่)(?<!ตามข้อ)สั่งการ",
     r"กำชับ",
     r"มอบนโยบาย",
     r"มอบแนวทาง",
-    r"(?<!ได้รับ)มอบหมาย(?!จาก)",
+    r"(?<!ได้รับ)(?<!ตามที่ได้รับ)มอบหมาย(?!จาก)",
     r"เน้นย้ำ",
+    r"ย้ำเตือน",
     r"แจ้งให้",
     r"ขอความร่วมมือ",
     r"ขอให้",
+    r"(?:ดำเนินการ|ปฏิบัติ)ตาม(?:แนวทาง|มาตรการ)\S{0,40}\s*ดังนี้",
 )
-"""In the lead-in of a numbered list: the speaker hands the items down. Worth 3 points."""
+"""In the lead-in of a numbered list: the speaker hands the items down. Worth 3 points. Orders of
+someone else referred to (``ตามข้อสั่งการของ...``, ``ตามที่ได้รับมอบหมาย``) do not count."""
 
 COUNTED_DIRECTIVE_CUE: Final = (
     r"\d+\s*(?:แนวทาง|มาตรการ|ข้อสั่งการ|ประการ|นโยบาย|ข้อ|ภารกิจ)\s*(?:หลัก\s*)?(?:ได้แก่|ดังนี้|คือ|ประกอบด้วย|:)"
@@ -237,9 +240,32 @@ REPORT_CUES: Final = (
     r"เข้าที่ประชุม",
     r"เสนอต่อที่ประชุม",
     r"วาระ",
-    r"\d+\s*(?:ช่วง|ระยะ|สถานี|ด้าน|รูปแบบ|แหล่ง|โครงการ|กิจกรรม|มิติ|ขั้นตอน|ประเด็น|เรื่อง|จังหวัด|อำเภอ|ผลงาน|รางวัล|ประเภท)",
+    r"(?:นำ)?เสนอ(?:ข้อเสนอ|ต่อ)|ข้อเสนอ",
+    r"ได้ดำเนินงาน",
+    r"(?:พิจารณา|มีมติ)?เห็นชอบ",
+    r"\d+\s*(?:ช่วง|ระยะ|สถานี|รูปแบบ|แหล่ง|โครงการ|กิจกรรม|มิติ|ขั้นตอน|จังหวัด|อำเภอ|ผลงาน|รางวัล|ประเภท"
+    r"|คณะ|ท่าน|ราย|คน|กลุ่ม|กระบวนการ|องค์กร|ชนิด)",
 )
-"""In the lead-in: the list reports, schedules, describes or puts items on an agenda. Minus 3."""
+"""In the lead-in: the list reports, schedules, describes, proposes to the meeting, records what it
+approved, or counts things that are not orders (periods, projects, people, groups...). Minus 3. A count
+of aspects (``4 ด้าน``, ``3 เรื่อง``, ``5 ประเด็น``) says how many items follow, not what they are: neutral."""
+
+STANDING_POLICY_CUES: Final = (
+    r"ได้กำหนด\s*\d+\s*(?:นโยบาย|ยุทธศาสตร์)",
+    r"ตาม\s*\d+\s*(?:นโยบาย|ยุทธศาสตร์)",
+)
+"""In the lead-in: an organisation's standing policies described (``ได้กำหนด 5 นโยบายหลัก คือ``,
+``ตาม 5 นโยบายหลัก``), not handed down at this meeting. Minus 2."""
+
+CONDITION_CUES: Final = (r"เงื่อนไข", r"หลักเกณฑ์", r"คุณสมบัติ")
+"""In the lead-in: conditions, criteria or qualifications to be met (rules described). Minus 3."""
+
+DEPUTY_ROLE_WORDS: Final = ("โฆษก", "รอง", "ประธานร่วม")
+"""A speaker other than the chair with one of these speaks for the meeting (a deputy, a spokesperson):
+their list is not someone else's speech."""
+
+PLACE_WORDS: Final = ("จังหวัด", "อำเภอ", "ตำบล", "ภาค", "จ.", "อ.")
+"""Items that open with a place name list places (areas hit, winners by region), not orders."""
 
 FRAMEWORK_CUES: Final = (
     r"10\s?Es",
@@ -251,11 +277,12 @@ FRAMEWORK_CUES: Final = (
     r"หลักธรรม",
     r"ศีลข้อ",
     r"ไตรสิกขา",
+    r"พระราชทาน(?:แนวทาง|หลัก)",
 )
 """In the lead-in: the list restates a framework (the 10Es, the SDGs, a doctrine). Minus 4."""
 
 ITEM_IMPERATIVE_CUES: Final = (
-    r"^\s*(?:ให้|ขอให้|ต้อง|ห้าม|เร่ง|กำชับ)",
+    r"^\s*(?:ให้|ขอให้|ต้อง|ห้าม|เร่ง|กำชับ|มอบ)",
     r"(?:ขอให้|สั่งการให้|มอบหมายให้|กำชับให้|ต้อง|ห้าม|เร่งรัด|เร่งดำเนินการ)",
     r"(?:^|\s)ให้",
 )
@@ -290,3 +317,7 @@ TEN_ES_MIN_CODES: Final = 5
 
 DIRECTIVE_MIN_SCORE: Final = 2
 """A numbered list is taken as directives when its cue score (see the parser) reaches this."""
+DIRECTIVE_SURE_SCORE: Final = 4
+"""Below this the list is kept but the evidence is thin: a warning names the cues."""
+DIRECTIVE_NEAR_SCORE: Final = 0
+"""A list dropped with a score from here up to the minimum is a near miss: a warning says so."""
