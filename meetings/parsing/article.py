@@ -73,14 +73,14 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
         warnings.append(WARN_NO_TITLE)
     paragraphs = article.paragraphs or (article.title,)
 
-    date = fields.find_meeting_date(paragraphs, article.page_date)
+    date = fields.find_meeting_date(paragraphs, article.page_date, article.title)
     if date is None and article.page_date is not None:
         date = article.page_date
         warnings.append(WARN_PAGE_DATE)
     elif date is None:
         warnings.append(WARN_NO_DATE)
 
-    number = fields.find_meeting_number(paragraphs)
+    number = fields.find_meeting_number(paragraphs, article.title)
     if number is None:
         warnings.append(WARN_NO_NUMBER)
 

@@ -59,7 +59,13 @@ MEETING_DATE_CUES: Final = (
 FUTURE_EVENT_CUE: Final = r"(?:วัน)?พรุ่งนี้\s*\(?[^)]{0,20}$"
 """``วันพรุ่งนี้ (วันพฤหัสบดีที่ 3 เมษายน 2568)``: a preview article, the meeting is the next day."""
 
-REPORTING_VERBS: Final = ("เปิดเผยว่า", "แถลงว่า", "กล่าวว่า", "แจ้งว่า")
+PAST_EVENT_CUE: Final = r"(?:เมื่อวานนี้|เมื่อวาน|เมื่อวันที่|เมื่อวัน\S{2,9}ที่)\s*\(?\s*$"
+"""``เมื่อวานนี้ (9 พ.ค. 65)``: a day before the report, with its date beside it."""
+
+RELATIVE_DAYS: Final = (("เมื่อวานนี้", -1), ("เมื่อวาน", -1), ("วันนี้", 0))
+"""A relative day written without its date, counted from the page date."""
+
+REPORTING_VERBS: Final = ("เปิดเผยว่า", "เปิดเผยถึง", "เปิดเผยผล", "แถลงว่า", "แถลงผล", "กล่าวว่า", "แจ้งว่า")
 
 OTHER_DATE_CUES: Final = (
     "ภายใน",
@@ -88,6 +94,8 @@ MEETING_WORDS: Final = ("ประชุม", "ประธาน", "มอบ�
 
 OTHER_MEETING_BEFORE: Final = ("มติ", "ครั้งต่อไป", "ครั้งหน้า", "ครั้งก่อน", "ตามที่", "เมื่อคราว")
 OTHER_MEETING_AFTER: Final = ("ที่ผ่านมา", "เมื่อวันที่", "เมื่อวัน", "ซึ่งจะ", "ต่อไป")
+PREPARED_MEETING_BEFORE: Final = ("เตรียม", "สำหรับ", "เสนอต่อ", "เสนอใน", "ก่อนการ", "ครั้งต่อไป")
+"""Just before the word ประชุม that a number follows: the number is of a meeting being prepared for."""
 
 # --- Chair ------------------------------------------------------------------------------------------
 
@@ -162,8 +170,39 @@ TITLE_LOOKALIKE_WORDS: Final = (
 )
 """What follows นาย/นาง in a position, not a name: นายกรัฐมนตรี, นายอำเภอ, นายทะเบียน, นางงาม..."""
 
-CHAIR_VERBS: Final = (r"(?:ได้)?(?:จะ)?เป็นประธาน", r"นั่งหัวโต๊ะ", r"เป็นประธานในการ")
-"""``NAME POSITION เป็นประธาน...``: the person presiding."""
+CHAIR_VERBS: Final = (
+    r"(?:ได้)?(?:จะ)?(?:ร่วม)?เป็นประธาน",
+    r"นั่งหัวโต๊ะ",
+    r"ในฐานะประธาน",
+    r"(?<!เป็น)ประธานที่ประชุม",
+)
+"""``NAME POSITION เป็นประธาน...``, ``NAME POSITION ในฐานะประธานคณะ...``, ``NAME ประธานที่ประชุม``: the
+person presiding. Except after ``เป็นประธาน`` the name must come close before (its position only)."""
+
+POSITION_STARTS: Final = (
+    "รัฐมนตรี",
+    "รมว.",
+    "รมช.",
+    "ปลัด",
+    "อธิบดี",
+    "ผู้",
+    "นายก",
+    "เลขาธิการ",
+    "หัวหน้า",
+    "โฆษก",
+    "ประธาน",
+    "รอง",
+    "อุปนายก",
+    "ที่ปรึกษา",
+    "กรรมการ",
+    "สมาชิก",
+    "อดีต",
+    "นายอำเภอ",
+    "ศึกษาธิการ",
+    "พัฒนาการ",
+    "ท้องถิ่น",
+)
+"""Words a position opens with: a name part before one of them is a third name (a double surname)."""
 
 LEAD_VERBS: Final = (
     r"(?:ได้)?(?:จะ)?(?:ร่วม)?ประชุม",
