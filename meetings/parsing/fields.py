@@ -151,9 +151,7 @@ def _names_another_meeting(text: str, start: int, end: int) -> bool:
     if any(after.lstrip().startswith(cue) for cue in vocab.OTHER_MEETING_AFTER):
         return True
     meeting = text.rfind("ประชุม", max(0, start - 80), start)
-    if meeting < 0:
-        return False
-    return any(cue in text[max(0, meeting - 30) : meeting] for cue in vocab.PREPARED_MEETING_BEFORE)
+    return meeting >= 0 and _prepared_for(text, meeting)
 
 
 def find_meeting_number(paragraphs: tuple[str, ...], headline: str = "") -> str | None:
@@ -286,3 +284,77 @@ def find_chair(paragraphs: tuple[str, ...]) -> Chair | None:
         if lead and not _PERSON_RE.search(after, 0, lead.start()) and "เปิดเผย" not in lead.group(0):
             return chair
     return None
+
+
+# --- Body -------------------------------------------------------------------------------------------
+
+_COMMITTEE_RE: Final = re.compile(
+    r"ประชุม(?:ใหญ่)?(?:สามัญ|วิสามัญ)?\s?(?P<name>(?:" + "|".join(vocab.BODY_KINDS) + r")[^\n]{2,220})"
+)
+_NAME_STOP_RE: Final = re.compile(r"ครั้งที่|\(|[“”\"]|,|\s(?:" + "|".join(vocab.BODY_NAME_STOPS) + r")")
+_ABBREVIATION_RE: Final = re.compile(r"\s?\((?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.?)*)\)")
+_HEADLINE_ABBREVIATION_RE: Final = re.compile(
+    r"ประชุม\s?(?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.)*)(?![\u0e01-\u0e4e])"
+)
+_ASSOCIATION_RE: Final = re.compile(r"(?:สมาคม|มูลนิธิ)[\u0e01-\u0e4e]+")
+
+
+def _prepared_for(text: str, meeting: int) -> bool:
+    """The word ประชุม at ``meeting`` names a meeting still to be held or prepared for."""
+    return any(cue in text[max(0, meeting - 30) : meeting] for cue in vocab.PREPARED_MEETING_BEFORE)
+
+
+def _committee(text: str) -> tuple[str, str | None] | None:
+    """``การประชุมคณะกรรมการ... (ABBR)``: the committee's name, and its abbreviation when given."""
+    match = next((m for m in _COMMITTEE_RE.finditer(text) if not _prepared_for(text, m.start())), None)
+    if match is None:
+        return None
+    raw = match.group("name")
+    stop = _NAME_STOP_RE.search(raw)
+    name = raw[: stop.start()].strip() if stop else raw.strip()
+    abbreviation = _ABBREVIATION_RE.match(text, match.start("name") + len(name))
+    return name, abbreviation.group("abbr") if abbreviation else None
+
+
+def _organisation_in(text: str, names: tuple[tuple[str, str], ...]) -> str | None:
+    """The short name of the first organisation of ``names`` named in ``text``."""
+    best: tuple[int, str] | None = None
+    for full, short in names:
+        at = text.find(full)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, short)
+    return best[1] if best else None
+
+
+def find_body(paragraphs: tuple[str, ...], headline: str, chair: Chair | None) -> str | None:
+    """The organisation whose meeting it is (สถ., มท., ครม., a committee, a provincial committee...):
+
+    1. the committee, board, centre or association named after ประชุม in the opening, by its
+       abbreviation when the article gives one (``คณะกรรมการ... (ก.น.บ.)``), in the body then the headline;
+    2. else an abbreviation after ประชุม in the headline (``นายกฯ ประชุม ศบค.``), not a meeting being
+       prepared for;
+    3. else an association named with the meeting or in the chair's position (``นายกสมาคม...``);
+    4. else the ministry or department the meeting is of (``การประชุม...ของกระทรวงมหาดไทย``), the one in
+       the chair's position (``รมว.มหาดไทย``), the first one the opening names.
+    A meeting still to be held or prepared for (``เร่งประชุมคณะกรรมการ...``) is not this one.
+    """
+    opening = "\n".join(paragraphs[:2])[:3000]
+    found = _committee(opening) or _committee(headline)
+    if found and found[1]:
+        return found[1]
+    headline_abbreviation = _HEADLINE_ABBREVIATION_RE.search(headline)
+    if headline_abbreviation and not _prepared_for(headline, headline_abbreviation.start()):
+        return headline_abbreviation.group("abbr")
+    if found:
+        return found[0]
+    meeting = opening.find("ประชุม")
+    meeting_phrase = opening[meeting : meeting + 200] if meeting >= 0 else ""
+    position = chair.position if chair and chair.position else ""
+    association = _ASSOCIATION_RE.search(meeting_phrase) or _ASSOCIATION_RE.search(position)
+    if association:
+        return association.group(0)
+    return (
+        _organisation_in(meeting_phrase, vocab.ORGANISATIONS)
+        or _organisation_in(position, vocab.ORGANISATIONS + vocab.ORGANISATION_ALIASES)
+        or _organisation_in(opening, vocab.ORGANISATIONS)
+    )

@@ -94,8 +94,9 @@ MEETING_WORDS: Final = ("ประชุม", "ประธาน", "มอบ�
 
 OTHER_MEETING_BEFORE: Final = ("มติ", "ครั้งต่อไป", "ครั้งหน้า", "ครั้งก่อน", "ตามที่", "เมื่อคราว")
 OTHER_MEETING_AFTER: Final = ("ที่ผ่านมา", "เมื่อวันที่", "เมื่อวัน", "ซึ่งจะ", "ต่อไป")
-PREPARED_MEETING_BEFORE: Final = ("เตรียม", "สำหรับ", "เสนอต่อ", "เสนอใน", "ก่อนการ", "ครั้งต่อไป")
-"""Just before the word ประชุม that a number follows: the number is of a meeting being prepared for."""
+PREPARED_MEETING_BEFORE: Final = ("เตรียม", "สำหรับ", "เสนอต่อ", "เสนอใน", "ก่อนการ", "ครั้งต่อไป", "เร่ง", "จะ")
+"""Just before the word ประชุม: a meeting being prepared for or still to be held (its number and its body
+are not this meeting's)."""
 
 # --- Chair ------------------------------------------------------------------------------------------
 
@@ -217,6 +218,54 @@ LEAD_VERBS: Final = (
 """Verbs after the first person of the opening sentence when no one is said to preside."""
 
 POSITION_STOP_WORDS: Final = ("โดยมี", "พร้อมด้วย", "ร่วมกับ", "ในฐานะ", "ได้", "จะ", "ร่วม", "เป็น", "กล่าว")
+
+# --- Body (the organisation holding the meeting) ----------------------------------------------------
+
+BODY_KINDS: Final = (
+    "คณะกรรมการ",
+    "คณะอนุกรรมการ",
+    "คณะทำงาน",
+    "กองบัญชาการ",
+    "กองอำนวยการ",
+    "ศูนย์อำนวยการ",
+    "ศูนย์ปฏิบัติการ",
+    "สมาคม",
+    "สภา",
+)
+"""What can follow ประชุม as the name of the body meeting (a committee, board, centre, association)."""
+
+BODY_NAME_STOPS: Final = ("โดย", "ณ", "ประจำปี", "เพื่อ", "ร่วม", "เมื่อ", "ที่ห้อง", "ผ่าน", "เวลา", "และ", "ซึ่ง", "ใน")
+"""Words that end a body's name after ประชุม (what comes next is the meeting's purpose, place or time)."""
+
+ORGANISATIONS: Final = (
+    ("กรมส่งเสริมการปกครองท้องถิ่น", "สถ."),
+    ("กระทรวงมหาดไทย", "มท."),
+    ("คณะรัฐมนตรี", "ครม."),
+    ("สำนักงานคณะกรรมการป้องกันและปราบปรามยาเสพติด", "ป.ป.ส."),
+    ("กระทรวงเกษตรและสหกรณ์", "กษ."),
+    ("กระทรวงอุตสาหกรรม", "อก."),
+    ("กระทรวงทรัพยากรธรรมชาติและสิ่งแวดล้อม", "ทส."),
+    ("กระทรวงสาธารณสุข", "สธ."),
+    ("กระทรวงการคลัง", "กค."),
+    ("กระทรวงกลาโหม", "กห."),
+    ("กระทรวงพลังงาน", "พน."),
+    ("กระทรวงศึกษาธิการ", "ศธ."),
+    ("กระทรวงแรงงาน", "รง."),
+    ("กระทรวงคมนาคม", "คค."),
+    ("กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์", "พม."),
+    ("กรมการปกครอง", "ปค."),
+    ("กรมป้องกันและบรรเทาสาธารณภัย", "ปภ."),
+    ("กรมการพัฒนาชุมชน", "พช."),
+    ("กรมโยธาธิการและผังเมือง", "ยผ."),
+    ("กรมที่ดิน", "ทด."),
+    ("การยาสูบแห่งประเทศไทย", "ยสท."),
+    ("กรุงเทพมหานคร", "กทม."),
+)
+"""Organisations and the short names officials use for them: the first one named in a text wins."""
+
+ORGANISATION_ALIASES: Final = (("มหาดไทย", "มท."), ("มท.", "มท."), ("สถ.", "สถ."))
+"""Short forms used in positions (``รมว.มหาดไทย``, ``ปลัด มท.``); too loose for running text
+(``แม่บ้านมหาดไทย`` is an association)."""
 
 # --- Directives -------------------------------------------------------------------------------------
 
