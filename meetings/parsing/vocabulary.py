@@ -391,6 +391,8 @@ LAST_ITEM_BREAKS: Final = (
     "ภายหลัง",
     "อย่างไรก็ตาม",
     "(ขอเน้นย้ำ",
+    "และยังได้กล่าว",
+    "นอกจากนี้",
 )
 """Words that end the last item of a list when the paragraph goes on to something else."""
 
