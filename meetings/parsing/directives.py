@@ -6,9 +6,15 @@ Three steps, each plain and inspectable:
    ``โควิด-19)``, not the year of ``(7 ก.ค. 66)``, not ``13.30 น.``, not ``2.1`` which stays in its parent);
 2. **lists**: markers of one style counting 1, 2, 3... form a list; a list that restarts inside an item
    ending with ``ดังนี้`` (or inside any item but the last) is a sub-list and belongs to that item;
-3. **is it directives?** each top-level list gets a score from the cues in ``vocabulary`` (who speaks,
-   what the lead-in says, what the items say); lists restating the 10Es, reporting progress, listing
-   schedules or agenda items score low and are dropped. :func:`explain_lists` shows the reasons.
+3. **is it directives?** each top-level list gets a score from independent cues in ``vocabulary``
+   (who speaks, and whether they speak for the meeting; what the lead-in says; what the items say:
+   orders, people, places, dates, definitions); lists restating the 10Es, reporting progress, listing
+   schedules or agenda items score low and are dropped. The evidence is graded, not a cliff: a list
+   kept on thin evidence, or dropped as a near miss, gets a Thai warning naming its strongest cues
+   (``texts``). :func:`explain_lists` shows the reasons.
+
+A new item starts at the next number of a list whatever precedes it (``find_relaxed_markers``), so a
+date is never read across two items.
 """
 
 from __future__ import annotations
@@ -339,7 +345,7 @@ def _lead_in(numbered: NumberedList, paragraphs: list[str], body: str) -> tuple[
 def _speaks_for_meeting(speaker: str, handed_down: bool) -> bool:
     """Someone other than the chair whose list still belongs to the meeting: a deputy or spokesperson
     speaking for it, or any official handing the items down (สั่งการ, ขอความร่วมมือ...) at it."""
-    return handed_down or any(speaker.startswith(role) or role in speaker for role in vocab.DEPUTY_ROLE_WORDS)
+    return handed_down or any(role in speaker for role in vocab.DEPUTY_ROLE_WORDS)
 
 
 _PERSON_START_RE: Final = re.compile(
