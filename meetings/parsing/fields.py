@@ -237,6 +237,7 @@ def _person_with_position(text: str, match: re.Match[str]) -> Chair:
 
 
 _JOINED_BEFORE_RE: Final = re.compile(r"(?:พร้อมด้วย|และ)\s*$")
+_ASSIGNED_BY_RE: Final = re.compile(r"ได้รับ(?:การ)?มอบหมาย(?:จาก)?\S{0,40}\s*$")
 
 
 def _last_person_before(text: str, end: int, max_gap: int = 220) -> Chair | None:
@@ -247,6 +248,9 @@ def _last_person_before(text: str, end: int, max_gap: int = 220) -> Chair | None
     if not persons or end - persons[-1].end() > max_gap:
         return None
     index = len(persons) - 1
+    # ``NAME ได้รับมอบหมายจาก NAME2 เป็นประธาน``: NAME2 assigned, NAME presides.
+    if index > 0 and _ASSIGNED_BY_RE.search(text[persons[index - 1].end() : persons[index].start()]):
+        index -= 1
     while index > 0:
         between = text[persons[index - 1].end() : persons[index].start()]
         if len(between) > 250 or not _JOINED_BEFORE_RE.search(between):

@@ -310,9 +310,10 @@ STRONG_DIRECTIVE_CUES: Final = (
 someone else referred to (``ตามข้อสั่งการของ...``, ``ตามที่ได้รับมอบหมาย``) do not count."""
 
 COUNTED_DIRECTIVE_CUE: Final = (
-    r"\d+\s*(?:แนวทาง|มาตรการ|ข้อสั่งการ|ประการ|นโยบาย|ข้อ|ภารกิจ)\s*(?:หลัก\s*)?(?:ได้แก่|ดังนี้|คือ|ประกอบด้วย|:)"
+    r"\d+\s*(?:แนวทาง|มาตรการ|ข้อสั่งการ|ประการ|นโยบาย|ข้อ|ภารกิจ)\s*(?:(?:หลัก|สำคัญ)\s*)?"
+    r"(?:ได้แก่|ดังนี้|คือ|ประกอบด้วย|:)"
 )
-"""``มอบ 4 แนวทาง ได้แก่``, ``4 มาตรการ ได้แก่``. Worth 2 points."""
+"""``มอบ 4 แนวทาง ได้แก่``, ``4 มาตรการ ได้แก่``, ``นโยบาย 7 ข้อสำคัญ ดังนี้``. Worth 2 points."""
 
 WEAK_DIRECTIVE_CUES: Final = (r"แนวทาง", r"มาตรการ", r"ภารกิจ", r"นโยบาย", r"ดังนี้")
 """Worth 1 point each kind, in the last words before the list."""
@@ -330,13 +331,15 @@ REPORT_CUES: Final = (
     r"วาระ",
     r"(?:นำ)?เสนอ(?:ข้อเสนอ|ต่อ)|ข้อเสนอ",
     r"ได้ดำเนินงาน",
+    r"เหตุผล|สาเหตุ",
     r"(?:พิจารณา|มีมติ)?เห็นชอบ",
     r"\d+\s*(?:ช่วง|ระยะ|สถานี|รูปแบบ|แหล่ง|โครงการ|กิจกรรม|มิติ|ขั้นตอน|จังหวัด|อำเภอ|ผลงาน|รางวัล|ประเภท"
     r"|คณะ|ท่าน|ราย|คน|กลุ่ม|กระบวนการ|องค์กร|ชนิด)",
 )
-"""In the lead-in: the list reports, schedules, describes, proposes to the meeting, records what it
-approved, or counts things that are not orders (periods, projects, people, groups...). Minus 3. A count
-of aspects (``4 ด้าน``, ``3 เรื่อง``, ``5 ประเด็น``) says how many items follow, not what they are: neutral."""
+"""In the lead-in: the list reports, schedules, describes, gives reasons or causes, proposes to the
+meeting, records what it approved, or counts things that are not orders (periods, projects, people,
+groups...). Minus 3. A count of aspects (``4 ด้าน``, ``3 เรื่อง``, ``5 ประเด็น``) says how many items
+follow, not what they are: neutral."""
 
 STANDING_POLICY_CUES: Final = (
     r"ได้กำหนด\s*\d+\s*(?:นโยบาย|ยุทธศาสตร์)",
