@@ -40,12 +40,12 @@ MINIMUMS: Final = {
         "silent list errors": 47,
     },
     HELD_OUT: {
-        "date": 26,
-        "number": 26,
-        "chair": 25,
-        "body": 14,
-        "directive count": 22,
-        "silent list errors": 26,
+        "date": 35,
+        "number": 36,
+        "chair": 32,
+        "body": 24,
+        "directive count": 31,
+        "silent list errors": 36,
     },
 }
 
