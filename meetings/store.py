@@ -68,6 +68,7 @@ def save_draft(
         meeting_date=draft.date,
         number=draft.number,
         chair=draft.chair,
+        body=draft.body,
         source_url=draft.source_url or None,
         content_hash=draft.fingerprint,
         raw_text=raw_text,
@@ -78,7 +79,12 @@ def save_draft(
     for item in draft.directives:
         meeting.directives.append(
             Directive(
-                seq=item.seq, title=item.title, text=item.text, categories=_categories(item.categories, known)
+                seq=item.seq,
+                title=item.title,
+                text=item.text,
+                categories=_categories(item.categories, known),
+                deadline=item.deadline,
+                warnings=list(item.warnings),
             )
         )
     session.add(meeting)
