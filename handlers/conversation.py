@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -16,17 +16,28 @@ from bot.db import get_or_insert
 from bot.line import LineApiError
 from bot.models import Delivery, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme, utcnow
 from bot.provinces import ProvinceFinder, ProvinceName
+from bot.search import Hit
 from bot.thai import THAI_MONTHS, ce_to_be, format_thai_date
 from broadcasts import service as broadcasts
 from broadcasts import texts as broadcast_texts
 from handlers import texts
 from handlers.context import Context
-from handlers.intents import Captured
+from handlers.intents import (
+    Captured,
+    Intent,
+    Message,
+    match_help,
+    match_latest,
+    match_meeting,
+    match_register,
+    match_search,
+    match_status,
+    match_ten_e,
+    match_ten_es,
+    match_unsubscribe,
+)
 
 log = logging.getLogger(__name__)
-
-Message = dict[str, Any]
-IntentHandler = Callable[[Context, Captured], list[Message]]
 
 MAX_LIST_ITEMS = 10
 PROVINCES_PER_PAGE = 12  # quick replies: 12 provinces and "ถัดไป"
@@ -187,12 +198,17 @@ def search(ctx: Context, captured: Captured) -> list[Message]:
                 texts.SEARCH_NONE.format(query=flex.shorten(query, 60), suggestions=suggestions), menu(ctx)
             )
         ]
+    return _search_results(ctx, query, hits) or fallback(ctx)
+
+
+def _search_results(ctx: Context, query: str, hits: Sequence[Hit]) -> list[Message] | None:
+    """The hits as a list and a carousel; None if none of them is still published."""
     with ctx.services.db.session() as session:
         directives = [
             d for d in (content.directive(session, hit.directive_id) for hit in hits) if d is not None
         ]
         if not directives:
-            return fallback(ctx)
+            return None
         bubbles = [cards.directive_bubble(d, d.meeting) for d in directives]
         lines = [
             texts.SEARCH_HIT.format(n=n, title=d.title, date=cards.meeting_label(d.meeting, short=True))
@@ -203,11 +219,9 @@ def search(ctx: Context, captured: Captured) -> list[Message]:
 
 
 def search_or_fallback(ctx: Context, text: str) -> list[Message]:
-    """What any other text gets: a topic search, or a friendly fallback with suggestions."""
-    hits = ctx.services.search.search(text, limit=1) if text else []
-    if hits:
-        return search(ctx, {"query": text})
-    return fallback(ctx)
+    """What any other text gets: a topic search (run once), or a friendly fallback with suggestions."""
+    hits = ctx.services.search.search(text, limit=SEARCH_RESULTS) if text else []
+    return (_search_results(ctx, text, hits) if hits else None) or fallback(ctx)
 
 
 # --- provincial groups -----------------------------------------------------------------------------------
@@ -431,19 +445,6 @@ def acknowledge(ctx: Context, broadcast_id: int) -> list[Message]:
     return [flex.text(broadcast_texts.ACKNOWLEDGED_BEFORE.format(when=stamp))]
 
 
-INTENT_HANDLERS: dict[str, IntentHandler] = {
-    "help": help_,
-    "latest": latest,
-    "ten_es": ten_es,
-    "ten_e": ten_e,
-    "meeting": meeting,
-    "register": register,
-    "status": status,
-    "unsubscribe": unsubscribe,
-    "search": search,
-}
-
-
 # --- postbacks ------------------------------------------------------------------------------------------
 
 
@@ -493,5 +494,16 @@ def postback(ctx: Context, pressed: Postback) -> list[Message]:
     return help_(ctx, {})
 
 
-def intent_names() -> Sequence[str]:
-    return list(INTENT_HANDLERS)
+# --- the text intents, registered in order: the first match wins --------------------------------------
+
+INTENTS: Final[tuple[Intent, ...]] = (
+    Intent("help", match_help, help_),
+    Intent("latest", match_latest, latest),
+    Intent("ten_es", match_ten_es, ten_es),
+    Intent("ten_e", match_ten_e, ten_e),
+    Intent("meeting", match_meeting, meeting),
+    Intent("register", match_register, register, changes_group=True),
+    Intent("status", match_status, status),
+    Intent("unsubscribe", match_unsubscribe, unsubscribe),
+    Intent("search", match_search, search),
+)

@@ -1,14 +1,16 @@
-"""Text intents: small pure matchers, registered in order in one place; the first match wins.
+"""Text intents: small pure matchers, and the `Intent` that registers one with its handler.
 
 A matcher takes the normalised text (`normalize_text`) and returns the values it captured, or None.
 Matchers know nothing of the database or LINE, so each is a table-driven test away from certainty.
+The registrations themselves, in order (the first match wins), are `handlers.conversation.INTENTS`,
+next to the handlers they name.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,9 +18,12 @@ from typing import Any
 import yaml
 
 from bot import thai
+from handlers.context import Context
 
 Captured = dict[str, Any]
 Matcher = Callable[[str], Captured | None]
+Message = dict[str, Any]
+IntentHandler = Callable[[Context, Captured], list[Message]]
 
 TEN_ES_FILE = Path(__file__).resolve().parent.parent / "bot" / "data" / "ten_es.yaml"
 
@@ -108,34 +113,23 @@ def match_meeting(text: str) -> Captured | None:
 
 @dataclass(frozen=True)
 class Intent:
-    """A text intent: `match` decides, `name` picks the handler (see handlers.conversation)."""
+    """One registration: the pure `match` decides, `handle` answers with what it captured."""
 
     name: str
     match: Matcher
+    handle: IntentHandler
     # Answer in a group without being @-mentioned: commands yes; searches and fallbacks no, or the bot
     # would talk over every conversation in a provincial group.
     open_in_groups: bool = True
-    # It changes the group's registration: not done from an event older than a few minutes.
+    # It changes the group's registration: not done from an event older than a few minutes, and its
+    # answer is pushed if the reply token ran out meanwhile (the group must learn what happened).
     changes_group: bool = False
 
 
-INTENTS: tuple[Intent, ...] = (
-    Intent("help", match_help),
-    Intent("latest", match_latest),
-    Intent("ten_es", match_ten_es),
-    Intent("ten_e", match_ten_e),
-    Intent("meeting", match_meeting),
-    Intent("register", match_register, changes_group=True),
-    Intent("status", match_status),
-    Intent("unsubscribe", match_unsubscribe),
-    Intent("search", match_search),
-)
-
-
-def match_intent(text: str) -> tuple[Intent, Captured] | None:
+def match_intent(text: str, intents: Sequence[Intent]) -> tuple[Intent, Captured] | None:
     """The first intent matching the text as typed, else the text without polite words."""
     for candidate in dict.fromkeys((text, without_politeness(text))):
-        for intent in INTENTS:
+        for intent in intents:
             captured = intent.match(candidate)
             if captured is not None:
                 return intent, captured

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.conversation import INTENTS
 from handlers.intents import match_intent, normalize_text, without_politeness
 
 
@@ -55,7 +56,7 @@ from handlers.intents import match_intent, normalize_text, without_politeness
     ],
 )
 def test_typed_text_means_an_intent(typed: str, intent: str, captured: dict[str, object]) -> None:
-    found = match_intent(normalize_text(typed))
+    found = match_intent(normalize_text(typed), INTENTS)
     assert found is not None, typed
     assert (found[0].name, found[1]) == (intent, captured)
 
@@ -65,7 +66,7 @@ def test_typed_text_means_an_intent(typed: str, intent: str, captured: dict[str,
     ["ขยะติดเชื้อ", "ค่าครองชีพ", "ITA", "น้ำท่วม", "E11", "E0", "สวัสดีครับ", "555", "", "ประชุมเดือนหน้า", "e"],
 )
 def test_other_text_matches_no_intent(typed: str) -> None:
-    assert match_intent(normalize_text(typed)) is None
+    assert match_intent(normalize_text(typed), INTENTS) is None
 
 
 def test_normalisation() -> None:
