@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import urllib.parse
 from collections.abc import Sequence
@@ -14,10 +15,10 @@ from sqlalchemy.orm import Session
 from bot import audit, cards, content, flex, groups
 from bot.db import get_or_insert
 from bot.line import LineApiError
-from bot.models import Delivery, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme, utcnow
+from bot.models import Delivery, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme
 from bot.provinces import ProvinceFinder, ProvinceName
 from bot.search import Hit
-from bot.thai import THAI_MONTHS, ce_to_be, format_thai_date
+from bot.thai import format_thai_date
 from broadcasts import service as broadcasts
 from broadcasts import texts as broadcast_texts
 from handlers import texts
@@ -26,20 +27,30 @@ from handlers.intents import (
     Captured,
     Intent,
     Message,
+    match_follow_up,
+    match_greeting,
     match_help,
     match_latest,
     match_meeting,
+    match_period,
     match_register,
     match_search,
     match_status,
     match_ten_e,
     match_ten_es,
+    match_thanks,
     match_unsubscribe,
+    match_whats_new,
 )
+from handlers.query import LAST, Period
 
 log = logging.getLogger(__name__)
 
 MAX_LIST_ITEMS = 10
+MAX_MEETINGS_SHOWN = 4
+# How long "ข้อ 3" refers to the list a chat was shown last.
+FOLLOW_UP_SECONDS = 15 * 60
+LATEST_LIST = "latest"  # remembered instead of ids: the latest meeting's list, whatever it is then
 PROVINCES_PER_PAGE = 12  # quick replies: 12 provinces and "ถัดไป"
 SEARCH_RESULTS = 5
 
@@ -74,6 +85,54 @@ def fallback(ctx: Context) -> list[Message]:
     return [flex.text(texts.FALLBACK, menu(ctx))]
 
 
+def greeting(ctx: Context, _: Captured) -> list[Message]:
+    return [flex.text(bot_text(texts.GREETING), menu(ctx))]
+
+
+def thanks(ctx: Context, _: Captured) -> list[Message]:
+    return [flex.text(bot_text(texts.THANKS), menu(ctx))]
+
+
+# --- the list a chat was shown last, for "ข้อ 3" -------------------------------------------------------
+
+
+def _list_key(ctx: Context) -> str:
+    return f"conversation:list:{ctx.chat_id}"
+
+
+def remember_list(ctx: Context, directive_ids: Sequence[int] | None) -> None:
+    """What "ข้อ n" means in this chat for a while: these directives in order (None: the latest
+    meeting's). In Redis when configured, so that every process of the bot knows it."""
+    if ctx.chat_id:
+        value = LATEST_LIST if directive_ids is None else json.dumps(list(directive_ids))
+        ctx.services.kv.set(_list_key(ctx), value, FOLLOW_UP_SECONDS)
+
+
+def _remembered_list(ctx: Context, session: Session) -> list[int]:
+    value = ctx.services.kv.get(_list_key(ctx)) if ctx.chat_id else None
+    if value and value != LATEST_LIST:
+        try:
+            return [int(item) for item in json.loads(value)]
+        except (ValueError, TypeError):
+            pass  # not a list of ours: as if none
+    latest_meeting = content.latest_meeting(session)
+    return [d.id for d in latest_meeting.directives] if latest_meeting else []
+
+
+def follow_up(ctx: Context, captured: Captured) -> list[Message]:
+    """ "ข้อ 3" after a list: that item in full. Without a recent list, the latest meeting's."""
+    position = int(captured["position"])
+    with ctx.services.db.session() as session:
+        shown = _remembered_list(ctx, session)
+    if not shown:
+        return [flex.text(texts.FOLLOW_UP_NOTHING, menu(ctx))]
+    if position == LAST:
+        position = len(shown)
+    if position > len(shown):
+        return [flex.text(texts.FOLLOW_UP_OUT_OF_RANGE.format(count=len(shown)), menu(ctx))]
+    return directive_full(ctx, shown[position - 1])
+
+
 # --- directives and meetings ----------------------------------------------------------------------
 
 
@@ -87,6 +146,7 @@ def latest(ctx: Context, _: Captured) -> list[Message]:
                 return flex.Prepared([flex.text(texts.NO_MEETING, menu(ctx))])
             return flex.Prepared([cards.meeting_carousel(meeting, quick=menu(ctx))])
 
+    remember_list(ctx, None)
     return ctx.services.content.get(("latest", ctx.in_group), build)
 
 
@@ -105,15 +165,20 @@ def directive_full(ctx: Context, directive_id: int) -> list[Message]:
         return flex.texts(body, parts=3)
 
 
-def _meeting_summary(meeting: Meeting, ctx: Context) -> list[Message]:
+def _summary_text(meeting: Meeting) -> str:
     items = "\n".join(f"{d.seq}. {d.title}" for d in meeting.directives)
-    summary = texts.MEETING_SUMMARY.format(
+    return texts.MEETING_SUMMARY.format(
         title=meeting.title,
         header=cards.meeting_heading(meeting),
         chair=meeting.chair or "-",
         count=len(meeting.directives),
         items=items or "-",
     )
+
+
+def _meeting_summary(meeting: Meeting, ctx: Context) -> list[Message]:
+    remember_list(ctx, [d.id for d in meeting.directives])
+    summary = _summary_text(meeting)
     messages = [flex.text(summary)]
     if meeting.directives:
         messages.append(cards.meeting_carousel(meeting, quick=menu(ctx)))
@@ -129,16 +194,6 @@ def meeting(ctx: Context, captured: Captured) -> list[Message]:
         if "number" in captured:
             what = f" ครั้งที่ {captured['number']}"
             found = content.meeting_by_number(session, captured["number"])
-        elif "month" in captured:
-            latest_meeting = content.latest_meeting(session)
-            year = captured.get("year") or (
-                latest_meeting.meeting_date.year
-                if latest_meeting and latest_meeting.meeting_date
-                else utcnow().year
-            )
-            what = f"เดือน{THAI_MONTHS[captured['month'] - 1].full} {ce_to_be(year)}"
-            meetings = content.meetings_in_month(session, year, captured["month"])
-            found = meetings[0] if meetings else None
         else:
             found = content.latest_meeting(session)
         if found is None:
@@ -152,6 +207,43 @@ def meeting(ctx: Context, captured: Captured) -> list[Message]:
                 )
             ]
         return _meeting_summary(found, ctx)
+
+
+def meetings_of_period(ctx: Context, captured: Captured) -> list[Message]:
+    """The meetings of a period ("เดือนนี้", "ม.ค. 65", "ปีที่แล้ว"), today being Bangkok's today: one is
+    summed up; several are listed, the latest with its cards; none says so and offers the nearest."""
+    period: Period = captured["period"]
+    today = ctx.now.astimezone(ctx.services.settings.tz).date()
+    start, end = period.span(today)
+    what = period.label(today)
+    with ctx.services.db.session() as session:
+        found = content.meetings_between(session, start, end)
+        if not found:
+            return [_no_meeting_in(what, content.meetings_around(session, start, end), ctx)]
+        if len(found) == 1:
+            return _meeting_summary(found[0], ctx)
+        shown = found[:MAX_MEETINGS_SHOWN]
+        parts = [texts.MEETINGS_IN.format(what=what, count=len(found))]
+        parts += [_summary_text(m) for m in shown]
+        if len(found) > len(shown):
+            parts.append(texts.MEETINGS_MORE.format(count=len(found) - len(shown)))
+        messages = flex.texts("\n\n".join(parts), parts=3)
+        remember_list(ctx, [d.id for d in shown[0].directives])
+        if shown[0].directives:
+            messages.append(cards.meeting_carousel(shown[0], quick=menu(ctx)))
+        return messages
+
+
+def _no_meeting_in(what: str, nearest: Sequence[Meeting], ctx: Context) -> Message:
+    body = texts.NO_MEETING_IN.format(what=what)
+    if nearest:
+        items = "\n".join(texts.NEAREST_ITEM.format(label=cards.meeting_label(m)) for m in nearest)
+        body += texts.NEAREST_MEETINGS.format(items=items)
+    actions = [
+        flex.message_action(label, f"ประชุม {label}")
+        for label in (format_thai_date(m.meeting_date, "short") for m in nearest if m.meeting_date)
+    ]
+    return flex.text(body, actions + menu(ctx)[: 4 - len(actions)])
 
 
 # --- the 10Es ---------------------------------------------------------------------------------------
@@ -209,6 +301,7 @@ def _search_results(ctx: Context, query: str, hits: Sequence[Hit]) -> list[Messa
         ]
         if not directives:
             return None
+        remember_list(ctx, [d.id for d in directives])
         bubbles = [cards.directive_bubble(d, d.meeting) for d in directives]
         lines = [
             texts.SEARCH_HIT.format(n=n, title=d.title, date=cards.meeting_label(d.meeting, short=True))
@@ -502,6 +595,12 @@ INTENTS: Final[tuple[Intent, ...]] = (
     Intent("ten_es", match_ten_es, ten_es),
     Intent("ten_e", match_ten_e, ten_e),
     Intent("meeting", match_meeting, meeting),
+    Intent("period", match_period, meetings_of_period),
+    Intent("follow_up", match_follow_up, follow_up, open_in_groups=False),
+    # Members greet and thank each other in a group all day: the bot answers only when mentioned.
+    Intent("greeting", match_greeting, greeting, open_in_groups=False),
+    Intent("thanks", match_thanks, thanks, open_in_groups=False),
+    Intent("whats_new", match_whats_new, latest, open_in_groups=False),
     Intent("register", match_register, register, changes_group=True),
     Intent("status", match_status, status),
     Intent("unsubscribe", match_unsubscribe, unsubscribe),

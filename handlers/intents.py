@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from bot import thai
+from handlers import query
 from handlers.context import Context
 
 Captured = dict[str, Any]
@@ -59,7 +60,7 @@ def _pattern(regex: str) -> Matcher:
 
 match_help = _pattern(r"เมนู|menu|ช่วยเหลือ|help|วิธีใช้|ใช้ยังไง|ใช้งานอย่างไร|ทำอะไรได้บ้าง|\?|start|เริ่ม")
 match_latest = _pattern(
-    r"ข้อสั่งการ\s*(ล่าสุด|ใหม่|ใหม่ล่าสุด|เดือนนี้)?|ข้อสั่งการของ\s*(อธิบดี|สถ\.?)|latest(\s+directives)?|directives"
+    r"ข้อสั่งการ\s*(ล่าสุด|ใหม่|ใหม่ล่าสุด)?|ข้อสั่งการของ\s*(อธิบดี|สถ\.?)|latest(\s+directives)?|directives"
 )
 match_ten_es = _pattern(r"(10\s*e'?s?|10\s*อี|สิบ\s*อี|10\s*ภารกิจ|10\s*ด้าน|ten\s*es)(\s*คืออะไร|\s*มีอะไรบ้าง)?")
 match_status = _pattern(r"สถานะ|status|สถานะกลุ่ม|ตรวจสอบสถานะ")
@@ -90,7 +91,8 @@ def match_ten_e(text: str) -> Captured | None:
 
 
 def match_meeting(text: str) -> Captured | None:
-    """ "ประชุมล่าสุด", "ประชุมเดือนมกราคม 2565", "ประชุม ม.ค. 65", "ครั้งที่ 3/2565", "meeting 3/2565"."""
+    """ "ประชุมล่าสุด", "ครั้งที่ 3/2565", "ประชุมครั้งที่ 3 / 65", "meeting 3/2565". (A meeting named by
+    its month or day is `match_period`.)"""
     number = re.fullmatch(
         r"(การ)?(ประชุม\s*)?(ครั้งที่|meeting|no\.?)\s*(?P<round>\d{1,3})\s*/\s*(?P<year>\d{2,4})", text
     )
@@ -100,15 +102,35 @@ def match_meeting(text: str) -> Captured | None:
         return {"number": f"{int(number['round'])}/{year}"}
     if re.fullmatch(r"(การ)?ประชุม(ครั้ง)?\s*(ล่าสุด|สถ\.?|ครั้งล่าสุด)?|(latest|last)\s+meeting|meeting", text):
         return {"latest": True}
-    month = re.fullmatch(r"(การ)?ประชุม\s*(ประจำ)?\s*(เดือน)?\s*(?P<when>.+)", text)
-    if month:
-        when = month["when"]
-        month_number = thai.month_number(when.split(" ")[0])
-        if month_number is not None:
-            year_text = when.split(" ", 1)[1] if " " in when else ""
-            in_year = thai.year_to_ce(year_text.strip()) if year_text.strip().isdigit() else None
-            return {"month": month_number, "year": in_year}
     return None
+
+
+def match_period(text: str) -> Captured | None:
+    """A question about the meetings of a period: "ข้อสั่งการเดือนนี้", "ประชุม ม.ค. 65 มีไรบ้าง",
+    "เมื่อวานประชุมอะไร", "ปีที่แล้วสั่งอะไรไว้บ้าง" (see `query.period_question`)."""
+    period = query.period_question(text)
+    return None if period is None else {"period": period}
+
+
+def match_greeting(text: str) -> Captured | None:
+    """ "สวัสดีครับ", "หวัดดีค่ะ", "สวัสดีตอนเช้าครับ", "hello"."""
+    return {} if query.is_phrase(text, "greeting") else None
+
+
+def match_thanks(text: str) -> Captured | None:
+    """ "ขอบคุณค่ะ", "ขอบคุณมากๆ ครับ", "ขอบใจนะ", "thank you"."""
+    return {} if query.is_phrase(text, "thanks") else None
+
+
+def match_whats_new(text: str) -> Captured | None:
+    """ "มีอะไรใหม่ไหม", "อัปเดตหน่อย", "ช่วงนี้มีข่าวอะไรใหม่บ้าง" (not "ข้อสั่งการปีใหม่")."""
+    return {} if query.is_phrase(text, "whats_new") else None
+
+
+def match_follow_up(text: str) -> Captured | None:
+    """One item of the list just shown: "ข้อ 3", "ข้อสาม", "อันที่สอง", "อ่านต่อข้อแรก", "ข้อสุดท้าย"."""
+    position = query.ordinal(text)
+    return None if position is None else {"position": position}
 
 
 @dataclass(frozen=True)
@@ -127,10 +149,23 @@ class Intent:
 
 
 def match_intent(text: str, intents: Sequence[Intent]) -> tuple[Intent, Captured] | None:
-    """The first intent matching the text as typed, else the text without polite words."""
-    for candidate in dict.fromkeys((text, without_politeness(text))):
+    """The first intent matching the text as typed, else the text without polite words, else the same
+    two with typos in command words corrected ("ข้อสังการ", "ปะชุม"): a text that means something as
+    typed is never corrected."""
+    for candidate in _readings(text):
         for intent in intents:
             captured = intent.match(candidate)
             if captured is not None:
                 return intent, captured
     return None
+
+
+def _readings(text: str) -> Iterator[str]:
+    """The ways to read a text, most literal first, each once; the corrections only if asked for."""
+    polite = without_politeness(text)
+    seen = {text, polite}
+    yield from dict.fromkeys((text, polite))
+    for fixed in (query.corrected(text), query.corrected(polite)):
+        if fixed not in seen:
+            seen.add(fixed)
+            yield fixed
