@@ -57,6 +57,11 @@ def meetings_around(session: Session, start: dt.date, end: dt.date) -> list[Meet
     return [meeting for meeting in (after, before) if meeting is not None]
 
 
+def meetings_chaired(session: Session, title: str) -> Sequence[Meeting]:
+    """Published meetings whose chair's text holds `title`, the latest first."""
+    return session.scalars(_published().where(Meeting.chair.contains(title, autoescape=True))).all()
+
+
 def directive(session: Session, directive_id: int) -> Directive | None:
     return session.scalars(
         select(Directive)

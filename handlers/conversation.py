@@ -27,6 +27,7 @@ from handlers.intents import (
     Captured,
     Intent,
     Message,
+    match_chair,
     match_follow_up,
     match_greeting,
     match_help,
@@ -42,7 +43,7 @@ from handlers.intents import (
     match_unsubscribe,
     match_whats_new,
 )
-from handlers.query import LAST, Period
+from handlers.query import LAST, Chair, Period
 
 log = logging.getLogger(__name__)
 
@@ -220,18 +221,32 @@ def meetings_of_period(ctx: Context, captured: Captured) -> list[Message]:
         found = content.meetings_between(session, start, end)
         if not found:
             return [_no_meeting_in(what, content.meetings_around(session, start, end), ctx)]
-        if len(found) == 1:
-            return _meeting_summary(found[0], ctx)
-        shown = found[:MAX_MEETINGS_SHOWN]
-        parts = [texts.MEETINGS_IN.format(what=what, count=len(found))]
-        parts += [_summary_text(m) for m in shown]
-        if len(found) > len(shown):
-            parts.append(texts.MEETINGS_MORE.format(count=len(found) - len(shown)))
-        messages = flex.texts("\n\n".join(parts), parts=3)
-        remember_list(ctx, [d.id for d in shown[0].directives])
-        if shown[0].directives:
-            messages.append(cards.meeting_carousel(shown[0], quick=menu(ctx)))
-        return messages
+        return _meetings(ctx, texts.MEETINGS_IN.format(what=what, count=len(found)), found)
+
+
+def meetings_of_chair(ctx: Context, captured: Captured) -> list[Message]:
+    """What an office ordered ("นายกสั่งอะไรบ้าง"): the meetings it chaired, as `meetings_of_period`."""
+    chair: Chair = captured["chair"]
+    with ctx.services.db.session() as session:
+        found = [m for m in content.meetings_chaired(session, chair.title) if chair.chaired(m.chair)]
+        if not found:
+            return [flex.text(texts.NO_MEETING_CHAIRED.format(who=chair.title), menu(ctx))]
+        return _meetings(ctx, texts.MEETINGS_CHAIRED.format(who=chair.title, count=len(found)), found)
+
+
+def _meetings(ctx: Context, header: str, found: Sequence[Meeting]) -> list[Message]:
+    """One meeting summed up; several listed under `header`, the latest with its cards."""
+    if len(found) == 1:
+        return _meeting_summary(found[0], ctx)
+    shown = found[:MAX_MEETINGS_SHOWN]
+    parts = [header, *(_summary_text(m) for m in shown)]
+    if len(found) > len(shown):
+        parts.append(texts.MEETINGS_MORE.format(count=len(found) - len(shown)))
+    messages = flex.texts("\n\n".join(parts), parts=3)
+    remember_list(ctx, [d.id for d in shown[0].directives])
+    if shown[0].directives:
+        messages.append(cards.meeting_carousel(shown[0], quick=menu(ctx)))
+    return messages
 
 
 def _no_meeting_in(what: str, nearest: Sequence[Meeting], ctx: Context) -> Message:
@@ -596,6 +611,7 @@ INTENTS: Final[tuple[Intent, ...]] = (
     Intent("ten_e", match_ten_e, ten_e),
     Intent("meeting", match_meeting, meeting),
     Intent("period", match_period, meetings_of_period),
+    Intent("chair", match_chair, meetings_of_chair),
     Intent("follow_up", match_follow_up, follow_up, open_in_groups=False),
     # Members greet and thank each other in a group all day: the bot answers only when mentioned.
     Intent("greeting", match_greeting, greeting, open_in_groups=False),

@@ -90,12 +90,18 @@ def match_ten_e(text: str) -> Captured | None:
     return None if number is None else {"number": number}
 
 
+# "ครั้งที่ 3/2565", and the body that met written before it: "ประชุม ก.ท.จ. ครั้งที่ 2/2567",
+# "ประชุมคณะกรรมการ ครั้งที่ 4/66" (the number is what identifies the meeting).
+_MEETING_NUMBER = re.compile(
+    r"(การ)?(ประชุม\s*)?([\u0e01-\u0e4ea-z.]{1,30}\s*)?(ครั้งที่|meeting|no\.?)\s*"
+    r"(?P<round>\d{1,3})\s*/\s*(?P<year>\d{2,4})"
+)
+
+
 def match_meeting(text: str) -> Captured | None:
     """ "ประชุมล่าสุด", "ครั้งที่ 3/2565", "ประชุมครั้งที่ 3 / 65", "meeting 3/2565". (A meeting named by
     its month or day is `match_period`.)"""
-    number = re.fullmatch(
-        r"(การ)?(ประชุม\s*)?(ครั้งที่|meeting|no\.?)\s*(?P<round>\d{1,3})\s*/\s*(?P<year>\d{2,4})", text
-    )
+    number = _MEETING_NUMBER.fullmatch(text)
     if number:
         written = int(number["year"])
         year = thai.two_digit_be_year(written) if written < 100 else written
@@ -110,6 +116,12 @@ def match_period(text: str) -> Captured | None:
     "เมื่อวานประชุมอะไร", "ปีที่แล้วสั่งอะไรไว้บ้าง" (see `query.period_question`)."""
     period = query.period_question(text)
     return None if period is None else {"period": period}
+
+
+def match_chair(text: str) -> Captured | None:
+    """What a chair ordered: "นายกสั่งอะไรบ้าง", "มท.1 ว่าไง", "อธิบดีสั่งเรื่องอะไร"."""
+    chair = query.chair_question(text)
+    return None if chair is None else {"chair": chair}
 
 
 def match_greeting(text: str) -> Captured | None:

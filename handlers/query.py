@@ -167,6 +167,48 @@ def is_phrase(text: str, kind: str) -> bool:
     return only_words_of(rest, [*phrase["with"], *_data()["particles"]])
 
 
+# --- who chaired: "นายกสั่งอะไรบ้าง", "มท.1 ว่าไง", "อธิบดีสั่งเรื่องอะไร" ----------------------------------
+
+
+@dataclass(frozen=True)
+class Chair:
+    """An office that chairs meetings: its title as the meeting's `chair` text writes it."""
+
+    title: str
+    not_after: tuple[str, ...] = ()
+
+    def chaired(self, chair: str | None) -> bool:
+        """Whether a meeting's chair text holds this office ("รองนายกรัฐมนตรี" is not "นายกรัฐมนตรี")."""
+        if not chair:
+            return False
+        for found in re.finditer(re.escape(self.title), chair):
+            if not any(chair[: found.start()].endswith(word) for word in self.not_after):
+                return True
+        return False
+
+
+@functools.cache
+def _chair_sayings() -> tuple[re.Pattern[str], dict[str, Chair]]:
+    by_saying: dict[str, Chair] = {}
+    for row in _data()["chairs"]:
+        chair = Chair(str(row["title"]), tuple(row.get("not_after") or ()))
+        for say in row["say"]:
+            by_saying[str(say).lower()] = chair  # compared with text through `normalize_text`
+    keys = sorted(by_saying, key=len, reverse=True)  # "นายกรัฐมนตรี" before "นายก"
+    return re.compile("|".join(re.escape(key) for key in keys)), by_saying
+
+
+def chair_question(text: str) -> Chair | None:
+    """A question about what a chair ordered, and nothing else: "นายกสั่งอะไรบ้าง", "ปลัดมหาดไทยสั่ง
+    อะไรไว้บ้าง". "นายกเทศมนตรี" or "นายก อบต." are other offices: their rest is no frame word."""
+    pattern, by_saying = _chair_sayings()
+    found = pattern.search(text)
+    if found is None:
+        return None
+    rest = _without(text, found)
+    return by_saying[found.group(0)] if only_words_of(rest, _data()["chair_frame"]) else None
+
+
 # --- ordinals: "ข้อ 3", "ข้อสาม", "อันที่สอง", "อ่านต่อข้อแรก", "ข้อสุดท้าย" -------------------------------
 
 LAST: Final = -1

@@ -173,3 +173,28 @@ def test_small_talk_in_a_group_is_left_to_its_members(meetings_bot: Flask, stand
 def test_new_year_in_a_topic_is_not_what_is_new(meetings_bot: Flask, standin: LineStandIn) -> None:
     answer = all_text(ask(meetings_bot, Chat(standin), "ข้อสั่งการช่วงปีใหม่"))
     assert "ปีใหม่" in answer and "มาตรการป้องปราม" not in answer
+
+
+# --- who chaired --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "ordered", "not_ordered"),
+    [
+        ("นายกฯ สั่งอะไรไว้บ้าง", "พร่องน้ำในคลองสาขา", "มาตรการป้องปราม"),  # รองนายกรัฐมนตรี is someone else
+        ("มท.1 ว่าไง", "มาตรการป้องปราม", "พร่องน้ำในคลองสาขา"),
+        ("ปลัดมหาดไทยสั่งการอะไรบ้าง", "อบจ.เชียงใหม่", "ค่าครองชีพ"),
+        ("อธิบดี สถ. สั่งเรื่องอะไร", "ค่าครองชีพ", "มาตรการป้องปราม"),
+    ],
+)
+def test_what_an_office_ordered(
+    meetings_bot: Flask, standin: LineStandIn, typed: str, ordered: str, not_ordered: str
+) -> None:
+    answer = all_text(ask(meetings_bot, Chat(standin), typed))
+    assert ordered in answer and not_ordered not in answer
+
+
+def test_two_meetings_of_one_chair_are_both_listed(meetings_bot: Flask, standin: LineStandIn) -> None:
+    answer = all_text(ask(meetings_bot, Chat(standin), "ปลัด มท. มีข้อสั่งการอะไรบ้าง"))
+    assert "ปลัดกระทรวงมหาดไทยเป็นประธานการประชุม 2 ครั้ง" in answer
+    assert "สวดมนต์" in answer and "อบจ.เชียงใหม่" in answer

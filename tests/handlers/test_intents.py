@@ -6,7 +6,7 @@ import pytest
 
 from handlers.conversation import INTENTS
 from handlers.intents import match_intent, normalize_text, without_politeness
-from handlers.query import Period
+from handlers.query import Chair, Period
 
 
 @pytest.mark.parametrize(
@@ -54,6 +54,11 @@ from handlers.query import Period
         ("ครั้งที่ 3/2565", "meeting", {"number": "3/2565"}),
         ("ครั้งที่ ๓/๒๕๖๕", "meeting", {"number": "3/2565"}),
         ("ประชุมครั้งที่ 3 / 65", "meeting", {"number": "3/2565"}),
+        ("ประชุม ก.ท.จ. ครั้งที่ 2/2567", "meeting", {"number": "2/2567"}),
+        ("ประชุมคณะกรรมการครั้งที่ 4/66", "meeting", {"number": "4/2566"}),
+        ("ศปถ. ครั้งที่ ๑/๒๕๖๔", "meeting", {"number": "1/2564"}),
+        ("นายกสั่งอะไรบ้าง", "chair", {"chair": Chair("นายกรัฐมนตรี", ("รอง",))}),
+        ("มท.1 ว่าไง", "chair", {"chair": Chair("รัฐมนตรีว่าการกระทรวงมหาดไทย")}),
         ("ลงทะเบียน เชียงใหม่", "register", {"province": "เชียงใหม่"}),
         ("ลงทะเบียน จ.ชลบุรี", "register", {"province": "ชลบุรี"}),
         ("ลงทะเบียนจังหวัดน่าน", "register", {"province": "น่าน"}),

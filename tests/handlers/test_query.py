@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from handlers.intents import normalize_text
-from handlers.query import LAST, Period, corrected, is_phrase, ordinal, period_question
+from handlers.query import LAST, Period, chair_question, corrected, is_phrase, ordinal, period_question
 
 TODAY = dt.date(2025, 7, 20)  # 20 กรกฎาคม 2568
 
@@ -175,3 +175,42 @@ def test_words_that_are_no_typo_stay(typed: str) -> None:
 
 def test_normalisation_fixes_a_doubled_vowel_before_any_matcher() -> None:
     assert normalize_text("ประชุมล่าสุุด") == "ประชุมล่าสุด"
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("นายกสั่งอะไรบ้าง", "นายกรัฐมนตรี"),
+        ("นายกฯ ว่ายังไง", "นายกรัฐมนตรี"),
+        ("มท.1 ว่าไง", "รัฐมนตรีว่าการกระทรวงมหาดไทย"),
+        ("รมว.มหาดไทยเน้นย้ำอะไรบ้าง", "รัฐมนตรีว่าการกระทรวงมหาดไทย"),
+        ("มท.2 สั่งการอะไร", "รัฐมนตรีช่วยว่าการกระทรวงมหาดไทย"),
+        ("อธิบดีสั่งเรื่องอะไร", "อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"),
+        ("ปลัด มท. มีข้อสั่งการอะไรบ้าง", "ปลัดกระทรวงมหาดไทย"),
+        ("ปลัดมหาดไทยสั่งอะไรไว้บ้างครับ", "ปลัดกระทรวงมหาดไทย"),
+    ],
+)
+def test_a_question_about_a_chair(typed: str, title: str) -> None:
+    chair = chair_question(normalize_text(typed))
+    assert chair is not None and chair.title == title
+
+
+@pytest.mark.parametrize("typed", ["นายกเทศมนตรี", "นายก อบต.สั่งอะไร", "ปลัดอำเภอ", "อธิบดีกรมชลประทาน"])
+def test_another_office_is_not_a_chair_question(typed: str) -> None:
+    assert chair_question(normalize_text(typed)) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "chair", "held"),
+    [
+        ("นายกรัฐมนตรี", "นางสาวแพทองธาร ชินวัตร นายกรัฐมนตรี", True),
+        ("นายกรัฐมนตรี", "นายภูมิธรรม เวชยชัย รองนายกรัฐมนตรีและรัฐมนตรีว่าการกระทรวงมหาดไทย", False),
+        ("รัฐมนตรีว่าการกระทรวงมหาดไทย", "นายภูมิธรรม เวชยชัย รองนายกรัฐมนตรีและรัฐมนตรีว่าการกระทรวงมหาดไทย", True),
+        ("รัฐมนตรีว่าการกระทรวงมหาดไทย", "นายนิพนธ์ บุญญามณี รัฐมนตรีช่วยว่าการกระทรวงมหาดไทย", False),
+        ("ปลัดกระทรวงมหาดไทย", "นายเชษฐา โมสิกรัตน์ รองปลัดกระทรวงมหาดไทย", False),
+        ("ปลัดกระทรวงมหาดไทย", None, False),
+    ],
+)
+def test_a_chair_text_holds_an_office_or_not(title: str, chair: str | None, held: bool) -> None:
+    office = next(c for c in (chair_question(t) for t in ("นายก", "มท.1", "ปลัด")) if c and c.title == title)
+    assert office.chaired(chair) is held
