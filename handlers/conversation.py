@@ -28,6 +28,7 @@ from handlers.intents import (
     Intent,
     Message,
     match_chair,
+    match_contact,
     match_follow_up,
     match_greeting,
     match_help,
@@ -43,7 +44,7 @@ from handlers.intents import (
     match_unsubscribe,
     match_whats_new,
 )
-from handlers.query import LAST, Chair, Period
+from handlers.query import LAST, Chair, Period, QuestionKind, passage, question_kind
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,9 @@ FOLLOW_UP_SECONDS = 15 * 60
 LATEST_LIST = "latest"  # remembered instead of ids: the latest meeting's list, whatever it is then
 PROVINCES_PER_PAGE = 12  # quick replies: 12 provinces and "ถัดไป"
 SEARCH_RESULTS = 5
+# A hit scoring under this share of the best one only shares a common word with the question (or
+# holds the topic in its meeting's headline only): noise next to the hits about it, so not shown.
+SEARCH_RELEVANCE_FLOOR = 0.25
 
 
 def bot_text(template: str, **values: Any) -> str:
@@ -92,6 +96,24 @@ def greeting(ctx: Context, _: Captured) -> list[Message]:
 
 def thanks(ctx: Context, _: Captured) -> list[Message]:
     return [flex.text(bot_text(texts.THANKS), menu(ctx))]
+
+
+def contact(ctx: Context, _: Captured) -> list[Message]:
+    """The department's contact details as config.yaml gives them; none made up."""
+    given = ctx.services.settings.contact
+    lines = [
+        template.format(value=value)
+        for template, value in (
+            (texts.CONTACT_PHONE, given.phone),
+            (texts.CONTACT_EMAIL, given.email),
+            (texts.CONTACT_WEBSITE, given.website),
+            (texts.CONTACT_ADDRESS, given.address),
+        )
+        if value.strip()
+    ]
+    if not lines:
+        return [flex.text(bot_text(texts.CONTACT_NONE, name=given.name), menu(ctx))]
+    return [flex.text(texts.CONTACT.format(name=given.name, lines="\n".join(lines)), menu(ctx))]
 
 
 # --- the list a chat was shown last, for "ข้อ 3" -------------------------------------------------------
@@ -296,20 +318,26 @@ def ten_e(ctx: Context, captured: Captured) -> list[Message]:
 
 
 def search(ctx: Context, captured: Captured) -> list[Message]:
-    query = str(captured.get("query", "")).strip()
+    text = str(captured.get("query", "")).strip()
+    kind, query = question_kind(text)
     hits = ctx.services.search.search(query, limit=SEARCH_RESULTS) if query else []
     if not hits:
         suggestions = ", ".join(ctx.services.search.suggestions()[:5])
         return [
             flex.text(
-                texts.SEARCH_NONE.format(query=flex.shorten(query, 60), suggestions=suggestions), menu(ctx)
+                texts.SEARCH_NONE.format(query=flex.shorten(text, 60), suggestions=suggestions), menu(ctx)
             )
         ]
-    return _search_results(ctx, query, hits) or fallback(ctx)
+    return _search_results(ctx, query, hits, kind) or fallback(ctx)
 
 
-def _search_results(ctx: Context, query: str, hits: Sequence[Hit]) -> list[Message] | None:
-    """The hits as a list and a carousel; None if none of them is still published."""
+def _search_results(
+    ctx: Context, query: str, hits: Sequence[Hit], kind: QuestionKind | None
+) -> list[Message] | None:
+    """The hits worth showing as a list and a carousel, after the part of each that answers a "when"
+    or "how" question; None if none of them is still published."""
+    best = max((hit.score for hit in hits), default=0.0)
+    hits = [hit for hit in hits if hit.score >= SEARCH_RELEVANCE_FLOOR * best]
     with ctx.services.db.session() as session:
         directives = [
             d for d in (content.directive(session, hit.directive_id) for hit in hits) if d is not None
@@ -323,13 +351,29 @@ def _search_results(ctx: Context, query: str, hits: Sequence[Hit]) -> list[Messa
             for n, d in enumerate(directives, start=1)
         ]
         header = texts.SEARCH_RESULTS.format(query=flex.shorten(query, 60), count=len(directives))
-        return [flex.flex(header + "\n" + "\n".join(lines), flex.carousel(bubbles), menu(ctx))]
+        carousel = flex.flex(header + "\n" + "\n".join(lines), flex.carousel(bubbles), menu(ctx))
+        if kind is None:
+            return [carousel]
+        answers = [
+            texts.SEARCH_PASSAGE.format(
+                n=n,
+                title=d.title,
+                date=cards.meeting_label(d.meeting, short=True),
+                passage=passage(d.text, kind) or texts.SEARCH_NO_DATE,
+            )
+            for n, d in enumerate(directives, start=1)
+        ]
+        asked = (texts.SEARCH_WHEN if kind == "when" else texts.SEARCH_HOW).format(
+            query=flex.shorten(query, 60)
+        )
+        return [flex.text("\n\n".join([asked, *answers])), carousel]
 
 
 def search_or_fallback(ctx: Context, text: str) -> list[Message]:
     """What any other text gets: a topic search (run once), or a friendly fallback with suggestions."""
-    hits = ctx.services.search.search(text, limit=SEARCH_RESULTS) if text else []
-    return (_search_results(ctx, text, hits) if hits else None) or fallback(ctx)
+    kind, query = question_kind(text)
+    hits = ctx.services.search.search(query, limit=SEARCH_RESULTS) if query else []
+    return (_search_results(ctx, query, hits, kind) if hits else None) or fallback(ctx)
 
 
 # --- provincial groups -----------------------------------------------------------------------------------
@@ -616,6 +660,7 @@ INTENTS: Final[tuple[Intent, ...]] = (
     # Members greet and thank each other in a group all day: the bot answers only when mentioned.
     Intent("greeting", match_greeting, greeting, open_in_groups=False),
     Intent("thanks", match_thanks, thanks, open_in_groups=False),
+    Intent("contact", match_contact, contact),
     Intent("whats_new", match_whats_new, latest, open_in_groups=False),
     Intent("register", match_register, register, changes_group=True),
     Intent("status", match_status, status),

@@ -139,6 +139,11 @@ def match_whats_new(text: str) -> Captured | None:
     return {} if query.is_phrase(text, "whats_new") else None
 
 
+def match_contact(text: str) -> Captured | None:
+    """ "ขอเบอร์ติดต่อ สถ.", "อีเมลของ สถ. คืออะไร", "ติดต่อเจ้าหน้าที่ได้ทางไหน"."""
+    return {} if query.is_phrase(text, "contact") else None
+
+
 def match_follow_up(text: str) -> Captured | None:
     """One item of the list just shown: "ข้อ 3", "ข้อสาม", "อันที่สอง", "อ่านต่อข้อแรก", "ข้อสุดท้าย"."""
     position = query.ordinal(text)
@@ -177,7 +182,8 @@ def _readings(text: str) -> Iterator[str]:
     polite = without_politeness(text)
     seen = {text, polite}
     yield from dict.fromkeys((text, polite))
-    for fixed in (query.corrected(text), query.corrected(polite)):
-        if fixed not in seen:
-            seen.add(fixed)
-            yield fixed
+    for typed in dict.fromkeys((text, polite)):
+        for fixed in query.corrections(typed):
+            if fixed not in seen:
+                seen.add(fixed)
+                yield fixed

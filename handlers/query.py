@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -154,17 +154,29 @@ def period_question(text: str) -> Period | None:
 
 
 def is_phrase(text: str, kind: str) -> bool:
-    """Whether the text is small talk of `kind` (a list in the data file): one of its key phrases (as
-    written, even across PyThaiNLP's word boundaries: "หวัด|ดี"), and otherwise only its companion
-    words and polite particles. "ปีใหม่" in "ข้อสั่งการปีใหม่" is not "ใหม่": "ข้อสั่งการ" is no
-    companion of asking what is new."""
-    phrase = _data()[kind]
-    keys = sorted(phrase["key"], key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(key) for key in keys))
-    if not pattern.search(text):
+    """Whether the text is small talk of `kind` (a list in the data file): one of its key phrases, and
+    otherwise only its companion words and polite particles. "ปีใหม่" in "ข้อสั่งการปีใหม่" is not
+    "ใหม่": "ข้อสั่งการ" is no companion of asking what is new. Keys, and companions PyThaiNLP cuts
+    in pieces ("หวัด|ดี", "ส|ถ."), are matched as written."""
+    keys, written, companions = _phrase(kind)
+    if not keys.search(text):
         return False
-    rest = pattern.sub(" ", text)
-    return only_words_of(rest, [*phrase["with"], *_data()["particles"]])
+    rest = written.sub(" ", keys.sub(" ", text)) if written.pattern else keys.sub(" ", text)
+    return only_words_of(rest, companions)
+
+
+@functools.cache
+def _phrase(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+    phrase = _data()[kind]
+    companions = [str(word).lower() for word in (*phrase["with"], *_data()["particles"])]
+    written = [word for word in companions if len(tokens(word)) > 1]
+    return _alternatives(phrase["key"]), _alternatives(written), frozenset(companions)
+
+
+def _alternatives(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of the words, the longest first."""
+    ordered = sorted((str(word).lower() for word in words), key=len, reverse=True)
+    return re.compile("|".join(re.escape(word) for word in ordered))
 
 
 # --- who chaired: "นายกสั่งอะไรบ้าง", "มท.1 ว่าไง", "อธิบดีสั่งเรื่องอะไร" ----------------------------------
@@ -260,18 +272,34 @@ def _distance(a: str, b: str) -> int:
 MAX_TYPO_TEXT: Final = 60
 
 
-def corrected(text: str, words: Sequence[str] | None = None) -> str:
-    """The text with command words typed one edit off written right: "ข้อสังการ" → "ข้อสั่งการ",
-    "ปะชุม" → "ประชุม", "ล่าสดุ" → "ล่าสุด", and a key held too long ("ล่าสุดด"). Only for short texts:
-    a command is short, and a topic is never corrected (the caller tries this only when nothing
-    matched as typed)."""
+# Which reading of a typo to try first: a letter wrong (same length), one left out, one too many. The
+# first reading that means something wins, so "ข้อสั่งกาเดือนนี้" (ร left out) is not read as
+# "ข้อสั่งการ" + "ดือนนี้" (the เ taken for the ร).
+_TYPO_READINGS: Final = ((0, -1, 1), (-1, 0, 1), (1, 0, -1))
+
+
+def corrections(text: str, words: Sequence[str] | None = None) -> list[str]:
+    """The text with command words typed one edit off written right, each distinct reading once:
+    "ข้อสังการ" → "ข้อสั่งการ", "ปะชุม" → "ประชุม", "ล่าสดุ" → "ล่าสุด", and a key held too long
+    ("ล่าสุดด"). Only for short texts: a command is short, and a topic is never corrected (the caller
+    tries these only when nothing matched as typed)."""
     if len(text) > MAX_TYPO_TEXT:
-        return text
+        return [text]
     commands = sorted(words if words is not None else _data()["command_words"], key=len, reverse=True)
+    readings = (_corrected(text, commands, order) for order in _TYPO_READINGS)
+    return list(dict.fromkeys(readings))
+
+
+def corrected(text: str, words: Sequence[str] | None = None) -> str:
+    """The first reading of `corrections`."""
+    return corrections(text, words)[0]
+
+
+def _corrected(text: str, commands: Sequence[str], order: Sequence[int]) -> str:
     out: list[str] = []
     i = 0
     while i < len(text):
-        replaced = _command_at(text, i, commands)
+        replaced = _command_at(text, i, commands, order)
         if replaced is None:
             out.append(text[i])
             i += 1
@@ -282,7 +310,7 @@ def corrected(text: str, words: Sequence[str] | None = None) -> str:
     return "".join(out)
 
 
-def _command_at(text: str, i: int, commands: Sequence[str]) -> tuple[str, int] | None:
+def _command_at(text: str, i: int, commands: Sequence[str], order: Sequence[int]) -> tuple[str, int] | None:
     """The command word written at text[i:], and how many characters it takes there."""
     for word in commands:
         if text.startswith(word, i):
@@ -293,8 +321,90 @@ def _command_at(text: str, i: int, commands: Sequence[str]) -> tuple[str, int] |
     for word in commands:
         if len(word) < 5:
             continue  # one edit from a short word is too often another word
-        for length in (len(word), len(word) - 1, len(word) + 1):
+        for length in (len(word) + change for change in order):
             window = text[i : i + length]
             if len(window) == length and window[0] == word[0] and _distance(window, word) == 1:
                 return word, length
     return None
+
+
+# --- question words: "เมื่อไหร่" asks for a date, "ต้องทำยังไง" for the action ------------------------------
+
+QuestionKind = Literal["when", "how"]
+PASSAGE_CHARS: Final = 200
+
+
+@functools.cache
+def _question_words() -> dict[QuestionKind, re.Pattern[str]]:
+    asks = _data()["question_words"]
+    return {"when": _alternatives(asks["when"]), "how": _alternatives(asks["how"])}
+
+
+def question_kind(text: str) -> tuple[QuestionKind | None, str]:
+    """What a topic question asks for: a date or period ("ส่งเมื่อไหร่", "ภายในวันไหน", "กำหนดส่ง"), or
+    the action ("ต้องทำยังไง", "ต้องดำเนินการอย่างไร"), None for a plain topic; and the topic without
+    the question words."""
+    for kind, pattern in _question_words().items():
+        if pattern.search(text):
+            return kind, re.sub(r"\s+", " ", pattern.sub(" ", text)).strip()
+    return None, text
+
+
+# A space between two Thai letters ends a clause in Thai writing; one next to a digit or a dot does
+# not ("พ.ศ. 2565", "ภาคเรียนที่ 2").
+_CLAUSE_BREAK: Final = re.compile(r"(?<=[\u0e01-\u0e4e)”\"])\s+(?=[\u0e01-\u0e4e(“\"])")
+
+
+MIN_CLAUSE_CHARS: Final = 8
+
+
+def clauses(text: str) -> list[str]:
+    """A directive's clauses; a piece too short to be one ("ให้" before "อปท.") joins the next."""
+    merged: list[str] = []
+    carry = ""
+    for part in _CLAUSE_BREAK.split(text.strip()):
+        part = f"{carry} {part}" if carry else part
+        carry = part if len(part) < MIN_CLAUSE_CHARS else ""
+        if not carry and part:
+            merged.append(part)
+    if carry:
+        merged.append(carry)
+    return merged
+
+
+def passage(text: str, kind: QuestionKind) -> str | None:
+    """The part of a directive that answers `kind`: from the first clause holding a date (for "when",
+    then a period cue: ภายใน, ช่วง, ปีงบประมาณ...) or an action cue (for "how": ขอให้, ต้อง, ให้...), as
+    far as PASSAGE_CHARS; None when the directive holds none (it gives no date)."""
+    parts = clauses(text)
+    if kind == "when":
+        dated = _first(parts, _holds_a_date)
+        if dated is not None:
+            return _extend(parts, dated)
+    for cue in _answer_cues()[kind]:
+        found = _first(parts, cue.search)
+        if found is not None:
+            return _extend(parts, found)
+    return None
+
+
+@functools.cache
+def _answer_cues() -> dict[str, list[re.Pattern[str]]]:
+    return {kind: [re.compile(str(cue)) for cue in cues] for kind, cues in _data()["answer_cues"].items()}
+
+
+def _holds_a_date(part: str) -> bool:
+    return any(found.has_year for found in thai.find_dates(part))
+
+
+def _first(parts: Sequence[str], test: Callable[[str], object]) -> int | None:
+    return next((number for number, part in enumerate(parts) if test(part)), None)
+
+
+def _extend(parts: Sequence[str], start: int) -> str:
+    chosen = [parts[start]]
+    for part in parts[start + 1 :]:
+        if sum(len(p) + 1 for p in chosen) + len(part) > PASSAGE_CHARS:
+            break
+        chosen.append(part)
+    return " ".join(chosen)

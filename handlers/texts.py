@@ -32,6 +32,16 @@ GREETING = (
 )
 THANKS = "ยินดีครับ 🙏 มีอะไรให้{bot}ช่วยอีก พิมพ์ถามได้เลยครับ"
 
+CONTACT = "ช่องทางติดต่อ{name}\n{lines}"
+CONTACT_PHONE = "โทร: {value}"
+CONTACT_EMAIL = "อีเมล: {value}"
+CONTACT_WEBSITE = "เว็บไซต์: {value}"
+CONTACT_ADDRESS = "ที่อยู่: {value}"
+CONTACT_NONE = (
+    "ขออภัยครับ {bot}ยังไม่มีข้อมูลติดต่อของ{name}ในระบบ\n"
+    "{bot}ตอบได้เรื่องข้อสั่งการ การประชุม และ 10Es เท่านั้น โปรดติดต่อสำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด"
+)
+
 NO_MEETING = "ยังไม่มีการประชุมที่เผยแพร่ในระบบครับ"
 NO_MEETING_IN = "ไม่มีการประชุมใน{what}ครับ"
 NEAREST_MEETINGS = "\nการประชุมที่ใกล้ที่สุด:\n{items}"
@@ -59,6 +69,10 @@ TEN_E_NO_DIRECTIVES = "\n\nยังไม่มีข้อสั่งกา�
 SEARCH_RESULTS = 'ผลการค้นหา "{query}" ({count} รายการ)'
 SEARCH_NONE = 'ไม่พบข้อสั่งการเรื่อง "{query}" ครับ\nลองหัวข้อเหล่านี้: {suggestions}'
 SEARCH_HIT = "{n}. {title} ({date})"
+SEARCH_WHEN = 'กำหนดเวลาในข้อสั่งการเรื่อง "{query}"'
+SEARCH_HOW = 'สิ่งที่ต้องดำเนินการตามข้อสั่งการเรื่อง "{query}"'
+SEARCH_PASSAGE = "{n}. {title} ({date})\n➜ {passage}"
+SEARCH_NO_DATE = "ข้อสั่งการนี้ไม่ได้ระบุวันหรือกำหนดเวลา"
 
 REGISTER_ASK_REGION = "เลือกภาคของจังหวัดที่กลุ่มนี้ดูแลครับ"
 REGISTER_ASK_PROVINCE = "เลือกจังหวัดใน{region}ครับ"

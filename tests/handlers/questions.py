@@ -42,6 +42,8 @@ class Question:
     contains: tuple[str, ...]
     absent: tuple[str, ...] = ()
     after: tuple[str, ...] = field(default=())
+    miss: str | None = None
+    """Why it is answered wrong today (a known gap), or None."""
 
     def wrong_in(self, answer: str) -> list[str]:
         """What the answer lacks or should not say; empty when it is right."""
@@ -58,6 +60,7 @@ def load_questions() -> list[Question]:
             contains=tuple(row.get("contains", ())),
             absent=tuple(row.get("absent", ())),
             after=tuple(row.get("after", ())),
+            miss=row.get("miss"),
         )
         for row in rows
     ]

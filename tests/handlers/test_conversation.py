@@ -198,3 +198,77 @@ def test_two_meetings_of_one_chair_are_both_listed(meetings_bot: Flask, standin:
     answer = all_text(ask(meetings_bot, Chat(standin), "ปลัด มท. มีข้อสั่งการอะไรบ้าง"))
     assert "ปลัดกระทรวงมหาดไทยเป็นประธานการประชุม 2 ครั้ง" in answer
     assert "สวดมนต์" in answer and "อบจ.เชียงใหม่" in answer
+
+
+# --- topics --------------------------------------------------------------------------------------------
+
+
+def test_a_topic_shows_the_hits_about_it_not_those_sharing_its_meeting(
+    meetings_bot: Flask, standin: LineStandIn
+) -> None:
+    # The seed meeting's headline speaks of ค่าครองชีพ; only its second directive is about it.
+    answer = all_text(ask(meetings_bot, Chat(standin), "ค่าครองชีพ"))
+    assert "(1 รายการ)" in answer and "มูลฝอยติดเชื้อ" not in answer
+
+
+@pytest.mark.parametrize("typed", ["น้ำท่วม", "อุทกภัย", "ค้นหา น้ำท่วม"])
+def test_a_flood_meetings_directives_are_found_by_flood_words(
+    meetings_bot: Flask, standin: LineStandIn, typed: str
+) -> None:
+    answer = all_text(ask(meetings_bot, Chat(standin), typed))
+    assert "(5 รายการ)" in answer and "พร่องน้ำในคลองสาขา" in answer
+
+
+# --- out of scope -------------------------------------------------------------------------------------------
+
+
+def test_contact_details_are_those_the_department_configured(
+    make_bot: Callable[..., Flask], standin: LineStandIn
+) -> None:
+    bot = make_bot(contact={"phone": "0 2241 9000", "website": "https://www.dla.go.th"})
+    answer = all_text(ask(bot, Chat(standin), "ขอเบอร์ติดต่อ สถ. หน่อยครับ"))
+    assert "โทร: 0 2241 9000" in answer and "เว็บไซต์: https://www.dla.go.th" in answer
+    assert "อีเมล" not in answer  # none configured, none made up
+
+
+def test_without_contact_details_the_bot_says_it_has_none(bot: Flask, standin: LineStandIn) -> None:
+    answer = all_text(ask(bot, Chat(standin), "เบอร์โทรกรมส่งเสริมการปกครองท้องถิ่น"))
+    assert "ยังไม่มีข้อมูลติดต่อ" in answer and "โทร:" not in answer
+
+
+@pytest.mark.parametrize("typed", ["อากาศวันนี้เป็นยังไง", "ผลบอลเมื่อคืน", "หวยออกอะไร"])
+def test_a_question_outside_the_bots_work_is_told_what_it_can_do(
+    meetings_bot: Flask, standin: LineStandIn, typed: str
+) -> None:
+    answer = all_text(ask(meetings_bot, Chat(standin), typed))
+    assert "ตอบได้เรื่องข้อสั่งการ" in answer and "ผลการค้นหา" not in answer
+
+
+# --- question words --------------------------------------------------------------------------------------
+
+
+def test_when_is_answered_with_the_period_or_says_there_is_none(
+    meetings_bot: Flask, standin: LineStandIn
+) -> None:
+    chat = Chat(standin)
+    dated = ask(meetings_bot, chat, "ITA ต้องส่งเมื่อไหร่ครับ")
+    assert dated[0]["type"] == "text" and "ประจำปีงบประมาณ พ.ศ. 2565" in dated[0]["text"]
+    undated = ask(meetings_bot, chat, "ค่าครองชีพ กำหนดส่งเมื่อไหร่")
+    assert "ไม่ได้ระบุวันหรือกำหนดเวลา" in undated[0]["text"]
+
+
+def test_how_leads_with_what_local_bodies_must_do(meetings_bot: Flask, standin: LineStandIn) -> None:
+    answer = ask(meetings_bot, Chat(standin), "ขยะติดเชื้อต้องทำยังไง")
+    first = answer[0]["text"]
+    assert "ร่วมมือกับองค์กรปกครองส่วนท้องถิ่นในพื้นที่ปฏิบัติตามแนวทาง" in first
+    assert answer[1]["type"] == "flex"  # the directive's card still follows
+
+
+@pytest.mark.parametrize(
+    ("typed", "province"), [("ลงทะเบียน โคราช", "นครราชสีมา"), ("ลงทะเบียน อุบลฯ", "อุบลราชธานี")]
+)
+def test_a_group_registers_with_a_provinces_everyday_name(
+    bot: Flask, standin: LineStandIn, typed: str, province: str
+) -> None:
+    answer = all_text(ask(bot, Chat(standin, group_id="C100"), typed))
+    assert f"จังหวัด{province}" in answer

@@ -50,6 +50,9 @@ from handlers.query import Chair, Period
         ("มีอะไรใหม่ไหม", "whats_new", {}),
         ("ข้อ 3", "follow_up", {"position": 3}),
         ("ข้อสังการ", "latest", {}),
+        ("ข้อสั่งกาเดือนนี้", "period", {"period": Period("month", back=0)}),  # not "ข้อสั่งการ" + "ดือนนี้"
+        ("ปะชุมล่าสุด", "meeting", {"latest": True}),
+        ("ขอเบอร์ติดต่อ สถ.", "contact", {}),
         ("ลงทะเบยีน เชียงใหม่", "register", {"province": "เชียงใหม่"}),
         ("ครั้งที่ 3/2565", "meeting", {"number": "3/2565"}),
         ("ครั้งที่ ๓/๒๕๖๕", "meeting", {"number": "3/2565"}),

@@ -8,7 +8,19 @@ import datetime as dt
 import pytest
 
 from handlers.intents import normalize_text
-from handlers.query import LAST, Period, chair_question, corrected, is_phrase, ordinal, period_question
+from handlers.query import (
+    LAST,
+    Period,
+    QuestionKind,
+    chair_question,
+    corrected,
+    corrections,
+    is_phrase,
+    ordinal,
+    passage,
+    period_question,
+    question_kind,
+)
 
 TODAY = dt.date(2025, 7, 20)  # 20 กรกฎาคม 2568
 
@@ -104,11 +116,15 @@ def test_a_period_is_labelled_in_thai_with_the_buddhist_era() -> None:
         ("อัปเดตหน่อย", "whats_new"),
         ("ช่วงนี้มีข่าวอะไรใหม่บ้างคะ", "whats_new"),
         ("มีอัพเดทอะไรไหม", "whats_new"),
+        ("ขอเบอร์ติดต่อ สถ.", "contact"),
+        ("เบอร์โทรกรมส่งเสริมการปกครองท้องถิ่น", "contact"),
+        ("ติดต่อเจ้าหน้าที่ได้ทางไหนครับ", "contact"),
+        ("อีเมลของ สถ. คืออะไร", "contact"),
     ],
 )
 def test_small_talk(typed: str, kind: str) -> None:
     assert is_phrase(normalize_text(typed), kind)
-    others = {"greeting", "thanks", "whats_new"} - {kind}
+    others = {"greeting", "thanks", "whats_new", "contact"} - {kind}
     assert not any(is_phrase(normalize_text(typed), other) for other in others)
 
 
@@ -120,6 +136,8 @@ def test_small_talk(typed: str, kind: str) -> None:
         ("จัดทำแผนใหม่", "whats_new"),
         ("สวัสดิการผู้สูงอายุ", "greeting"),
         ("ขอบคุณประชาชนที่ให้ความร่วมมือ", "thanks"),
+        ("ติดต่อประสานงานกับจังหวัด", "contact"),
+        ("การจัดทำเว็บไซต์ของ อปท.", "contact"),
     ],
 )
 def test_a_topic_that_contains_a_small_talk_word_is_not_small_talk(typed: str, kind: str) -> None:
@@ -168,6 +186,11 @@ def test_typos_in_command_words(typed: str, meant: str) -> None:
     assert corrected(normalize_text(typed)) == meant
 
 
+def test_a_typo_is_read_each_way_it_can_be() -> None:
+    # ร left out, or the เ after it typed for it: both readings; the caller keeps the one that means something
+    assert set(corrections("ข้อสั่งกาเดือนนี้")) == {"ข้อสั่งการเดือนนี้", "ข้อสั่งการดือนนี้"}
+
+
 @pytest.mark.parametrize("typed", ["ประชาชน", "ขยะติดเชื้อ", "ข้อสั่งการ", "ค่าครองชีพ", "ประชุมล่าสุด"])
 def test_words_that_are_no_typo_stay(typed: str) -> None:
     assert corrected(typed) == typed
@@ -214,3 +237,57 @@ def test_another_office_is_not_a_chair_question(typed: str) -> None:
 def test_a_chair_text_holds_an_office_or_not(title: str, chair: str | None, held: bool) -> None:
     office = next(c for c in (chair_question(t) for t in ("นายก", "มท.1", "ปลัด")) if c and c.title == title)
     assert office.chaired(chair) is held
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "topic"),
+    [
+        ("ITA ต้องส่งเมื่อไหร่", "when", "ita"),
+        ("รายงานผลภายในวันไหนคะ", "when", "รายงานผล คะ"),
+        ("กำหนดส่งแผนพัฒนาท้องถิ่น", "when", "แผนพัฒนาท้องถิ่น"),
+        ("ขยะติดเชื้อต้องทำยังไง", "how", "ขยะติดเชื้อ"),
+        ("เรื่องค่าครองชีพต้องดำเนินการอย่างไร", "how", "เรื่องค่าครองชีพ"),
+        ("ศพด. ต้องทำอะไรบ้าง", "how", "ศพด. บ้าง"),
+        ("ค่าครองชีพ", None, "ค่าครองชีพ"),
+    ],
+)
+def test_question_words_say_what_is_asked(typed: str, kind: str | None, topic: str) -> None:
+    assert question_kind(normalize_text(typed)) == (kind, topic)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "answer"),
+    [
+        # a dated clause answers "when", even after a period cue
+        (
+            "ให้ อปท. จัดทำแผน ในช่วงฤดูฝน และรายงานผลภายในวันที่ 31 มีนาคม 2566 ทางระบบ",
+            "when",
+            "รายงานผลภายในวันที่ 31",
+        ),
+        ("ให้ อปท. รายงานผลภายใน 7 วัน นับแต่ได้รับหนังสือ", "when", "ให้ อปท. รายงานผลภายใน 7 วัน"),
+        ("การประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2566 ขอให้จังหวัดกำกับดูแล", "when", "ประจำปีงบประมาณ พ.ศ. 2566"),
+        ("ให้ อปท. ตรวจสอบเครื่องสูบน้ำทุกเดือน", "when", "ตรวจสอบเครื่องสูบน้ำทุกเดือน"),
+        # the action: what local bodies are told to do comes first
+        (
+            "รัฐบาลสั่งการให้กระทรวงกำชับหน่วยงาน ขอให้จังหวัดแจ้งองค์กรปกครองส่วนท้องถิ่นคัดแยกขยะ",
+            "how",
+            "ขอให้จังหวัดแจ้งองค์กรปกครองส่วนท้องถิ่นคัดแยกขยะ",
+        ),
+        ("สถานการณ์ฝุ่นรุนแรงขึ้น ขอให้จังหวัดเฝ้าระวัง", "how", "ขอให้จังหวัดเฝ้าระวัง"),
+        ("ผู้ว่าราชการจังหวัด นายอำเภอ ต้องสร้างภูมิคุ้มกันในหมู่บ้าน", "how", "ต้องสร้างภูมิคุ้มกัน"),
+    ],
+)
+def test_the_passage_that_answers(text: str, kind: QuestionKind, answer: str) -> None:
+    found = passage(text, kind)
+    assert found is not None and answer in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "การบริหารจัดการภายในองค์กรปกครองส่วนท้องถิ่นอย่างใกล้ชิด",  # ภายใน is "inside" here
+        "การดำเนินการแก้ไขปัญหาค่าครองชีพ ส่งเสริมการปลูกผักสวนครัว",
+    ],
+)
+def test_a_directive_without_a_date_gives_no_when_passage(text: str) -> None:
+    assert passage(text, "when") is None
