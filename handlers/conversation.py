@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot import audit, cards, content, flex, groups
 from bot.db import get_or_insert
 from bot.line import LineApiError
-from bot.models import Delivery, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme
+from bot.models import Delivery, Directive, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme
 from bot.provinces import ProvinceFinder, ProvinceName
 from bot.search import Hit
 from bot.thai import format_thai_date
@@ -34,6 +34,8 @@ from handlers.intents import (
     match_help,
     match_latest,
     match_meeting,
+    match_meetings_of_period,
+    match_more,
     match_period,
     match_register,
     match_search,
@@ -54,7 +56,8 @@ MAX_MEETINGS_SHOWN = 4
 FOLLOW_UP_SECONDS = 15 * 60
 LATEST_LIST = "latest"  # remembered instead of ids: the latest meeting's list, whatever it is then
 PROVINCES_PER_PAGE = 12  # quick replies: 12 provinces and "ถัดไป"
-SEARCH_RESULTS = 5
+SEARCH_RESULTS = 5  # shown at once; "ดูเพิ่ม" shows the next
+SEARCH_FETCHED = 10  # relevant hits kept for "ดูเพิ่ม"
 # A hit scoring under this share of the best one only shares a common word with the question (or
 # holds the topic in its meeting's headline only): noise next to the hits about it, so not shown.
 SEARCH_RELEVANCE_FLOOR = 0.25
@@ -123,23 +126,88 @@ def _list_key(ctx: Context) -> str:
     return f"conversation:list:{ctx.chat_id}"
 
 
-def remember_list(ctx: Context, directive_ids: Sequence[int] | None) -> None:
-    """What "ข้อ n" means in this chat for a while: these directives in order (None: the latest
-    meeting's). In Redis when configured, so that every process of the bot knows it."""
-    if ctx.chat_id:
-        value = LATEST_LIST if directive_ids is None else json.dumps(list(directive_ids))
-        ctx.services.kv.set(_list_key(ctx), value, FOLLOW_UP_SECONDS)
+@dataclass(frozen=True)
+class Shown:
+    """The list a chat was shown last: directives in order, how many of them it has seen, and what
+    they answered (for the header of "ดูเพิ่ม")."""
+
+    ids: tuple[int, ...]
+    seen: int
+    what: str = ""
+
+
+def remember_list(
+    ctx: Context, directive_ids: Sequence[int] | None, *, seen: int | None = None, what: str = ""
+) -> None:
+    """What "ข้อ n" and "ดูเพิ่ม" mean in this chat for a while: these directives in order, the first
+    `seen` of them shown (None: the latest meeting's). In Redis when configured, so that every process
+    of the bot knows it."""
+    if not ctx.chat_id:
+        return
+    if directive_ids is None:
+        value = LATEST_LIST
+    else:
+        ids = list(directive_ids)
+        value = json.dumps({"ids": ids, "seen": len(ids) if seen is None else seen, "what": what})
+    ctx.services.kv.set(_list_key(ctx), value, FOLLOW_UP_SECONDS)
+
+
+def _remembered(ctx: Context) -> Shown | None:
+    value = ctx.services.kv.get(_list_key(ctx)) if ctx.chat_id else None
+    if not value or value == LATEST_LIST:
+        return None
+    try:
+        data = json.loads(value)
+        return Shown(tuple(int(i) for i in data["ids"]), int(data["seen"]), str(data.get("what", "")))
+    except (ValueError, TypeError, KeyError):
+        return None  # not a list of ours: as if none
 
 
 def _remembered_list(ctx: Context, session: Session) -> list[int]:
-    value = ctx.services.kv.get(_list_key(ctx)) if ctx.chat_id else None
-    if value and value != LATEST_LIST:
-        try:
-            return [int(item) for item in json.loads(value)]
-        except (ValueError, TypeError):
-            pass  # not a list of ours: as if none
+    shown = _remembered(ctx)
+    if shown is not None:
+        return list(shown.ids)
     latest_meeting = content.latest_meeting(session)
     return [d.id for d in latest_meeting.directives] if latest_meeting else []
+
+
+def more(ctx: Context, _: Captured) -> list[Message]:
+    """ "ดูเพิ่ม" after a list cut short: its next items."""
+    shown = _remembered(ctx)
+    if shown is None or shown.seen >= len(shown.ids):
+        return [flex.text(texts.MORE_NONE, menu(ctx))]
+    with ctx.services.db.session() as session:
+        directives = [
+            d
+            for d in (
+                content.directive(session, i) for i in shown.ids[shown.seen : shown.seen + SEARCH_RESULTS]
+            )
+            if d is not None
+        ]
+        seen = shown.seen + SEARCH_RESULTS
+        remember_list(ctx, shown.ids, seen=seen, what=shown.what)
+        if not directives:
+            return [flex.text(texts.MORE_NONE, menu(ctx))]
+        return [_hits_carousel(ctx, shown.what, directives, first=shown.seen + 1, total=len(shown.ids))]
+
+
+def _hits_carousel(
+    ctx: Context, query: str, directives: Sequence[Directive], *, first: int, total: int
+) -> Message:
+    """Hits `first`… of `total` as a numbered list (the alt text) and their cards; "ดูเพิ่ม" if more."""
+    lines = [
+        texts.SEARCH_HIT.format(n=n, title=d.title, date=cards.meeting_label(d.meeting, short=True))
+        for n, d in enumerate(directives, start=first)
+    ]
+    header = texts.SEARCH_RESULTS.format(query=flex.shorten(query, 60), count=total)
+    last = first + len(directives) - 1
+    if first > 1 or last < total:
+        header += texts.SEARCH_SHOWING.format(first=first, last=last)
+    quick = menu(ctx)
+    if last < total:
+        quick = [flex.message_action(texts.MORE, texts.MORE), *quick]
+    bubbles = [cards.directive_bubble(d, d.meeting) for d in directives]
+    return flex.flex(header + "\n" + "\n".join(lines), flex.carousel(bubbles), quick)
 
 
 def follow_up(ctx: Context, captured: Captured) -> list[Message]:
@@ -320,7 +388,7 @@ def ten_e(ctx: Context, captured: Captured) -> list[Message]:
 def search(ctx: Context, captured: Captured) -> list[Message]:
     text = str(captured.get("query", "")).strip()
     kind, query = question_kind(text)
-    hits = ctx.services.search.search(query, limit=SEARCH_RESULTS) if query else []
+    hits = ctx.services.search.search(query, limit=SEARCH_FETCHED) if query else []
     if not hits:
         suggestions = ", ".join(ctx.services.search.suggestions()[:5])
         return [
@@ -334,8 +402,9 @@ def search(ctx: Context, captured: Captured) -> list[Message]:
 def _search_results(
     ctx: Context, query: str, hits: Sequence[Hit], kind: QuestionKind | None
 ) -> list[Message] | None:
-    """The hits worth showing as a list and a carousel, after the part of each that answers a "when"
-    or "how" question; None if none of them is still published."""
+    """The hits worth showing as a list and a carousel (the first SEARCH_RESULTS, "ดูเพิ่ม" for the
+    rest), after the part of each that answers a "when" or "how" question; None if none of them is
+    still published."""
     best = max((hit.score for hit in hits), default=0.0)
     hits = [hit for hit in hits if hit.score >= SEARCH_RELEVANCE_FLOOR * best]
     with ctx.services.db.session() as session:
@@ -344,14 +413,9 @@ def _search_results(
         ]
         if not directives:
             return None
-        remember_list(ctx, [d.id for d in directives])
-        bubbles = [cards.directive_bubble(d, d.meeting) for d in directives]
-        lines = [
-            texts.SEARCH_HIT.format(n=n, title=d.title, date=cards.meeting_label(d.meeting, short=True))
-            for n, d in enumerate(directives, start=1)
-        ]
-        header = texts.SEARCH_RESULTS.format(query=flex.shorten(query, 60), count=len(directives))
-        carousel = flex.flex(header + "\n" + "\n".join(lines), flex.carousel(bubbles), menu(ctx))
+        shown = directives[:SEARCH_RESULTS]
+        remember_list(ctx, [d.id for d in directives], seen=len(shown), what=query)
+        carousel = _hits_carousel(ctx, query, shown, first=1, total=len(directives))
         if kind is None:
             return [carousel]
         answers = [
@@ -361,7 +425,7 @@ def _search_results(
                 date=cards.meeting_label(d.meeting, short=True),
                 passage=passage(d.text, kind) or texts.SEARCH_NO_DATE,
             )
-            for n, d in enumerate(directives, start=1)
+            for n, d in enumerate(shown, start=1)
         ]
         asked = (texts.SEARCH_WHEN if kind == "when" else texts.SEARCH_HOW).format(
             query=flex.shorten(query, 60)
@@ -372,7 +436,7 @@ def _search_results(
 def search_or_fallback(ctx: Context, text: str) -> list[Message]:
     """What any other text gets: a topic search (run once), or a friendly fallback with suggestions."""
     kind, query = question_kind(text)
-    hits = ctx.services.search.search(query, limit=SEARCH_RESULTS) if query else []
+    hits = ctx.services.search.search(query, limit=SEARCH_FETCHED) if query else []
     return (_search_results(ctx, query, hits, kind) if hits else None) or fallback(ctx)
 
 
@@ -654,13 +718,17 @@ INTENTS: Final[tuple[Intent, ...]] = (
     Intent("ten_es", match_ten_es, ten_es),
     Intent("ten_e", match_ten_e, ten_e),
     Intent("meeting", match_meeting, meeting),
-    Intent("period", match_period, meetings_of_period),
-    Intent("chair", match_chair, meetings_of_chair),
+    Intent("period", match_meetings_of_period, meetings_of_period),
+    # "เมื่อวานมีอะไรบ้าง" without the word ประชุม or ข้อสั่งการ: in a group, members may be asking each other.
+    Intent("period_unnamed", match_period, meetings_of_period, open_in_groups=False),
+    # Members of a group say these to each other all day ("ผู้ว่าว่าไง", "ข้อ 3", "ขอบคุณค่ะ", "ขอเบอร์
+    # ติดต่อหน่อย"): in a group the bot answers them only when @-mentioned.
+    Intent("chair", match_chair, meetings_of_chair, open_in_groups=False),
     Intent("follow_up", match_follow_up, follow_up, open_in_groups=False),
-    # Members greet and thank each other in a group all day: the bot answers only when mentioned.
+    Intent("more", match_more, more, open_in_groups=False),
     Intent("greeting", match_greeting, greeting, open_in_groups=False),
     Intent("thanks", match_thanks, thanks, open_in_groups=False),
-    Intent("contact", match_contact, contact),
+    Intent("contact", match_contact, contact, open_in_groups=False),
     Intent("whats_new", match_whats_new, latest, open_in_groups=False),
     Intent("register", match_register, register, changes_group=True),
     Intent("status", match_status, status),

@@ -59,9 +59,19 @@ def _pattern(regex: str) -> Matcher:
 
 
 match_help = _pattern(r"เมนู|menu|ช่วยเหลือ|help|วิธีใช้|ใช้ยังไง|ใช้งานอย่างไร|ทำอะไรได้บ้าง|\?|start|เริ่ม")
-match_latest = _pattern(
+_match_latest_command = _pattern(
     r"ข้อสั่งการ\s*(ล่าสุด|ใหม่|ใหม่ล่าสุด)?|ข้อสั่งการของ\s*(อธิบดี|สถ\.?)|latest(\s+directives)?|directives"
 )
+
+
+def match_latest(text: str) -> Captured | None:
+    """ "ข้อสั่งการล่าสุด", "latest", and the same in other words: "ล่าสุดมีข้อสั่งการอะไร"."""
+    captured = _match_latest_command(text)
+    if captured is None and query.is_phrase(text, "latest"):
+        captured = {}
+    return captured
+
+
 match_ten_es = _pattern(r"(10\s*e'?s?|10\s*อี|สิบ\s*อี|10\s*ภารกิจ|10\s*ด้าน|ten\s*es)(\s*คืออะไร|\s*มีอะไรบ้าง)?")
 match_status = _pattern(r"สถานะ|status|สถานะกลุ่ม|ตรวจสอบสถานะ")
 match_unsubscribe = _pattern(r"ยกเลิกการรับข่าว|ยกเลิกรับข่าว|หยุดรับข่าว|ยกเลิกการลงทะเบียน|unsubscribe|stop")
@@ -113,9 +123,14 @@ def match_meeting(text: str) -> Captured | None:
 
 def match_period(text: str) -> Captured | None:
     """A question about the meetings of a period: "ข้อสั่งการเดือนนี้", "ประชุม ม.ค. 65 มีไรบ้าง",
-    "เมื่อวานประชุมอะไร", "ปีที่แล้วสั่งอะไรไว้บ้าง" (see `query.period_question`)."""
+    "เมื่อวานประชุมอะไร", "ปีที่แล้วสั่งอะไรไว้บ้าง", "เดือนนี้มีอะไรบ้าง" (see `query.period_question`)."""
     period = query.period_question(text)
     return None if period is None else {"period": period}
+
+
+def match_meetings_of_period(text: str) -> Captured | None:
+    """`match_period`, when the question names meetings or directives ("ข้อสั่งการเดือนนี้")."""
+    return match_period(text) if query.names_meetings(text) else None
 
 
 def match_chair(text: str) -> Captured | None:
@@ -142,6 +157,11 @@ def match_whats_new(text: str) -> Captured | None:
 def match_contact(text: str) -> Captured | None:
     """ "ขอเบอร์ติดต่อ สถ.", "อีเมลของ สถ. คืออะไร", "ติดต่อเจ้าหน้าที่ได้ทางไหน"."""
     return {} if query.is_phrase(text, "contact") else None
+
+
+def match_more(text: str) -> Captured | None:
+    """The rest of a list cut short: "ดูเพิ่ม", "มีอีกไหม", "ขอดูต่อ"."""
+    return {} if query.is_phrase(text, "more") else None
 
 
 def match_follow_up(text: str) -> Captured | None:

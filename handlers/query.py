@@ -22,7 +22,7 @@ from bot import thai
 
 QUERIES_FILE: Final = Path(__file__).resolve().parent / "data" / "queries.yaml"
 
-Unit = Literal["day", "month", "year"]
+Unit = Literal["day", "week", "month", "year"]
 
 
 @functools.cache
@@ -56,6 +56,9 @@ class Period:
         if self.unit == "day":
             day = self.day or today - dt.timedelta(days=self.back or 0)
             return day, day + dt.timedelta(days=1)
+        if self.unit == "week":  # Monday to Sunday, as Thai offices count a working week
+            monday = today - dt.timedelta(days=today.weekday() + 7 * (self.back or 0))
+            return monday, monday + dt.timedelta(days=7)
         if self.unit == "year":
             year = self.year if self.year is not None else today.year - (self.back or 0)
             return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
@@ -76,9 +79,12 @@ class Period:
 
     def label(self, today: dt.date) -> str:
         """In Thai, with the Buddhist-Era year: "เดือนมิถุนายน 2568", "ปี 2568", "วันที่ 19 กรกฎาคม 2568"."""
-        start, _ = self.span(today)
+        start, end = self.span(today)
         if self.unit == "day":
             return f"วันที่ {thai.format_thai_date(start)}"
+        if self.unit == "week":
+            last = end - dt.timedelta(days=1)
+            return f"สัปดาห์ {thai.format_thai_date(start)} – {thai.format_thai_date(last)}"
         if self.unit == "year":
             return f"ปี {thai.ce_to_be(start.year)}"
         return f"เดือน{thai.THAI_MONTHS[start.month - 1].full} {thai.ce_to_be(start.year)}"
@@ -134,9 +140,14 @@ def _without(text: str, found: re.Match[str]) -> str:
 
 
 def only_words_of(text: str, allowed: Iterable[str]) -> bool:
-    """Whether every PyThaiNLP word of `text` is one of `allowed` (an empty text is)."""
+    """Whether every PyThaiNLP word of `text` is one of `allowed` (an empty text is). Emoji,
+    punctuation and the repetition mark ๆ ("ใหม่ๆ", "ขอบคุณครับ 🙏") are no words."""
     words = set(allowed)
-    return all(word in words for word in tokens(text))
+    return all(word in words for word in tokens(text.replace("ๆ", " ")) if _is_word(word))
+
+
+def _is_word(token: str) -> bool:
+    return any(char.isalnum() for char in token)
 
 
 def period_question(text: str) -> Period | None:
@@ -148,6 +159,13 @@ def period_question(text: str) -> Period | None:
         return None
     period, rest = found
     return period if only_words_of(rest, _data()["period_frame"]) else None
+
+
+def names_meetings(text: str) -> bool:
+    """Whether a question says it is about meetings or directives ("ข้อสั่งการเดือนนี้"), not only
+    about a period ("เมื่อวานมีอะไรบ้าง", which members of a group also ask each other)."""
+    words = set(_data()["meeting_words"])
+    return any(word in words for word in tokens(text))
 
 
 # --- phrases made of known words: greetings, thanks, what is new --------------------------------------
@@ -226,7 +244,8 @@ def chair_question(text: str) -> Chair | None:
 LAST: Final = -1
 
 _ORDINAL_RE: Final = re.compile(
-    r"(?:อ่าน(?:ต่อ)?|ขอดู|ดู|ขอ|เปิด)?\s*(?:ข้อ|อัน|รายการ|เรื่อง)\s*(?:ที่)?\s*(?P<n>\S+?)\s*(?:นะ)?"
+    r"(?:อ่าน(?:ต่อ)?|ขอ(?:ดู)?(?:รายละเอียด)?|ดู|เปิด|รายละเอียด)?\s*(?:ข้อ|อัน|รายการ|เรื่อง)\s*(?:ที่)?"
+    r"\s*(?P<n>\S+?)\s*(?:นะ)?"
 )
 _FIRST_LAST: Final = {"แรก": 1, "สุดท้าย": LAST, "ท้าย": LAST, "ท้ายสุด": LAST, "หลังสุด": LAST}
 

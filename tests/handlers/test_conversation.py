@@ -165,9 +165,12 @@ def test_small_talk_is_answered_as_such(
 
 def test_small_talk_in_a_group_is_left_to_its_members(meetings_bot: Flask, standin: LineStandIn) -> None:
     group = Chat(standin, group_id="C100")
-    for typed in ("ขอบคุณค่ะ", "สวัสดีครับ", "มีอะไรใหม่ไหม", "ข้อ 3"):
+    chatter = ("ขอบคุณค่ะ", "สวัสดีครับ", "มีอะไรใหม่ไหม", "ข้อ 3", "เมื่อวานมีอะไรบ้าง", "ผู้ว่าว่าไง", "ขอเบอร์ติดต่อหน่อย")
+    for typed in chatter:
         assert ask(meetings_bot, group, typed) == [], typed
     assert "มาตรการป้องกัน" in all_text(ask(meetings_bot, group, "ข้อสั่งการเดือนนี้"))
+    mention = {"mentionees": [{"index": 0, "length": 4, "type": "user", "userId": "Ubot", "isSelf": True}]}
+    assert "ยินดีครับ" in all_text(ask(meetings_bot, group, "@บอท ขอบคุณค่ะ", mention=mention))
 
 
 def test_new_year_in_a_topic_is_not_what_is_new(meetings_bot: Flask, standin: LineStandIn) -> None:
@@ -209,9 +212,9 @@ def test_two_meetings_of_one_chair_are_both_listed(meetings_bot: Flask, standin:
         # The seed meeting's headline speaks of ค่าครองชีพ; only its second directive is about it.
         ("ค่าครองชีพ", ["(1 รายการ)"], ["มูลฝอยติดเชื้อ"]),
         # A flood meeting's directives say พร่องน้ำ, ประตูระบายน้ำ; its headline says น้ำหลาก.
-        ("น้ำท่วม", ["(5 รายการ)", "พร่องน้ำในคลองสาขา"], []),
-        ("อุทกภัย", ["(5 รายการ)", "พร่องน้ำในคลองสาขา"], []),
-        ("ค้นหา น้ำท่วม", ["(5 รายการ)", "พร่องน้ำในคลองสาขา"], []),
+        ("น้ำท่วม", ["(6 รายการ)", "พร่องน้ำในคลองสาขา"], []),
+        ("อุทกภัย", ["(6 รายการ)", "พร่องน้ำในคลองสาขา"], []),
+        ("ค้นหา น้ำท่วม", ["(6 รายการ)", "พร่องน้ำในคลองสาขา"], []),
         # Outside the bot's work: it says what it can do, and shows no search results.
         ("อากาศวันนี้เป็นยังไง", ["ตอบได้เรื่องข้อสั่งการ"], ["ผลการค้นหา"]),
         ("ผลบอลเมื่อคืน", ["ตอบได้เรื่องข้อสั่งการ"], ["ผลการค้นหา"]),
@@ -223,6 +226,25 @@ def test_a_topic_shows_the_hits_about_it(
 ) -> None:
     answer = all_text(ask(meetings_bot, Chat(standin), typed))
     assert all(text in answer for text in says) and not any(text in answer for text in never)
+
+
+def test_more_hits_than_shown_are_counted_and_offered(meetings_bot: Flask, standin: LineStandIn) -> None:
+    chat = Chat(standin)
+    first = ask(meetings_bot, chat, "น้ำท่วม")
+    assert "(6 รายการ) แสดงรายการที่ 1–5" in first[0]["altText"]
+    assert len(first[0]["contents"]["contents"]) == 5
+    offered = first[0]["quickReply"]["items"][0]["action"]
+    assert offered["label"] == "ดูเพิ่ม"
+    rest = ask(meetings_bot, chat, offered["text"])
+    assert "6. เร่งกำจัดขยะและผักตบชวา" in rest[0]["altText"]
+    assert len(rest[0]["contents"]["contents"]) == 1
+    assert "ดูเพิ่ม" not in all_text([rest[0]["quickReply"]])
+    assert "ไม่มีรายการเพิ่มเติม" in all_text(ask(meetings_bot, chat, "มีอีกไหม"))
+    assert "อธิบดีกรมชลประทาน" in all_text(ask(meetings_bot, chat, "ข้อ 6"))  # numbers run on
+
+
+def test_more_without_a_list_says_there_is_none(meetings_bot: Flask, standin: LineStandIn) -> None:
+    assert "ไม่มีรายการเพิ่มเติม" in all_text(ask(meetings_bot, Chat(standin), "ดูเพิ่ม"))
 
 
 # --- out of scope -------------------------------------------------------------------------------------------

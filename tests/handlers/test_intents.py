@@ -45,6 +45,7 @@ from handlers.query import Chair, Period
         ("ประชุมเดือนกุมภาพันธ์", "period", {"period": Period("month", month=2)}),
         ("ข้อสั่งการเดือนนี้", "period", {"period": Period("month", back=0)}),
         ("เมื่อวานประชุมอะไร", "period", {"period": Period("day", back=1)}),
+        ("เดือนนี้มีอะไรบ้าง", "period_unnamed", {"period": Period("month", back=0)}),
         ("สวัสดีครับ", "greeting", {}),
         ("ขอบคุณค่ะ", "thanks", {}),
         ("มีอะไรใหม่ไหม", "whats_new", {}),

@@ -50,6 +50,9 @@ def month(year: int, number: int) -> tuple[dt.date, dt.date]:
         ("ปีนี้ประชุมอะไรไปบ้างคะ", (dt.date(2025, 1, 1), dt.date(2026, 1, 1))),
         ("ปีที่แล้วสั่งอะไรไว้บ้าง", (dt.date(2024, 1, 1), dt.date(2025, 1, 1))),
         ("ข้อสั่งการปีก่อน", (dt.date(2024, 1, 1), dt.date(2025, 1, 1))),
+        # weeks, Monday to Sunday (20 July 2568 is a Sunday)
+        ("สัปดาห์นี้มีข้อสั่งการอะไรไหม", (dt.date(2025, 7, 14), dt.date(2025, 7, 21))),
+        ("อาทิตย์ที่แล้วประชุมอะไร", (dt.date(2025, 7, 7), dt.date(2025, 7, 14))),
         # days
         ("เมื่อวานประชุมอะไร", (dt.date(2025, 7, 19), dt.date(2025, 7, 20))),
         ("วันนี้มีประชุมไหม", (dt.date(2025, 7, 20), dt.date(2025, 7, 21))),
@@ -106,17 +109,25 @@ def test_a_period_is_labelled_in_thai_with_the_buddhist_era() -> None:
         ("หวัดดีค่ะ", "greeting"),
         ("สวัสดีตอนเช้าครับ", "greeting"),
         ("hello", "greeting"),
+        ("สวัสดีค่ะ 😊", "greeting"),
         ("ดีจ้า", "greeting"),
         ("ขอบคุณค่ะ", "thanks"),
         ("ขอบคุณมากๆครับ", "thanks"),
         ("ขอบใจนะ", "thanks"),
         ("Thank you", "thanks"),
         ("ขอบคุณสำหรับข้อมูลครับ", "thanks"),
+        ("ok ขอบคุณครับ 🙏", "thanks"),
         ("มีอะไรใหม่ไหม", "whats_new"),
         ("อัปเดตหน่อย", "whats_new"),
         ("ช่วงนี้มีข่าวอะไรใหม่บ้างคะ", "whats_new"),
         ("มีอัพเดทอะไรไหม", "whats_new"),
+        ("วันนี้มีอะไรใหม่ๆบ้าง", "whats_new"),
         ("ขอเบอร์ติดต่อ สถ.", "contact"),
+        ("ล่าสุดมีข้อสั่งการอะไร", "latest"),
+        ("ดูเพิ่ม", "more"),
+        ("มีอีกไหมครับ", "more"),
+        ("ขอดูเพิ่มเติมหน่อย", "more"),
+        ("ตอนนี้มีข้อสั่งการอะไรบ้าง", "latest"),
         ("เบอร์โทรกรมส่งเสริมการปกครองท้องถิ่น", "contact"),
         ("ติดต่อเจ้าหน้าที่ได้ทางไหนครับ", "contact"),
         ("อีเมลของ สถ. คืออะไร", "contact"),
@@ -124,7 +135,7 @@ def test_a_period_is_labelled_in_thai_with_the_buddhist_era() -> None:
 )
 def test_small_talk(typed: str, kind: str) -> None:
     assert is_phrase(normalize_text(typed), kind)
-    others = {"greeting", "thanks", "whats_new", "contact"} - {kind}
+    others = {"greeting", "thanks", "whats_new", "contact", "latest", "more"} - {kind}
     assert not any(is_phrase(normalize_text(typed), other) for other in others)
 
 
@@ -132,6 +143,7 @@ def test_small_talk(typed: str, kind: str) -> None:
     ("typed", "kind"),
     [
         ("ข้อสั่งการปีใหม่", "whats_new"),
+        ("ข้อสั่งการปีใหม่", "latest"),
         ("แนวทางปฏิบัติช่วงปีใหม่", "whats_new"),
         ("จัดทำแผนใหม่", "whats_new"),
         ("สวัสดิการผู้สูงอายุ", "greeting"),
@@ -158,6 +170,7 @@ def test_a_topic_that_contains_a_small_talk_word_is_not_small_talk(typed: str, k
         ("ดูข้อ 4", 4),
         ("ข้อสุดท้าย", LAST),
         ("รายการที่ 5", 5),
+        ("ขอรายละเอียดข้อ 2", 2),
     ],
 )
 def test_an_ordinal_refers_to_a_list(typed: str, position: int) -> None:
@@ -206,6 +219,7 @@ def test_normalisation_fixes_a_doubled_vowel_before_any_matcher() -> None:
         ("นายกสั่งอะไรบ้าง", "นายกรัฐมนตรี"),
         ("นายกฯ ว่ายังไง", "นายกรัฐมนตรี"),
         ("มท.1 ว่าไง", "รัฐมนตรีว่าการกระทรวงมหาดไทย"),
+        ("รองนายกสั่งอะไร", "รองนายกรัฐมนตรี"),
         ("รมว.มหาดไทยเน้นย้ำอะไรบ้าง", "รัฐมนตรีว่าการกระทรวงมหาดไทย"),
         ("มท.2 สั่งการอะไร", "รัฐมนตรีช่วยว่าการกระทรวงมหาดไทย"),
         ("อธิบดีสั่งเรื่องอะไร", "อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"),
