@@ -46,7 +46,7 @@ from handlers.intents import (
     match_unsubscribe,
     match_whats_new,
 )
-from handlers.query import LAST, Chair, Period, QuestionKind, passage, question_kind
+from handlers.query import LAST, Chair, Period, QuestionKind, find_period, passage, question_kind
 
 log = logging.getLogger(__name__)
 
@@ -387,16 +387,56 @@ def ten_e(ctx: Context, captured: Captured) -> list[Message]:
 
 def search(ctx: Context, captured: Captured) -> list[Message]:
     text = str(captured.get("query", "")).strip()
-    kind, query = question_kind(text)
-    hits = ctx.services.search.search(query, limit=SEARCH_FETCHED) if query else []
-    if not hits:
+    asked = _topic_question(ctx, text)
+    if not asked.hits:
+        if asked.elsewhere:
+            return [_nothing_in_period(ctx, asked)]
         suggestions = ", ".join(ctx.services.search.suggestions()[:5])
         return [
             flex.text(
                 texts.SEARCH_NONE.format(query=flex.shorten(text, 60), suggestions=suggestions), menu(ctx)
             )
         ]
-    return _search_results(ctx, query, hits, kind) or fallback(ctx)
+    return _search_results(ctx, asked.label, asked.hits, asked.kind) or fallback(ctx)
+
+
+@dataclass(frozen=True)
+class TopicQuestion:
+    """A topic question read: its topic, what it asks for, the period it names (label) and its hits;
+    `elsewhere`: the topic has hits outside that period."""
+
+    topic: str
+    kind: QuestionKind | None
+    period: str | None
+    hits: list[Hit]
+    elsewhere: bool = False
+
+    @property
+    def label(self) -> str:
+        """How the answer names what was asked: "น้ำท่วม", "น้ำท่วม ในปี 2567"."""
+        return (
+            self.topic if self.period is None else texts.TOPIC_IN.format(topic=self.topic, what=self.period)
+        )
+
+
+def _topic_question(ctx: Context, text: str) -> TopicQuestion:
+    """Search the topic of a question; "น้ำท่วมปีที่แล้ว", "ITA ปี 2565": only meetings of that period."""
+    kind, topic = question_kind(text)
+    found = find_period(topic)
+    if found is None or not found[1].strip():
+        hits = ctx.services.search.search(topic, limit=SEARCH_FETCHED) if topic else []
+        return TopicQuestion(topic, kind, None, hits)
+    period, topic = found[0], found[1].strip()
+    today = ctx.now.astimezone(ctx.services.settings.tz).date()
+    start, end = period.span(today)
+    found_anywhere = ctx.services.search.search(topic, limit=SEARCH_FETCHED * 5)
+    hits = [hit for hit in found_anywhere if hit.meeting_date is not None and start <= hit.meeting_date < end]
+    return TopicQuestion(topic, kind, period.label(today), hits[:SEARCH_FETCHED], bool(found_anywhere))
+
+
+def _nothing_in_period(ctx: Context, asked: TopicQuestion) -> Message:
+    body = texts.SEARCH_NONE_IN.format(query=flex.shorten(asked.topic, 60), what=asked.period)
+    return flex.text(body, menu(ctx))
 
 
 def _search_results(
@@ -435,9 +475,11 @@ def _search_results(
 
 def search_or_fallback(ctx: Context, text: str) -> list[Message]:
     """What any other text gets: a topic search (run once), or a friendly fallback with suggestions."""
-    kind, query = question_kind(text)
-    hits = ctx.services.search.search(query, limit=SEARCH_FETCHED) if query else []
-    return (_search_results(ctx, query, hits, kind) if hits else None) or fallback(ctx)
+    asked = _topic_question(ctx, text)
+    if not asked.hits:
+        # Found in other periods: say it is not in this one. Found nowhere: what the bot can do.
+        return [_nothing_in_period(ctx, asked)] if asked.elsewhere else fallback(ctx)
+    return _search_results(ctx, asked.label, asked.hits, asked.kind) or fallback(ctx)
 
 
 # --- provincial groups -----------------------------------------------------------------------------------

@@ -68,6 +68,8 @@ TEN_E_NO_DIRECTIVES = "\n\nยังไม่มีข้อสั่งกา�
 
 SEARCH_RESULTS = 'ผลการค้นหา "{query}" ({count} รายการ)'
 SEARCH_NONE = 'ไม่พบข้อสั่งการเรื่อง "{query}" ครับ\nลองหัวข้อเหล่านี้: {suggestions}'
+TOPIC_IN = "{topic} ใน{what}"
+SEARCH_NONE_IN = 'ไม่พบข้อสั่งการเรื่อง "{query}" ใน{what}ครับ ลองพิมพ์หัวข้อโดยไม่ระบุช่วงเวลา เพื่อดูทุกการประชุม'
 SEARCH_HIT = "{n}. {title} ({date})"
 SEARCH_SHOWING = " แสดงรายการที่ {first}–{last}"
 MORE = "ดูเพิ่ม"
