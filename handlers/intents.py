@@ -108,10 +108,16 @@ _MEETING_NUMBER = re.compile(
 )
 
 
+# The same with the question after it: "ครั้งที่ 4/63 สั่งอะไรบ้าง", "ประชุมครั้งที่ 2/2567 ว่าไง".
+_MEETING_NUMBER_ASKED = re.compile(
+    _MEETING_NUMBER.pattern + r"\s*(สั่ง(การ)?|มี)?\s*(อะไร|ไร)?\s*(บ้าง|ว่า\s*(ไง|ยังไง|อย่างไร))?"
+)
+
+
 def match_meeting(text: str) -> Captured | None:
     """ "ประชุมล่าสุด", "ครั้งที่ 3/2565", "ประชุมครั้งที่ 3 / 65", "meeting 3/2565". (A meeting named by
     its month or day is `match_period`.)"""
-    number = _MEETING_NUMBER.fullmatch(text)
+    number = _MEETING_NUMBER.fullmatch(text) or _MEETING_NUMBER_ASKED.fullmatch(text)
     if number:
         written = int(number["year"])
         year = thai.two_digit_be_year(written) if written < 100 else written

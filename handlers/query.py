@@ -22,7 +22,7 @@ from bot import thai
 
 QUERIES_FILE: Final = Path(__file__).resolve().parent / "data" / "queries.yaml"
 
-Unit = Literal["day", "week", "month", "year"]
+Unit = Literal["day", "week", "month", "year", "fiscal_year"]
 
 
 @functools.cache
@@ -62,6 +62,9 @@ class Period:
         if self.unit == "year":
             year = self.year if self.year is not None else today.year - (self.back or 0)
             return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+        if self.unit == "fiscal_year":  # the government's: 1 October of the year before to 30 September
+            year = self.year if self.year is not None else today.year + (today.month >= 10) - (self.back or 0)
+            return dt.date(year - 1, 10, 1), dt.date(year, 10, 1)
         year, month = self._year_month(today)
         return dt.date(year, month, 1), dt.date(
             year, month, calendar.monthrange(year, month)[1]
@@ -87,6 +90,8 @@ class Period:
             return f"สัปดาห์ {thai.format_thai_date(start)} – {thai.format_thai_date(last)}"
         if self.unit == "year":
             return f"ปี {thai.ce_to_be(start.year)}"
+        if self.unit == "fiscal_year":
+            return f"ปีงบประมาณ {thai.ce_to_be(end.year)}"
         return f"เดือน{thai.THAI_MONTHS[start.month - 1].full} {thai.ce_to_be(start.year)}"
 
 
@@ -96,6 +101,11 @@ _YEAR = r"(?:\s*(?:พ\.?\s?ศ\.?|ปี)?\s*(?P<year>\d{4}|\d{2})(?![\d/]))?"
 _MONTH_RE: Final = re.compile(
     rf"(?:เดือน\s*)?(?P<month>{thai.MONTH_NAME_PATTERN})(?![\u0e01-\u0e2e\u0e30-\u0e4e]){_YEAR}"
 )
+# A month by its number after the word month: "เดือน 7/66", "เดือน 07/2566" (without เดือน, "3/66"
+# is a meeting's number).
+_NUMBERED_MONTH_RE: Final = re.compile(r"เดือน\s*(?P<month>\d{1,2})\s*/\s*(?P<year>\d{4}|\d{2})(?![\d/])")
+# A fiscal year: "ปีงบ 68", "ปีงบประมาณ พ.ศ. 2568".
+_FISCAL_YEAR_RE: Final = re.compile(r"ปีงบ(?:ประมาณ)?\s*(?:พ\.?\s?ศ\.?)?\s*(?P<year>\d{4}|\d{2})(?![\d/])")
 # A year alone: "ปี 2566", "ปี 66", "พ.ศ. 2567".
 _YEAR_RE: Final = re.compile(r"(?:ปี|พ\.?\s?ศ\.?)\s*(?P<year>\d{4}|\d{2})(?![\d/])")
 
@@ -124,6 +134,13 @@ def find_period(text: str) -> tuple[Period, str] | None:
     for date in thai.find_dates(text):
         if date.has_year:
             return Period("day", day=date.date), text[: date.start] + " " + text[date.end :]
+    numbered = _NUMBERED_MONTH_RE.search(text)
+    if numbered and 1 <= int(numbered["month"]) <= 12:
+        period = Period("month", month=int(numbered["month"]), year=_year(numbered["year"]))
+        return period, _without(text, numbered)
+    fiscal = _FISCAL_YEAR_RE.search(text)
+    if fiscal:
+        return Period("fiscal_year", year=_year(fiscal["year"])), _without(text, fiscal)
     found_month = _MONTH_RE.search(text)
     if found_month:
         month = thai.month_number(found_month["month"])
@@ -245,7 +262,7 @@ LAST: Final = -1
 
 _ORDINAL_RE: Final = re.compile(
     r"(?:อ่าน(?:ต่อ)?|ขอ(?:ดู)?(?:รายละเอียด)?|ดู|เปิด|รายละเอียด)?\s*(?:ข้อ|อัน|รายการ|เรื่อง)\s*(?:ที่)?"
-    r"\s*(?P<n>\S+?)\s*(?:นะ)?"
+    r"\s*(?P<n>\S+?)\s*(?:ต่อ|นะ)*"
 )
 _FIRST_LAST: Final = {"แรก": 1, "สุดท้าย": LAST, "ท้าย": LAST, "ท้ายสุด": LAST, "หลังสุด": LAST}
 

@@ -70,6 +70,18 @@ def month(year: int, number: int) -> tuple[dt.date, dt.date]:
         ("ข้อสั่งการเดือนตุลาคม", month(2024, 10)),
         ("ประชุมกรกฎาคม", month(2025, 7)),
         ("ข้อสั่งการเดือน ม.ค.", month(2025, 1)),
+        # a month by its number after เดือน
+        ("ประชุมเดือน 7/66", month(2023, 7)),
+        ("ข้อสั่งการเดือน 07/2566", month(2023, 7)),
+        # the government's fiscal year, October to September
+        ("ข้อสั่งการ ปีงบ 68", (dt.date(2024, 10, 1), dt.date(2025, 10, 1))),
+        ("ประชุมปีงบประมาณ พ.ศ. 2567", (dt.date(2023, 10, 1), dt.date(2024, 10, 1))),
+        ("ข้อสั่งการปีงบนี้", (dt.date(2024, 10, 1), dt.date(2025, 10, 1))),
+        # English, as some type it
+        ("last month", month(2025, 6)),
+        ("directives this year", (dt.date(2025, 1, 1), dt.date(2026, 1, 1))),
+        # filler after it
+        ("ปีนี้สั่งการอะไรไปแล้วบ้าง", (dt.date(2025, 1, 1), dt.date(2026, 1, 1))),
         # a year alone
         ("ข้อสั่งการปี 2566", (dt.date(2023, 1, 1), dt.date(2024, 1, 1))),
         ("ประชุมปี 67 มีอะไรบ้าง", (dt.date(2024, 1, 1), dt.date(2025, 1, 1))),
@@ -89,6 +101,7 @@ def test_a_period_question(typed: str, expected: tuple[dt.date, dt.date]) -> Non
         "ขยะติดเชื้อ",
         "ประชุมเดือนหน้า",
         "ข้อ 3",
+        "ครั้งที่ 3/66",  # a meeting's number, not July
     ],
 )
 def test_not_a_period_question(typed: str) -> None:
@@ -117,6 +130,7 @@ def test_a_period_is_labelled_in_thai_with_the_buddhist_era() -> None:
         ("Thank you", "thanks"),
         ("ขอบคุณสำหรับข้อมูลครับ", "thanks"),
         ("ok ขอบคุณครับ 🙏", "thanks"),
+        ("ขอบคุณมากๆนะคะ", "thanks"),
         ("มีอะไรใหม่ไหม", "whats_new"),
         ("อัปเดตหน่อย", "whats_new"),
         ("ช่วงนี้มีข่าวอะไรใหม่บ้างคะ", "whats_new"),
@@ -128,6 +142,7 @@ def test_a_period_is_labelled_in_thai_with_the_buddhist_era() -> None:
         ("มีอีกไหมครับ", "more"),
         ("ขอดูเพิ่มเติมหน่อย", "more"),
         ("ตอนนี้มีข้อสั่งการอะไรบ้าง", "latest"),
+        ("อัปเดตข้อสั่งการล่าสุดหน่อยครับ", "latest"),
         ("เบอร์โทรกรมส่งเสริมการปกครองท้องถิ่น", "contact"),
         ("ติดต่อเจ้าหน้าที่ได้ทางไหนครับ", "contact"),
         ("อีเมลของ สถ. คืออะไร", "contact"),
@@ -171,6 +186,7 @@ def test_a_topic_that_contains_a_small_talk_word_is_not_small_talk(typed: str, k
         ("ข้อสุดท้าย", LAST),
         ("รายการที่ 5", 5),
         ("ขอรายละเอียดข้อ 2", 2),
+        ("อ่านข้อ 3 ต่อ", 3),
     ],
 )
 def test_an_ordinal_refers_to_a_list(typed: str, position: int) -> None:
