@@ -1,6 +1,7 @@
-"""Understanding officials' questions before the matchers: periods of time, phrases made of known words,
-ordinals that refer to a list, and typos in command words. Pure: no database, no LINE, no clock (a
-period is resolved against the day the caller gives).
+"""Understanding officials' questions before the matchers: periods of time, phrases made of known words
+(small talk, contact, "ดูเพิ่ม"), offices that chair meetings, ordinals that refer to a list, question
+words and the passage of a directive that answers them, and typos in command words. Pure: no
+database, no LINE, no clock (a period is resolved against the day the caller gives).
 
 The words are data (handlers/data/queries.yaml); the rules here say which Thai usage each handles.
 """
