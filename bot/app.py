@@ -15,20 +15,22 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.services import Services, build_services
+from bot.models import utcnow
+from bot.services import Clock, Services, build_services
 from bot.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
-    """Build the app. `settings` is a Settings object, or overrides applied over config and env."""
+def create_app(settings: Settings | Mapping[str, Any] | None = None, *, clock: Clock = utcnow) -> Flask:
+    """Build the app. `settings` is a Settings object, or overrides applied over config and env;
+    `clock` is what "now" is (a test gives a fixed one to ask about "this month")."""
     if not isinstance(settings, Settings):
         settings = load_settings(settings)
     app = Flask("bot", instance_relative_config=False)
     configure_logging(settings)
     configure_flask(app, settings)
-    services = build_services(settings)
+    services = build_services(settings, clock=clock)
     app.extensions["bot"] = services
     register_blueprints(app)
     register_console(app)

@@ -6,9 +6,10 @@ officials; drafts stay with administrators.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Select, extract, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.models import Directive, DirectiveStatus, Meeting, TenE, directive_ten_es
@@ -36,13 +37,29 @@ def meeting_by_number(session: Session, number: str) -> Meeting | None:
     return session.scalars(_published().where(Meeting.number == number).limit(1)).first()
 
 
-def meetings_in_month(session: Session, year: int, month: int) -> Sequence[Meeting]:
-    """Published meetings held in a month (CE year)."""
+def meetings_between(session: Session, start: dt.date, end: dt.date) -> Sequence[Meeting]:
+    """Published meetings held from `start` up to the day before `end`, the latest first."""
     return session.scalars(
-        _published()
-        .where(extract("year", Meeting.meeting_date) == year)
-        .where(extract("month", Meeting.meeting_date) == month)
+        _published().where(Meeting.meeting_date >= start, Meeting.meeting_date < end)
     ).all()
+
+
+def meetings_around(session: Session, start: dt.date, end: dt.date) -> list[Meeting]:
+    """The published meetings nearest to a period without any: the last before it, the first after."""
+    before = session.scalars(_published().where(Meeting.meeting_date < start).limit(1)).first()
+    after = session.scalars(
+        _published()
+        .where(Meeting.meeting_date >= end)
+        .order_by(None)
+        .order_by(Meeting.meeting_date, Meeting.id)
+        .limit(1)
+    ).first()
+    return [meeting for meeting in (after, before) if meeting is not None]
+
+
+def meetings_chaired(session: Session, title: str) -> Sequence[Meeting]:
+    """Published meetings whose chair's text holds `title`, the latest first."""
+    return session.scalars(_published().where(Meeting.chair.contains(title, autoescape=True))).all()
 
 
 def directive(session: Session, directive_id: int) -> Directive | None:

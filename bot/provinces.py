@@ -1,6 +1,7 @@
 """Finding a province from what people type: Thai or English, with "จ."/"จังหวัด", abbreviations, typos.
 
-"เชียงใหม่", "จ.ชลบุรี", "Chiang Rai", "chiangrai", "กทม", "BKK", "เชียงใหมม" all find their province.
+"เชียงใหม่", "จ.ชลบุรี", "Chiang Rai", "chiangrai", "กทม", "BKK", "เชียงใหมม" all find their province,
+and so do everyday names ("โคราช", "อุบลฯ", "ปากน้ำ") from bot/data/province_aliases.yaml.
 Exact keys first; then the closest name by similarity (difflib), only when it is close enough and
 clearly better than the runner-up, so a typo never silently picks the wrong province.
 """
@@ -8,10 +9,13 @@ clearly better than the runner-up, so a typo never silently picks the wrong prov
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,12 +25,20 @@ from bot.thai import normalize
 _PREFIX = re.compile(r"^(จังหวัด|จ\s*\.|province\s+of|province)\s*", re.IGNORECASE)
 _SUFFIX = re.compile(r"\s*(province|จังหวัด)$", re.IGNORECASE)
 CUTOFF = 0.75
+ALIASES_PATH = Path(__file__).resolve().parent / "data" / "province_aliases.yaml"
 
 
 def province_key(text: str) -> str:
     value = normalize(text).strip().lower()
     value = _SUFFIX.sub("", _PREFIX.sub("", value))
-    return re.sub(r"[\s\-_.'’]+", "", value)
+    return re.sub(r"[\s\-_.'’ฯ()]+", "", value)
+
+
+@functools.cache
+def province_aliases() -> dict[str, tuple[str, ...]]:
+    """Official Thai name → the everyday names of that province."""
+    raw: dict[str, list[str]] = yaml.safe_load(ALIASES_PATH.read_text(encoding="utf-8"))
+    return {name: tuple(str(alias) for alias in aliases) for name, aliases in raw.items()}
 
 
 @dataclass(frozen=True)
@@ -44,7 +56,11 @@ class ProvinceFinder:
             for key in (p.name_th, p.name_en, p.abbr_th, p.abbr_en):
                 if key:
                     self.by_key[province_key(key)] = entry
-        self.by_key.setdefault(province_key("กรุงเทพ"), self.by_key[province_key("กรุงเทพมหานคร")])
+        by_name = {entry.name_th: entry for entry in self.by_key.values()}
+        for name, aliases in province_aliases().items():
+            if name in by_name:
+                for alias in aliases:
+                    self.by_key.setdefault(province_key(alias), by_name[name])
         self._names = [k for k in self.by_key if len(k) > 3]  # fuzzy only on names, not abbreviations
 
     @classmethod

@@ -17,11 +17,13 @@ Reading a query (:func:`parse_query`)
 
 Scoring a directive (:meth:`SearchIndex.search`)
   * Words: BM25 over PyThaiNLP words (k1 1.2, b 0.5), fields weighted before saturation (BM25F):
-    directive title ×3, text ×1, its 10E categories' names ×0.3.
+    directive title ×3, text ×1, its 10E categories' names ×0.3, its meeting's headline ×0.3 (the
+    context of every directive in it: a flood meeting's directives say พร่องน้ำ, its headline น้ำหลาก).
   * Phrases: each alternative is also looked for as a substring of the directive with spaces and
     punctuation removed, so a compound is found however the segmenter cut it ("ศูนย์พัฒนาเด็กเล็ก",
     "PM 2.5"); it adds the phrase's IDF, doubled when the phrase is in the title. Where the exact
-    spelling is absent, the spelling without tone marks (a common typo: "ติดเชือ") counts 0.7 as much.
+    spelling is absent, the spelling without tone marks (a common typo: "ติดเชือ") counts 0.7 as much;
+    found only in the meeting's headline, 0.4 as much.
   * A concept scores its best alternative (×1.5 for a term of the synonyms file: the topic, which
     the other words qualify); a directive scores the sum over concepts times its
     *coverage*, the IDF-weighted share of the query's concepts it matches (a word matched in part
@@ -70,6 +72,10 @@ SYNONYMS_PATH: Final = Path(__file__).resolve().parent / "data" / "synonyms.yaml
 TITLE_WEIGHT: Final = 3.0
 TEXT_WEIGHT: Final = 1.0
 CATEGORY_WEIGHT: Final = 0.3
+# The meeting's subject (its headline) is every directive's context: a flood meeting's directives say
+# อพยพ or พร่องน้ำ, its headline says น้ำหลาก. Its words and phrases count, well below the directive's own.
+MEETING_WEIGHT: Final = 0.3
+MEETING_PHRASE_FACTOR: Final = 0.4
 BM25_K1: Final = 1.2
 BM25_B: Final = 0.5
 PHRASE_TITLE_BOOST: Final = 2.0
@@ -444,6 +450,9 @@ class _Analysis:
     key: str
     """Squashed title and text, separated by ``_FIELD_SEPARATOR``."""
     loose: str
+    meeting_key: str
+    """The meeting's headline, squashed."""
+    meeting_loose: str
 
 
 def _analyse(document: Document) -> _Analysis:
@@ -457,9 +466,15 @@ def _analyse(document: Document) -> _Analysis:
     for category in document.categories:
         for token in tokens(fold(category)):
             weights[token] += CATEGORY_WEIGHT
+    meeting = fold(document.meeting_title)
+    for token in tokens(meeting):
+        weights[token] += MEETING_WEIGHT
     title_key = squash(title)
     key = title_key + _FIELD_SEPARATOR + squash(text)
-    return _Analysis(dict(weights), max(len(text_tokens), 1), title_key, key, loosen(key))
+    meeting_key = squash(meeting)
+    return _Analysis(
+        dict(weights), max(len(text_tokens), 1), title_key, key, loosen(key), meeting_key, loosen(meeting_key)
+    )
 
 
 @dataclass
@@ -487,6 +502,7 @@ class SearchIndex:
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         grams: dict[str, int] = defaultdict(int)
         gram_docs: dict[str, list[int]] = defaultdict(list)
+        meeting_gram_docs: dict[str, list[int]] = defaultdict(list)
         total_length = 0
         for number, analysis in enumerate(self._analyses):
             total_length += analysis.length
@@ -494,8 +510,14 @@ class SearchIndex:
                 postings[term][number] = weight
             for gram in _trigrams(analysis.loose):
                 gram_docs[gram].append(number)
-        for gram, numbers in gram_docs.items():
-            grams[gram] = sum(1 << number for number in numbers)
+            for gram in _trigrams(analysis.meeting_loose) - _trigrams(analysis.loose):
+                meeting_gram_docs[gram].append(number)
+        # Candidates for a phrase may hold it in their meeting's headline; the fuzzy fallback looks
+        # at the directive's own text only.
+        for gram in gram_docs.keys() | meeting_gram_docs.keys():
+            grams[gram] = sum(
+                1 << number for number in (*gram_docs.get(gram, ()), *meeting_gram_docs.get(gram, ()))
+            )
         self._idf = {term: self._idf_of(len(found)) for term, found in postings.items()}
         average = total_length / count if count else 1.0
         norm = [1 - BM25_B + BM25_B * a.length / average for a in self._analyses]
@@ -584,6 +606,10 @@ class SearchIndex:
             elif loose in analysis.loose:
                 in_title = loose in analysis.loose.partition(_FIELD_SEPARATOR)[0]
                 found[number] = LOOSE_FACTOR * (PHRASE_TITLE_BOOST if in_title else 1.0)
+            elif key in analysis.meeting_key:
+                found[number] = MEETING_PHRASE_FACTOR
+            elif loose in analysis.meeting_loose:
+                found[number] = LOOSE_FACTOR * MEETING_PHRASE_FACTOR
         return found
 
     def _fuzzy_matches(self, alternative: Alternative) -> dict[int, float]:

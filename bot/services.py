@@ -6,6 +6,7 @@ needs it, so nothing reads globals and nothing here needs Flask.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
@@ -16,10 +17,14 @@ from bot.content_cache import ContentCache
 from bot.db import Database
 from bot.kv import MemoryStore, RedisStore, build_store
 from bot.line import LineClient
+from bot.models import utcnow
 from bot.search import Search
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+"""What "now" is: timezone-aware UTC. The conversation reads "this month" or "yesterday" from it."""
 
 
 class Hooks:
@@ -49,6 +54,7 @@ class Services:
     search: Search
     content: ContentCache
     hooks: Hooks = field(default_factory=Hooks)
+    clock: Clock = utcnow
     # Set on SIGTERM: long work (a broadcast being sent) finishes what is in hand and takes no more.
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -59,7 +65,7 @@ class Services:
             self.kv.close()
 
 
-def build_services(settings: Settings) -> Services:
+def build_services(settings: Settings, clock: Clock = utcnow) -> Services:
     db = Database(settings.database)
     check = settings.content.check_seconds
     return Services(
@@ -69,4 +75,5 @@ def build_services(settings: Settings) -> Services:
         line=LineClient(settings.line),
         search=Search(db, check_seconds=check),
         content=ContentCache(db, check_seconds=check),
+        clock=clock,
     )

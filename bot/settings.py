@@ -336,6 +336,16 @@ class IngestSettings(_Section):
         return value
 
 
+class ContactSettings(_Section):
+    # How officials reach the department, given when they ask the bot ("ขอเบอร์ติดต่อ สถ."). Filled in
+    # by the department; the bot never makes any up, and says it has none when all are empty.
+    name: str = "กรมส่งเสริมการปกครองท้องถิ่น"
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    address: str = ""
+
+
 class FeedSource(_Section):
     name: str = Field(min_length=1)
     url: str
@@ -391,6 +401,7 @@ class Settings(_Section):
     ingest: IngestSettings = IngestSettings()
     feeds: FeedSettings = FeedSettings()
     richmenu: RichMenuSettings = RichMenuSettings()
+    contact: ContactSettings = ContactSettings()
 
     @model_validator(mode="after")
     def _no_private_fetches_in_production(self) -> Settings:

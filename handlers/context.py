@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import utcnow
 from bot.services import Services
 
 
@@ -66,4 +65,4 @@ class Context:
 
 
 def build_context(services: Services, event: dict[str, Any], webhook_event_id: str) -> Context:
-    return Context(services=services, event=event, webhook_event_id=webhook_event_id, now=utcnow())
+    return Context(services=services, event=event, webhook_event_id=webhook_event_id, now=services.clock())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -14,23 +15,52 @@ from sqlalchemy.orm import Session
 from bot import audit, cards, content, flex, groups
 from bot.db import get_or_insert
 from bot.line import LineApiError
-from bot.models import Delivery, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme, utcnow
+from bot.models import Delivery, Directive, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme
 from bot.provinces import ProvinceFinder, ProvinceName
-from bot.thai import THAI_MONTHS, ce_to_be, format_thai_date
+from bot.search import Hit
+from bot.thai import format_thai_date
 from broadcasts import service as broadcasts
 from broadcasts import texts as broadcast_texts
 from handlers import texts
 from handlers.context import Context
-from handlers.intents import Captured
+from handlers.intents import (
+    Captured,
+    Intent,
+    Message,
+    match_chair,
+    match_contact,
+    match_follow_up,
+    match_greeting,
+    match_help,
+    match_latest,
+    match_meeting,
+    match_meetings_of_period,
+    match_more,
+    match_period,
+    match_register,
+    match_search,
+    match_status,
+    match_ten_e,
+    match_ten_es,
+    match_thanks,
+    match_unsubscribe,
+    match_whats_new,
+)
+from handlers.query import LAST, Chair, Period, QuestionKind, find_period, passage, question_kind
 
 log = logging.getLogger(__name__)
 
-Message = dict[str, Any]
-IntentHandler = Callable[[Context, Captured], list[Message]]
-
 MAX_LIST_ITEMS = 10
+MAX_MEETINGS_SHOWN = 4
+# How long "ข้อ 3" refers to the list a chat was shown last.
+FOLLOW_UP_SECONDS = 15 * 60
+LATEST_LIST = "latest"  # remembered instead of ids: the latest meeting's list, whatever it is then
 PROVINCES_PER_PAGE = 12  # quick replies: 12 provinces and "ถัดไป"
-SEARCH_RESULTS = 5
+SEARCH_RESULTS = 5  # shown at once; "ดูเพิ่ม" shows the next
+SEARCH_FETCHED = 10  # relevant hits kept for "ดูเพิ่ม"
+# A hit scoring under this share of the best one only shares a common word with the question (or
+# holds the topic in its meeting's headline only): noise next to the hits about it, so not shown.
+SEARCH_RELEVANCE_FLOOR = 0.25
 
 
 def bot_text(template: str, **values: Any) -> str:
@@ -63,6 +93,137 @@ def fallback(ctx: Context) -> list[Message]:
     return [flex.text(texts.FALLBACK, menu(ctx))]
 
 
+def greeting(ctx: Context, _: Captured) -> list[Message]:
+    return [flex.text(bot_text(texts.GREETING), menu(ctx))]
+
+
+def thanks(ctx: Context, _: Captured) -> list[Message]:
+    return [flex.text(bot_text(texts.THANKS), menu(ctx))]
+
+
+def contact(ctx: Context, _: Captured) -> list[Message]:
+    """The department's contact details as config.yaml gives them; none made up."""
+    given = ctx.services.settings.contact
+    lines = [
+        template.format(value=value)
+        for template, value in (
+            (texts.CONTACT_PHONE, given.phone),
+            (texts.CONTACT_EMAIL, given.email),
+            (texts.CONTACT_WEBSITE, given.website),
+            (texts.CONTACT_ADDRESS, given.address),
+        )
+        if value.strip()
+    ]
+    if not lines:
+        return [flex.text(bot_text(texts.CONTACT_NONE, name=given.name), menu(ctx))]
+    return [flex.text(texts.CONTACT.format(name=given.name, lines="\n".join(lines)), menu(ctx))]
+
+
+# --- the list a chat was shown last, for "ข้อ 3" -------------------------------------------------------
+
+
+def _list_key(ctx: Context) -> str:
+    return f"conversation:list:{ctx.chat_id}"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The list a chat was shown last: directives in order, how many of them it has seen, and what
+    they answered (for the header of "ดูเพิ่ม")."""
+
+    ids: tuple[int, ...]
+    seen: int
+    what: str = ""
+
+
+def remember_list(
+    ctx: Context, directive_ids: Sequence[int] | None, *, seen: int | None = None, what: str = ""
+) -> None:
+    """What "ข้อ n" and "ดูเพิ่ม" mean in this chat for a while: these directives in order, the first
+    `seen` of them shown (None: the latest meeting's). In Redis when configured, so that every process
+    of the bot knows it."""
+    if not ctx.chat_id:
+        return
+    if directive_ids is None:
+        value = LATEST_LIST
+    else:
+        ids = list(directive_ids)
+        value = json.dumps({"ids": ids, "seen": len(ids) if seen is None else seen, "what": what})
+    ctx.services.kv.set(_list_key(ctx), value, FOLLOW_UP_SECONDS)
+
+
+def _remembered(ctx: Context) -> Shown | None:
+    value = ctx.services.kv.get(_list_key(ctx)) if ctx.chat_id else None
+    if not value or value == LATEST_LIST:
+        return None
+    try:
+        data = json.loads(value)
+        return Shown(tuple(int(i) for i in data["ids"]), int(data["seen"]), str(data.get("what", "")))
+    except (ValueError, TypeError, KeyError):
+        return None  # not a list of ours: as if none
+
+
+def _remembered_list(ctx: Context, session: Session) -> list[int]:
+    shown = _remembered(ctx)
+    if shown is not None:
+        return list(shown.ids)
+    latest_meeting = content.latest_meeting(session)
+    return [d.id for d in latest_meeting.directives] if latest_meeting else []
+
+
+def more(ctx: Context, _: Captured) -> list[Message]:
+    """ "ดูเพิ่ม" after a list cut short: its next items."""
+    shown = _remembered(ctx)
+    if shown is None or shown.seen >= len(shown.ids):
+        return [flex.text(texts.MORE_NONE, menu(ctx))]
+    with ctx.services.db.session() as session:
+        directives = [
+            d
+            for d in (
+                content.directive(session, i) for i in shown.ids[shown.seen : shown.seen + SEARCH_RESULTS]
+            )
+            if d is not None
+        ]
+        seen = shown.seen + SEARCH_RESULTS
+        remember_list(ctx, shown.ids, seen=seen, what=shown.what)
+        if not directives:
+            return [flex.text(texts.MORE_NONE, menu(ctx))]
+        return [_hits_carousel(ctx, shown.what, directives, first=shown.seen + 1, total=len(shown.ids))]
+
+
+def _hits_carousel(
+    ctx: Context, query: str, directives: Sequence[Directive], *, first: int, total: int
+) -> Message:
+    """Hits `first`… of `total` as a numbered list (the alt text) and their cards; "ดูเพิ่ม" if more."""
+    lines = [
+        texts.SEARCH_HIT.format(n=n, title=d.title, date=cards.meeting_label(d.meeting, short=True))
+        for n, d in enumerate(directives, start=first)
+    ]
+    header = texts.SEARCH_RESULTS.format(query=flex.shorten(query, 60), count=total)
+    last = first + len(directives) - 1
+    if first > 1 or last < total:
+        header += texts.SEARCH_SHOWING.format(first=first, last=last)
+    quick = menu(ctx)
+    if last < total:
+        quick = [flex.message_action(texts.MORE, texts.MORE), *quick]
+    bubbles = [cards.directive_bubble(d, d.meeting) for d in directives]
+    return flex.flex(header + "\n" + "\n".join(lines), flex.carousel(bubbles), quick)
+
+
+def follow_up(ctx: Context, captured: Captured) -> list[Message]:
+    """ "ข้อ 3" after a list: that item in full. Without a recent list, the latest meeting's."""
+    position = int(captured["position"])
+    with ctx.services.db.session() as session:
+        shown = _remembered_list(ctx, session)
+    if not shown:
+        return [flex.text(texts.FOLLOW_UP_NOTHING, menu(ctx))]
+    if position == LAST:
+        position = len(shown)
+    if position > len(shown):
+        return [flex.text(texts.FOLLOW_UP_OUT_OF_RANGE.format(count=len(shown)), menu(ctx))]
+    return directive_full(ctx, shown[position - 1])
+
+
 # --- directives and meetings ----------------------------------------------------------------------
 
 
@@ -76,6 +237,7 @@ def latest(ctx: Context, _: Captured) -> list[Message]:
                 return flex.Prepared([flex.text(texts.NO_MEETING, menu(ctx))])
             return flex.Prepared([cards.meeting_carousel(meeting, quick=menu(ctx))])
 
+    remember_list(ctx, None)
     return ctx.services.content.get(("latest", ctx.in_group), build)
 
 
@@ -94,15 +256,20 @@ def directive_full(ctx: Context, directive_id: int) -> list[Message]:
         return flex.texts(body, parts=3)
 
 
-def _meeting_summary(meeting: Meeting, ctx: Context) -> list[Message]:
+def _summary_text(meeting: Meeting) -> str:
     items = "\n".join(f"{d.seq}. {d.title}" for d in meeting.directives)
-    summary = texts.MEETING_SUMMARY.format(
+    return texts.MEETING_SUMMARY.format(
         title=meeting.title,
         header=cards.meeting_heading(meeting),
         chair=meeting.chair or "-",
         count=len(meeting.directives),
         items=items or "-",
     )
+
+
+def _meeting_summary(meeting: Meeting, ctx: Context) -> list[Message]:
+    remember_list(ctx, [d.id for d in meeting.directives])
+    summary = _summary_text(meeting)
     messages = [flex.text(summary)]
     if meeting.directives:
         messages.append(cards.meeting_carousel(meeting, quick=menu(ctx)))
@@ -118,16 +285,6 @@ def meeting(ctx: Context, captured: Captured) -> list[Message]:
         if "number" in captured:
             what = f" ครั้งที่ {captured['number']}"
             found = content.meeting_by_number(session, captured["number"])
-        elif "month" in captured:
-            latest_meeting = content.latest_meeting(session)
-            year = captured.get("year") or (
-                latest_meeting.meeting_date.year
-                if latest_meeting and latest_meeting.meeting_date
-                else utcnow().year
-            )
-            what = f"เดือน{THAI_MONTHS[captured['month'] - 1].full} {ce_to_be(year)}"
-            meetings = content.meetings_in_month(session, year, captured["month"])
-            found = meetings[0] if meetings else None
         else:
             found = content.latest_meeting(session)
         if found is None:
@@ -141,6 +298,57 @@ def meeting(ctx: Context, captured: Captured) -> list[Message]:
                 )
             ]
         return _meeting_summary(found, ctx)
+
+
+def meetings_of_period(ctx: Context, captured: Captured) -> list[Message]:
+    """The meetings of a period ("เดือนนี้", "ม.ค. 65", "ปีที่แล้ว"), today being Bangkok's today: one is
+    summed up; several are listed, the latest with its cards; none says so and offers the nearest."""
+    period: Period = captured["period"]
+    today = ctx.now.astimezone(ctx.services.settings.tz).date()
+    start, end = period.span(today)
+    what = period.label(today)
+    with ctx.services.db.session() as session:
+        found = content.meetings_between(session, start, end)
+        if not found:
+            return [_no_meeting_in(what, content.meetings_around(session, start, end), ctx)]
+        return _meetings(ctx, texts.MEETINGS_IN.format(what=what, count=len(found)), found)
+
+
+def meetings_of_chair(ctx: Context, captured: Captured) -> list[Message]:
+    """What an office ordered ("นายกสั่งอะไรบ้าง"): the meetings it chaired, as `meetings_of_period`."""
+    chair: Chair = captured["chair"]
+    with ctx.services.db.session() as session:
+        found = [m for m in content.meetings_chaired(session, chair.title) if chair.chaired(m.chair)]
+        if not found:
+            return [flex.text(texts.NO_MEETING_CHAIRED.format(who=chair.title), menu(ctx))]
+        return _meetings(ctx, texts.MEETINGS_CHAIRED.format(who=chair.title, count=len(found)), found)
+
+
+def _meetings(ctx: Context, header: str, found: Sequence[Meeting]) -> list[Message]:
+    """One meeting summed up; several listed under `header`, the latest with its cards."""
+    if len(found) == 1:
+        return _meeting_summary(found[0], ctx)
+    shown = found[:MAX_MEETINGS_SHOWN]
+    parts = [header, *(_summary_text(m) for m in shown)]
+    if len(found) > len(shown):
+        parts.append(texts.MEETINGS_MORE.format(count=len(found) - len(shown)))
+    messages = flex.texts("\n\n".join(parts), parts=3)
+    remember_list(ctx, [d.id for d in shown[0].directives])
+    if shown[0].directives:
+        messages.append(cards.meeting_carousel(shown[0], quick=menu(ctx)))
+    return messages
+
+
+def _no_meeting_in(what: str, nearest: Sequence[Meeting], ctx: Context) -> Message:
+    body = texts.NO_MEETING_IN.format(what=what)
+    if nearest:
+        items = "\n".join(texts.NEAREST_ITEM.format(label=cards.meeting_label(m)) for m in nearest)
+        body += texts.NEAREST_MEETINGS.format(items=items)
+    actions = [
+        flex.message_action(label, f"ประชุม {label}")
+        for label in (format_thai_date(m.meeting_date, "short") for m in nearest if m.meeting_date)
+    ]
+    return flex.text(body, actions + menu(ctx)[: 4 - len(actions)])
 
 
 # --- the 10Es ---------------------------------------------------------------------------------------
@@ -178,36 +386,100 @@ def ten_e(ctx: Context, captured: Captured) -> list[Message]:
 
 
 def search(ctx: Context, captured: Captured) -> list[Message]:
-    query = str(captured.get("query", "")).strip()
-    hits = ctx.services.search.search(query, limit=SEARCH_RESULTS) if query else []
-    if not hits:
+    text = str(captured.get("query", "")).strip()
+    asked = _topic_question(ctx, text)
+    if not asked.hits:
+        if asked.elsewhere:
+            return [_nothing_in_period(ctx, asked)]
         suggestions = ", ".join(ctx.services.search.suggestions()[:5])
         return [
             flex.text(
-                texts.SEARCH_NONE.format(query=flex.shorten(query, 60), suggestions=suggestions), menu(ctx)
+                texts.SEARCH_NONE.format(query=flex.shorten(text, 60), suggestions=suggestions), menu(ctx)
             )
         ]
+    return _search_results(ctx, asked.label, asked.hits, asked.kind) or fallback(ctx)
+
+
+@dataclass(frozen=True)
+class TopicQuestion:
+    """A topic question read: its topic, what it asks for, the period it names (label) and its hits;
+    `elsewhere`: the topic has hits outside that period."""
+
+    topic: str
+    kind: QuestionKind | None
+    period: str | None
+    hits: list[Hit]
+    elsewhere: bool = False
+
+    @property
+    def label(self) -> str:
+        """How the answer names what was asked: "น้ำท่วม", "น้ำท่วม ในปี 2567"."""
+        return (
+            self.topic if self.period is None else texts.TOPIC_IN.format(topic=self.topic, what=self.period)
+        )
+
+
+def _topic_question(ctx: Context, text: str) -> TopicQuestion:
+    """Search the topic of a question; "น้ำท่วมปีที่แล้ว", "ITA ปี 2565": only meetings of that period."""
+    kind, topic = question_kind(text)
+    found = find_period(topic)
+    if found is None or not found[1].strip():
+        hits = ctx.services.search.search(topic, limit=SEARCH_FETCHED) if topic else []
+        return TopicQuestion(topic, kind, None, hits)
+    period, topic = found[0], found[1].strip()
+    today = ctx.now.astimezone(ctx.services.settings.tz).date()
+    start, end = period.span(today)
+    found_anywhere = ctx.services.search.search(topic, limit=SEARCH_FETCHED * 5)
+    hits = [hit for hit in found_anywhere if hit.meeting_date is not None and start <= hit.meeting_date < end]
+    return TopicQuestion(topic, kind, period.label(today), hits[:SEARCH_FETCHED], bool(found_anywhere))
+
+
+def _nothing_in_period(ctx: Context, asked: TopicQuestion) -> Message:
+    body = texts.SEARCH_NONE_IN.format(query=flex.shorten(asked.topic, 60), what=asked.period)
+    return flex.text(body, menu(ctx))
+
+
+def _search_results(
+    ctx: Context, query: str, hits: Sequence[Hit], kind: QuestionKind | None
+) -> list[Message] | None:
+    """The hits worth showing as a list and a carousel (the first SEARCH_RESULTS, "ดูเพิ่ม" for the
+    rest), after the part of each that answers a "when" or "how" question; None if none of them is
+    still published."""
+    best = max((hit.score for hit in hits), default=0.0)
+    hits = [hit for hit in hits if hit.score >= SEARCH_RELEVANCE_FLOOR * best]
     with ctx.services.db.session() as session:
         directives = [
             d for d in (content.directive(session, hit.directive_id) for hit in hits) if d is not None
         ]
         if not directives:
-            return fallback(ctx)
-        bubbles = [cards.directive_bubble(d, d.meeting) for d in directives]
-        lines = [
-            texts.SEARCH_HIT.format(n=n, title=d.title, date=cards.meeting_label(d.meeting, short=True))
-            for n, d in enumerate(directives, start=1)
+            return None
+        shown = directives[:SEARCH_RESULTS]
+        remember_list(ctx, [d.id for d in directives], seen=len(shown), what=query)
+        carousel = _hits_carousel(ctx, query, shown, first=1, total=len(directives))
+        if kind is None:
+            return [carousel]
+        answers = [
+            texts.SEARCH_PASSAGE.format(
+                n=n,
+                title=d.title,
+                date=cards.meeting_label(d.meeting, short=True),
+                passage=passage(d.text, kind) or texts.SEARCH_NO_DATE,
+            )
+            for n, d in enumerate(shown, start=1)
         ]
-        header = texts.SEARCH_RESULTS.format(query=flex.shorten(query, 60), count=len(directives))
-        return [flex.flex(header + "\n" + "\n".join(lines), flex.carousel(bubbles), menu(ctx))]
+        asked = (texts.SEARCH_WHEN if kind == "when" else texts.SEARCH_HOW).format(
+            query=flex.shorten(query, 60)
+        )
+        return [flex.text("\n\n".join([asked, *answers])), carousel]
 
 
 def search_or_fallback(ctx: Context, text: str) -> list[Message]:
-    """What any other text gets: a topic search, or a friendly fallback with suggestions."""
-    hits = ctx.services.search.search(text, limit=1) if text else []
-    if hits:
-        return search(ctx, {"query": text})
-    return fallback(ctx)
+    """What any other text gets: a topic search (run once), or a friendly fallback with suggestions."""
+    asked = _topic_question(ctx, text)
+    if not asked.hits:
+        # Found in other periods: say it is not in this one. Found nowhere: what the bot can do.
+        return [_nothing_in_period(ctx, asked)] if asked.elsewhere else fallback(ctx)
+    return _search_results(ctx, asked.label, asked.hits, asked.kind) or fallback(ctx)
 
 
 # --- provincial groups -----------------------------------------------------------------------------------
@@ -431,19 +703,6 @@ def acknowledge(ctx: Context, broadcast_id: int) -> list[Message]:
     return [flex.text(broadcast_texts.ACKNOWLEDGED_BEFORE.format(when=stamp))]
 
 
-INTENT_HANDLERS: dict[str, IntentHandler] = {
-    "help": help_,
-    "latest": latest,
-    "ten_es": ten_es,
-    "ten_e": ten_e,
-    "meeting": meeting,
-    "register": register,
-    "status": status,
-    "unsubscribe": unsubscribe,
-    "search": search,
-}
-
-
 # --- postbacks ------------------------------------------------------------------------------------------
 
 
@@ -493,5 +752,28 @@ def postback(ctx: Context, pressed: Postback) -> list[Message]:
     return help_(ctx, {})
 
 
-def intent_names() -> Sequence[str]:
-    return list(INTENT_HANDLERS)
+# --- the text intents, registered in order: the first match wins --------------------------------------
+
+INTENTS: Final[tuple[Intent, ...]] = (
+    Intent("help", match_help, help_),
+    Intent("latest", match_latest, latest),
+    Intent("ten_es", match_ten_es, ten_es),
+    Intent("ten_e", match_ten_e, ten_e),
+    Intent("meeting", match_meeting, meeting),
+    Intent("period", match_meetings_of_period, meetings_of_period),
+    # "เมื่อวานมีอะไรบ้าง" without the word ประชุม or ข้อสั่งการ: in a group, members may be asking each other.
+    Intent("period_unnamed", match_period, meetings_of_period, open_in_groups=False),
+    # Members of a group say these to each other all day ("ผู้ว่าว่าไง", "ข้อ 3", "ขอบคุณค่ะ", "ขอเบอร์
+    # ติดต่อหน่อย"): in a group the bot answers them only when @-mentioned.
+    Intent("chair", match_chair, meetings_of_chair, open_in_groups=False),
+    Intent("follow_up", match_follow_up, follow_up, open_in_groups=False),
+    Intent("more", match_more, more, open_in_groups=False),
+    Intent("greeting", match_greeting, greeting, open_in_groups=False),
+    Intent("thanks", match_thanks, thanks, open_in_groups=False),
+    Intent("contact", match_contact, contact, open_in_groups=False),
+    Intent("whats_new", match_whats_new, latest, open_in_groups=False),
+    Intent("register", match_register, register, changes_group=True),
+    Intent("status", match_status, status),
+    Intent("unsubscribe", match_unsubscribe, unsubscribe),
+    Intent("search", match_search, search),
+)

@@ -52,15 +52,14 @@ def on_message(ctx: Context) -> Answer:
         return Answer() if ctx.in_group else Answer([flex.text(conversation.bot_text(texts.NON_TEXT))])
     body, mentioned = _mention_free_text(ctx.event)
     text = normalize_text(body)
-    found = match_intent(text)
+    found = match_intent(text, conversation.INTENTS)
     addressed = mentioned or not ctx.in_group
     if found is not None:
         intent, captured = found
         if intent.changes_group and _too_old_to_change(ctx, intent.name):
             return Answer()
         if intent.open_in_groups or addressed:
-            messages = conversation.INTENT_HANDLERS[intent.name](ctx, captured)
-            return Answer(messages, push_if_late=intent.name == "register")
+            return Answer(intent.handle(ctx, captured), push_if_late=intent.changes_group)
     if not addressed:
         return Answer()  # group chatter not meant for the bot
     if not text:

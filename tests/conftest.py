@@ -22,8 +22,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from bot import migrate
 from bot.app import create_app
+from bot.models import utcnow
 from bot.seed import seed_all
-from bot.services import Services
+from bot.services import Clock, Services
 from bot.settings import Settings, load_settings
 from linesim import LineStandIn
 from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV
@@ -131,9 +132,11 @@ def build_app(make_settings: Callable[..., Settings], database_url: str) -> Iter
     several processes of one deployment, or one process restarted."""
     apps: list[Flask] = []
 
-    def build(overrides: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Flask:
+    def build(
+        overrides: dict[str, Any] | None = None, env: dict[str, str] | None = None, clock: Clock = utcnow
+    ) -> Flask:
         settings = make_settings(_deep_merge({"database": {"url": database_url}}, overrides or {}), env=env)
-        application = create_app(settings)
+        application = create_app(settings, clock=clock)
         if not apps:
             services = services_of(application)
             migrate.upgrade(services.db.engine)
@@ -182,12 +185,15 @@ def standin() -> Iterator[LineStandIn]:
 
 @pytest.fixture
 def make_bot(build_app: Callable[..., Flask], standin: LineStandIn) -> Callable[..., Flask]:
-    """Bot apps on one migrated, seeded database, pointed at the stand-in. workers=0: tests work the inbox."""
+    """Bot apps on one migrated, seeded database, pointed at the stand-in. workers=0: tests work the inbox.
+    `clock=` gives the app a fixed "now" (questions about "this month")."""
 
-    def build(**overrides: Any) -> Flask:
+    def build(clock: Clock = utcnow, **overrides: Any) -> Flask:
         webhook = {"workers": 0, **overrides.pop("webhook", {})}
         return build_app(
-            {"line": {"api_base_url": standin.base_url}, "webhook": webhook, **overrides}, env=LINE_ENV
+            {"line": {"api_base_url": standin.base_url}, "webhook": webhook, **overrides},
+            env=LINE_ENV,
+            clock=clock,
         )
 
     return build

@@ -177,6 +177,45 @@ def test_related_terms_rank_below_the_words_typed() -> None:
     assert [hit.directive_id for hit in index.search("ไฟป่า")] == [20, DUST.directive_id]
 
 
+# --- The meeting's subject: its headline is the context of every directive in it --------------------------
+
+FLOOD_HEADLINE = "นายกฯ ประชุมรับมือฤดูน้ำหลาก เน้นย้ำทุกจังหวัดเตรียมพร้อม"
+EVACUATE = Document(
+    40, 20, 1, "เตรียมแผนอพยพประชาชน", "เตรียมแผนอพยพประชาชนในพื้นที่เสี่ยง", meeting_title=FLOOD_HEADLINE
+)
+PUMPS = Document(41, 20, 2, "ตรวจสอบเครื่องสูบน้ำ", "ตรวจสอบเครื่องสูบน้ำให้พร้อมใช้งาน", meeting_title=FLOOD_HEADLINE)
+LEVEES = Document(42, 21, 1, "เสริมคันกั้นน้ำ", "เสริมคันกั้นน้ำริมแม่น้ำ", meeting_title="ผู้ว่าฯ ประชุมติดตามสถานการณ์อุทกภัย")
+SAYS_IT = Document(43, 22, 1, "การเตรียมรับมือน้ำท่วมขัง", "การเตรียมรับมือน้ำท่วมขังในเขตเมือง")
+ROADS = Document(44, 23, 1, "ซ่อมถนนในหมู่บ้าน", "ซ่อมถนนในหมู่บ้านให้ปลอดภัย", meeting_title="ประชุมพัฒนาถนน")
+
+
+@pytest.mark.parametrize("query", ["น้ำท่วม", "อุทกภัย", "น้ำหลาก", "เรื่องน้ำท่วมต้องทำยังไง"])
+def test_a_directive_is_found_through_its_meetings_subject(query: str) -> None:
+    found = [
+        hit.directive_id for hit in SearchIndex.build([EVACUATE, PUMPS, LEVEES, SAYS_IT, ROADS]).search(query)
+    ]
+    assert {40, 41, 42} <= set(found) and 44 not in found
+    assert found[0] == 43  # a directive that says it itself comes first
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("ยาบ้า", "ยาเสพติด"),
+        ("ดิจิตอล", "ดิจิทัล"),
+        ("digital", "ดิจิทัล"),
+        ("แอพ", "แอปพลิเคชัน"),
+        ("เว็บไซท์", "เว็บไซต์"),
+        ("website", "เว็บไซต์"),
+        ("สังคมสูงวัย", "ผู้สูงอายุ"),
+        ("อีเซอร์วิส", "e-Service"),
+    ],
+)
+def test_the_thesaurus_joins_thai_words_and_spellings_of_english_ones(query: str, says: str) -> None:
+    directive = Document(50, 30, 1, f"ส่งเสริม{says}ในท้องถิ่น", f"ให้ อปท. ส่งเสริม{says}ในท้องถิ่น")
+    assert [hit.directive_id for hit in SearchIndex.build([directive, ROADS]).search(query)] == [50]
+
+
 def test_a_recent_meeting_wins_a_tie() -> None:
     old = Document(30, 13, 1, "การจัดการน้ำเสีย", "การจัดการน้ำเสียในชุมชน", meeting_date=dt.date(2021, 1, 5))
     new = Document(31, 14, 1, "การจัดการน้ำเสีย", "การจัดการน้ำเสียในชุมชน", meeting_date=dt.date(2024, 1, 5))
