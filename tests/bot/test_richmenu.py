@@ -15,6 +15,7 @@ from PIL import Image
 
 from bot import richmenu
 from bot.settings import ConfigError, load_settings
+from handlers.conversation import INTENTS
 from handlers.intents import match_intent, normalize_text
 from linesim import LineStandIn
 from linesim.validation import default_spec
@@ -96,10 +97,10 @@ def test_the_configured_taps_send_what_the_conversation_understands() -> None:
     for area in configured:
         if area.postback is not None:
             assert area.keyboard is not None
-            found = match_intent(normalize_text(area.keyboard + "ขยะติดเชื้อ"))
+            found = match_intent(normalize_text(area.keyboard + "ขยะติดเชื้อ"), INTENTS)
             assert found is not None and found[0].name == "search"
         elif area.label != "งานที่ใกล้ครบกำหนด":
-            assert match_intent(normalize_text(area.text)) is not None, area.text
+            assert match_intent(normalize_text(area.text), INTENTS) is not None, area.text
 
 
 # --- the object and the image ------------------------------------------------------------------------
