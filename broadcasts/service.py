@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit, content
 from bot.line import LineApiError
+from bot.line.protocol import refused_for_sure
 from bot.models import (
     Broadcast,
     BroadcastKind,
@@ -327,18 +328,6 @@ class Retry:
     skipped: int  # failed, but not sent again (the group left, or the retry key may have expired)
 
 
-def rejected_for_sure(last_error: str | None) -> bool:
-    """Did LINE's last answer say it had not accepted the push? A 4xx other than 409 and 429.
-
-    The sender records `last_error` as "<status> <LINE's message>", or "no answer (...)". A 5xx, a
-    timeout or a 429 (which may follow an earlier 500) leaves open that LINE accepted an earlier
-    attempt; a 400/403 comes back the same for every attempt of one body (and had LINE accepted an
-    earlier one, it would have answered 409 to the same retry key), so nothing was accepted.
-    """
-    status, _, _ = (last_error or "").partition(" ")
-    return status.isdigit() and 400 <= int(status) < 500 and int(status) not in (409, 429)
-
-
 def retry_failed(session: Session, broadcast_id: int, actor: str) -> Retry:
     """Send a finished broadcast's failed deliveries again, through the scheduler and the sender.
 
@@ -372,7 +361,7 @@ def retry_failed(session: Session, broadcast_id: int, actor: str) -> Retry:
         delivery_id
         for delivery_id, last_error, created_at, group_status in failed
         if group_status is GroupStatus.ACTIVE
-        and (created_at > key_still_known or rejected_for_sure(last_error))
+        and (created_at > key_still_known or refused_for_sure(last_error))
     ]
     if not retry:
         raise BroadcastError(texts.NOTHING_TO_RETRY)

@@ -1,15 +1,18 @@
-"""The LINE client: one pooled line-bot-sdk v3 client per process, explicit timeouts, safe retries.
+"""The sync face of the LINE client: replies, pushes, profiles, group summaries and the quota, for the
+webhook's handlers and the admin surfaces. One pooled line-bot-sdk v3 `MessagingApi` per process,
+explicit timeouts, and the retry policy of `bot.line.protocol`:
 
-- Reply: retried only when LINE certainly did not process it (connection refused, 429); never after a
-  timeout or a 5xx, where the reply may have gone out — a reply token is single-use and reply takes no
-  retry key, so a second try could only fail or, worse, answer twice.
-- Push: always sent with an `X-Line-Retry-Key`; retried with the same key on 5xx, timeouts and 429
-  (exponential backoff with jitter, tenacity). A 409 means LINE accepted that key before: delivered.
-- Other 4xx are not retried: the caller gets a `LineApiError` with the status and LINE's message.
+- Reply: repeated only when LINE certainly did not process it (connection refused, 429); never after
+  a timeout or a 5xx, where the reply may have gone out — a reply token is single-use and reply takes
+  no retry key, so a second try could only fail or, worse, answer twice.
+- Push: always sent with an `X-Line-Retry-Key`; repeated with the same key on 5xx, timeouts and 429.
+  A 409 means LINE accepted that key before: delivered.
+- Reads (profiles, summaries, quota) go through the SDK's `MessagingApi`, which knows their paths.
 - Logs carry LINE's request id, the status and the endpoint — never message text or tokens.
-- Reply and push bodies are serialised once, by us, and sent through the SDK's pooled REST client:
-  the SDK's model round trip costs ~12 ms of CPU per Flex carousel (measured, bench/webhook.py), more
-  than everything else an answer takes. What we send is checked against LINE's schema in the tests.
+
+Reply and push bodies are serialised once, by us, and sent through the SDK's pooled connection to
+LINE: the SDK's model round trip of a Flex carousel costs more CPU than everything else an answer
+takes (docs/performance.md). What we send is checked against LINE's schema in the tests.
 """
 
 from __future__ import annotations
@@ -18,76 +21,25 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import urllib3
 from linebot.v3.messaging import ApiClient, ApiException, Configuration, MessagingApi
 from linebot.v3.messaging.api_response import ApiResponse
-from linebot.v3.messaging.rest import RESTResponse
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from bot import metrics
 from bot.flex import Message, Prepared
+from bot.line import protocol
+from bot.line.protocol import LineApiError, Sent
 from bot.settings import LineSettings
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-
-class LineApiError(Exception):
-    """LINE answered an error, or could not be reached. `status` is None when no answer came."""
-
-    def __init__(self, status: int | None, message: str, request_id: str | None = None) -> None:
-        super().__init__(f"LINE {status or 'unreachable'}: {message}")
-        self.status = status
-        self.message = message
-        self.request_id = request_id
-
-    @property
-    def retryable(self) -> bool:
-        return self.status is None or self.status == 429 or self.status >= 500
-
-
-class NotDelivered(LineApiError):
-    """The request certainly never reached LINE (connection refused, DNS): safe to retry anything."""
-
-
-@dataclass(frozen=True)
-class Sent:
-    status: int
-    request_id: str | None
-    already_accepted: bool = False  # 409: LINE had accepted this retry key before
-
-
-def _header(headers: Any, name: str) -> str | None:
-    if not headers:
-        return None
-    for key, value in dict(headers).items():
-        if key.lower() == name:
-            return str(value)
-    return None
-
-
-def _error_message(body: Any) -> str:
-    try:
-        data = json.loads(body)
-        return str(data.get("message", ""))[:300]
-    except (TypeError, ValueError, AttributeError):
-        return ""
-
-
-def _reply_safe_to_repeat(error: BaseException) -> bool:
-    """A reply is repeated only when LINE certainly did not take it: never reached, or 429."""
-    return isinstance(error, NotDelivered) or (isinstance(error, LineApiError) and error.status == 429)
-
-
-def _retryable(error: BaseException) -> bool:
-    """Pushes (with their retry key) and reads: whatever LINE may answer differently next time."""
-    return isinstance(error, LineApiError) and error.retryable
 
 
 def _encoded(messages: Sequence[Message]) -> bytes:
@@ -96,21 +48,29 @@ def _encoded(messages: Sequence[Message]) -> bytes:
     return json.dumps(list(messages), ensure_ascii=False).encode()
 
 
+@contextmanager
+def _transport_errors(endpoint: str) -> Iterator[None]:
+    """urllib3's failures as `LineApiError`: never connected (safe to repeat) or no answer (maybe sent)."""
+    try:
+        yield
+    except urllib3.exceptions.ConnectTimeoutError as error:  # includes refused connections
+        raise protocol.not_delivered(endpoint, error) from None
+    except urllib3.exceptions.HTTPError as error:  # timeouts, resets: LINE may have processed it
+        log.warning("line %s: no answer (%s)", endpoint, type(error).__name__)
+        raise protocol.no_answer(endpoint, error) from None
+
+
 class LineClient:
     """Thread-safe; build one per process (`Services.line`)."""
 
     def __init__(self, settings: LineSettings, *, max_attempts: int = 4, pool_size: int = 20) -> None:
         token = settings.channel_access_token.get_secret_value() if settings.channel_access_token else ""
         configuration = Configuration(host=settings.api_base_url, access_token=token)
-        configuration.retries = False  # tenacity decides, knowing which requests are safe to repeat
+        configuration.retries = False  # our retry policy decides, knowing which requests may repeat
         configuration.connection_pool_maxsize = pool_size
         self._api_client = ApiClient(configuration)
         self.api = MessagingApi(self._api_client)
-        self._headers = {
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "User-Agent": self._api_client.user_agent,
-        }
+        self._headers = protocol.request_headers(token, self._api_client.user_agent)
         self.timeout = (min(3.0, settings.timeout_seconds), settings.timeout_seconds)
         self._timeout = urllib3.Timeout(connect=self.timeout[0], read=self.timeout[1])
         self.max_attempts = max_attempts
@@ -119,45 +79,12 @@ class LineClient:
         self._pool = self._api_client.rest_client.pool_manager.connection_from_url(settings.api_base_url)
         self._prefix = urlsplit(settings.api_base_url).path.rstrip("/")
         # ... and the retry policies, built once (tenacity keeps each call's state per thread).
-        self._retry_reply = self._retrying(_reply_safe_to_repeat)
-        self._retry_other = self._retrying(_retryable)
+        self._retry_reply = self._retrying(protocol.reply_safe_to_repeat)
+        self._retry_other = self._retrying(protocol.safe_to_repeat)
 
     def close(self) -> None:
         with self._lock:
             self._api_client.close()
-
-    # --- plumbing --------------------------------------------------------------------------
-
-    def _call(self, endpoint: str, send: Callable[[], ApiResponse]) -> ApiResponse:
-        """One HTTP exchange, with LINE's failures turned into LineApiError."""
-        try:
-            response = send()
-        except ApiException as error:
-            metrics.line_response(endpoint, error.status)
-            request_id = _header(error.headers, "x-line-request-id")
-            if error.status == 409:
-                accepted = _header(error.headers, "x-line-accepted-request-id")
-                log.info("line %s: 409, accepted before as %s", endpoint, accepted)
-                return ApiResponse(
-                    status_code=409, headers={"x-line-request-id": accepted}, data=None, raw_data=b""
-                )
-            log.warning("line %s: %s (request %s)", endpoint, error.status, request_id)
-            raise LineApiError(error.status, _error_message(error.body), request_id) from None
-        except urllib3.exceptions.ConnectTimeoutError as error:  # includes refused connections
-            metrics.line_response(endpoint, None)
-            raise NotDelivered(None, f"cannot connect ({type(error).__name__})") from None
-        except urllib3.exceptions.HTTPError as error:  # timeouts, resets: LINE may have processed it
-            metrics.line_response(endpoint, None)
-            log.warning("line %s: no answer (%s)", endpoint, type(error).__name__)
-            raise LineApiError(None, f"no answer ({type(error).__name__})") from None
-        metrics.line_response(endpoint, response.status_code)
-        log.debug(
-            "line %s: %s (request %s)",
-            endpoint,
-            response.status_code,
-            _header(response.headers, "x-line-request-id"),
-        )
-        return response
 
     def _retrying(self, should_retry: Callable[[BaseException], bool]) -> Retrying:
         def note(state: RetryCallState) -> None:
@@ -167,35 +94,40 @@ class LineClient:
         return Retrying(
             retry=retry_if_exception(should_retry),
             stop=stop_after_attempt(self.max_attempts),
-            wait=wait_random_exponential(multiplier=0.2, max=5),
+            wait=protocol.backoff,
             before_sleep=note,
             reraise=True,
         )
 
     # --- sending -----------------------------------------------------------------------------
 
-    def _post(self, path: str, body: bytes, headers: dict[str, str] | None = None) -> ApiResponse:
+    def _post(self, endpoint: str, path: str, body: bytes, headers: dict[str, str] | None = None) -> Sent:
         """POST ready-made JSON through the SDK's connection pool (its REST layer would re-encode it)."""
-        response = self._pool.urlopen(
-            "POST",
-            self._prefix + path,
-            body=body,
-            headers={**self._headers, **headers} if headers else self._headers,
-            timeout=self._timeout,
-            retries=False,
-            redirect=False,
-        )
-        if not 200 <= response.status <= 299:
-            raise ApiException(http_resp=RESTResponse(response))
-        return ApiResponse(
-            status_code=response.status, headers=dict(response.headers), data=None, raw_data=b""
-        )
+        with _transport_errors(endpoint):
+            response = self._pool.urlopen(
+                "POST",
+                self._prefix + path,
+                body=body,
+                headers={**self._headers, **headers} if headers else self._headers,
+                timeout=self._timeout,
+                retries=False,
+                redirect=False,
+            )
+        try:
+            sent = protocol.answer(endpoint, response.status, response.headers, response.data)
+        except LineApiError as error:
+            log.warning("line %s: %s (request %s)", endpoint, error.status, error.request_id)
+            raise
+        if sent.already_accepted:
+            log.info("line %s: 409, accepted before as %s", endpoint, sent.request_id)
+        else:
+            log.debug("line %s: %s (request %s)", endpoint, sent.status, sent.request_id)
+        return sent
 
     def reply(self, reply_token: str, messages: Sequence[Message]) -> Sent:
         # Spliced rather than re-encoded: a cached answer's messages are JSON already (flex.Prepared).
-        body = b'{"replyToken":%s,"messages":%s}' % (json.dumps(reply_token).encode(), _encoded(messages))
-        response = self._retry_reply(self._call, "reply", lambda: self._post("/v2/bot/message/reply", body))
-        return Sent(response.status_code, _header(response.headers, "x-line-request-id"))
+        body = protocol.reply_body(reply_token, _encoded(messages))
+        return self._retry_reply(self._post, "reply", protocol.REPLY_PATH, body)
 
     def push(self, to: str, messages: Sequence[Message] | bytes, retry_key: str | None = None) -> Sent:
         """Push with a retry key (a new one unless given); every retry is the same request.
@@ -204,24 +136,34 @@ class LineClient:
         """
         key = retry_key or str(uuid.uuid4())
         encoded = messages if isinstance(messages, bytes) else _encoded(messages)
-        body = b'{"to":%s,"messages":%s}' % (json.dumps(to).encode(), encoded)
-        response = self._retry_other(
-            self._call, "push", lambda: self._post("/v2/bot/message/push", body, {"X-Line-Retry-Key": key})
+        body = protocol.push_body(to, encoded)
+        return self._retry_other(
+            self._post, "push", protocol.PUSH_PATH, body, {protocol.RETRY_KEY_HEADER: key}
         )
-        request_id = _header(response.headers, "x-line-request-id")
-        return Sent(response.status_code, request_id, already_accepted=response.status_code == 409)
 
     # --- reading -----------------------------------------------------------------------------
 
+    def _read_once(self, endpoint: str, send: Callable[[], ApiResponse]) -> Any:
+        with _transport_errors(endpoint):
+            try:
+                response = send()
+            except ApiException as error:
+                metrics.line_response(endpoint, error.status)
+                failure = protocol.refused(error.status, error.body, error.headers)
+                log.warning("line %s: %s (request %s)", endpoint, error.status, failure.request_id)
+                raise failure from None
+        metrics.line_response(endpoint, response.status_code)
+        return response.data
+
     def _get(self, endpoint: str, send: Callable[[], ApiResponse]) -> Any:
-        return self._retry_other(self._call, endpoint, send).data
+        return self._retry_other(self._read_once, endpoint, send)
 
     def _optional(self, endpoint: str, send: Callable[[], ApiResponse]) -> Any:
         """A read that may find nothing: None when LINE says there is no such group or user."""
         try:
             return self._get(endpoint, send)
         except LineApiError as error:
-            if error.status in (400, 403, 404):
+            if error.not_found:
                 return None
             raise
 
