@@ -22,6 +22,7 @@ from broadcasts import texts as broadcast_texts
 from handlers import texts
 from handlers.context import Context
 from handlers.intents import Captured
+from handlers.line_event import SourceKind
 
 log = logging.getLogger(__name__)
 
@@ -251,11 +252,11 @@ def province_picker(ctx: Context, region_code: str, page: int) -> list[Message]:
 def member_name(ctx: Context) -> str | None:
     """The display name of the member who sent the event, as LINE shows it in the group; None when
     LINE won't say (a room, a member who left, LINE unreachable): callers fall back to the user id."""
-    group_id, user_id = ctx.source.get("groupId"), ctx.user_id
-    if not group_id or not user_id:
+    group_id, user_id = ctx.group_id, ctx.user_id
+    if ctx.source_type is not SourceKind.GROUP or not group_id or not user_id:
         return None
     try:
-        profile = ctx.services.line.group_member_profile(str(group_id), user_id)
+        profile = ctx.services.line.group_member_profile(group_id, user_id)
     except LineApiError as error:
         log.info("member profile not available (%s)", error.status)
         return None

@@ -32,7 +32,8 @@ from bot import inputs, metrics
 from bot.logs import SAFE_REQUEST_ID, request_id_var
 from bot.services import Services
 from bot.texts import ERROR_TITLES
-from handlers.inbox import HANDLED_TYPES, Inbox
+from handlers.inbox import Inbox
+from handlers.line_event import HANDLED_TYPES
 
 log = logging.getLogger(__name__)
 
