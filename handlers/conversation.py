@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import logging
-import urllib.parse
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import audit, cards, content, flex, groups
+from bot import audit, cards, content, flex, groups, postback
 from bot.db import get_or_insert
 from bot.line import LineApiError
 from bot.models import Delivery, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme, utcnow
@@ -223,7 +221,7 @@ def region_picker(session: Session) -> list[dict[str, Any]]:
     regions = session.scalars(
         select(Region).where(Region.scheme == RegionScheme.GEOGRAPHIC).order_by(Region.sort_order)
     ).all()
-    return [flex.postback_action(r.name_th, f"action=region&code={r.code}", r.name_th) for r in regions]
+    return [flex.postback_action(r.name_th, postback.PickRegion(r.code), r.name_th) for r in regions]
 
 
 def province_picker(ctx: Context, region_code: str, page: int) -> list[Message]:
@@ -239,13 +237,10 @@ def province_picker(ctx: Context, region_code: str, page: int) -> list[Message]:
         start = page * PROVINCES_PER_PAGE
         shown = provinces[start : start + PROVINCES_PER_PAGE]
         actions = [
-            flex.postback_action(p.name_th, f"action=register&province={p.id}", f"ลงทะเบียน {p.name_th}")
-            for p in shown
+            flex.postback_action(p.name_th, postback.Register(p.id), f"ลงทะเบียน {p.name_th}") for p in shown
         ]
         if start + PROVINCES_PER_PAGE < len(provinces):
-            actions.append(
-                flex.postback_action(texts.NEXT_PAGE, f"action=region&code={region_code}&page={page + 1}")
-            )
+            actions.append(flex.postback_action(texts.NEXT_PAGE, postback.PickRegion(region_code, page + 1)))
         return [flex.text(texts.REGISTER_ASK_PROVINCE.format(region=region.name_th), actions)]
 
 
@@ -322,7 +317,7 @@ def register(ctx: Context, captured: Captured) -> list[Message]:
                 texts.REGISTER_SUGGEST.format(names=" / ".join(p.name_th for p in close)) if close else ""
             )
             actions = [
-                flex.postback_action(p.name_th, f"action=register&province={p.id}", f"ลงทะเบียน {p.name_th}")
+                flex.postback_action(p.name_th, postback.Register(p.id), f"ลงทะเบียน {p.name_th}")
                 for p in close
             ]
             return [
@@ -382,10 +377,8 @@ def unsubscribe(ctx: Context, _: Captured) -> list[Message]:
         assert group.province is not None
         province, province_id = group.province.name_th, group.province.id
     actions = [
-        flex.postback_action(
-            texts.UNSUBSCRIBE_YES, f"action=unsubscribe&province={province_id}", texts.UNSUBSCRIBE_YES
-        ),
-        flex.postback_action(texts.UNSUBSCRIBE_NO, "action=unsubscribe_cancel", texts.UNSUBSCRIBE_NO),
+        flex.postback_action(texts.UNSUBSCRIBE_YES, postback.Unsubscribe(province_id), texts.UNSUBSCRIBE_YES),
+        flex.postback_action(texts.UNSUBSCRIBE_NO, postback.KeepSubscription(), texts.UNSUBSCRIBE_NO),
     ]
     return [flex.text(texts.UNSUBSCRIBE_CONFIRM.format(province=province), actions)]
 
@@ -448,49 +441,21 @@ INTENT_HANDLERS: dict[str, IntentHandler] = {
 # --- postbacks ------------------------------------------------------------------------------------------
 
 
-GROUP_CHANGES: Final = frozenset({"register", "unsubscribe"})
-
-
-@dataclass(frozen=True)
-class Postback:
-    """A pressed button's data (`action=...&...`), parsed once where the event enters."""
-
-    action: str
-    values: dict[str, str]
-
-    @property
-    def changes_group(self) -> bool:
-        """Whether pressing it changes the group's registration."""
-        return self.action in GROUP_CHANGES
-
-
-def parse_postback(data: str) -> Postback:
-    try:
-        values = {k: v[0] for k, v in urllib.parse.parse_qs(data, max_num_fields=10).items()}
-    except ValueError:  # more fields than any button of ours has
-        values = {}
-    return Postback(values.get("action", ""), values)
-
-
-def postback(ctx: Context, pressed: Postback) -> list[Message]:
-    action, values = pressed.action, pressed.values
-    try:
-        if action == "directive":
-            return directive_full(ctx, int(values["id"]))
-        if action == "region":
-            return province_picker(ctx, values.get("code", ""), int(values.get("page", 0)))
-        if action == "register":
-            return register_by_id(ctx, int(values["province"]))
-        if action == "unsubscribe":
-            return confirm_unsubscribe(ctx, int(values["province"]))
-        if action == "unsubscribe_cancel":
+def pressed_button(ctx: Context, pressed: postback.Postback | None) -> list[Message]:
+    """The answer to a button of ours; the menu for data that is not one of ours."""
+    match pressed:
+        case postback.ShowDirective(directive_id):
+            return directive_full(ctx, directive_id)
+        case postback.PickRegion(code, page):
+            return province_picker(ctx, code, page)
+        case postback.Register(province_id):
+            return register_by_id(ctx, province_id)
+        case postback.Unsubscribe(province_id):
+            return confirm_unsubscribe(ctx, province_id)
+        case postback.KeepSubscription():
             return [flex.text(texts.UNSUBSCRIBE_KEPT)]
-        if action == "menu":
-            return help_(ctx, {})
-        if action == "ack":
-            return acknowledge(ctx, int(values["b"]))
-    except (KeyError, ValueError):
-        pass
+        case postback.Acknowledge(broadcast_id):
+            return acknowledge(ctx, broadcast_id)
     return help_(ctx, {})
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import flex
+from bot import flex, postback
 from bot.db import get_or_insert
 from bot.line import LineApiError
 from bot.models import GroupStatus, InboxStatus, LineGroup, LineUser, utcnow
@@ -54,10 +54,12 @@ def on_message(ctx: Context) -> Answer:
 
 
 def on_postback(ctx: Context) -> Answer:
-    pressed = conversation.parse_postback(ctx.event.postback_data)
-    if pressed.changes_group and _too_old_to_change(ctx, pressed.action):
+    pressed = postback.decode(ctx.event.postback_data)
+    if isinstance(pressed, postback.GROUP_CHANGES) and _too_old_to_change(ctx, pressed.action):
         return Answer()
-    return Answer(conversation.postback(ctx, pressed), push_if_late=pressed.action == "register")
+    return Answer(
+        conversation.pressed_button(ctx, pressed), push_if_late=isinstance(pressed, postback.Register)
+    )
 
 
 def _too_old_to_change(ctx: Context, what: str) -> bool:
