@@ -15,7 +15,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.services import Services, build_services
+from bot.current import install
+from bot.current import services_of as services_of  # where tests and benchmarks find it
+from bot.services import build_services
 from bot.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,7 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     configure_logging(settings)
     configure_flask(app, settings)
     services = build_services(settings)
-    app.extensions["bot"] = services
+    install(app, services)
     register_blueprints(app)
     register_console(app)
     register_errorhandlers(app)
@@ -51,11 +53,6 @@ def ready_to_serve() -> None:
 
     segment("อุ่นเครื่อง")
     gc.freeze()
-
-
-def services_of(app: Flask) -> Services:
-    services: Services = app.extensions["bot"]
-    return services
 
 
 def configure_logging(settings: Settings) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.content_cache import ContentCache
 from bot.db import Database
-from bot.kv import MemoryStore, RedisStore, build_store
+from bot.kv import RedisStore, Store, build_store
 from bot.line import LineClient
 from bot.search import Search
 from bot.settings import Settings
@@ -44,7 +44,7 @@ class Hooks:
 class Services:
     settings: Settings
     db: Database
-    kv: RedisStore | MemoryStore
+    kv: Store
     line: LineClient
     search: Search
     content: ContentCache

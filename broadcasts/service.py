@@ -154,10 +154,8 @@ def estimate_cost(groups: Sequence[LineGroup]) -> int:
 
 
 def quota_left(services: Services) -> int | None:
-    kind, value = services.line.quota()
-    if kind != "limited" or value is None:
-        return None
-    return max(0, value - services.line.quota_consumption())
+    """Messages left this month, asked of LINE now (not the dashboard's cached reading)."""
+    return services.line.quota().left
 
 
 def estimate(
@@ -445,10 +443,16 @@ def write_deliveries(session: Session, broadcast: Broadcast) -> int:
 # --- acknowledgements and status ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Acknowledgement:
+    at: dt.datetime  # when the group first pressed "รับทราบ"
+    first: bool  # this press was that first one
+
+
 def acknowledge(
     session: Session, broadcast_id: int, line_group_id: str, user_id: str | None
-) -> dt.datetime | None:
-    """Record the first "รับทราบ" of a group; returns when it was first pressed, None if unknown."""
+) -> Acknowledgement | None:
+    """Record the first "รับทราบ" of a group; None when the broadcast never went to this group."""
     delivery = session.scalars(
         select(Delivery)
         .join(LineGroup, Delivery.group_id == LineGroup.id)
@@ -456,15 +460,18 @@ def acknowledge(
     ).first()
     if delivery is None:
         return None
+    first = False
     if delivery.acknowledged_at is None:
-        session.execute(
+        won = session.execute(
             update(Delivery)
             .where(Delivery.id == delivery.id, Delivery.acknowledged_at.is_(None))
             .values(acknowledged_at=utcnow(), acknowledged_by=user_id)
             .execution_options(synchronize_session=False)
         )
+        first = bool(won.rowcount)  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
         session.refresh(delivery)
-    return delivery.acknowledged_at
+    assert delivery.acknowledged_at is not None
+    return Acknowledgement(delivery.acknowledged_at, first)
 
 
 def report(session: Session, broadcast: Broadcast) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot import audit, cards, content, flex, groups, postback
 from bot.db import get_or_insert
 from bot.line import LineApiError
-from bot.models import Delivery, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme, utcnow
+from bot.models import GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme, utcnow
 from bot.provinces import ProvinceFinder, ProvinceName
 from bot.thai import THAI_MONTHS, ce_to_be, format_thai_date
 from broadcasts import service as broadcasts
@@ -342,7 +342,7 @@ def status(ctx: Context, _: Captured) -> list[Message]:
     if not ctx.in_group:
         return [flex.text(bot_text(texts.STATUS_USER), menu(ctx))]
     with ctx.services.db.session() as session:
-        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
+        group = groups.by_line_id(session, ctx.group_id)
         if group is None or group.province is None or group.status == GroupStatus.LEFT:
             return [
                 flex.text(texts.STATUS_NONE, [flex.message_action(texts.MENU_REGISTER, texts.MENU_REGISTER)])
@@ -358,7 +358,7 @@ def status(ctx: Context, _: Captured) -> list[Message]:
 
 def _subscribed_group(session: Session, ctx: Context) -> LineGroup | Message:
     """The group of this chat if it receives (or waits to receive) a province's news; else the answer."""
-    group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
+    group = groups.by_line_id(session, ctx.group_id)
     if group is None or group.province is None or group.status == GroupStatus.LEFT:
         return flex.text(texts.NOT_SUBSCRIBED)
     if group.status == GroupStatus.INACTIVE:
@@ -410,17 +410,12 @@ def acknowledge(ctx: Context, broadcast_id: int) -> list[Message]:
     if not ctx.group_id:
         return [flex.text(broadcast_texts.ACK_UNKNOWN)]
     with ctx.services.db.session() as session:
-        before = session.scalar(
-            select(Delivery.acknowledged_at)
-            .join(LineGroup, Delivery.group_id == LineGroup.id)
-            .where(Delivery.broadcast_id == broadcast_id, LineGroup.line_group_id == ctx.group_id)
-        )
-        when = broadcasts.acknowledge(session, broadcast_id, ctx.group_id, ctx.user_id)
-    if when is None:
+        pressed = broadcasts.acknowledge(session, broadcast_id, ctx.group_id, ctx.user_id)
+    if pressed is None:
         return [flex.text(broadcast_texts.ACK_UNKNOWN)]
-    if before is None:
+    if pressed.first:
         return [flex.text(broadcast_texts.ACKNOWLEDGED)]
-    local = when.astimezone(ctx.services.settings.tz)
+    local = pressed.at.astimezone(ctx.services.settings.tz)
     stamp = f"{format_thai_date(local.date(), 'short')} {local:%H:%M} น."
     return [flex.text(broadcast_texts.ACKNOWLEDGED_BEFORE.format(when=stamp))]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import flex, postback
+from bot import flex, groups, postback
 from bot.db import get_or_insert
 from bot.line import LineApiError
 from bot.models import GroupStatus, InboxStatus, LineGroup, LineUser, utcnow
@@ -135,7 +135,7 @@ def on_join(ctx: Context) -> Answer:
 
 def on_leave(ctx: Context) -> Answer:
     with ctx.services.db.session() as session:
-        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
+        group = groups.by_line_id(session, ctx.group_id)
         if group is not None:
             group.left_at = utcnow()
             # Removing the bot and inviting it back must not undo an administrator: a group switched
@@ -149,7 +149,7 @@ def on_leave(ctx: Context) -> Answer:
 
 def on_member_joined(ctx: Context) -> Answer:
     with ctx.services.db.session() as session:
-        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
+        group = groups.by_line_id(session, ctx.group_id)
         if group is not None and group.member_count is not None:
             group.member_count += ctx.event.members_joined
     return Answer([flex.text(conversation.bot_text(texts.WELCOME_MEMBER))])

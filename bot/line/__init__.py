@@ -10,6 +10,6 @@ sees an HTTP status.
 """
 
 from bot.line.client import LineClient
-from bot.line.protocol import LineApiError, NotDelivered, Sent
+from bot.line.protocol import LineApiError, NotDelivered, Quota, Sent
 
-__all__ = ["LineApiError", "LineClient", "NotDelivered", "Sent"]
+__all__ = ["LineApiError", "LineClient", "NotDelivered", "Quota", "Sent"]

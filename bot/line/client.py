@@ -34,7 +34,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from bot import metrics
 from bot.flex import Message, Prepared
 from bot.line import protocol
-from bot.line.protocol import LineApiError, Sent
+from bot.line.protocol import LineApiError, Quota, Sent
 from bot.settings import LineSettings
 
 log = logging.getLogger(__name__)
@@ -199,17 +199,15 @@ class LineClient:
         )
         return None if data is None else dict(data.to_dict())
 
-    def quota(self) -> tuple[str, int | None]:
-        """(type, value): type "none" means no monthly limit."""
-        data = self._get(
+    def quota(self) -> Quota:
+        """This month's message quota: its limit (None: no monthly limit) and what was used."""
+        limit = self._get(
             "quota", lambda: self.api.get_message_quota_with_http_info(_request_timeout=self.timeout)
         )
-        kind = getattr(data.type, "value", data.type)  # the SDK gives an enum
-        return str(kind), None if data.value is None else int(data.value)
-
-    def quota_consumption(self) -> int:
-        data = self._get(
+        used = self._get(
             "quota consumption",
             lambda: self.api.get_message_quota_consumption_with_http_info(_request_timeout=self.timeout),
         )
-        return int(data.total_usage)
+        kind = getattr(limit.type, "value", limit.type)  # the SDK gives an enum
+        value = None if limit.value is None else int(limit.value)
+        return protocol.quota(str(kind), value, int(used.total_usage))

@@ -131,6 +131,23 @@ class Sent:
     already_accepted: bool = False  # 409: LINE had accepted this retry key before
 
 
+@dataclass(frozen=True)
+class Quota:
+    """This month's message quota. `limit` None: no monthly limit (LINE's quota type "none")."""
+
+    limit: int | None
+    used: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.limit is None else max(0, self.limit - self.used)
+
+
+def quota(kind: str, value: int | None, used: int) -> Quota:
+    """LINE's two quota answers as one `Quota`: only the type "limited" has a limit."""
+    return Quota(limit=value if kind == "limited" and value is not None else None, used=used)
+
+
 def answer(endpoint: str, status: int, headers: Mapping[str, str], body: bytes | str | None) -> Sent:
     """What LINE's answer to a send means: `Sent`, or a `LineApiError`. `headers` ignore case."""
     metrics.line_response(endpoint, status)
