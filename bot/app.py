@@ -44,8 +44,8 @@ def ready_to_serve() -> None:
 
     Loads the Thai dictionary now rather than on someone's first message, then moves everything
     loaded so far — modules, the dictionary, the app — out of the garbage collector's way. None of it
-    is ever garbage, yet each full collection walked all of it: ~4% of a web worker's CPU under load
-    (bench/webhook.py, perf). Not for one-off commands, which would only pay the half second.
+    is ever garbage, yet each full collection walked all of it, a visible share of a web worker's CPU
+    under load (docs/performance.md). Not for one-off commands, which would only pay the load time.
     """
     import gc
 

@@ -146,7 +146,7 @@ def claim_deliveries(
         & (Delivery.updated_at < now - dt.timedelta(seconds=lease_seconds)),
     )
     # Materialised: the planner, without statistics on a fresh table, may otherwise run the locking
-    # subquery once per row (measured: 2.9 s to claim 400 of 7,850 deliveries on PostgreSQL 15).
+    # subquery once per row, and a claim takes seconds instead of milliseconds (docs/performance.md).
     oldest = (
         select(Delivery.id)
         .where(claimable)
@@ -514,8 +514,8 @@ def send_broadcast(
     started = time.perf_counter()
     sender = _Sender(services, broadcast_id, messages, stop, lease_seconds)
     # The process's long-lived objects (search index, parsers, settings: millions) are left out of the
-    # garbage collector's full passes while we send: measured on 7,850 groups, those passes cost 0.9 s
-    # of CPU and stalls of up to 250 ms (4.8 s instead of 4.0 s). unfreeze() hands them back.
+    # garbage collector's full passes while we send: walking them costs CPU and stalls the event loop,
+    # which shows as a slower broadcast (docs/performance.md). unfreeze() hands them back.
     gc.freeze()
     try:
         asyncio.run(sender.run())

@@ -334,7 +334,7 @@ class Inbox:
 
         This runs on every webhook, inside LINE's two seconds. On PostgreSQL it is one prepared
         statement through psycopg itself (SQLAlchemy's statement handling and psycopg's conversion
-        of named parameters were a fifth of a web worker's CPU under load, bench/webhook.py); the
+        of named parameters cost a large share of a web worker's CPU, docs/performance.md); the
         same columns and values as the model, checked by the tests on both databases. SQLite, the
         one-process default, goes through SQLAlchemy Core.
         """
@@ -461,7 +461,7 @@ class Inbox:
         """
         now = utcnow()
         # Materialised: without statistics on a young table, PostgreSQL may otherwise run the locking
-        # subquery once per row (seen in broadcasts/sender.py: seconds instead of milliseconds).
+        # subquery once per row (docs/performance.md: seconds instead of milliseconds).
         oldest = (
             select(InboxEvent.id)
             .where(self._claimable(now))
@@ -899,7 +899,7 @@ def _pg_insert_sql(count: int) -> str:
 @contextmanager
 def _pg_autocommit(engine: Engine) -> Iterator[Any]:
     """A pooled connection's psycopg connection in autocommit mode, for single statements: each is its
-    own transaction, without the BEGIN and COMMIT round trips (two of every three, bench/webhook.py)."""
+    own transaction, without the BEGIN and COMMIT round trips around it."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         dbapi_connection: Any = connection.connection.dbapi_connection
         try:

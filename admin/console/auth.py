@@ -293,7 +293,7 @@ class CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, without their cost on requests that carry no session.
 
     Flask builds a new signing serializer on every request, cookie or not. LINE's webhook and the
-    API never carry one, and the serializer was 4% of a web worker's CPU under load (bench/webhook.py):
+    API never carry one, so that work is wasted on the bot's busiest requests (docs/performance.md):
     here a request without the cookie gets an empty session at once, and the serializer is built once
     per set of keys. Signing, expiry and key rotation are Flask's, unchanged.
     """

@@ -11,8 +11,9 @@ explicit timeouts, and the retry policy of `bot.line.protocol`:
 - Logs carry LINE's request id, the status and the endpoint — never message text or tokens.
 
 Reply and push bodies are serialised once, by us, and sent through the SDK's pooled connection to
-LINE: the SDK's model round trip of a Flex carousel costs more CPU than everything else an answer
-takes (docs/performance.md). What we send is checked against LINE's schema in the tests.
+LINE, not through `MessagingApi.reply_message`: the SDK's model round trip of a Flex carousel costs
+about 12 ms of CPU (bench/webhook.py's profile), more than everything else an answer takes
+(docs/performance.md). What we send is checked against LINE's schema in the tests.
 """
 
 from __future__ import annotations
