@@ -7,13 +7,13 @@ in a worker thread, one statement at a time, in batches.
 
 Exactly once, with several senders and crashes:
 
-- **Claims.** Deliveries are claimed in batches by one `UPDATE … WHERE id IN (SELECT … FOR UPDATE
-  SKIP LOCKED LIMIT n) RETURNING` that marks them `sending` (attempts + 1) *before* their requests go
-  out; on PostgreSQL concurrent senders skip each other's rows, SQLite runs one writer at a time. A
-  claim is held by its sender, which refreshes `updated_at` while it works (`lease_seconds / 5`); a
-  `sending` delivery whose `updated_at` is older than the lease was left by a crashed sender and is
-  claimed again. Only `pending` rows and such stale ones are claimable, so two live senders never
-  work one delivery.
+- **Claims.** Deliveries are claimed in batches by the lease engine (`bot.lease.claim`: one
+  `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n) RETURNING`), which marks them
+  `sending` (attempts + 1) *before* their requests go out; on PostgreSQL concurrent senders skip
+  each other's rows, SQLite runs one writer at a time. A claim is held by its sender, which
+  refreshes `updated_at` while it works (`lease_seconds / 5`); a `sending` delivery whose
+  `updated_at` is older than the lease was left by a crashed sender and is claimed again. Only
+  `pending` rows and such stale ones are claimable, so two live senders never work one delivery.
 - **Retry key.** Every request for a delivery carries its stored retry key, so a repeat — a retry
   after a 5xx or a timeout, a resend after a crash — is the same request, and LINE's "accepted
   before" counts as delivered (`already_accepted`).
@@ -47,6 +47,7 @@ from typing import Any, Final, TypeVar, cast
 from sqlalchemy import Connection, Table, bindparam, func, or_, select, update
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
+from bot import lease
 from bot.db import Database
 from bot.line import protocol
 from bot.line.fanout import AsyncPushClient
@@ -142,30 +143,21 @@ def claim_deliveries(
     now = utcnow()
     claimable = (Delivery.broadcast_id == broadcast_id) & or_(
         Delivery.status == DeliveryStatus.PENDING,
-        (Delivery.status == DeliveryStatus.SENDING)
-        & (Delivery.updated_at < now - dt.timedelta(seconds=lease_seconds)),
-    )
-    # Materialised: the planner, without statistics on a fresh table, may otherwise run the locking
-    # subquery once per row, and a claim takes seconds instead of milliseconds (docs/performance.md).
-    oldest = (
-        select(Delivery.id)
-        .where(claimable)
-        .order_by(Delivery.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .cte("oldest")
-        .prefix_with("MATERIALIZED")
+        lease.lease_ran_out(Delivery.status, DeliveryStatus.SENDING, Delivery.updated_at, now, lease_seconds),
     )
     with db.engine.begin() as connection:
         status = connection.scalar(select(Broadcast.status).where(Broadcast.id == broadcast_id))
         if status != BroadcastStatus.SENDING:
             return status, []
-        rows = connection.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(select(oldest.c.id)))  # locked rows, claimable when locked
-            .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1, updated_at=now)
-            .returning(Delivery.id, Delivery.group_id, Delivery.retry_key, Delivery.attempts)
-        ).all()
+        rows = lease.claim(
+            connection,
+            Delivery,
+            claimable,
+            order_by=[Delivery.id],
+            limit=limit,
+            values={"status": DeliveryStatus.SENDING, "attempts": Delivery.attempts + 1, "updated_at": now},
+            returning=[Delivery.id, Delivery.group_id, Delivery.retry_key, Delivery.attempts],
+        )
         group_ids = {row.group_id for row in rows}
         targets: dict[int, str] = {
             group_id: line_group_id

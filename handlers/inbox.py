@@ -67,7 +67,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from bot import logs
+from bot import lease, logs
 from bot.line import LineApiError
 from bot.models import InboxEvent, InboxStatus, utcnow
 from bot.scheduler import JobSpec
@@ -432,7 +432,7 @@ class Inbox:
     def _claimable(self, now: dt.datetime) -> Any:
         """Pending events that are next in their chat (no event of the chat in progress, none pending
         before them), and events whose holder stopped renewing their lease (it died)."""
-        lease = dt.timedelta(seconds=self.services.settings.webhook.lease_seconds)
+        lease_seconds = self.services.settings.webhook.lease_seconds
         other = aliased(InboxEvent, name="other")
         ahead = (
             select(other.id)
@@ -449,35 +449,33 @@ class Inbox:
         )
         return or_(
             (InboxEvent.status == InboxStatus.PENDING) & ~ahead,
-            (InboxEvent.status == InboxStatus.PROCESSING) & (InboxEvent.claimed_at < now - lease),
+            lease.lease_ran_out(
+                InboxEvent.status, InboxStatus.PROCESSING, InboxEvent.claimed_at, now, lease_seconds
+            ),
         )
 
     def claim(self, limit: int = 1) -> list[Claimed]:
         """Take up to `limit` of the oldest claimable events, atomically, oldest first; at most one
         per chat, so that a chat's events are worked one at a time, in the order they happened.
 
-        One statement, WITH oldest AS MATERIALIZED (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) UPDATE …
-        RETURNING: on PostgreSQL concurrent claimers skip each other's rows; SQLite has one writer.
+        One statement of the lease engine (`bot.lease.claim`): on PostgreSQL concurrent claimers skip
+        each other's rows; SQLite has one writer.
         """
         now = utcnow()
-        # Materialised: without statistics on a young table, PostgreSQL may otherwise run the locking
-        # subquery once per row (docs/performance.md: seconds instead of milliseconds).
-        oldest = (
-            select(InboxEvent.id)
-            .where(self._claimable(now))
-            .order_by(InboxEvent.event_timestamp, InboxEvent.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=InboxEvent)
-            .cte("oldest")
-            .prefix_with("MATERIALIZED")
-        )
         try:
             with self.services.db.engine.begin() as connection:
-                rows = connection.execute(
-                    update(InboxEvent)
-                    .where(InboxEvent.id.in_(select(oldest.c.id)))  # locked, and claimable when locked
-                    .values(status=InboxStatus.PROCESSING, claimed_at=now, attempts=InboxEvent.attempts + 1)
-                    .returning(
+                rows = lease.claim(
+                    connection,
+                    InboxEvent,
+                    self._claimable(now),
+                    order_by=[InboxEvent.event_timestamp, InboxEvent.id],
+                    limit=limit,
+                    values={
+                        "status": InboxStatus.PROCESSING,
+                        "claimed_at": now,
+                        "attempts": InboxEvent.attempts + 1,
+                    },
+                    returning=[
                         InboxEvent.id,
                         InboxEvent.webhook_event_id,
                         InboxEvent.payload,
@@ -485,8 +483,8 @@ class Inbox:
                         InboxEvent.event_timestamp,
                         InboxEvent.attempts,
                         InboxEvent.source_id,
-                    )
-                ).all()
+                    ],
+                )
         except IntegrityError:  # a chat's event claimed by another process meanwhile: next round
             log.info("inbox: claim met an event of a chat in progress elsewhere; trying again")
             return []
