@@ -8,9 +8,10 @@ with `protocol.backoff` while `LineApiError.retryable`, between two turns of its
 
 Why not line-bot-sdk's `AsyncMessagingApi.push_message`: the SDK builds a pydantic request model for
 every push, serialises it, re-encodes the body with `json.dumps` and parses every answer into a
-response model. Measured with `bench/broadcast.py --runs sdk-async` (the two transports alone, 2,000
-groups): 0.84 ms of CPU per push through the SDK — at most ~1,200 pushes/s on a core, under LINE's
-2,000/s before the sender does any work of its own — against 0.21 ms here (docs/performance.md).
+response model. Measured with `bench/broadcast.py --runs sdk-async` (the two transports alone, three
+runs): 0.59–0.84 ms of CPU per push through the SDK — at most 1,200–1,700 pushes/s on a whole core,
+under LINE's 2,000/s before the sender does any work of its own — against 0.21–0.23 ms here
+(docs/performance.md).
 The SDK also opens its aiohttp session in its constructor and takes only a float timeout. So the
 fan-out posts ready-made JSON itself, and everything it knows about LINE's answers comes from
 `bot.line.protocol`.
