@@ -106,11 +106,15 @@ def send_main(argv: list[str]) -> None:
     if args.tracemalloc:
         tracemalloc.start()
     lease = {} if args.lease_seconds is None else {"lease_seconds": args.lease_seconds}
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     report = send_broadcast(services, args.broadcast_id, MESSAGES, **lease)
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_seconds = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     traced_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     services.close()
     memory = {"maxrss_kb": after, "maxrss_growth_kb": after - before, "traced_peak_bytes": traced_peak}
+    memory["cpu_seconds"] = round(cpu_seconds, 3)  # the sender's CPU while sending (all its threads)
     print(json.dumps({**report.__dict__, **memory}), flush=True)
 
 
@@ -307,7 +311,8 @@ def run_throughput(args: argparse.Namespace) -> None:
             statuses,
             f"\n  sender: {args.groups / report['elapsed_seconds']:,.0f} groups/s "
             f"({args.groups / report['elapsed_seconds'] / args.rate:.0%} of the rate limit; target ≤ "
-            f"{target:.1f} s), process wall time {wall:.2f} s incl. start-up; "
+            f"{target:.1f} s); sender CPU {report['cpu_seconds'] * 1e3 / args.groups:.3f} ms per group; "
+            f"process wall time {wall:.2f} s incl. start-up; "
             f"ru_maxrss {report['maxrss_kb'] / 1024:.0f} MB (+{report['maxrss_growth_kb'] / 1024:.0f} MB "
             f"during the send); report {report}\n  {check_exactly_once(world, args.groups)}",
         )
