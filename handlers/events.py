@@ -173,7 +173,7 @@ def make_processor(services: Services) -> Callable[[Claimed], Callable[[], Inbox
     def process(claimed: Claimed) -> Callable[[], InboxStatus]:
         ctx = build_context(services, claimed.event, claimed.webhook_event_id)
         handler = EVENT_HANDLERS[claimed.event.type]
-        log.info("event %s: %s from %s", claimed.webhook_event_id, claimed.event.type, ctx.source_type)
+        log.debug("event %s: %s from %s", claimed.webhook_event_id, claimed.event.type, ctx.source_type)
         answer = limits.check(ctx) or handler(ctx)
         return lambda: deliver(ctx, answer, claimed)
 

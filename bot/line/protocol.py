@@ -12,6 +12,7 @@ The status codes, as the bot reads them:
 - 401: the channel's access token is refused: nothing else will go through.
 - 400 naming the property 'to': the bot is not in that group (it left, or was removed).
 - 400 to a reply: the reply token was used already, or ran out.
+- 404 to a rich-menu call: no such menu, alias or default.
 - 400, 403, 404 to a read: LINE knows no such group or user, or the bot may not see them.
 - any other 4xx: refused for good; the error carries LINE's `message` (never our message text).
 """
@@ -56,12 +57,19 @@ def push_body(to: str, messages: bytes) -> bytes:
 
 
 def error_message(body: Any) -> str:
-    """LINE's `message` from an error answer's body; "" when there is none."""
+    """LINE's `message` from an error answer's body, with its first detail; "" when there is none."""
     try:
         data = json.loads(body)
-        return str(data.get("message", "")) if isinstance(data, dict) else ""
     except (TypeError, ValueError, UnicodeDecodeError):
         return ""
+    if not isinstance(data, dict):
+        return ""
+    message = str(data.get("message", ""))
+    details = data.get("details") or []
+    if isinstance(details, list) and details and isinstance(details[0], dict):
+        first = details[0]
+        message += f" ({first.get('property', '')}: {first.get('message', '')})"
+    return " ".join(message.split())[:300]
 
 
 class LineApiError(Exception):
@@ -86,6 +94,11 @@ class LineApiError(Exception):
     def token_refused(self) -> bool:
         """The channel's access token is wrong or revoked: no other request will go through."""
         return self.status == 401
+
+    @property
+    def absent(self) -> bool:
+        """404: LINE has no such thing (a rich menu, an alias, a default menu)."""
+        return self.status == 404
 
     @property
     def not_found(self) -> bool:
