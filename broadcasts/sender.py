@@ -400,6 +400,7 @@ class _Sender:
         try:
             sent = await line.push(work.to, self.messages, work.retry_key)
         except LineApiError as error:
+            work.in_request = False  # answered: a stop may now release it
             if error.rate_limited:
                 self.rate_limited += 1
                 await limiter.slow_down()
