@@ -14,6 +14,8 @@ limit, and its own LINE stand-in process (`python -m linesim`: every request ans
   (ru_maxrss, and its growth during the send). Target: ≥ 90 % of the rate (7,850 in ≤ 4.4 s), < 1 % 429.
 - memory: the same send with tracemalloc on: the peak of Python allocations while sending.
 - sdk: a plain loop of line-bot-sdk `push_message` calls to `--sample` groups, for the ratio.
+- sdk-async: the fan-out's transport alone (no database, no rate limit), through line-bot-sdk's
+  `AsyncMessagingApi` and through `bot.line.fanout.AsyncPushClient`: pushes/s and CPU per push.
 - errors: 5 % of pushes answered 500 (3 % on arrival, 2 % after the stand-in accepted them).
 - kill: the sender is SIGKILLed once half the groups have it, then started again at once: the
   restarted one waits out the dead one's claims (`broadcasts.sender.LEASE_SECONDS`) and sends the rest.
@@ -104,11 +106,15 @@ def send_main(argv: list[str]) -> None:
     if args.tracemalloc:
         tracemalloc.start()
     lease = {} if args.lease_seconds is None else {"lease_seconds": args.lease_seconds}
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     report = send_broadcast(services, args.broadcast_id, MESSAGES, **lease)
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_seconds = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     traced_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     services.close()
     memory = {"maxrss_kb": after, "maxrss_growth_kb": after - before, "traced_peak_bytes": traced_peak}
+    memory["cpu_seconds"] = round(cpu_seconds, 3)  # the sender's CPU while sending (all its threads)
     print(json.dumps({**report.__dict__, **memory}), flush=True)
 
 
@@ -305,7 +311,8 @@ def run_throughput(args: argparse.Namespace) -> None:
             statuses,
             f"\n  sender: {args.groups / report['elapsed_seconds']:,.0f} groups/s "
             f"({args.groups / report['elapsed_seconds'] / args.rate:.0%} of the rate limit; target ≤ "
-            f"{target:.1f} s), process wall time {wall:.2f} s incl. start-up; "
+            f"{target:.1f} s); sender CPU {report['cpu_seconds'] * 1e3 / args.groups:.3f} ms per group; "
+            f"process wall time {wall:.2f} s incl. start-up; "
             f"ru_maxrss {report['maxrss_kb'] / 1024:.0f} MB (+{report['maxrss_growth_kb'] / 1024:.0f} MB "
             f"during the send); report {report}\n  {check_exactly_once(world, args.groups)}",
         )
@@ -341,6 +348,71 @@ def run_sdk(args: argparse.Namespace) -> None:
         print(
             f"sdk loop: {args.sample} push_message calls in {elapsed:.2f} s = {rate:,.1f}/s; "
             f"7,850 groups would take {args.groups / rate:,.0f} s"
+        )
+
+
+def run_sdk_async(args: argparse.Namespace) -> None:
+    """The fan-out's transport alone, twice: line-bot-sdk's AsyncMessagingApi, then our AsyncPushClient.
+
+    No database and no rate limiter: `--concurrency` pushes in flight to `--groups` groups, so the
+    figures are what each transport costs (CPU per push) and how fast it can go on this machine.
+    """
+    import asyncio
+
+    from linebot.v3.messaging import (
+        AsyncApiClient,
+        AsyncMessagingApi,
+        Configuration,
+        PushMessageRequest,
+        TextMessage,
+    )
+    from pydantic import SecretStr
+
+    from bot.line.fanout import AsyncPushClient
+    from bot.settings import LineSettings
+
+    text = json.loads(MESSAGES)[0]["text"]
+
+    async def fan_out(push: Any) -> None:
+        gate = asyncio.Semaphore(args.concurrency)
+
+        async def one(n: int) -> None:
+            async with gate:
+                await push(group_id(n), str(uuid.uuid4()))
+
+        await asyncio.gather(*(one(n) for n in range(args.groups)))
+
+    async def through_sdk(line_url: str) -> None:
+        configuration = Configuration(host=line_url, access_token=TOKEN)
+        configuration.connection_pool_maxsize = args.concurrency
+        async with AsyncApiClient(configuration) as client:
+            api = AsyncMessagingApi(client)
+
+            async def push(to: str, key: str) -> None:
+                request = PushMessageRequest(to=to, messages=[TextMessage(text=text)])
+                await api.push_message_with_http_info(request, x_line_retry_key=key, _request_timeout=10)
+
+            await fan_out(push)
+
+    async def through_ours(line_url: str) -> None:
+        settings = LineSettings(api_base_url=line_url, channel_access_token=SecretStr(TOKEN))
+        async with AsyncPushClient(settings, args.concurrency) as line:
+
+            async def push(to: str, key: str) -> None:
+                await line.push(to, MESSAGES, key)
+
+            await fan_out(push)
+
+    for label, transport in (("AsyncMessagingApi", through_sdk), ("AsyncPushClient", through_ours)):
+        with standin(args, "--rate", "1000000") as line_url:
+            started, cpu = time.perf_counter(), time.process_time()
+            asyncio.run(transport(line_url))
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            accepted = control(line_url, "deliveries")["total"]
+        print(
+            f"sdk-async, {label}: {accepted} pushes accepted in {elapsed:.2f} s = "
+            f"{args.groups / elapsed:,.0f}/s; CPU {cpu / args.groups * 1e3:.3f} ms per push "
+            f"(one core allows {args.groups / cpu:,.0f}/s)"
         )
 
 
@@ -418,6 +490,7 @@ def main() -> None:
         "throughput": run_throughput,
         "memory": run_memory,
         "sdk": run_sdk,
+        "sdk-async": run_sdk_async,
         "errors": run_errors,
         "kill": run_kill,
         "two": run_two,

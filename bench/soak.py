@@ -33,7 +33,6 @@ import itertools
 import json
 import os
 import random
-import re
 import signal
 import socket
 import statistics
@@ -61,6 +60,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import postgres_schema  # noqa: E402
+from bot import postback  # noqa: E402
 from handlers.webhook import signature_of  # noqa: E402
 from linesim import LineStandIn  # noqa: E402
 
@@ -71,7 +71,25 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 QUESTIONS = ["ข้อสั่งการล่าสุด", "เมนู", "E7", "10Es", "ประชุมล่าสุด", "ขยะติดเชื้อ", "help", "สถานะ"]
 GROUP_QUESTIONS = ["ข้อสั่งการล่าสุด", "เมนู", "E7", "10Es", "ประชุมล่าสุด"]
 PROVINCES_SAMPLE = ["เชียงใหม่", "ขอนแก่น", "สงขลา", "ชลบุรี", "นครราชสีมา", "ภูเก็ต", "น่าน", "อุดรธานี"]
-BROADCAST_ACK = re.compile(r"action=ack&b=(\d+)")
+
+
+def acknowledged_broadcast(pushed: Any) -> int | None:
+    """The broadcast that a pushed message's "รับทราบ" button names, wherever the button sits."""
+    if isinstance(pushed, dict):
+        if pushed.get("type") == "postback":
+            pressed = postback.decode(str(pushed.get("data", "")))
+            if isinstance(pressed, postback.Acknowledge):
+                return pressed.broadcast_id
+        children: Any = pushed.values()
+    elif isinstance(pushed, list):
+        children = pushed
+    else:
+        return None
+    for child in children:
+        found = acknowledged_broadcast(child)
+        if found is not None:
+            return found
+    return None
 
 
 def free_port() -> int:
@@ -388,9 +406,9 @@ def ledger(
     for delivery in standin.deliveries():
         if delivery.via != "push" or delivery.to is None:
             continue
-        match = BROADCAST_ACK.search(json.dumps(delivery.messages, ensure_ascii=False))
-        if match:
-            pushes[(int(match.group(1)), delivery.to)] += 1
+        broadcast_id = acknowledged_broadcast(delivery.messages)
+        if broadcast_id is not None:
+            pushes[(broadcast_id, delivery.to)] += 1
     expected = {(int(b), str(g)) for b, g, _ in rows}
     statuses = Counter(str(s) for _, _, s in rows)
     duplicates = sum(1 for count in pushes.values() if count > 1)

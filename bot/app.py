@@ -15,8 +15,10 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from bot.current import install
+from bot.current import services_of as services_of  # where tests and benchmarks find it
 from bot.models import utcnow
-from bot.services import Clock, Services, build_services
+from bot.services import Clock, build_services
 from bot.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None, *, clock: C
     configure_logging(settings)
     configure_flask(app, settings)
     services = build_services(settings, clock=clock)
-    app.extensions["bot"] = services
+    install(app, services)
     register_blueprints(app)
     register_console(app)
     register_errorhandlers(app)
@@ -44,8 +46,8 @@ def ready_to_serve() -> None:
 
     Loads the Thai dictionary now rather than on someone's first message, then moves everything
     loaded so far — modules, the dictionary, the app — out of the garbage collector's way. None of it
-    is ever garbage, yet each full collection walked all of it: ~4% of a web worker's CPU under load
-    (bench/webhook.py, perf). Not for one-off commands, which would only pay the half second.
+    is ever garbage, yet each full collection walked all of it, a visible share of a web worker's CPU
+    under load (docs/performance.md). Not for one-off commands, which would only pay the load time.
     """
     import gc
 
@@ -53,11 +55,6 @@ def ready_to_serve() -> None:
 
     segment("อุ่นเครื่อง")
     gc.freeze()
-
-
-def services_of(app: Flask) -> Services:
-    services: Services = app.extensions["bot"]
-    return services
 
 
 def configure_logging(settings: Settings) -> None:

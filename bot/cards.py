@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot import flex, texts
+from bot import flex, postback, texts
 from bot.models import Directive, Meeting
 from bot.thai import format_thai_date
 
@@ -38,7 +38,7 @@ def tags(directive: Directive) -> list[str]:
 def read_more(directive: Directive) -> dict[str, Any]:
     return flex.postback_action(
         texts.CARD_READ_MORE,
-        f"action=directive&id={directive.id}",
+        postback.ShowDirective(directive.id),
         f"{texts.CARD_READ_MORE}: ข้อ {directive.seq}",
     )
 

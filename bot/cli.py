@@ -27,8 +27,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from admin.console import accounts
 from admin.console import texts as console_texts
 from bot import groups, migrate, richmenu, texts
+from bot.current import current_services, services_of
 from bot.seed import seed_all
-from bot.services import Services
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -44,11 +44,6 @@ groups_cli = AppGroup("groups", help="Provincial LINE groups.")
 richmenu_cli = AppGroup("richmenu", help="The rich menu under officials' chat with the bot (LINE).")
 
 
-def _services() -> Services:
-    services: Services = current_app.extensions["bot"]
-    return services
-
-
 def _fail(message: str) -> None:
     click.echo(message, err=True)
     raise SystemExit(2)
@@ -58,7 +53,7 @@ def _fail(message: str) -> None:
 @with_appcontext
 def setup_command() -> None:
     """Apply migrations and load the seed content; safe to run again."""
-    services = _services()
+    services = current_services()
     services.db.ensure_directory()
     try:
         migrate.upgrade(services.db.engine)
@@ -85,21 +80,21 @@ def setup_command() -> None:
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Upgrade the schema to REVISION (default: the latest)."""
-    _services().db.ensure_directory()
-    migrate.upgrade(_services().db.engine, revision)
+    current_services().db.ensure_directory()
+    migrate.upgrade(current_services().db.engine, revision)
 
 
 @db_cli.command("downgrade")
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Downgrade the schema to REVISION ('base' removes every table)."""
-    migrate.downgrade(_services().db.engine, revision)
+    migrate.downgrade(current_services().db.engine, revision)
 
 
 @db_cli.command("current")
 def db_current() -> None:
     """Show the schema revision of the database."""
-    engine = _services().db.engine
+    engine = current_services().db.engine
     click.echo(
         texts.DB_AT_REVISION.format(
             revision=migrate.current_revision(engine) or "-", head=migrate.head_revision(engine)
@@ -111,7 +106,7 @@ def db_current() -> None:
 @click.option("-m", "--message", required=True, help="What the migration changes.")
 def db_revision(message: str) -> None:
     """Write a new migration script from the difference between the models and the database."""
-    migrate.revision(_services().db.engine, message)
+    migrate.revision(current_services().db.engine, message)
 
 
 @click.command("serve")
@@ -136,7 +131,7 @@ def serve_command(host: str | None, port: int | None, emulator_port: int | None,
     from bot.scheduler import build_scheduler, registered_jobs
 
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    settings = _services().settings
+    settings = current_services().settings
     host = host or settings.server.host
     port = port or settings.server.port
     base = f"http://{host}:{port}"
@@ -145,7 +140,7 @@ def serve_command(host: str | None, port: int | None, emulator_port: int | None,
     # Never in production: a deployment missing its LINE secrets must not quietly talk to a fake LINE.
     if not settings.line.configured and not no_emulator and settings.environment != "production":
         emulator, app, seeded = _start_emulator(app, host, port, emulator_port or port + 1)
-    services: Services = app.extensions["bot"]
+    services = services_of(app)
     settings = services.settings
     click.echo(texts.SERVE_BANNER.format(base=base))
     click.echo(texts.SERVE_HOME.format(base=base))
@@ -194,10 +189,10 @@ def _start_emulator(app: Flask, host: str, port: int, emulator_port: int) -> tup
     except RuntimeError as error:
         _fail(texts.SERVE_EMULATOR_PORT_BUSY.format(port=emulator_port, error=error))
         raise  # not reached: _fail exits
-    previous: Services = app.extensions["bot"]
+    previous = services_of(app)
     emulated = create_app(devseed.emulated_settings(previous.settings, emulator))
     previous.close()
-    services: Services = emulated.extensions["bot"]
+    services = services_of(emulated)
     try:
         summary = devseed.seed(services, emulator)
     except (OperationalError, ProgrammingError, groups.GroupImportError) as error:
@@ -221,14 +216,14 @@ def scheduler_command() -> None:
     from bot.scheduler import registered_jobs, run_until_stopped
 
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    run_until_stopped(_services(), registered_jobs(app))
+    run_until_stopped(current_services(), registered_jobs(app))
 
 
 @click.command("config")
 @with_appcontext
 def config_command() -> None:
     """Print the effective settings as JSON, secrets masked."""
-    data = _services().settings.model_dump(mode="json")
+    data = current_services().settings.model_dump(mode="json")
     for section in ("database", "redis"):
         if data[section]["url"]:
             data[section]["url"] = re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", data[section]["url"])
@@ -254,7 +249,7 @@ def groups_import(path: str) -> None:
         _fail(f"อ่านไฟล์ {path} ไม่ได้: {error}")
         return
     try:
-        with _services().db.session() as session:
+        with current_services().db.session() as session:
             result = groups.register_groups(session, rows, "cli")
     except groups.GroupImportError as error:
         first = error.problems[0]
@@ -268,11 +263,11 @@ def groups_import(path: str) -> None:
 def richmenu_deploy() -> None:
     """Draw the menu from the settings and make it the default; replaces the one deployed before."""
     try:
-        done = richmenu.deploy(_services().settings)
+        done = richmenu.deploy(current_services().settings)
     except richmenu.RichMenuError as error:
         _fail(str(error))
         return
-    alias = _services().settings.richmenu.alias
+    alias = current_services().settings.richmenu.alias
     click.echo(texts.RICHMENU_DEPLOYED.format(id=done.rich_menu_id, areas=done.areas, alias=alias))
     if done.replaced:
         click.echo(texts.RICHMENU_REPLACED.format(count=len(done.replaced), ids=", ".join(done.replaced)))
@@ -281,7 +276,7 @@ def richmenu_deploy() -> None:
 @richmenu_cli.command("status")
 def richmenu_status() -> None:
     """The default menu, the alias and the bot's menus on LINE."""
-    settings = _services().settings
+    settings = current_services().settings
     try:
         found = richmenu.status(settings)
     except richmenu.RichMenuError as error:
@@ -312,7 +307,7 @@ def richmenu_status() -> None:
 @richmenu_cli.command("delete")
 def richmenu_delete() -> None:
     """Remove the bot's menus from LINE (and the default and alias, when they are the bot's)."""
-    settings = _services().settings
+    settings = current_services().settings
     try:
         removed = richmenu.delete(settings)
     except richmenu.RichMenuError as error:

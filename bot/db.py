@@ -98,8 +98,8 @@ def build_engine(settings: DatabaseSettings) -> Engine:
 
 
 # Pessimistic disconnect handling, only where it pays. SQLAlchemy's `pool_pre_ping` asks the server
-# before every checkout: a round trip per transaction, a tenth of the webhook's cost under load
-# (bench/webhook.py). A connection back from use a moment ago is as alive as a ping would say; one
+# before every checkout: a round trip per transaction, a large share of the webhook's cost under load
+# (docs/performance.md). A connection back from use a moment ago is as alive as a ping would say; one
 # that sat idle (a quiet console, the night) is pinged, and replaced if the server went away.
 # A restart of PostgreSQL under load costs each process one failed transaction (retried: LINE
 # redelivers the webhook, the inbox tries again), after which SQLAlchemy replaces the whole pool.

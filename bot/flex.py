@@ -13,6 +13,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot import postback
+
 Message = dict[str, Any]
 
 
@@ -74,7 +76,11 @@ def message_action(label: str, text: str) -> dict[str, Any]:
     return {"type": "message", "label": shorten(label, MAX_ACTION_LABEL), "text": shorten(text, 300)}
 
 
-def postback_action(label: str, data: str, display_text: str | None = None) -> dict[str, Any]:
+def postback_action(
+    label: str, pressed: postback.Postback, display_text: str | None = None
+) -> dict[str, Any]:
+    """A button that sends `pressed` back (`bot.postback` writes its data)."""
+    data = postback.encode(pressed)
     if len(data) > MAX_POSTBACK_DATA:
         raise ValueError(f"postback data longer than {MAX_POSTBACK_DATA}: {data[:40]}…")
     action: dict[str, Any] = {"type": "postback", "label": shorten(label, MAX_ACTION_LABEL), "data": data}

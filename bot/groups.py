@@ -36,6 +36,13 @@ class ImportResult:
     group_ids: list[str] = field(default_factory=list)
 
 
+def by_line_id(session: Session, line_group_id: str | None) -> LineGroup | None:
+    """The group LINE knows by `line_group_id` (a room's id works too); None when we have none."""
+    if not line_group_id:
+        return None
+    return session.scalars(select(LineGroup).where(LineGroup.line_group_id == line_group_id)).first()
+
+
 def register_groups(session: Session, rows: Sequence[dict[str, Any]], actor: str) -> ImportResult:
     """`rows`: {"group_id", "province" (Thai or English), "name"?, "member_count"?}. Registered groups
     are active for their province. Every row is checked first; one bad row and nothing is written."""

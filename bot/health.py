@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 
+from bot.current import current_services
 from bot.scheduler import HEARTBEAT_KEY
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ blueprint = Blueprint("health", __name__)
 
 @blueprint.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    services = current_app.extensions["bot"]
+    services = current_services()
     database = "ok"
     try:
         services.db.ping()
@@ -49,7 +50,7 @@ def healthz() -> tuple[Response, int]:
 
 @blueprint.get("/readyz")
 def readyz() -> tuple[Response, int]:
-    services = current_app.extensions["bot"]
+    services = current_services()
     checks: dict[str, str] = {}
     for name, ping in (("database", services.db.ping), ("redis", services.kv.ping)):
         if name == "redis" and services.kv.backend != "redis":

@@ -5,10 +5,11 @@ It lets anyone who runs the bot locally see its content without a LINE channel.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from sqlalchemy import func, select
 
 from bot import content
+from bot.current import current_services
 from bot.models import GroupStatus, LineGroup, Province, Region, RegionScheme
 from bot.thai import format_thai_date
 
@@ -18,7 +19,7 @@ blueprint.add_app_template_filter(format_thai_date, "thai_date")
 
 @blueprint.get("/")
 def index() -> str:
-    services = current_app.extensions["bot"]
+    services = current_services()
     with services.db.session() as session:
         meeting = content.latest_meeting(session)
         ten_es = content.ten_es(session)

@@ -1,8 +1,8 @@
 """Small key-value operations the bot needs from Redis, with an in-process fallback.
 
 With `REDIS_URL` set, every process shares one Redis; without it (`make run`, one process) a
-thread-safe dictionary with expiry does the same job. Both speak `KeyValueStore`, so callers never
-care which one they have. Keys are prefixed with `redis.key_prefix`.
+thread-safe dictionary with expiry does the same job. Both have the same methods (`Store`), so
+callers never care which one they have. Keys are prefixed with `redis.key_prefix`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Protocol
 
 import redis
 
@@ -29,17 +28,6 @@ if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[
 """
 
 log = logging.getLogger(__name__)
-
-
-class KeyValueStore(Protocol):
-    backend: str
-
-    def ping(self) -> None: ...
-    def get(self, key: str) -> str | None: ...
-    def set(self, key: str, value: str, ttl_seconds: float | None = None) -> None: ...
-    def set_if_absent(self, key: str, value: str, ttl_seconds: float) -> bool: ...
-    def delete_if_equals(self, key: str, value: str) -> bool: ...
-    def expire_if_equals(self, key: str, value: str, ttl_seconds: float) -> bool: ...
 
 
 class RedisStore:
@@ -128,8 +116,11 @@ class MemoryStore:
             return True
 
 
+Store = RedisStore | MemoryStore
+
+
 @contextmanager
-def renewed_lock(store: KeyValueStore, key: str, ttl_seconds: float) -> Iterator[bool]:
+def renewed_lock(store: Store, key: str, ttl_seconds: float) -> Iterator[bool]:
     """Take the lock `key` if nobody holds it (yields whether we did) and keep it while the block runs:
     its expiry is pushed back every fifth of `ttl_seconds`, so a holder that dies (SIGKILL) frees it
     within `ttl_seconds` however long the work would have taken. Released only by its owner."""
@@ -158,7 +149,7 @@ def renewed_lock(store: KeyValueStore, key: str, ttl_seconds: float) -> Iterator
         store.delete_if_equals(key, token)
 
 
-def build_store(settings: RedisSettings) -> RedisStore | MemoryStore:
+def build_store(settings: RedisSettings) -> Store:
     """Redis when configured (connecting lazily, on first use), else the in-process store."""
     if settings.url:
         return RedisStore(settings.url, settings.key_prefix)

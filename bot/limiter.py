@@ -29,8 +29,8 @@ class SweptMemoryStorage(MemoryStorage):
     """`limits`' in-process storage, sweeping expired windows once a second instead of every 10 ms.
 
     The library's sweep walks every key, and re-arms a new timer thread every 10 ms while any key
-    lives: with a few thousand officials chatting, each with a window of their own, that walk took 13%
-    of a web worker's CPU (bench/webhook.py, py-spy). Every hit checks its window against the clock
+    lives: with a few thousand officials chatting, each with a window of their own, that walk becomes
+    a large share of a web worker's CPU (docs/performance.md). Every hit checks its window against the clock
     itself; the sweep only frees memory, and a second is soon enough for that.
     """
 

@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Final
 
-from flask import Blueprint, Flask, Response, current_app
+from flask import Blueprint, Flask, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -34,6 +34,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
+from bot.current import current_services
 from bot.models import Delivery, InboxEvent, InboxStatus, utcnow
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def process_registry() -> CollectorRegistry:
 
 @blueprint.get("/metrics")
 def metrics() -> Response:
-    services = current_app.extensions["bot"]
+    services = current_services()
     facts = CollectorRegistry(auto_describe=False)
     facts.register(DatabaseFacts(services))
     body = generate_latest(process_registry()) + generate_latest(facts)

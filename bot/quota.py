@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Final
 
-from bot.line import LineApiError
+from bot.line import LineApiError, Quota
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -20,17 +20,7 @@ CACHE_KEY: Final = "line:quota"
 CACHE_SECONDS: Final = 60
 
 
-@dataclass(frozen=True)
-class QuotaReading:
-    limit: int | None  # None: no monthly limit
-    used: int
-
-    @property
-    def left(self) -> int | None:
-        return None if self.limit is None else max(0, self.limit - self.used)
-
-
-def reading(services: Services) -> QuotaReading | None:
+def reading(services: Services) -> Quota | None:
     """The current quota, or None when LINE is not configured or cannot be reached."""
     if not services.settings.line.configured:
         return None
@@ -40,14 +30,12 @@ def reading(services: Services) -> QuotaReading | None:
         log.info("quota cache unavailable (%s)", type(error).__name__)
         cached = None
     if cached is not None:
-        return QuotaReading(**json.loads(cached))
+        return Quota(**json.loads(cached))
     try:
-        kind, value = services.line.quota()
-        used = services.line.quota_consumption()
+        result = services.line.quota()
     except (LineApiError, OSError) as error:
         log.warning("quota unavailable: %s", type(error).__name__)
         return None
-    result = QuotaReading(limit=None if kind == "none" else value, used=used)
     try:
         services.kv.set(CACHE_KEY, json.dumps(asdict(result)), CACHE_SECONDS)
     except Exception as error:

@@ -18,7 +18,6 @@ Thai line for the operator.
 from __future__ import annotations
 
 import io
-import json
 import logging
 import math
 from collections.abc import Callable, Iterator, Sequence
@@ -41,6 +40,7 @@ from linebot.v3.messaging import (
 from PIL import Image, ImageDraw, ImageFont
 
 from bot import texts
+from bot.line import protocol
 from bot.settings import RichMenuSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -171,21 +171,6 @@ def draw_image(menu: RichMenuSettings) -> bytes:
 # --- LINE ------------------------------------------------------------------------------------------
 
 
-def _line_message(body: Any) -> str:
-    try:
-        data = json.loads(body)
-    except (TypeError, ValueError):
-        return ""
-    if not isinstance(data, dict):
-        return ""
-    message = str(data.get("message", ""))
-    details = data.get("details") or []
-    if details and isinstance(details[0], dict):
-        first = details[0]
-        message += f" ({first.get('property', '')}: {first.get('message', '')})"
-    return " ".join(message.split())[:300]
-
-
 class RichMenuApi:
     """LINE's rich-menu endpoints through the SDK: JSON on the API host, the image on the data host."""
 
@@ -212,10 +197,11 @@ class RichMenuApi:
         try:
             return send()
         except ApiException as error:
+            refused = protocol.refused(error.status, error.body, error.headers)
             message = texts.RICHMENU_LINE_REFUSED.format(
-                step=step, status=error.status, message=_line_message(error.body)
+                step=step, status=refused.status, message=refused.message
             )
-            raise (_NotFound if error.status == 404 else RichMenuError)(message) from None
+            raise (_NotFound if refused.absent else RichMenuError)(message) from None
         except urllib3.exceptions.HTTPError as error:
             raise RichMenuError(
                 texts.RICHMENU_LINE_UNREACHABLE.format(step=step, error=type(error).__name__)

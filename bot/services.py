@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.content_cache import ContentCache
 from bot.db import Database
-from bot.kv import MemoryStore, RedisStore, build_store
+from bot.kv import RedisStore, Store, build_store
 from bot.line import LineClient
 from bot.models import utcnow
 from bot.search import Search
@@ -49,7 +49,7 @@ class Hooks:
 class Services:
     settings: Settings
     db: Database
-    kv: RedisStore | MemoryStore
+    kv: Store
     line: LineClient
     search: Search
     content: ContentCache

@@ -72,7 +72,7 @@ class DatabaseSettings(_Section):
     url: str = DEFAULT_DATABASE_URL
     echo: bool = False
     # Connections kept open per process, and how many more it may open at a busy moment (opened and
-    # closed again: a new PostgreSQL connection costs the server a process, ~1 ms of CPU or more).
+    # closed again: a new PostgreSQL connection costs the server a whole process).
     pool_size: int = Field(default=10, ge=1, le=100)
     max_overflow: int = Field(default=10, ge=0, le=100)
 
@@ -241,8 +241,7 @@ class WebhookSettings(_Section):
     batch_size: int = Field(default=16, ge=1, le=500)
     # Of those, how many may build answers at the same time (CPU work); the rest wait for LINE.
     # Keeps the threads that acknowledge webhooks from being starved of the interpreter lock.
-    # Two, measured: with one, answers fell behind acknowledgements under load (bench/webhook.py:
-    # answers 0.87–0.90× the echo bot's rate, against 0.95–1.01× with two).
+    # Two: with one, answers fell behind acknowledgements under load (docs/performance.md).
     cpu_slots: int = Field(default=2, ge=1, le=64)
     # A reply token is good for about a minute; past this age an event is answered by push (see
     # late_answer_seconds).

@@ -15,12 +15,12 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     from admin.console import add_nav
+    from bot.current import services_of
     from bot.scheduler import register_job
-    from bot.services import Services
     from broadcasts import api, cli, console, service
     from broadcasts.scheduler import broadcast_job
 
-    services: Services = app.extensions["bot"]
+    services = services_of(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(console.blueprint)
     add_nav(app, "broadcasts_console.broadcasts", "ส่งข่าว", 30)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Self
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 
 from admin.api.auth import require_admin_token
 from admin.api.errors import ApiError
 from admin.api.views import parse_body
+from bot.current import current_services
 from bot.inputs import DbInt
 from bot.line import LineApiError
 from bot.models import Broadcast, BroadcastKind
@@ -53,11 +54,6 @@ class BroadcastRequest(BaseModel):
         return BroadcastKind.DIRECTIVE if self.directive_id is not None else BroadcastKind.TEXT
 
 
-def _services() -> Services:
-    services: Services = current_app.extensions["bot"]
-    return services
-
-
 def _time(value: dt.datetime | None, services: Services) -> str | None:
     return None if value is None else value.astimezone(services.settings.tz).isoformat(timespec="seconds")
 
@@ -85,7 +81,7 @@ def broadcast_json(services: Services, broadcast: Broadcast, counts: dict[str, A
 @require_admin_token
 def create_broadcast() -> tuple[Response, int]:
     body = parse_body(BroadcastRequest)
-    services = _services()
+    services = current_services()
     at = body.at
     if at is not None and at.tzinfo is None:  # a time without zone is Bangkok time
         at = at.replace(tzinfo=services.settings.tz)
@@ -130,7 +126,7 @@ def create_broadcast() -> tuple[Response, int]:
 @blueprint.get("/broadcasts")
 @require_admin_token
 def list_broadcasts() -> Response:
-    services = _services()
+    services = current_services()
     with services.db.session() as session:
         rows = session.scalars(select(Broadcast).order_by(Broadcast.scheduled_at.desc()).limit(200)).all()
         return jsonify({"items": [broadcast_json(services, b, {}) for b in rows]})
@@ -139,7 +135,7 @@ def list_broadcasts() -> Response:
 @blueprint.get("/broadcasts/<int:broadcast_id>")
 @require_admin_token
 def get_broadcast(broadcast_id: int) -> Response:
-    services = _services()
+    services = current_services()
     with services.db.session() as session:
         broadcast = session.get(Broadcast, broadcast_id)
         if broadcast is None:
@@ -150,7 +146,7 @@ def get_broadcast(broadcast_id: int) -> Response:
 @blueprint.delete("/broadcasts/<int:broadcast_id>")
 @require_admin_token
 def cancel_broadcast(broadcast_id: int) -> Response:
-    services = _services()
+    services = current_services()
     with services.db.session() as session:
         if session.get(Broadcast, broadcast_id) is None:
             raise ApiError(404, f"ไม่พบการส่งข่าว #{broadcast_id}")

@@ -6,21 +6,15 @@ import datetime as dt
 import json
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from bot.current import current_services
 from bot.models import Broadcast, BroadcastKind
-from bot.services import Services
 from broadcasts import service
 from broadcasts.scheduler import run_due
 
 broadcast_cli = AppGroup("broadcast", help="Broadcasts to provincial LINE groups.")
-
-
-def _services() -> Services:
-    services: Services = current_app.extensions["bot"]
-    return services
 
 
 @broadcast_cli.command("create")
@@ -47,7 +41,7 @@ def create_command(
     force: bool,
 ) -> None:
     """Schedule a broadcast; prints its id and the cost estimate."""
-    services = _services()
+    services = current_services()
     kind = (
         BroadcastKind.MEETING_SUMMARY
         if meeting_id
@@ -95,7 +89,7 @@ def create_command(
 @broadcast_cli.command("list")
 def list_command() -> None:
     """Recent broadcasts."""
-    services = _services()
+    services = current_services()
     with services.db.session() as session:
         for b in session.scalars(select(Broadcast).order_by(Broadcast.scheduled_at.desc()).limit(50)):
             when = b.scheduled_at.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M")
@@ -106,7 +100,7 @@ def list_command() -> None:
 @click.argument("broadcast_id", type=int)
 def show_command(broadcast_id: int) -> None:
     """Delivery and acknowledgement counts, per province (JSON)."""
-    services = _services()
+    services = current_services()
     with services.db.session() as session:
         broadcast = session.get(Broadcast, broadcast_id)
         if broadcast is None:
@@ -121,7 +115,7 @@ def show_command(broadcast_id: int) -> None:
 def cancel_command(broadcast_id: int) -> None:
     """Cancel a broadcast that has not started."""
     try:
-        with _services().db.session() as session:
+        with current_services().db.session() as session:
             service.cancel(session, broadcast_id, "cli")
     except (service.BroadcastError, LookupError) as error:
         click.echo(f"ยกเลิกไม่สำเร็จ: {error}", err=True)
@@ -132,5 +126,5 @@ def cancel_command(broadcast_id: int) -> None:
 @broadcast_cli.command("run")
 def run_command() -> None:
     """Send what is due now (what the scheduler does every broadcasts.check_seconds)."""
-    sent = run_due(_services())
+    sent = run_due(current_services())
     click.echo(f"ส่งแล้ว {len(sent)} รายการ: {', '.join(f'#{n}' for n in sent) or '-'}")

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from pythainlp.util import collate
@@ -30,6 +30,7 @@ from admin.console.auth import current_admin, protect_forms, require_role
 from admin.console.forms import ActionForm, CheckboxesField
 from admin.console.views import DeliveryCounts, _paged, bangkok_time, delivery_counts
 from bot import cards, content, flex
+from bot.current import current_services
 from bot.inputs import db_int, parse_int
 from bot.line import LineApiError
 from bot.models import (
@@ -70,11 +71,6 @@ CONTENT_KINDS: Final = {
     "directive": BroadcastKind.DIRECTIVE,
     "text": BroadcastKind.TEXT,
 }
-
-
-def _services() -> Services:
-    services: Services = current_app.extensions["bot"]
-    return services
 
 
 # --- the form --------------------------------------------------------------------------------------
@@ -361,7 +357,7 @@ def broadcasts() -> ResponseReturnValue:
     if status in texts.STATUS_NAMES:
         query = query.where(Broadcast.status == BroadcastStatus(status))
     query = query.order_by(Broadcast.scheduled_at.desc(), Broadcast.id.desc())
-    with _services().db.session() as session:
+    with current_services().db.session() as session:
         records, page = _paged(session, query)
         names = Names(session, records)
         counts = delivery_counts(session, [b.id for b in records])
@@ -403,14 +399,14 @@ def _render_new(
         page=page,
         preview=preview,
         errors=errors,
-        quiet_hours=_services().settings.broadcasts.quiet_hours,
+        quiet_hours=current_services().settings.broadcasts.quiet_hours,
     ), status
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
 @require_role(AdminRole.EDITOR)
 def new_broadcast() -> ResponseReturnValue:
-    services = _services()
+    services = current_services()
     form = BroadcastForm(**(_prefill() if request.method == "GET" else {}))
     with services.db.session() as session:
         page = _fill_choices(session, form)
@@ -518,7 +514,7 @@ def _refresh_seconds(broadcast: Broadcast) -> int | None:
 @blueprint.get("/<int:broadcast_id>")
 @require_role(AdminRole.VIEWER)
 def broadcast(broadcast_id: int) -> ResponseReturnValue:
-    with _services().db.session() as session:
+    with current_services().db.session() as session:
         record = _load(session, broadcast_id)
         report = service.report(session, record)
         order = thai_order(row["province"] for row in report["provinces"])
@@ -554,7 +550,7 @@ def _action(broadcast_id: int) -> None:
     """The checks every button on the detail page passes: a valid form, an existing broadcast."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    with _services().db.session() as session:
+    with current_services().db.session() as session:
         _load(session, broadcast_id)
 
 
@@ -563,7 +559,7 @@ def _action(broadcast_id: int) -> None:
 def cancel_broadcast(broadcast_id: int) -> ResponseReturnValue:
     _action(broadcast_id)
     try:
-        with _services().db.session() as session:
+        with current_services().db.session() as session:
             service.cancel(session, broadcast_id, current_admin().username)
     except service.BroadcastError as error:
         flash(str(error), "error")
@@ -577,7 +573,7 @@ def cancel_broadcast(broadcast_id: int) -> ResponseReturnValue:
 def retry_broadcast(broadcast_id: int) -> ResponseReturnValue:
     _action(broadcast_id)
     try:
-        with _services().db.session() as session:
+        with current_services().db.session() as session:
             retried = service.retry_failed(session, broadcast_id, current_admin().username)
     except service.BroadcastError as error:
         flash(str(error), "error")
@@ -607,7 +603,7 @@ def _local(moment: dt.datetime | None, tz: dt.tzinfo) -> str:
 @blueprint.get("/<int:broadcast_id>/deliveries.csv")
 @require_role(AdminRole.VIEWER)
 def export_csv(broadcast_id: int) -> Response:
-    services = _services()
+    services = current_services()
     tz = services.settings.tz
     out = io.StringIO()
     out.write("\ufeff")  # UTF-8 with a BOM: Excel opens the Thai correctly

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot import cards, content, flex
+from bot import cards, content, flex, postback
 from bot.models import Broadcast, BroadcastKind
 from broadcasts import texts
 
@@ -20,7 +20,7 @@ class ContentGone(ValueError):
 
 
 def acknowledge_action(broadcast_id: int) -> dict[str, object]:
-    return flex.postback_action(texts.ACK, f"action=ack&b={broadcast_id}", texts.ACK)
+    return flex.postback_action(texts.ACK, postback.Acknowledge(broadcast_id), texts.ACK)
 
 
 def messages_for(session: Session, broadcast: Broadcast) -> flex.Prepared:

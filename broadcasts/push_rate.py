@@ -8,10 +8,9 @@
   never admits more than `rate` pushes in any one-second span, so it never overruns a token bucket
   of `rate`/s that holds a second's worth, as LINE's and the stand-in's do.
 - **Chunks**: permits are taken from the shared window `chunk` at a time (`rate / 100`, at most 50:
-  20 at 2,000/s, i.e. 10 ms worth), so Redis sees ~100 calls/s rather than 2,000. Measured on the
-  2-core development machine: one `limits` moving-window hit through async Redis costs 65–115 µs of
-  client CPU (7,000 hits/s from one coroutine, 15,000/s from 20); per push that would be 15–25 % of
-  a core at 2,000/s, per chunk it is ~1 %. So `limits` is fast enough; no Lua token bucket needed.
+  20 at 2,000/s, i.e. 10 ms worth), so Redis sees ~100 calls/s rather than 2,000: a `limits` hit
+  through async Redis per push would cost the sender a sizeable share of a core, per chunk it is
+  negligible (docs/performance.md). So `limits` is fast enough; no Lua token bucket needed.
 - **Smooth, not bursty**: each process spaces its chunks evenly at the current rate, so a
   broadcast starts at 2,000/s rather than spending a whole second's window in the first instant.
 - **Slowing down**: on a 429 (`slow_down()`), the process halves its own rate (at most every

@@ -1,30 +1,30 @@
 """The broadcast sender: one push per group, thousands of groups, at LINE's rate limit, exactly once.
 
 `send_broadcast(services, broadcast_id, messages)` works the broadcast's deliveries that are not final
-and returns a `SendReport`. It runs an asyncio loop with one aiohttp session (connections reused,
-`broadcasts.concurrency` pushes in flight); the database work runs in a worker thread, one statement
-at a time, in batches.
+and returns a `SendReport`. It runs an asyncio loop with the LINE client's async face
+(`bot.line.fanout.AsyncPushClient`, `broadcasts.concurrency` pushes in flight); the database work runs
+in a worker thread, one statement at a time, in batches.
 
 Exactly once, with several senders and crashes:
 
-- **Claims.** Deliveries are claimed in batches by one `UPDATE … WHERE id IN (SELECT … FOR UPDATE
-  SKIP LOCKED LIMIT n) RETURNING` that marks them `sending` (attempts + 1) *before* their requests go
-  out; on PostgreSQL concurrent senders skip each other's rows, SQLite runs one writer at a time. A
-  claim is held by its sender, which refreshes `updated_at` while it works (`lease_seconds / 5`); a
-  `sending` delivery whose `updated_at` is older than the lease was left by a crashed sender and is
-  claimed again. Only `pending` rows and such stale ones are claimable, so two live senders never
-  work one delivery.
-- **Retry key.** Every request for a delivery carries its stored `X-Line-Retry-Key`, so a repeat
-  — a retry after a 500 or a timeout, a resend after a crash — is the same request: LINE answers 409
-  if it had accepted it, and that counts as delivered (`already_accepted`).
+- **Claims.** Deliveries are claimed in batches by the lease engine (`bot.lease.claim`: one
+  `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n) RETURNING`), which marks them
+  `sending` (attempts + 1) *before* their requests go out; on PostgreSQL concurrent senders skip
+  each other's rows, SQLite runs one writer at a time. A claim is held by its sender, which
+  refreshes `updated_at` while it works (`lease_seconds / 5`); a `sending` delivery whose
+  `updated_at` is older than the lease was left by a crashed sender and is claimed again. Only
+  `pending` rows and such stale ones are claimable, so two live senders never work one delivery.
+- **Retry key.** Every request for a delivery carries its stored retry key, so a repeat — a retry
+  after a 5xx or a timeout, a resend after a crash — is the same request, and LINE's "accepted
+  before" counts as delivered (`already_accepted`).
 
-Per answer: 200 or 409 → `delivered` (`line_request_id` from `x-line-request-id`, or
-`x-line-accepted-request-id` on 409); 500s, timeouts, connection errors → retried with backoff and
-jitter (tenacity) up to `broadcasts.max_attempts` (attempts of earlier claims count); 429 → the
-shared rate is lowered for a moment (`PushRateLimiter.slow_down`), longer backoff, retried; 400 for
-the `to` (the bot is not in the group) → `failed` and the `LineGroup` marked `left`; other 4xx →
-`failed`, not retried; 401 → the channel's token is wrong: nothing more is sent (`SendAborted`).
-`last_error` holds the status and LINE's `message` only — never message text or tokens.
+What each answer means is `bot.line.protocol`'s: delivered (with LINE's request id); worth repeating
+(`LineApiError.retryable`) → repeated with its backoff up to `broadcasts.max_attempts` (attempts of
+earlier claims count), and on a rate limit the shared rate is lowered for a moment
+(`PushRateLimiter.slow_down`); the bot not in the group → `failed` and the `LineGroup` marked `left`;
+the token refused → nothing more is sent (`SendAborted`); anything else → `failed`, not repeated.
+`last_error` holds `LineApiError.reason` (the status and LINE's `message`) — never message text or
+tokens.
 
 A stop request (`stop`, a `threading.Event`) lets in-flight requests finish and be recorded; the other
 claimed deliveries go back to `pending`. When no delivery is pending or sending, the broadcast gets
@@ -37,7 +37,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import gc
-import json
 import logging
 import threading
 import time
@@ -45,13 +44,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar, cast
 
-import aiohttp
 from sqlalchemy import Connection, Table, bindparam, func, or_, select, update
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
-from tenacity.wait import wait_random_exponential
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
-from bot import metrics
+from bot import lease
 from bot.db import Database
+from bot.line import protocol
+from bot.line.fanout import AsyncPushClient
+from bot.line.protocol import LineApiError
 from bot.models import (
     Broadcast,
     BroadcastStatus,
@@ -68,14 +68,12 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-PUSH_PATH: Final = "/v2/bot/message/push"
 # A claim not refreshed for this long was left by a crashed sender: a restarted one resumes after
 # this, no longer. Claims are refreshed every fifth of it.
 LEASE_SECONDS: Final = 5.0
 FLUSH_SECONDS: Final = 0.25  # results are written at least this often
 FLUSH_ROWS: Final = 500  # ... or as soon as this many are waiting
 POLL_SECONDS: Final = 0.5  # looking again for deliveries another sender still holds
-MAX_ERROR_CHARS: Final = 200
 _SENT: Final = frozenset({BroadcastStatus.SENDING, BroadcastStatus.DONE, BroadcastStatus.PARTIALLY_FAILED})
 
 
@@ -126,15 +124,6 @@ class _Outcome:
     left_group: bool = False
 
 
-class _Retry(Exception):
-    """An answer worth repeating with the same retry key (500, 429, no answer)."""
-
-    def __init__(self, reason: str, status: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
-
-
 class _Released(Exception):
     """The sender is stopping: this delivery goes back to pending."""
 
@@ -154,30 +143,21 @@ def claim_deliveries(
     now = utcnow()
     claimable = (Delivery.broadcast_id == broadcast_id) & or_(
         Delivery.status == DeliveryStatus.PENDING,
-        (Delivery.status == DeliveryStatus.SENDING)
-        & (Delivery.updated_at < now - dt.timedelta(seconds=lease_seconds)),
-    )
-    # Materialised: the planner, without statistics on a fresh table, may otherwise run the locking
-    # subquery once per row (measured: 2.9 s to claim 400 of 7,850 deliveries on PostgreSQL 15).
-    oldest = (
-        select(Delivery.id)
-        .where(claimable)
-        .order_by(Delivery.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .cte("oldest")
-        .prefix_with("MATERIALIZED")
+        lease.lease_ran_out(Delivery.status, DeliveryStatus.SENDING, Delivery.updated_at, now, lease_seconds),
     )
     with db.engine.begin() as connection:
         status = connection.scalar(select(Broadcast.status).where(Broadcast.id == broadcast_id))
         if status != BroadcastStatus.SENDING:
             return status, []
-        rows = connection.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(select(oldest.c.id)))  # locked rows, claimable when locked
-            .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1, updated_at=now)
-            .returning(Delivery.id, Delivery.group_id, Delivery.retry_key, Delivery.attempts)
-        ).all()
+        rows = lease.claim(
+            connection,
+            Delivery,
+            claimable,
+            order_by=[Delivery.id],
+            limit=limit,
+            values={"status": DeliveryStatus.SENDING, "attempts": Delivery.attempts + 1, "updated_at": now},
+            returning=[Delivery.id, Delivery.group_id, Delivery.retry_key, Delivery.attempts],
+        )
         group_ids = {row.group_id for row in rows}
         targets: dict[int, str] = {
             group_id: line_group_id
@@ -284,25 +264,6 @@ def _status_counts(connection: Connection, broadcast_id: int) -> dict[DeliverySt
 # --- the sending side ----------------------------------------------------------------------------
 
 
-def _line_message(body: bytes) -> str:
-    try:
-        data = json.loads(body)
-        return str(data.get("message", "")) if isinstance(data, dict) else ""
-    except (ValueError, UnicodeDecodeError):
-        return ""
-
-
-def _reason(status: int, body: bytes) -> str:
-    """A short reason for `last_error`: the status and LINE's message (which never quotes ours)."""
-    message = _line_message(body)
-    return f"{status} {message}".strip()[:MAX_ERROR_CHARS]
-
-
-def _not_in_group(status: int, body: bytes) -> bool:
-    """LINE (and the stand-in) answer 400 "The property, 'to', … is invalid" when the bot left."""
-    return status == 400 and "'to'" in _line_message(body)
-
-
 class _Sender:
     """One `send_broadcast` call: its session, limiter, claims, counters."""
 
@@ -325,15 +286,6 @@ class _Sender:
         self.max_attempts = settings.broadcasts.max_attempts
         self.batch = min(1000, max(100, 2 * self.concurrency))
         self.high_water = 2 * self.batch
-        self.url = settings.line.api_base_url + PUSH_PATH
-        token = settings.line.channel_access_token
-        self.headers = {
-            "Authorization": f"Bearer {token.get_secret_value() if token else ''}",
-            "Content-Type": "application/json",
-        }
-        self.timeout = aiohttp.ClientTimeout(
-            total=settings.line.timeout_seconds, connect=min(3.0, settings.line.timeout_seconds)
-        )
         self.stopping = False
         self.aborted: str | None = None
         self.active: dict[int, tuple[_Work, asyncio.Task[None]]] = {}
@@ -342,8 +294,6 @@ class _Sender:
         self.retried = self.rate_limited = 0
         self._db_lock = asyncio.Lock()
         self._changed = asyncio.Event()
-        self._wait_5xx = wait_random_exponential(multiplier=0.2, max=5)
-        self._wait_429 = wait_random_exponential(multiplier=0.5, max=10)
 
     # -- plumbing --
 
@@ -396,21 +346,14 @@ class _Sender:
 
     # -- one delivery --
 
-    def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, _Retry) and error.status == 429:
-            return float(self._wait_429(state))
-        return float(self._wait_5xx(state))
-
     def _should_retry(self, error: BaseException) -> bool:
-        return isinstance(error, _Retry) and not self.stopping
+        return protocol.safe_to_repeat(error) and not self.stopping
 
-    async def _deliver(self, work: _Work, session: aiohttp.ClientSession, limiter: PushRateLimiter) -> None:
-        body = b'{"to":' + json.dumps(work.to).encode() + b',"messages":' + self.messages + b"}"
+    async def _deliver(self, work: _Work, line: AsyncPushClient, limiter: PushRateLimiter) -> None:
         budget = max(1, self.max_attempts - work.prior_attempts)
         retrying = AsyncRetrying(
             stop=stop_after_attempt(budget),
-            wait=self._wait,
+            wait=protocol.backoff,
             retry=retry_if_exception(self._should_retry),
             reraise=True,
         )
@@ -418,13 +361,13 @@ class _Sender:
         try:
             async for attempt in retrying:
                 with attempt:
-                    outcome = await self._push(work, body, session, limiter)
-        except _Retry as error:
+                    outcome = await self._push(work, line, limiter)
+        except LineApiError as error:  # not worth repeating, or out of attempts, or stopping
             work.last_error = error.reason
-            if self.stopping:
+            if self.stopping and error.retryable:
                 outcome = _Outcome(work, DeliveryStatus.PENDING)
             else:
-                outcome = _Outcome(work, DeliveryStatus.FAILED)
+                outcome = _Outcome(work, DeliveryStatus.FAILED, left_group=error.not_in_group)
         except (_Released, asyncio.CancelledError):
             if not self.stopping:
                 raise
@@ -447,61 +390,43 @@ class _Sender:
         del self.active[work.id]
         self._changed.set()
 
-    async def _push(
-        self, work: _Work, body: bytes, session: aiohttp.ClientSession, limiter: PushRateLimiter
-    ) -> _Outcome:
-        """One request; returns a final outcome or raises `_Retry` / `_Released`."""
+    async def _push(self, work: _Work, line: AsyncPushClient, limiter: PushRateLimiter) -> _Outcome:
+        """One request; returns the delivered outcome or raises `LineApiError` / `_Released`."""
         await limiter.acquire()
         if self.stopping:
             raise _Released
         work.attempts += 1
         work.in_request = True
         try:
-            async with session.post(
-                self.url, data=body, headers={"X-Line-Retry-Key": work.retry_key}
-            ) as response:
-                status = response.status
-                answer = await response.read()
-                headers = response.headers
-        except (TimeoutError, aiohttp.ClientError) as error:
-            metrics.line_response("push", None)
-            raise _Retry(f"no answer ({type(error).__name__})") from None
+            sent = await line.push(work.to, self.messages, work.retry_key)
+        except LineApiError as error:
+            work.in_request = False  # answered: a stop may now release it
+            if error.rate_limited:
+                self.rate_limited += 1
+                await limiter.slow_down()
+            elif error.token_refused:
+                work.attempts -= 1  # refused at the door: nothing was sent
+                self.aborted = error.reason
+                self._request_stop(f"LINE refused the access token: {error.reason}")
+                raise _Released from None
+            work.last_error = error.reason
+            raise
         finally:
             work.in_request = False
-        metrics.line_response("push", status)
-        if status == 200:
-            return _Outcome(work, DeliveryStatus.DELIVERED, headers.get("x-line-request-id"), utcnow())
-        if status == 409:
-            accepted = headers.get("x-line-accepted-request-id")
-            return _Outcome(work, DeliveryStatus.DELIVERED, accepted, utcnow(), already_accepted=True)
-        reason = _reason(status, answer)
-        work.last_error = reason
-        if status == 429:
-            self.rate_limited += 1
-            await limiter.slow_down()
-            raise _Retry(reason, status)
-        if status >= 500:
-            raise _Retry(reason, status)
-        if status == 401:
-            work.attempts -= 1  # refused at the door: nothing was sent
-            self.aborted = reason
-            self._request_stop(f"LINE refused the access token: {reason}")
-            raise _Released
-        return _Outcome(work, DeliveryStatus.FAILED, left_group=_not_in_group(status, answer))
+        return _Outcome(
+            work, DeliveryStatus.DELIVERED, sent.request_id, utcnow(), already_accepted=sent.already_accepted
+        )
 
     # -- the loop --
 
     async def run(self) -> None:
         limiter = PushRateLimiter.from_settings(self.services.settings)
-        connector = aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=self.concurrency)
         background: list[asyncio.Task[None]] = [asyncio.create_task(self._write_loop())]
         if self.stop is not None:
             background.append(asyncio.create_task(self._watch_stop()))
         try:
-            async with aiohttp.ClientSession(
-                connector=connector, headers=self.headers, timeout=self.timeout
-            ) as session:
-                await self._work(session, limiter)
+            async with AsyncPushClient(self.services.settings.line, self.concurrency) as line:
+                await self._work(line, limiter)
         finally:
             for _, delivering in self.active.values():
                 delivering.cancel()
@@ -512,7 +437,7 @@ class _Sender:
             await limiter.aclose()
         await self._flush()
 
-    async def _work(self, session: aiohttp.ClientSession, limiter: PushRateLimiter) -> None:
+    async def _work(self, line: AsyncPushClient, limiter: PushRateLimiter) -> None:
         while not self.stopping:
             if len(self.active) > self.high_water - self.batch:
                 await self._wait_for_change()
@@ -523,7 +448,7 @@ class _Sender:
             if claimed:
                 self.total += len(claimed)
                 for work in claimed:
-                    task = asyncio.create_task(self._deliver(work, session, limiter))
+                    task = asyncio.create_task(self._deliver(work, line, limiter))
                     self.active[work.id] = (work, task)
                 continue
             if self.active:
@@ -582,8 +507,8 @@ def send_broadcast(
     started = time.perf_counter()
     sender = _Sender(services, broadcast_id, messages, stop, lease_seconds)
     # The process's long-lived objects (search index, parsers, settings: millions) are left out of the
-    # garbage collector's full passes while we send: measured on 7,850 groups, those passes cost 0.9 s
-    # of CPU and stalls of up to 250 ms (4.8 s instead of 4.0 s). unfreeze() hands them back.
+    # garbage collector's full passes while we send: walking them costs CPU and stalls the event loop,
+    # which shows as a slower broadcast (docs/performance.md). unfreeze() hands them back.
     gc.freeze()
     try:
         asyncio.run(sender.run())

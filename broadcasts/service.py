@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit, content
 from bot.line import LineApiError
+from bot.line.protocol import refused_for_sure
 from bot.models import (
     Broadcast,
     BroadcastKind,
@@ -153,10 +154,8 @@ def estimate_cost(groups: Sequence[LineGroup]) -> int:
 
 
 def quota_left(services: Services) -> int | None:
-    kind, value = services.line.quota()
-    if kind != "limited" or value is None:
-        return None
-    return max(0, value - services.line.quota_consumption())
+    """Messages left this month, asked of LINE now (not the dashboard's cached reading)."""
+    return services.line.quota().left
 
 
 def estimate(
@@ -327,18 +326,6 @@ class Retry:
     skipped: int  # failed, but not sent again (the group left, or the retry key may have expired)
 
 
-def rejected_for_sure(last_error: str | None) -> bool:
-    """Did LINE's last answer say it had not accepted the push? A 4xx other than 409 and 429.
-
-    The sender records `last_error` as "<status> <LINE's message>", or "no answer (...)". A 5xx, a
-    timeout or a 429 (which may follow an earlier 500) leaves open that LINE accepted an earlier
-    attempt; a 400/403 comes back the same for every attempt of one body (and had LINE accepted an
-    earlier one, it would have answered 409 to the same retry key), so nothing was accepted.
-    """
-    status, _, _ = (last_error or "").partition(" ")
-    return status.isdigit() and 400 <= int(status) < 500 and int(status) not in (409, 429)
-
-
 def retry_failed(session: Session, broadcast_id: int, actor: str) -> Retry:
     """Send a finished broadcast's failed deliveries again, through the scheduler and the sender.
 
@@ -372,7 +359,7 @@ def retry_failed(session: Session, broadcast_id: int, actor: str) -> Retry:
         delivery_id
         for delivery_id, last_error, created_at, group_status in failed
         if group_status is GroupStatus.ACTIVE
-        and (created_at > key_still_known or rejected_for_sure(last_error))
+        and (created_at > key_still_known or refused_for_sure(last_error))
     ]
     if not retry:
         raise BroadcastError(texts.NOTHING_TO_RETRY)
@@ -456,10 +443,16 @@ def write_deliveries(session: Session, broadcast: Broadcast) -> int:
 # --- acknowledgements and status ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Acknowledgement:
+    at: dt.datetime  # when the group first pressed "รับทราบ"
+    first: bool  # this press was that first one
+
+
 def acknowledge(
     session: Session, broadcast_id: int, line_group_id: str, user_id: str | None
-) -> dt.datetime | None:
-    """Record the first "รับทราบ" of a group; returns when it was first pressed, None if unknown."""
+) -> Acknowledgement | None:
+    """Record the first "รับทราบ" of a group; None when the broadcast never went to this group."""
     delivery = session.scalars(
         select(Delivery)
         .join(LineGroup, Delivery.group_id == LineGroup.id)
@@ -467,15 +460,18 @@ def acknowledge(
     ).first()
     if delivery is None:
         return None
+    first = False
     if delivery.acknowledged_at is None:
-        session.execute(
+        won = session.execute(
             update(Delivery)
             .where(Delivery.id == delivery.id, Delivery.acknowledged_at.is_(None))
             .values(acknowledged_at=utcnow(), acknowledged_by=user_id)
             .execution_options(synchronize_session=False)
         )
+        first = bool(won.rowcount)  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
         session.refresh(delivery)
-    return delivery.acknowledged_at
+    assert delivery.acknowledged_at is not None
+    return Acknowledgement(delivery.acknowledged_at, first)
 
 
 def report(session: Session, broadcast: Broadcast) -> dict[str, Any]:

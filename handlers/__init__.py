@@ -14,12 +14,13 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
+    from bot.current import services_of
     from bot.scheduler import register_job
     from handlers import cli, webhook
     from handlers.events import make_processor
     from handlers.inbox import Inbox, purge_job
 
-    services = app.extensions["bot"]
+    services = services_of(app)
     inbox = Inbox(services, make_processor(services))
     app.extensions["inbox"] = inbox
     app.cli.add_command(cli.inbox_cli)

@@ -40,6 +40,7 @@ def ask_command(text: str, group_id: str | None) -> None:
     """Ask the bot something without LINE: the same handlers, the answer printed as text."""
     from handlers.context import build_context
     from handlers.events import on_message
+    from handlers.line_event import parse_event
     from handlers.texts import ASK_FLEX, ASK_QUICK
 
     inbox: Inbox = current_app.extensions["inbox"]
@@ -54,7 +55,7 @@ def ask_command(text: str, group_id: str | None) -> None:
         "source": source,
         "message": {"type": "text", "text": text},
     }
-    for message in on_message(build_context(inbox.services, event, "local")).messages:
+    for message in on_message(build_context(inbox.services, parse_event(event), "local")).messages:
         if message["type"] == "flex":
             click.echo(ASK_FLEX.format(alt=message["altText"]))
         else:

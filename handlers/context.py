@@ -4,51 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from bot.services import Services
+from handlers.line_event import LineEvent, SourceKind
 
 
 @dataclass(frozen=True)
 class Context:
     services: Services
-    event: dict[str, Any]
+    event: LineEvent
     webhook_event_id: str
     now: dt.datetime
 
     @property
-    def source(self) -> dict[str, Any]:
-        source: dict[str, Any] = self.event.get("source") or {}
-        return source
-
-    @property
-    def source_type(self) -> str:
-        return str(self.source.get("type", "user"))
+    def source_type(self) -> SourceKind:
+        return self.event.source or SourceKind.USER
 
     @property
     def in_group(self) -> bool:
-        return self.source_type in ("group", "room")
+        return self.event.in_group
 
     @property
     def chat_id(self) -> str | None:
         """Where an answer goes: the group, the room, or the user."""
-        value = self.source.get("groupId") or self.source.get("roomId") or self.source.get("userId")
-        return None if value is None else str(value)
+        return self.event.chat_id
 
     @property
     def group_id(self) -> str | None:
-        value = self.source.get("groupId") or self.source.get("roomId")
-        return None if value is None else str(value)
+        return self.event.group_id
 
     @property
     def user_id(self) -> str | None:
-        value = self.source.get("userId")
-        return None if value is None else str(value)
+        return self.event.user_id
 
     @property
     def reply_token(self) -> str | None:
-        value = self.event.get("replyToken")
-        return None if value is None else str(value)
+        return self.event.reply_token
 
     @property
     def actor(self) -> str:
@@ -57,12 +48,10 @@ class Context:
 
     @property
     def age_seconds(self) -> float:
-        try:
-            sent = dt.datetime.fromtimestamp(int(self.event.get("timestamp", 0)) / 1000, tz=dt.UTC)
-        except (TypeError, ValueError, OverflowError, OSError):
+        if self.event.timestamp is None:
             return 0.0
-        return (self.now - sent).total_seconds()
+        return (self.now - self.event.timestamp).total_seconds()
 
 
-def build_context(services: Services, event: dict[str, Any], webhook_event_id: str) -> Context:
+def build_context(services: Services, event: LineEvent, webhook_event_id: str) -> Context:
     return Context(services=services, event=event, webhook_event_id=webhook_event_id, now=services.clock())

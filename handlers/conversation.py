@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -12,10 +11,18 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import audit, cards, content, flex, groups
+from bot import audit, cards, content, flex, groups, postback
 from bot.db import get_or_insert
 from bot.line import LineApiError
-from bot.models import Delivery, Directive, GroupStatus, LineGroup, Meeting, Province, Region, RegionScheme
+from bot.models import (
+    Directive,
+    GroupStatus,
+    LineGroup,
+    Meeting,
+    Province,
+    Region,
+    RegionScheme,
+)
 from bot.provinces import ProvinceFinder, ProvinceName
 from bot.search import Hit
 from bot.thai import format_thai_date
@@ -46,6 +53,7 @@ from handlers.intents import (
     match_unsubscribe,
     match_whats_new,
 )
+from handlers.line_event import SourceKind
 from handlers.query import LAST, Chair, Period, QuestionKind, find_period, passage, question_kind
 
 log = logging.getLogger(__name__)
@@ -494,7 +502,7 @@ def region_picker(session: Session) -> list[dict[str, Any]]:
     regions = session.scalars(
         select(Region).where(Region.scheme == RegionScheme.GEOGRAPHIC).order_by(Region.sort_order)
     ).all()
-    return [flex.postback_action(r.name_th, f"action=region&code={r.code}", r.name_th) for r in regions]
+    return [flex.postback_action(r.name_th, postback.PickRegion(r.code), r.name_th) for r in regions]
 
 
 def province_picker(ctx: Context, region_code: str, page: int) -> list[Message]:
@@ -510,24 +518,21 @@ def province_picker(ctx: Context, region_code: str, page: int) -> list[Message]:
         start = page * PROVINCES_PER_PAGE
         shown = provinces[start : start + PROVINCES_PER_PAGE]
         actions = [
-            flex.postback_action(p.name_th, f"action=register&province={p.id}", f"ลงทะเบียน {p.name_th}")
-            for p in shown
+            flex.postback_action(p.name_th, postback.Register(p.id), f"ลงทะเบียน {p.name_th}") for p in shown
         ]
         if start + PROVINCES_PER_PAGE < len(provinces):
-            actions.append(
-                flex.postback_action(texts.NEXT_PAGE, f"action=region&code={region_code}&page={page + 1}")
-            )
+            actions.append(flex.postback_action(texts.NEXT_PAGE, postback.PickRegion(region_code, page + 1)))
         return [flex.text(texts.REGISTER_ASK_PROVINCE.format(region=region.name_th), actions)]
 
 
 def member_name(ctx: Context) -> str | None:
     """The display name of the member who sent the event, as LINE shows it in the group; None when
     LINE won't say (a room, a member who left, LINE unreachable): callers fall back to the user id."""
-    group_id, user_id = ctx.source.get("groupId"), ctx.user_id
-    if not group_id or not user_id:
+    group_id, user_id = ctx.group_id, ctx.user_id
+    if ctx.source_type is not SourceKind.GROUP or not group_id or not user_id:
         return None
     try:
-        profile = ctx.services.line.group_member_profile(str(group_id), user_id)
+        profile = ctx.services.line.group_member_profile(group_id, user_id)
     except LineApiError as error:
         log.info("member profile not available (%s)", error.status)
         return None
@@ -593,7 +598,7 @@ def register(ctx: Context, captured: Captured) -> list[Message]:
                 texts.REGISTER_SUGGEST.format(names=" / ".join(p.name_th for p in close)) if close else ""
             )
             actions = [
-                flex.postback_action(p.name_th, f"action=register&province={p.id}", f"ลงทะเบียน {p.name_th}")
+                flex.postback_action(p.name_th, postback.Register(p.id), f"ลงทะเบียน {p.name_th}")
                 for p in close
             ]
             return [
@@ -618,7 +623,7 @@ def status(ctx: Context, _: Captured) -> list[Message]:
     if not ctx.in_group:
         return [flex.text(bot_text(texts.STATUS_USER), menu(ctx))]
     with ctx.services.db.session() as session:
-        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
+        group = groups.by_line_id(session, ctx.group_id)
         if group is None or group.province is None or group.status == GroupStatus.LEFT:
             return [
                 flex.text(texts.STATUS_NONE, [flex.message_action(texts.MENU_REGISTER, texts.MENU_REGISTER)])
@@ -634,7 +639,7 @@ def status(ctx: Context, _: Captured) -> list[Message]:
 
 def _subscribed_group(session: Session, ctx: Context) -> LineGroup | Message:
     """The group of this chat if it receives (or waits to receive) a province's news; else the answer."""
-    group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
+    group = groups.by_line_id(session, ctx.group_id)
     if group is None or group.province is None or group.status == GroupStatus.LEFT:
         return flex.text(texts.NOT_SUBSCRIBED)
     if group.status == GroupStatus.INACTIVE:
@@ -653,10 +658,8 @@ def unsubscribe(ctx: Context, _: Captured) -> list[Message]:
         assert group.province is not None
         province, province_id = group.province.name_th, group.province.id
     actions = [
-        flex.postback_action(
-            texts.UNSUBSCRIBE_YES, f"action=unsubscribe&province={province_id}", texts.UNSUBSCRIBE_YES
-        ),
-        flex.postback_action(texts.UNSUBSCRIBE_NO, "action=unsubscribe_cancel", texts.UNSUBSCRIBE_NO),
+        flex.postback_action(texts.UNSUBSCRIBE_YES, postback.Unsubscribe(province_id), texts.UNSUBSCRIBE_YES),
+        flex.postback_action(texts.UNSUBSCRIBE_NO, postback.KeepSubscription(), texts.UNSUBSCRIBE_NO),
     ]
     return [flex.text(texts.UNSUBSCRIBE_CONFIRM.format(province=province), actions)]
 
@@ -688,17 +691,12 @@ def acknowledge(ctx: Context, broadcast_id: int) -> list[Message]:
     if not ctx.group_id:
         return [flex.text(broadcast_texts.ACK_UNKNOWN)]
     with ctx.services.db.session() as session:
-        before = session.scalar(
-            select(Delivery.acknowledged_at)
-            .join(LineGroup, Delivery.group_id == LineGroup.id)
-            .where(Delivery.broadcast_id == broadcast_id, LineGroup.line_group_id == ctx.group_id)
-        )
-        when = broadcasts.acknowledge(session, broadcast_id, ctx.group_id, ctx.user_id)
-    if when is None:
+        pressed = broadcasts.acknowledge(session, broadcast_id, ctx.group_id, ctx.user_id)
+    if pressed is None:
         return [flex.text(broadcast_texts.ACK_UNKNOWN)]
-    if before is None:
+    if pressed.first:
         return [flex.text(broadcast_texts.ACKNOWLEDGED)]
-    local = when.astimezone(ctx.services.settings.tz)
+    local = pressed.at.astimezone(ctx.services.settings.tz)
     stamp = f"{format_thai_date(local.date(), 'short')} {local:%H:%M} น."
     return [flex.text(broadcast_texts.ACKNOWLEDGED_BEFORE.format(when=stamp))]
 
@@ -706,49 +704,21 @@ def acknowledge(ctx: Context, broadcast_id: int) -> list[Message]:
 # --- postbacks ------------------------------------------------------------------------------------------
 
 
-GROUP_CHANGES: Final = frozenset({"register", "unsubscribe"})
-
-
-@dataclass(frozen=True)
-class Postback:
-    """A pressed button's data (`action=...&...`), parsed once where the event enters."""
-
-    action: str
-    values: dict[str, str]
-
-    @property
-    def changes_group(self) -> bool:
-        """Whether pressing it changes the group's registration."""
-        return self.action in GROUP_CHANGES
-
-
-def parse_postback(data: str) -> Postback:
-    try:
-        values = {k: v[0] for k, v in urllib.parse.parse_qs(data, max_num_fields=10).items()}
-    except ValueError:  # more fields than any button of ours has
-        values = {}
-    return Postback(values.get("action", ""), values)
-
-
-def postback(ctx: Context, pressed: Postback) -> list[Message]:
-    action, values = pressed.action, pressed.values
-    try:
-        if action == "directive":
-            return directive_full(ctx, int(values["id"]))
-        if action == "region":
-            return province_picker(ctx, values.get("code", ""), int(values.get("page", 0)))
-        if action == "register":
-            return register_by_id(ctx, int(values["province"]))
-        if action == "unsubscribe":
-            return confirm_unsubscribe(ctx, int(values["province"]))
-        if action == "unsubscribe_cancel":
+def pressed_button(ctx: Context, pressed: postback.Postback | None) -> list[Message]:
+    """The answer to a button of ours; the menu for data that is not one of ours."""
+    match pressed:
+        case postback.ShowDirective(directive_id):
+            return directive_full(ctx, directive_id)
+        case postback.PickRegion(code, page):
+            return province_picker(ctx, code, page)
+        case postback.Register(province_id):
+            return register_by_id(ctx, province_id)
+        case postback.Unsubscribe(province_id):
+            return confirm_unsubscribe(ctx, province_id)
+        case postback.KeepSubscription():
             return [flex.text(texts.UNSUBSCRIBE_KEPT)]
-        if action == "menu":
-            return help_(ctx, {})
-        if action == "ack":
-            return acknowledge(ctx, int(values["b"]))
-    except (KeyError, ValueError):
-        pass
+        case postback.Acknowledge(broadcast_id):
+            return acknowledge(ctx, broadcast_id)
     return help_(ctx, {})
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
 from limits import RateLimitItemPerMinute
 
@@ -27,6 +27,7 @@ from bot.services import Services
 from handlers import texts
 from handlers.context import Context
 from handlers.inbox import Claimed
+from handlers.line_event import CHAT_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def _deliver(
             log.debug("event %s answered (request %s)", ctx.webhook_event_id, sent.request_id)
             return InboxStatus.DONE, "reply"
         except LineApiError as error:
-            if error.status != 400:  # 400: the token was spent or had run out; anything else: a failure
+            if not error.reply_token_refused:  # the token was spent or had run out; anything else: a failure
                 raise
             if claimed.attempts > 1:  # a process that held it before died after using the token
                 log.info("event %s: reply token already used: answered before", ctx.webhook_event_id)
@@ -95,8 +96,6 @@ def _deliver(
 class ChatLimits:
     """Per-person and per-group limits on answered chat messages (Redis, else this process)."""
 
-    CHAT_EVENTS: Final = frozenset({"message", "postback"})
-
     def __init__(self, services: Services) -> None:
         settings = services.settings.webhook
         self.limiter = Limiter(services.settings.redis)
@@ -108,7 +107,7 @@ class ChatLimits:
 
     def check(self, ctx: Context) -> Answer | None:
         """None: answer as usual. Else what to send instead (a notice, or nothing)."""
-        if str(ctx.event.get("type")) not in self.CHAT_EVENTS:
+        if ctx.event.type not in CHAT_TYPES:
             return None
         scope = None
         if (

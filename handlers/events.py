@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import flex
+from bot import flex, groups, postback
 from bot.db import get_or_insert
 from bot.line import LineApiError
 from bot.models import GroupStatus, InboxStatus, LineGroup, LineUser, utcnow
@@ -22,6 +22,7 @@ from handlers.context import Context, build_context
 from handlers.delivery import Answer, ChatLimits, deliver
 from handlers.inbox import Claimed
 from handlers.intents import match_intent, normalize_text
+from handlers.line_event import EventType
 
 log = logging.getLogger(__name__)
 
@@ -31,29 +32,13 @@ EventHandler = Callable[[Context], Answer]
 # --- event types ------------------------------------------------------------------------------------
 
 
-def _mention_free_text(event: dict[str, Any]) -> tuple[str, bool]:
-    """The text without @-mentions of the bot, and whether the bot was mentioned."""
-    message = event.get("message") or {}
-    body = str(message.get("text", ""))
-    mentioned = False
-    mentionees = (message.get("mention") or {}).get("mentionees") or []
-    for mention in sorted(mentionees, key=lambda m: -int(m.get("index", 0))):
-        if mention.get("isSelf"):
-            mentioned = True
-            start, length = int(mention.get("index", 0)), int(mention.get("length", 0))
-            body = body[:start] + body[start + length :]
-    return body, mentioned
-
-
 def on_message(ctx: Context) -> Answer:
-    message = ctx.event.get("message") or {}
-    if message.get("type") != "text":
+    if ctx.event.message_type != "text":
         # Stickers and photos are everyday chatter in a group; one-to-one, they get a pointer.
         return Answer() if ctx.in_group else Answer([flex.text(conversation.bot_text(texts.NON_TEXT))])
-    body, mentioned = _mention_free_text(ctx.event)
-    text = normalize_text(body)
+    text = normalize_text(ctx.event.text)
     found = match_intent(text, conversation.INTENTS)
-    addressed = mentioned or not ctx.in_group
+    addressed = ctx.event.mentioned or not ctx.in_group
     if found is not None:
         intent, captured = found
         if intent.changes_group and _too_old_to_change(ctx, intent.name):
@@ -68,10 +53,12 @@ def on_message(ctx: Context) -> Answer:
 
 
 def on_postback(ctx: Context) -> Answer:
-    pressed = conversation.parse_postback(str((ctx.event.get("postback") or {}).get("data", "")))
-    if pressed.changes_group and _too_old_to_change(ctx, pressed.action):
+    pressed = postback.decode(ctx.event.postback_data)
+    if isinstance(pressed, postback.GROUP_CHANGES) and _too_old_to_change(ctx, pressed.action):
         return Answer()
-    return Answer(conversation.postback(ctx, pressed), push_if_late=pressed.action == "register")
+    return Answer(
+        conversation.pressed_button(ctx, pressed), push_if_late=isinstance(pressed, postback.Register)
+    )
 
 
 def _too_old_to_change(ctx: Context, what: str) -> bool:
@@ -147,7 +134,7 @@ def on_join(ctx: Context) -> Answer:
 
 def on_leave(ctx: Context) -> Answer:
     with ctx.services.db.session() as session:
-        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
+        group = groups.by_line_id(session, ctx.group_id)
         if group is not None:
             group.left_at = utcnow()
             # Removing the bot and inviting it back must not undo an administrator: a group switched
@@ -160,22 +147,21 @@ def on_leave(ctx: Context) -> Answer:
 
 
 def on_member_joined(ctx: Context) -> Answer:
-    joined = ((ctx.event.get("joined") or {}).get("members")) or []
     with ctx.services.db.session() as session:
-        group = session.scalars(select(LineGroup).where(LineGroup.line_group_id == ctx.group_id)).first()
+        group = groups.by_line_id(session, ctx.group_id)
         if group is not None and group.member_count is not None:
-            group.member_count += len(joined)
+            group.member_count += ctx.event.members_joined
     return Answer([flex.text(conversation.bot_text(texts.WELCOME_MEMBER))])
 
 
-EVENT_HANDLERS: dict[str, EventHandler] = {
-    "message": on_message,
-    "postback": on_postback,
-    "follow": on_follow,
-    "unfollow": on_unfollow,
-    "join": on_join,
-    "leave": on_leave,
-    "memberJoined": on_member_joined,
+EVENT_HANDLERS: dict[EventType, EventHandler] = {
+    EventType.MESSAGE: on_message,
+    EventType.POSTBACK: on_postback,
+    EventType.FOLLOW: on_follow,
+    EventType.UNFOLLOW: on_unfollow,
+    EventType.JOIN: on_join,
+    EventType.LEAVE: on_leave,
+    EventType.MEMBER_JOINED: on_member_joined,
 }
 
 
@@ -184,12 +170,9 @@ def make_processor(services: Services) -> Callable[[Claimed], Callable[[], Inbox
     limits = ChatLimits(services)
 
     def process(claimed: Claimed) -> Callable[[], InboxStatus]:
-        event = claimed.payload
-        ctx = build_context(services, event, claimed.webhook_event_id)
-        handler = EVENT_HANDLERS.get(str(event.get("type")))
-        if handler is None:
-            return lambda: InboxStatus.DONE
-        log.debug("event %s: %s from %s", claimed.webhook_event_id, event.get("type"), ctx.source_type)
+        ctx = build_context(services, claimed.event, claimed.webhook_event_id)
+        handler = EVENT_HANDLERS[claimed.event.type]
+        log.debug("event %s: %s from %s", claimed.webhook_event_id, claimed.event.type, ctx.source_type)
         answer = limits.check(ctx) or handler(ctx)
         return lambda: deliver(ctx, answer, claimed)
 

@@ -67,11 +67,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from bot import logs
+from bot import lease, logs
 from bot.line import LineApiError
 from bot.models import InboxEvent, InboxStatus, utcnow
 from bot.scheduler import JobSpec
 from bot.services import Services
+from handlers.line_event import HANDLED_TYPES, LineEvent, MalformedEvent, parse_event
 
 log = logging.getLogger(__name__)
 
@@ -81,14 +82,12 @@ FLUSH_SECONDS = 0.5  # the longest a busy pool keeps an outcome before writing i
 # waiting for LINE leaves new events in the table for another process's idle workers.
 LINE_SLOW_SECONDS = 0.5
 
-HANDLED_TYPES = frozenset({"message", "follow", "unfollow", "join", "leave", "memberJoined", "postback"})
-
 
 @dataclass(frozen=True)
 class Claimed:
     id: int
     webhook_event_id: str
-    payload: dict[str, Any]
+    event: LineEvent
     received_at: dt.datetime
     attempts: int = 1  # claims of this event so far, this one included: above 1, a holder before us died
     chat: str | None = None  # the group, room or user it came from (`InboxEvent.source_id`)
@@ -116,43 +115,6 @@ class StoreResult:
     stored: int
     duplicates: int
     ignored: int
-
-
-class MalformedEvent(ValueError):
-    """An event whose fields have types LINE never sends: left out of its batch, never retried."""
-
-
-SOURCE_TYPES: Final = frozenset({"user", "group", "room"})
-
-
-def _source(event: dict[str, Any]) -> tuple[str | None, str | None]:
-    source = event.get("source")
-    if source is None:
-        return None, None
-    if (
-        not isinstance(source, dict)
-        or not isinstance(source.get("type"), str)
-        or source["type"] not in SOURCE_TYPES
-    ):
-        raise MalformedEvent("source is not a user, group or room")
-    chat = source.get("groupId") or source.get("roomId") or source.get("userId")
-    if chat is not None and not (isinstance(chat, str) and len(chat) <= 64):
-        raise MalformedEvent("source id is not a LINE id")
-    return source["type"], chat
-
-
-def _redelivery(event: dict[str, Any]) -> bool:
-    context = event.get("deliveryContext") or {}
-    if not isinstance(context, dict):
-        raise MalformedEvent("deliveryContext is not an object")
-    return bool(context.get("isRedelivery"))
-
-
-def _timestamp(event: dict[str, Any]) -> dt.datetime:
-    try:
-        return dt.datetime.fromtimestamp(int(event.get("timestamp", 0)) / 1000, tz=dt.UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
-        return utcnow()
 
 
 class Inbox:
@@ -189,6 +151,7 @@ class Inbox:
         """Store events durably; the new ones are claimed for this process's pool when it can take
         them, else left pending in the table for whichever pool is free first."""
         rows: list[dict[str, Any]] = []
+        events_by_id: dict[str, LineEvent] = {}
         ignored = 0
         for event in events:
             if not isinstance(event, dict) or not event.get("webhookEventId"):
@@ -200,30 +163,29 @@ class Inbox:
                 ignored += 1
                 log.info("webhook: standby %s event %s not answered", event_type, event_id)
                 continue
-            if event_type not in HANDLED_TYPES:
-                ignored += 1
-                log.info("webhook: %s event %s ignored (type not handled)", event_type[:32], event_id)
-                continue
             try:
-                source_type, source_id = _source(event)
-                redelivery = _redelivery(event)
+                parsed = parse_event(event)
             except MalformedEvent as error:
                 ignored += 1
-                log.warning("webhook: %s event %s ignored (%s)", event_type, event_id, error)
+                if event_type in HANDLED_TYPES:
+                    log.warning("webhook: %s event %s ignored (%s)", event_type, event_id, error)
+                else:
+                    log.info("webhook: %s event %s ignored (type not handled)", event_type[:32], event_id)
                 continue
             rows.append(
                 {
                     "webhook_event_id": event_id,
                     "event_type": event_type,
-                    "source_type": source_type,
-                    "source_id": source_id,
+                    "source_type": parsed.source.value if parsed.source else None,
+                    "source_id": parsed.chat_id,
                     "payload": event,
-                    "event_timestamp": _timestamp(event),
+                    "event_timestamp": parsed.timestamp or utcnow(),
                     "received_at": utcnow(),
-                    "redelivery": redelivery,
+                    "redelivery": parsed.redelivery,
                     "claim": False,
                 }
             )
+            events_by_id.setdefault(event_id, parsed)
         if not rows:
             return StoreResult(0, 0, ignored)
         # One batch can hold the same event twice; keep the first.
@@ -248,7 +210,9 @@ class Inbox:
             row_id, taken = stored[event_id]
             if taken:
                 claimed.append(
-                    Claimed(row_id, event_id, row["payload"], row["received_at"], chat=row["source_id"])
+                    Claimed(
+                        row_id, event_id, events_by_id[event_id], row["received_at"], chat=row["source_id"]
+                    )
                 )
             elif local:
                 behind.append(row["source_id"])
@@ -370,7 +334,7 @@ class Inbox:
 
         This runs on every webhook, inside LINE's two seconds. On PostgreSQL it is one prepared
         statement through psycopg itself (SQLAlchemy's statement handling and psycopg's conversion
-        of named parameters were a fifth of a web worker's CPU under load, bench/webhook.py); the
+        of named parameters cost a large share of a web worker's CPU, docs/performance.md); the
         same columns and values as the model, checked by the tests on both databases. SQLite, the
         one-process default, goes through SQLAlchemy Core.
         """
@@ -468,7 +432,7 @@ class Inbox:
     def _claimable(self, now: dt.datetime) -> Any:
         """Pending events that are next in their chat (no event of the chat in progress, none pending
         before them), and events whose holder stopped renewing their lease (it died)."""
-        lease = dt.timedelta(seconds=self.services.settings.webhook.lease_seconds)
+        lease_seconds = self.services.settings.webhook.lease_seconds
         other = aliased(InboxEvent, name="other")
         ahead = (
             select(other.id)
@@ -485,35 +449,33 @@ class Inbox:
         )
         return or_(
             (InboxEvent.status == InboxStatus.PENDING) & ~ahead,
-            (InboxEvent.status == InboxStatus.PROCESSING) & (InboxEvent.claimed_at < now - lease),
+            lease.lease_ran_out(
+                InboxEvent.status, InboxStatus.PROCESSING, InboxEvent.claimed_at, now, lease_seconds
+            ),
         )
 
     def claim(self, limit: int = 1) -> list[Claimed]:
         """Take up to `limit` of the oldest claimable events, atomically, oldest first; at most one
         per chat, so that a chat's events are worked one at a time, in the order they happened.
 
-        One statement, WITH oldest AS MATERIALIZED (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) UPDATE …
-        RETURNING: on PostgreSQL concurrent claimers skip each other's rows; SQLite has one writer.
+        One statement of the lease engine (`bot.lease.claim`): on PostgreSQL concurrent claimers skip
+        each other's rows; SQLite has one writer.
         """
         now = utcnow()
-        # Materialised: without statistics on a young table, PostgreSQL may otherwise run the locking
-        # subquery once per row (seen in broadcasts/sender.py: seconds instead of milliseconds).
-        oldest = (
-            select(InboxEvent.id)
-            .where(self._claimable(now))
-            .order_by(InboxEvent.event_timestamp, InboxEvent.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=InboxEvent)
-            .cte("oldest")
-            .prefix_with("MATERIALIZED")
-        )
         try:
             with self.services.db.engine.begin() as connection:
-                rows = connection.execute(
-                    update(InboxEvent)
-                    .where(InboxEvent.id.in_(select(oldest.c.id)))  # locked, and claimable when locked
-                    .values(status=InboxStatus.PROCESSING, claimed_at=now, attempts=InboxEvent.attempts + 1)
-                    .returning(
+                rows = lease.claim(
+                    connection,
+                    InboxEvent,
+                    self._claimable(now),
+                    order_by=[InboxEvent.event_timestamp, InboxEvent.id],
+                    limit=limit,
+                    values={
+                        "status": InboxStatus.PROCESSING,
+                        "claimed_at": now,
+                        "attempts": InboxEvent.attempts + 1,
+                    },
+                    returning=[
                         InboxEvent.id,
                         InboxEvent.webhook_event_id,
                         InboxEvent.payload,
@@ -521,14 +483,21 @@ class Inbox:
                         InboxEvent.event_timestamp,
                         InboxEvent.attempts,
                         InboxEvent.source_id,
-                    )
-                ).all()
+                    ],
+                )
         except IntegrityError:  # a chat's event claimed by another process meanwhile: next round
             log.info("inbox: claim met an event of a chat in progress elsewhere; trying again")
             return []
         ordered = sorted(rows, key=lambda row: (row.event_timestamp, row.id))
         claimed = [
-            Claimed(row.id, row.webhook_event_id, row.payload, row.received_at, row.attempts, row.source_id)
+            Claimed(
+                row.id,
+                row.webhook_event_id,
+                parse_event(row.payload),
+                row.received_at,
+                row.attempts,
+                row.source_id,
+            )
             for row in ordered
         ]
         self._hold(claimed)
@@ -928,7 +897,7 @@ def _pg_insert_sql(count: int) -> str:
 @contextmanager
 def _pg_autocommit(engine: Engine) -> Iterator[Any]:
     """A pooled connection's psycopg connection in autocommit mode, for single statements: each is its
-    own transaction, without the BEGIN and COMMIT round trips (two of every three, bench/webhook.py)."""
+    own transaction, without the BEGIN and COMMIT round trips around it."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         dbapi_connection: Any = connection.connection.dbapi_connection
         try:

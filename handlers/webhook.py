@@ -9,7 +9,7 @@ an event of the wrong shape in a good batch is left out by the inbox, and the ot
 
 The webhook is the bot's one hot path, so it is a bare WSGI application in front of Flask
 (`Webhook.wrap`) rather than a Flask view: no request context, session, URL routing or response
-object for a request that needs none of them (a fifth of its CPU, measured in-process). It
+object for a request that needs none of them (their cost: docs/performance.md). It
 keeps what the rest of the app gives every request: the request id (`X-Request-Id`, in the logs and
 echoed back), the metrics, one log line and a Thai JSON 500 for an unexpected error, and the start of
 the inbox's threads on a process's first request.
@@ -32,7 +32,8 @@ from bot import inputs, metrics
 from bot.logs import SAFE_REQUEST_ID, request_id_var
 from bot.services import Services
 from bot.texts import ERROR_TITLES
-from handlers.inbox import HANDLED_TYPES, Inbox
+from handlers.inbox import Inbox
+from handlers.line_event import HANDLED_TYPES
 
 log = logging.getLogger(__name__)
 

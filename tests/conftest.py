@@ -22,9 +22,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from bot import migrate
 from bot.app import create_app
+from bot.current import services_of as services_of  # the tests import it from here
 from bot.models import utcnow
 from bot.seed import seed_all
-from bot.services import Clock, Services
+from bot.services import Clock
 from bot.settings import Settings, load_settings
 from linesim import LineStandIn
 from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV
@@ -169,11 +170,6 @@ def client(ready_app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
-
-
-def services_of(app: Flask) -> Services:
-    services: Services = app.extensions["bot"]
-    return services
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import current_app, request
+from flask import request
 
 from admin.api.errors import ApiError
+from bot.current import current_services
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -26,7 +27,7 @@ def _presented_token() -> str | None:
 def require_admin_token(view: Callable[P, R]) -> Callable[P, R]:
     @wraps(view)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        expected = current_app.extensions["bot"].settings.admin.token
+        expected = current_services().settings.admin.token
         presented = _presented_token()
         if expected is None:
             raise ApiError(401, "API ผู้ดูแลยังไม่เปิดใช้: ตั้งค่า ADMIN_TOKEN ก่อน")

@@ -18,9 +18,9 @@ from admin.api.errors import ApiError
 from admin.api.schemas import ImportRequest, MeetingEdit
 from admin.api.serialize import group_json, import_json, meeting_json, meeting_summary_json
 from bot import audit, groups
+from bot.current import current_services
 from bot.inputs import DB_INT_MAX, parse_int
 from bot.models import DirectiveStatus, GroupStatus, LineGroup, Meeting, Province, Region
-from bot.services import Services
 from meetings import store as meetings
 from meetings.ingest.jobs import ImportRunner, load_job, queue_import
 from meetings.ingest.service import IngestError, ingest_text, read_article
@@ -36,11 +36,6 @@ Body = TypeVar("Body", bound=BaseModel)
 @blueprint.errorhandler(ApiError)
 def _api_error(error: ApiError) -> tuple[Response, int]:
     return error.response()
-
-
-def _services() -> Services:
-    services: Services = current_app.extensions["bot"]
-    return services
 
 
 def parse_body(model: type[Body]) -> Body:
@@ -82,7 +77,7 @@ def create_meeting() -> tuple[Response, int]:
     """Text is imported at once (201, or 200 if stored before); a URL is fetched off the request
     thread: 202 with the import job to poll (Location)."""
     body = parse_body(ImportRequest)
-    services = _services()
+    services = current_services()
     try:
         if body.url is not None:
             runner: ImportRunner = current_app.extensions["imports"]
@@ -108,7 +103,7 @@ def create_meeting() -> tuple[Response, int]:
 @require_admin_token
 def get_import(job_id: int) -> Response:
     """A URL import: queued, running, done (with its meeting) or failed (with the Thai reason)."""
-    services = _services()
+    services = current_services()
     with services.db.session() as session:
         job = load_job(session, job_id, services.settings)
         if job is None:
@@ -119,7 +114,7 @@ def get_import(job_id: int) -> Response:
 def _paged(query: Any, serialize: Any, *order_by: Any, options: Sequence[Any] = ()) -> Response:
     """One page of a listing (`?limit=&offset=`): `{"items", "total", "limit", "offset"}`."""
     limit, offset = _page()
-    services = _services()
+    services = current_services()
     with services.db.session() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(query.options(*options).order_by(*order_by).limit(limit).offset(offset)).all()
@@ -158,7 +153,7 @@ def list_meetings() -> Response:
 @blueprint.get("/meetings/<int:meeting_id>")
 @require_admin_token
 def get_meeting(meeting_id: int) -> Response:
-    services = _services()
+    services = current_services()
     with services.db.session() as session:
         return jsonify(meeting_json(_meeting(session, meeting_id), services.settings.tz))
 
@@ -185,7 +180,7 @@ def edit_meeting(meeting_id: int) -> Response:
             for d in body.directives
         ],
     )
-    services = _services()
+    services = current_services()
     try:
         with services.db.session() as session:
             meeting = _meeting(session, meeting_id)
@@ -208,7 +203,7 @@ def publish_meeting(meeting_id: int) -> Response:
     if not isinstance(body, dict) or not isinstance(body.get("urgent", False), bool):
         raise ApiError(422, 'เนื้อหาคำขอต้องเป็น {"urgent": true|false} หรือว่าง')
     urgent = bool(body.get("urgent", False))
-    services = _services()
+    services = current_services()
     with services.db.session() as session:
         meeting = _meeting(session, meeting_id)
         published_now = publish(meeting)
@@ -251,7 +246,7 @@ def register_groups() -> Response:
         raise ApiError(422, 'ต้องส่ง {"groups": [...]}')
     if not all(isinstance(row, dict) for row in data["groups"]):
         raise ApiError(422, "แต่ละกลุ่มต้องเป็น object")
-    services = _services()
+    services = current_services()
     try:
         with services.db.session() as session:
             result = groups.register_groups(session, data["groups"], ACTOR)

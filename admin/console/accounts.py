@@ -15,13 +15,13 @@ from typing import Final
 import click
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admin.console import texts
 from bot import audit
+from bot.current import current_services
 from bot.models import AdminRole, AdminUser
 from bot.services import Services
 
@@ -122,11 +122,6 @@ def ensure_first_admin(services: Services) -> str | None:
 admin_cli = AppGroup("admin", help="Console accounts (admin, editor, viewer).")
 
 
-def _services() -> Services:
-    services: Services = current_app.extensions["bot"]
-    return services
-
-
 def _password(confirm: bool = True) -> str:
     from_env = os.environ.get(PASSWORD_ENV)
     if from_env:
@@ -154,7 +149,7 @@ def create_command(username: str, role: str) -> None:
     """Create a console account. The password is prompted, or read from ADMIN_PASSWORD."""
     password = _password()
     try:
-        with _services().db.session() as session:
+        with current_services().db.session() as session:
             create(session, username, password, AdminRole(role), actor="cli")
     except AccountError as error:
         _fail(str(error))
@@ -168,7 +163,7 @@ def password_command(username: str) -> None:
     """Set a console account's password (prompted, or read from ADMIN_PASSWORD)."""
     password = _password()
     try:
-        with _services().db.session() as session:
+        with current_services().db.session() as session:
             user = find(session, username)
             if user is None:
                 raise AccountError(texts.USERNAME_UNKNOWN.format(username=username))

@@ -47,9 +47,9 @@ from wtforms.validators import DataRequired, Length
 
 from admin.console import accounts, texts
 from bot import audit
+from bot.current import current_services, services_of
 from bot.limiter import Limiter
 from bot.models import AdminRole, AdminUser, utcnow
-from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -100,16 +100,11 @@ def current_admin() -> Admin:
     return admin
 
 
-def _services() -> Services:
-    services: Services = current_app.extensions["bot"]
-    return services
-
-
 def _load_admin(session_id: str) -> Admin | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version:
         return None
-    with _services().db.session() as db_session:
+    with current_services().db.session() as db_session:
         user = db_session.get(AdminUser, int(user_id))
         if user is None or not user.active or str(user.session_version) != version:
             return None
@@ -258,7 +253,7 @@ def login() -> ResponseReturnValue:
 
 
 def _authenticate(username: str, password: str) -> Admin | None:
-    with _services().db.session() as db_session:
+    with current_services().db.session() as db_session:
         found = accounts.find(db_session, username)
         user = accounts.authenticated(found, password)
         if user is None:
@@ -278,7 +273,7 @@ def _authenticate(username: str, password: str) -> Admin | None:
 @blueprint.post("/logout")
 def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
-        with _services().db.session() as db_session:
+        with current_services().db.session() as db_session:
             admin = current_admin()
             user = db_session.get(AdminUser, admin.id)
             if user is not None:
@@ -298,7 +293,7 @@ class CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, without their cost on requests that carry no session.
 
     Flask builds a new signing serializer on every request, cookie or not. LINE's webhook and the
-    API never carry one, and the serializer was 4% of a web worker's CPU under load (bench/webhook.py):
+    API never carry one, so that work is wasted on the bot's busiest requests (docs/performance.md):
     here a request without the cookie gets an empty session at once, and the serializer is built once
     per set of keys. Signing, expiry and key rotation are Flask's, unchanged.
     """
@@ -326,5 +321,5 @@ def init_app(app: Flask) -> None:
     manager.login_message_category = "info"
     manager.session_protection = "basic"
     manager.user_loader(_load_admin)
-    app.extensions["login_limiter"] = LoginLimiter(Limiter(app.extensions["bot"].settings.redis))
+    app.extensions["login_limiter"] = LoginLimiter(Limiter(services_of(app).settings.redis))
     app.register_error_handler(CSRFError, _csrf_error)

@@ -22,6 +22,7 @@ from admin.console.auth import current_admin, local_target, protect_forms, requi
 from bot import audit, quota
 from bot import groups as groups_store
 from bot import texts as core_texts
+from bot.current import current_services
 from bot.inputs import DB_INT_MAX, parse_int
 from bot.models import (
     AdminRole,
@@ -54,11 +55,6 @@ MAX_PAGE: Final = DB_INT_MAX // PAGE_SIZE  # its offset still fits the database'
 
 blueprint = Blueprint("console", __name__, url_prefix="/admin", template_folder="templates")
 protect_forms(blueprint)
-
-
-def _services() -> Services:
-    services: Services = current_app.extensions["bot"]
-    return services
 
 
 @dataclass(frozen=True)
@@ -106,7 +102,7 @@ def _quota(services: Services) -> Quota | str:
     current = quota.reading(services)
     if current is None:
         return texts.QUOTA_UNKNOWN
-    if current.limit is None or current.left is None:
+    if current.limit is None:
         return Quota(texts.QUOTA_UNLIMITED, f"{current.used:,}", texts.QUOTA_UNLIMITED)
     return Quota(f"{current.limit:,}", f"{current.used:,}", f"{current.left:,}")
 
@@ -157,7 +153,7 @@ def groups_per_region(session: Session) -> list[tuple[str, int, int]]:
 @blueprint.get("/")
 @require_role(AdminRole.VIEWER)
 def dashboard() -> ResponseReturnValue:
-    services = _services()
+    services = current_services()
     with services.db.session() as session:
         latest = session.scalars(
             select(Meeting).order_by(Meeting.meeting_date.desc().nulls_last(), Meeting.id.desc()).limit(1)
@@ -215,7 +211,7 @@ def meetings() -> ResponseReturnValue:
     elif status == "published":
         query = query.where(Meeting.published_at.is_not(None))
     query = query.order_by(Meeting.meeting_date.desc().nulls_last(), Meeting.id.desc())
-    with _services().db.session() as session:
+    with current_services().db.session() as session:
         rows, page = _paged(session, query)
         return render_template("console/meetings.html", meetings=rows, page=page, status=status)
 
@@ -230,7 +226,7 @@ def import_meeting() -> ResponseReturnValue:
     if bool(text) == bool(url):
         form.text.errors = [texts.MEETING_IMPORT_EMPTY]
         return render_template("console/import.html", form=form), 400
-    services = _services()
+    services = current_services()
     try:
         if url:  # fetched off the request thread; the job's page polls until it is done
             runner: ImportRunner = current_app.extensions["imports"]
@@ -251,7 +247,7 @@ def import_meeting() -> ResponseReturnValue:
 @require_role(AdminRole.EDITOR)
 def import_job(job_id: int) -> ResponseReturnValue:
     """A URL import under way: the page refreshes itself until the meeting is there, or says why not."""
-    services = _services()
+    services = current_services()
     with services.db.session() as session:
         job = load_job(session, job_id, services.settings)
         if job is None:
@@ -345,7 +341,7 @@ def _change_of(form: forms.MeetingForm, meeting: Meeting) -> MeetingChange:
 @require_role(AdminRole.VIEWER)
 def meeting(meeting_id: int) -> ResponseReturnValue:
     """The parsed meeting beside its source text; editors change it here (POST)."""
-    services = _services()
+    services = current_services()
     status = 200
     if request.method == "POST":
         if not current_admin().can(AdminRole.EDITOR):
@@ -395,7 +391,7 @@ def publish_meeting(meeting_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     urgent = bool(form.urgent.data)
-    services = _services()
+    services = current_services()
     actor = current_admin().username
     with services.db.session() as session:
         record = _load_meeting(session, meeting_id)
@@ -448,7 +444,7 @@ def groups() -> ResponseReturnValue:
     query = query.order_by(
         case((LineGroup.status == GroupStatus.PENDING, 0), else_=1), Province.name_th, LineGroup.id
     )
-    with _services().db.session() as session:
+    with current_services().db.session() as session:
         rows, page = _paged(session, query)
         provinces = _provinces(session)
         return render_template(
@@ -481,7 +477,7 @@ def _group_action(group_id: int, action: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     actor = current_admin().username
-    with _services().db.session() as session:
+    with current_services().db.session() as session:
         group = _group(session, group_id)
         name = group.name or group.line_group_id
         before = group.status.value
@@ -528,7 +524,7 @@ def reactivate_group(group_id: int) -> ResponseReturnValue:
 @require_role(AdminRole.ADMIN)
 def change_group_province(group_id: int) -> ResponseReturnValue:
     form = forms.GroupProvinceForm()
-    with _services().db.session() as session:
+    with current_services().db.session() as session:
         form.province.choices = [(p.id, p.name_th) for p in _provinces(session)]
         if not form.validate_on_submit():
             abort(400)
@@ -557,7 +553,7 @@ def _decide_change(request_id: int, approve: bool) -> ResponseReturnValue:
     form = forms.ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    with _services().db.session() as session:
+    with current_services().db.session() as session:
         decided = groups_store.decide_change(session, request_id, approve, current_admin().username)
         if decided is None:
             flash(texts.CHANGE_ALREADY_DECIDED, "error")
@@ -594,7 +590,7 @@ def audit_log() -> ResponseReturnValue:
     if filters["action"]:
         query = query.where(AuditLog.action.startswith(filters["action"], autoescape=True))
     query = query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
-    with _services().db.session() as session:
+    with current_services().db.session() as session:
         rows, page = _paged(session, query)
         actions = session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
         return render_template(
@@ -609,7 +605,7 @@ def audit_log() -> ResponseReturnValue:
 def bangkok_time(value: dt.datetime | None) -> str:
     if value is None:
         return "-"
-    local = value.astimezone(_services().settings.tz)
+    local = value.astimezone(current_services().settings.tz)
     return f"{format_thai_date(local.date(), 'short')} {local:%H:%M} น."
 
 

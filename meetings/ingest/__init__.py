@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
+    from bot.current import services_of
+
     """Add the `ingest` command, the URL-import threads and, when news sources are configured, the
     feed-polling job."""
     from bot.scheduler import register_job
@@ -22,7 +24,7 @@ def init_app(app: Flask) -> None:
     from meetings.ingest.jobs import ImportRunner
 
     app.cli.add_command(ingest_command)
-    app.extensions["imports"] = ImportRunner(app.extensions["bot"])
-    settings = app.extensions["bot"].settings
+    app.extensions["imports"] = ImportRunner(services_of(app))
+    settings = services_of(app).settings
     if settings.feeds.sources:
         register_job(app, feed_job(settings.feeds.interval_minutes))

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
+from bot.current import current_services
 from bot.services import Services
 from meetings.ingest.service import IngestError, fetch_article, ingest_text, parse, read_article
 
@@ -41,7 +41,7 @@ def _read_source(source: str, services: Services) -> tuple[str, str | None]:
 @with_appcontext
 def ingest_command(source: str, as_json: bool, publish: bool) -> None:
     """Import a meeting article from a file, a URL, or standard input (-)."""
-    services: Services = current_app.extensions["bot"]
+    services = current_services()
     if as_json and publish:
         raise click.UsageError("--json stores nothing, so it cannot --publish")
     try:

@@ -29,6 +29,7 @@ from bot.models import (
 )
 from handlers.events import make_processor
 from handlers.inbox import Claimed, Inbox
+from handlers.line_event import parse_event
 from linesim import LineStandIn
 from tests.conftest import services_of
 from tests.console_helpers import logged_in
@@ -90,7 +91,10 @@ def _handle_at_once(
         stored = {row.webhook_event_id: row for row in session.scalars(select(InboxEvent))}
     claimed = [
         Claimed(
-            stored[e["webhookEventId"]].id, e["webhookEventId"], stored[e["webhookEventId"]].payload, utcnow()
+            stored[e["webhookEventId"]].id,
+            e["webhookEventId"],
+            parse_event(stored[e["webhookEventId"]].payload),
+            utcnow(),
         )
         for e in events
     ]
