@@ -71,6 +71,19 @@ def directive(session: Session, directive_id: int) -> Directive | None:
     ).first()
 
 
+def directives_due(session: Session, today: dt.date, limit: int = 10) -> Sequence[Directive]:
+    """Active directives of published meetings whose deadline is today or later, the soonest first."""
+    return session.scalars(
+        select(Directive)
+        .join(Meeting)
+        .where(Meeting.published_at.is_not(None), Directive.status == DirectiveStatus.ACTIVE)
+        .where(Directive.deadline.is_not(None), Directive.deadline >= today)
+        .options(selectinload(Directive.categories), selectinload(Directive.meeting))
+        .order_by(Directive.deadline, Meeting.meeting_date.desc().nulls_last(), Directive.seq)
+        .limit(limit)
+    ).all()
+
+
 def ten_es(session: Session) -> Sequence[TenE]:
     return session.scalars(select(TenE).order_by(TenE.number)).all()
 

@@ -80,11 +80,36 @@ class Acknowledge:
     broadcast_id: int = _int("b")
 
 
-Postback = ShowDirective | PickRegion | Register | Unsubscribe | KeepSubscription | ShowMenu | Acknowledge
+@dataclass(frozen=True)
+class StartSearch:
+    """ "ค้นหา" on the rich menu: LINE opens the keyboard with "ค้นหา " typed; the bot says how to go on."""
+
+    action: ClassVar[str] = "search"
+
+
+Postback = (
+    ShowDirective
+    | PickRegion
+    | Register
+    | Unsubscribe
+    | KeepSubscription
+    | ShowMenu
+    | Acknowledge
+    | StartSearch
+)
 
 _KINDS: Final[dict[str, Callable[..., Postback]]] = {
     kind.action: kind
-    for kind in (ShowDirective, PickRegion, Register, Unsubscribe, KeepSubscription, ShowMenu, Acknowledge)
+    for kind in (
+        ShowDirective,
+        PickRegion,
+        Register,
+        Unsubscribe,
+        KeepSubscription,
+        ShowMenu,
+        Acknowledge,
+        StartSearch,
+    )
 }
 
 GROUP_CHANGES: Final = (Register, Unsubscribe)  # pressing these changes a group's registration

@@ -36,6 +36,7 @@ from handlers.intents import (
     Message,
     match_chair,
     match_contact,
+    match_due,
     match_follow_up,
     match_greeting,
     match_help,
@@ -390,6 +391,28 @@ def ten_e(ctx: Context, captured: Captured) -> list[Message]:
         return [flex.text(body + texts.TEN_E_NO_DIRECTIVES, menu(ctx))]
 
 
+def due(ctx: Context, captured: Captured) -> list[Message]:
+    """Directives whose deadline is today (Bangkok's) or later, the soonest first: the rich menu's
+    "งานที่ใกล้ครบกำหนด"."""
+    today = ctx.now.astimezone(ctx.services.settings.tz).date()
+    with ctx.services.db.session() as session:
+        directives = content.directives_due(session, today, limit=MAX_LIST_ITEMS)
+        if not directives:
+            return [flex.text(texts.DUE_NONE, menu(ctx))]
+        items = "\n".join(
+            texts.DUE_ITEM.format(
+                deadline=format_thai_date(d.deadline, "short"),
+                title=d.title,
+                meeting=cards.meeting_label(d.meeting, short=True),
+            )
+            for d in directives
+            if d.deadline is not None
+        )
+        body = texts.DUE_HEADER.format(items=items)
+        bubbles = [cards.directive_bubble(d, d.meeting) for d in directives]
+        return [flex.text(body), flex.flex(body, flex.carousel(bubbles), menu(ctx))]
+
+
 # --- search -------------------------------------------------------------------------------------------
 
 
@@ -719,6 +742,8 @@ def pressed_button(ctx: Context, pressed: postback.Postback | None) -> list[Mess
             return [flex.text(texts.UNSUBSCRIBE_KEPT)]
         case postback.Acknowledge(broadcast_id):
             return acknowledge(ctx, broadcast_id)
+        case postback.StartSearch():
+            return [flex.text(texts.SEARCH_PROMPT)]
     return help_(ctx, {})
 
 
@@ -726,6 +751,7 @@ def pressed_button(ctx: Context, pressed: postback.Postback | None) -> list[Mess
 
 INTENTS: Final[tuple[Intent, ...]] = (
     Intent("help", match_help, help_),
+    Intent("due", match_due, due),
     Intent("latest", match_latest, latest),
     Intent("ten_es", match_ten_es, ten_es),
     Intent("ten_e", match_ten_e, ten_e),

@@ -160,6 +160,11 @@ def match_whats_new(text: str) -> Captured | None:
     return {} if query.is_phrase(text, "whats_new") else None
 
 
+def match_due(text: str) -> Captured | None:
+    """Which directives are due soon: "งานที่ใกล้ครบกำหนด", "มีงานอะไรใกล้ครบกำหนดบ้าง", "deadline ช่วงนี้"."""
+    return {} if query.is_phrase(text, "due") else None
+
+
 def match_contact(text: str) -> Captured | None:
     """ "ขอเบอร์ติดต่อ สถ.", "อีเมลของ สถ. คืออะไร", "ติดต่อเจ้าหน้าที่ได้ทางไหน"."""
     return {} if query.is_phrase(text, "contact") else None

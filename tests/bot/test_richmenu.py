@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from PIL import Image
 
-from bot import richmenu
+from bot import postback, richmenu
 from bot.settings import ConfigError, load_settings
 from handlers.conversation import INTENTS
 from handlers.intents import match_intent, normalize_text
@@ -83,8 +83,8 @@ def test_the_areas_come_from_the_environment_as_a_yaml_list() -> None:
 
 def test_the_configured_taps_send_what_the_conversation_understands() -> None:
     """Each area's text is an intent of the conversation, or a postback with its own data (search opens the
-    keyboard with "ค้นหา " filled in, which the search intent reads once a topic is typed after it).
-    "งานที่ใกล้ครบกำหนด" is the one the conversation does not answer yet (no deadline intent)."""
+    keyboard with "ค้นหา " filled in, which the search intent reads once a topic is typed after it; the
+    postback itself is a button of ours, answered with how to go on)."""
     configured = load_settings(env={}).richmenu.areas
     assert [area.label for area in configured] == [
         "ข้อสั่งการล่าสุด",
@@ -99,7 +99,8 @@ def test_the_configured_taps_send_what_the_conversation_understands() -> None:
             assert area.keyboard is not None
             found = match_intent(normalize_text(area.keyboard + "ขยะติดเชื้อ"), INTENTS)
             assert found is not None and found[0].name == "search"
-        elif area.label != "งานที่ใกล้ครบกำหนด":
+            assert isinstance(postback.decode(area.postback), postback.StartSearch)
+        else:
             assert match_intent(normalize_text(area.text), INTENTS) is not None, area.text
 
 

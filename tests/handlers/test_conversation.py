@@ -300,3 +300,44 @@ def test_a_group_registers_with_a_provinces_everyday_name(
 ) -> None:
     answer = all_text(ask(bot, Chat(standin, group_id="C100"), typed))
     assert f"จังหวัด{province}" in answer
+
+
+# --- directives due soon (the rich menu's "งานที่ใกล้ครบกำหนด") ---------------------------------------------
+
+
+def _set_deadlines(app: Flask, deadlines: dict[int, dt.date | None]) -> dict[int, str]:
+    """Give the latest meeting's directives (by position) these deadlines; their titles by position."""
+    from sqlalchemy import select
+
+    from bot.models import Meeting
+
+    with services_of(app).db.session() as session:
+        meeting = session.scalars(select(Meeting).order_by(Meeting.meeting_date.desc()).limit(1)).one()
+        ordered = sorted(meeting.directives, key=lambda d: d.seq)
+        for position, deadline in deadlines.items():
+            ordered[position].deadline = deadline
+        session.commit()
+        return {position: ordered[position].title for position in deadlines}
+
+
+@pytest.mark.parametrize(
+    "typed", ["งานที่ใกล้ครบกำหนด", "มีงานอะไรใกล้ครบกำหนดบ้าง", "ข้อสั่งการที่ใกล้ครบกำหนด", "deadline ช่วงนี้"]
+)
+def test_directives_due_are_listed_soonest_first_and_past_ones_left_out(
+    meetings_bot: Flask, standin: LineStandIn, typed: str
+) -> None:
+    today = clock().astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+    titles = _set_deadlines(
+        meetings_bot,
+        {0: today + dt.timedelta(days=40), 1: today - dt.timedelta(days=1), 2: today, 3: None},
+    )
+    listed = ask(meetings_bot, Chat(standin), typed)[0]["text"]
+    assert listed.startswith("งานที่ใกล้ครบกำหนด")
+    soonest, later = listed.find(titles[2][:20]), listed.find(titles[0][:20])
+    assert 0 <= soonest < later
+    assert titles[1][:20] not in listed  # a day late: not due any more
+
+
+def test_without_directives_due_the_bot_says_so(meetings_bot: Flask, standin: LineStandIn) -> None:
+    answer = all_text(ask(meetings_bot, Chat(standin), "งานที่ใกล้ครบกำหนด"))
+    assert "ยังไม่มีข้อสั่งการที่ระบุกำหนดเวลา" in answer

@@ -49,6 +49,10 @@ from handlers.query import Chair, Period
         ("สวัสดีครับ", "greeting", {}),
         ("ขอบคุณค่ะ", "thanks", {}),
         ("มีอะไรใหม่ไหม", "whats_new", {}),
+        ("งานที่ใกล้ครบกำหนด", "due", {}),
+        ("มีงานอะไรใกล้ครบกำหนดบ้างครับ", "due", {}),
+        ("ขอดูงานค้างหน่อย", "due", {}),
+        ("deadline ช่วงนี้มีอะไรบ้าง", "due", {}),
         ("ข้อ 3", "follow_up", {"position": 3}),
         ("ข้อสังการ", "latest", {}),
         ("ข้อสั่งกาเดือนนี้", "period", {"period": Period("month", back=0)}),  # not "ข้อสั่งการ" + "ดือนนี้"
@@ -87,6 +91,14 @@ def test_typed_text_means_an_intent(typed: str, intent: str, captured: dict[str,
 )
 def test_other_text_matches_no_intent(typed: str) -> None:
     assert match_intent(normalize_text(typed), INTENTS) is None
+
+
+@pytest.mark.parametrize(
+    "typed", ["ITA กำหนดส่งเมื่อไหร่", "ไฟป่าต้องส่งรายงานภายในวันไหน", "ครบกำหนดส่งรายงานไฟป่าเมื่อไหร่"]
+)
+def test_a_deadline_of_a_topic_is_a_topic_question_not_the_list_due(typed: str) -> None:
+    found = match_intent(normalize_text(typed), INTENTS)
+    assert found is None or found[0].name != "due"
 
 
 def test_normalisation() -> None:
