@@ -16,7 +16,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from bot.services import Services
+from meetings import publishing
 from meetings.ingest.service import IngestError, fetch_article, ingest_text, parse, read_article
+from meetings.store import MeetingError
 
 
 def _read_source(source: str, services: Services) -> tuple[str, str | None]:
@@ -50,11 +52,11 @@ def ingest_command(source: str, as_json: bool, publish: bool) -> None:
             click.echo(json.dumps(parse(text, source_url).to_json(), ensure_ascii=False, indent=2))
             return
         with services.db.session() as session:
-            result = ingest_text(session, text, source_url=source_url, publish_now=publish, actor="cli")
+            result = ingest_text(session, text, source_url=source_url, to_publish=publish, actor="cli")
             meeting_id, published = result.meeting.id, result.meeting.is_published
-        if result.published_now:
-            services.hooks.emit("meeting_published", meeting_id=meeting_id, urgent=False, actor="cli")
-    except IngestError as error:
+        if publish:
+            published = publishing.publish(services, meeting_id, actor="cli") or published
+    except (IngestError, MeetingError) as error:
         click.echo(f"นำเข้าไม่สำเร็จ: {error}", err=True)
         raise SystemExit(2) from None
     for warning in result.draft.warnings:

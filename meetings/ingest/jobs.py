@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 from bot.models import ImportJob, ImportJobStatus, utcnow
 from bot.services import Services
 from bot.settings import Settings
+from meetings import publishing
 from meetings.ingest import texts
 from meetings.ingest.service import IngestError, check_import_url, fetch_article, ingest_text
+from meetings.store import MeetingError
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +114,7 @@ def run_job(services: Services, job_id: int) -> None:
     try:
         text = fetch_article(url, services.settings.ingest)
         with services.db.session() as session:
-            result = ingest_text(session, text, source_url=url, publish_now=publish, actor=actor)
+            result = ingest_text(session, text, source_url=url, to_publish=publish, actor=actor)
             done = _set(
                 session,
                 job_id,
@@ -133,8 +135,11 @@ def run_job(services: Services, job_id: int) -> None:
         log.exception("import %s failed", job_id)
         _fail(services, job_id, texts.IMPORT_FAILED.format(error=type(error).__name__))
         return
-    if result.published_now:  # after the commit: the summary's scheduler reads a published meeting
-        services.hooks.emit("meeting_published", meeting_id=result.meeting.id, urgent=False, actor=actor)
+    if publish:
+        try:
+            publishing.publish(services, result.meeting.id, actor=actor)
+        except MeetingError as error:  # edited or deleted since it was checked: it stays as it is
+            log.warning("import %s: meeting %s not published: %s", job_id, result.meeting.id, error)
     log.info("import %s: %s is meeting %s", job_id, url, result.meeting.id)
 
 

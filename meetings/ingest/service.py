@@ -18,7 +18,8 @@ from meetings.ingest import texts
 from meetings.ingest.fetch import FetchError, Resolver, check_target, decode, fetch, resolve_host
 from meetings.parsing.article import parse_article
 from meetings.parsing.model import MeetingDraft
-from meetings.store import publish, save_draft
+from meetings.publishing import PublishRefused, check_meeting
+from meetings.store import save_draft
 
 # Share of control characters above which "text" is really a binary file.
 _MAX_CONTROL_SHARE = 0.05
@@ -33,7 +34,6 @@ class IngestResult:
     meeting: Meeting
     created: bool
     draft: MeetingDraft
-    published_now: bool = False  # this call published it: announce `meeting_published` after commit
 
 
 def read_article(data: bytes | str, max_bytes: int) -> str:
@@ -74,18 +74,20 @@ def ingest_text(
     text: str,
     *,
     source_url: str | None = None,
-    publish_now: bool = False,
+    to_publish: bool = False,
     actor: str,
 ) -> IngestResult:
-    """Parse and store an article; the same article twice gives the meeting stored the first time."""
+    """Parse and store an article; the same article twice gives the meeting stored the first time.
+
+    `to_publish`: the caller publishes it (`meetings.publishing.publish`) once this transaction is
+    committed; a meeting that could not be published is refused here (IngestError), storing nothing."""
     draft = parse(text, check_source_url(source_url))
     meeting, created = save_draft(session, draft, text)
+    if to_publish and meeting.published_at is None and (problems := check_meeting(meeting)):
+        raise IngestError(str(PublishRefused(problems)))
     if created:
         audit.record(session, actor, "meeting.import", "meeting", meeting.id, source_url=draft.source_url)
-    published_now = publish_now and publish(meeting)
-    if published_now:
-        audit.record(session, actor, "meeting.publish", "meeting", meeting.id)
-    return IngestResult(meeting=meeting, created=created, draft=draft, published_now=published_now)
+    return IngestResult(meeting=meeting, created=created, draft=draft)
 
 
 def check_import_url(url: str, settings: IngestSettings, resolver: Resolver = resolve_host) -> str:

@@ -163,9 +163,18 @@ def test_the_same_article_twice_is_one_meeting(api: Api, api_app: Flask) -> None
 
 
 def test_import_and_publish_at_once(api: Api) -> None:
-    text = (CORPUS / "thaigov-96606.txt").read_text("utf-8")
-    meeting = api.call("POST", "/api/meetings", json={"text": text, "publish": True}).json
+    meeting = api.call("POST", "/api/meetings", json={"text": SEED_TEXT, "publish": True}).json
     assert meeting is not None and meeting["status"] == "published"
+
+
+def test_import_and_publish_refuses_an_article_that_is_not_ready(api: Api, api_app: Flask) -> None:
+    """An article with no directive cannot be published at once: 422 saying why, nothing stored."""
+    text = (CORPUS / "thaigov-96606.txt").read_text("utf-8")
+    before = _count(api_app, Meeting)
+    response = api.call("POST", "/api/meetings", json={"text": text, "publish": True})
+    assert response.status_code == 422
+    assert "ข้อสั่งการ" in response.json["error"]  # type: ignore[index]
+    assert _count(api_app, Meeting) == before
 
 
 @pytest.mark.parametrize(
