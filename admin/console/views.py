@@ -495,14 +495,15 @@ def review_publication(meeting_id: int) -> ResponseReturnValue:
 @blueprint.post("/meetings/<int:meeting_id>/publish")
 @require_role(AdminRole.EDITOR)
 def publish_meeting(meeting_id: int) -> ResponseReturnValue:
-    form = forms.PublishForm()
-    if not form.validate_on_submit():
-        abort(400)
-    urgent = bool(form.urgent.data)
-    no_directives = form.no_directives.data == "1"
+    """The confirmation of the review page: publishes what the editor reviewed, nothing else."""
     services = _services()
+    form = forms.PublishForm()
     with services.db.session() as session:
         record = _load_meeting(session, meeting_id)
+        if not form.validate_on_submit():
+            abort(400)
+        urgent = bool(form.urgent.data)
+        no_directives = form.no_directives.data == "1"
         if record.published_at is None and form.version.data != meeting_version(record):
             flash(texts.MEETING_CHANGED_SINCE_REVIEW, "error")
             return redirect(_review_url(meeting_id, no_directives))
