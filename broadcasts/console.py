@@ -461,6 +461,7 @@ def _take_offered_time(form: BroadcastForm) -> None:
     form.when.data, form.when.raw_data = "at", ["at"]
     form.date.data, form.date.raw_data = moment.date(), [moment.date().isoformat()]
     form.time.data, form.time.raw_data = moment.time(), [moment.strftime("%H:%M")]
+    form.date.process_errors, form.time.process_errors = [], []  # the empty fields as posted
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

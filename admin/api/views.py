@@ -193,13 +193,21 @@ def edit_meeting(meeting_id: int) -> Response:
         with services.db.session() as session:
             meeting = _meeting(session, meeting_id)
             changed = apply_change(session, meeting, change)
-            if changed:
+            published = meeting.published_at is not None
+            if changed and published:  # a correction, announced if asked
+                details = {"changed": changed, "notify": body.notify_groups}
+                audit.record(session, ACTOR, "meeting.correct", "meeting", meeting.id, **details)
+            elif changed:
                 audit.record(session, ACTOR, "meeting.edit", "meeting", meeting.id, changed=changed)
             session.flush()
             session.refresh(meeting)
             payload = meeting_json(meeting, services.settings.tz)
     except MeetingError as error:
         raise ApiError(422, str(error)) from None
+    if changed and published and body.notify_groups:
+        publishing.announce_correction(services, meeting_id, changed, actor=ACTOR)
+    elif changed and published:
+        publishing.expire_answers(services)
     return jsonify(payload)
 
 

@@ -22,6 +22,8 @@ from bot.thai import format_thai_date
 from meetings.publishing import describe_changes
 
 _LINE_USER_ID = re.compile(r"U[0-9a-f]{32}")
+# Details whose values are codes (a status, a role, a kind of target); other strings are shown as typed.
+_CODED = frozenset({"status", "role", "kind", "target", "before", "after", "reason"})
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,9 @@ def _value(key: str, value: Any, names: _Names) -> str:
             except ValueError:
                 return value
             return f"{format_thai_date(moment.date(), 'short')} {moment:%H:%M}"
-        return names.person(texts.AUDIT_VALUES.get(value, value))
+        if key in _CODED:
+            value = texts.AUDIT_VALUES.get(value, value)
+        return names.person(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, list):

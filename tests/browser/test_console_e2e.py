@@ -65,13 +65,25 @@ def standin() -> Iterator[LineStandIn]:
 
 
 @pytest.fixture
+def broadcast_settings() -> dict[str, str]:
+    """The `broadcasts` settings of the deployment (a module may override them: quiet hours)."""
+    return {}
+
+
+@pytest.fixture
 def console_app(
-    make_settings: Callable[..., Settings], database_url: str, standin: LineStandIn
+    make_settings: Callable[..., Settings],
+    database_url: str,
+    standin: LineStandIn,
+    broadcast_settings: dict[str, str],
 ) -> Iterator[Flask]:
     """A deployment with provinces, the 10Es and four registered groups, but no meeting yet."""
-    settings = make_settings(
-        {"database": {"url": database_url}, "line": {"api_base_url": standin.base_url}}, env=LINE_ENV
-    )
+    overrides = {
+        "database": {"url": database_url},
+        "line": {"api_base_url": standin.base_url},
+        "broadcasts": broadcast_settings,
+    }
+    settings = make_settings(overrides, env=LINE_ENV)
     app = create_app(settings)
     services = services_of(app)
     migrate.upgrade(services.db.engine)
