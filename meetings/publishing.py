@@ -90,26 +90,40 @@ def expire_answers(services: Services) -> None:
 def publish(
     services: Services, meeting_id: int, *, actor: str, urgent: bool = False, no_directives: bool = False
 ) -> bool:
-    """Check and publish; True when this call published it (False: it already was).
-
-    Raises PublishRefused (nothing changed) when the meeting is not ready, MeetingError when it is gone.
-    """
+    """Check and publish in a transaction of its own, then announce it; True when this call published
+    it (False: it already was). Raises PublishRefused (nothing changed) when the meeting is not ready,
+    MeetingError when it is gone."""
     with services.db.session() as session:
-        meeting = _load(session, meeting_id)
-        if meeting.published_at is not None:
-            return False
-        problems = check_meeting(meeting, no_directives=no_directives)
-        if problems:
-            raise PublishRefused(problems)
-        meeting.published_at = utcnow()
-        details: dict[str, object] = {"urgent": urgent}
-        if not meeting.directives:
-            details["no_directives"] = True
-        audit.record(session, actor, "meeting.publish", "meeting", meeting.id, **details)
-    # After the commit: the summary's scheduler reads a published meeting.
+        published_now = mark_published(
+            session, _load(session, meeting_id), actor=actor, urgent=urgent, no_directives=no_directives
+        )
+    if published_now:
+        announce_published(services, meeting_id, urgent=urgent, actor=actor)
+    return published_now
+
+
+def mark_published(
+    session: Session, meeting: Meeting, *, actor: str, urgent: bool = False, no_directives: bool = False
+) -> bool:
+    """`publish`'s first half, in the caller's transaction (an import that stores and publishes in one):
+    check, mark, audit. The caller calls `announce_published` once it has committed."""
+    if meeting.published_at is not None:
+        return False
+    problems = check_meeting(meeting, no_directives=no_directives)
+    if problems:
+        raise PublishRefused(problems)
+    meeting.published_at = utcnow()
+    details: dict[str, object] = {"urgent": urgent}
+    if not meeting.directives:
+        details["no_directives"] = True
+    audit.record(session, actor, "meeting.publish", "meeting", meeting.id, **details)
+    return True
+
+
+def announce_published(services: Services, meeting_id: int, *, urgent: bool, actor: str) -> None:
+    """After the commit: the bot answers with it, and the summary's scheduler reads a published meeting."""
     expire_answers(services)
     services.hooks.emit("meeting_published", meeting_id=meeting_id, urgent=urgent, actor=actor)
-    return True
 
 
 def unpublish(services: Services, meeting_id: int, *, actor: str) -> None:

@@ -97,10 +97,10 @@ def create_meeting() -> tuple[Response, int]:
                 session, text, source_url=body.source_url, to_publish=body.publish, actor=ACTOR
             )
             meeting_id = result.meeting.id
-        if body.publish:
-            publishing.publish(services, meeting_id, actor=ACTOR)
-    except (IngestError, MeetingError) as error:
+    except IngestError as error:
         raise ApiError(422, str(error)) from None
+    if result.published_now:
+        publishing.announce_published(services, meeting_id, urgent=False, actor=ACTOR)
     with services.db.session() as session:
         payload = meeting_json(_meeting(session, meeting_id), services.settings.tz)
     payload["created"] = result.created

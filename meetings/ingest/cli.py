@@ -18,7 +18,6 @@ from flask.cli import with_appcontext
 from bot.services import Services
 from meetings import publishing
 from meetings.ingest.service import IngestError, fetch_article, ingest_text, parse, read_article
-from meetings.store import MeetingError
 
 
 def _read_source(source: str, services: Services) -> tuple[str, str | None]:
@@ -54,9 +53,9 @@ def ingest_command(source: str, as_json: bool, publish: bool) -> None:
         with services.db.session() as session:
             result = ingest_text(session, text, source_url=source_url, to_publish=publish, actor="cli")
             meeting_id, published = result.meeting.id, result.meeting.is_published
-        if publish:
-            published = publishing.publish(services, meeting_id, actor="cli") or published
-    except (IngestError, MeetingError) as error:
+        if result.published_now:
+            publishing.announce_published(services, meeting_id, urgent=False, actor="cli")
+    except IngestError as error:
         click.echo(f"นำเข้าไม่สำเร็จ: {error}", err=True)
         raise SystemExit(2) from None
     for warning in result.draft.warnings:

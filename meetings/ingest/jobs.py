@@ -24,7 +24,6 @@ from bot.settings import Settings
 from meetings import publishing
 from meetings.ingest import texts
 from meetings.ingest.service import IngestError, check_import_url, fetch_article, ingest_text
-from meetings.store import MeetingError
 
 log = logging.getLogger(__name__)
 
@@ -135,11 +134,8 @@ def run_job(services: Services, job_id: int) -> None:
         log.exception("import %s failed", job_id)
         _fail(services, job_id, texts.IMPORT_FAILED.format(error=type(error).__name__))
         return
-    if publish:
-        try:
-            publishing.publish(services, result.meeting.id, actor=actor)
-        except MeetingError as error:  # edited or deleted since it was checked: it stays as it is
-            log.warning("import %s: meeting %s not published: %s", job_id, result.meeting.id, error)
+    if result.published_now:
+        publishing.announce_published(services, result.meeting.id, urgent=False, actor=actor)
     log.info("import %s: %s is meeting %s", job_id, url, result.meeting.id)
 
 

@@ -18,7 +18,7 @@ from meetings.ingest import texts
 from meetings.ingest.fetch import FetchError, Resolver, check_target, decode, fetch, resolve_host
 from meetings.parsing.article import parse_article
 from meetings.parsing.model import MeetingDraft
-from meetings.publishing import PublishRefused, check_meeting
+from meetings.publishing import PublishRefused, mark_published
 from meetings.store import save_draft
 
 # Share of control characters above which "text" is really a binary file.
@@ -34,6 +34,7 @@ class IngestResult:
     meeting: Meeting
     created: bool
     draft: MeetingDraft
+    published_now: bool = False  # this call published it: `announce_published` after the commit
 
 
 def read_article(data: bytes | str, max_bytes: int) -> str:
@@ -79,15 +80,17 @@ def ingest_text(
 ) -> IngestResult:
     """Parse and store an article; the same article twice gives the meeting stored the first time.
 
-    `to_publish`: the caller publishes it (`meetings.publishing.publish`) once this transaction is
-    committed; a meeting that could not be published is refused here (IngestError), storing nothing."""
+    `to_publish`: published in the same transaction (`meetings.publishing.mark_published`; the caller
+    announces it after the commit); a meeting that is not ready is refused (IngestError), storing nothing."""
     draft = parse(text, check_source_url(source_url))
     meeting, created = save_draft(session, draft, text)
-    if to_publish and meeting.published_at is None and (problems := check_meeting(meeting)):
-        raise IngestError(str(PublishRefused(problems)))
     if created:
         audit.record(session, actor, "meeting.import", "meeting", meeting.id, source_url=draft.source_url)
-    return IngestResult(meeting=meeting, created=created, draft=draft)
+    try:
+        published_now = to_publish and mark_published(session, meeting, actor=actor)
+    except PublishRefused as error:
+        raise IngestError(str(error)) from None
+    return IngestResult(meeting=meeting, created=created, draft=draft, published_now=published_now)
 
 
 def check_import_url(url: str, settings: IngestSettings, resolver: Resolver = resolve_host) -> str:

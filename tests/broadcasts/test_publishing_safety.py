@@ -279,3 +279,19 @@ def test_a_refused_delivery_is_explained_in_thai_without_line_s_english(last_err
     reason = service.failure_reason(last_error)
     assert says in reason
     assert last_error.partition(" ")[2][:12] not in reason
+
+
+def test_the_cli_refuses_quiet_hours_in_one_thai_line_and_stores_nothing(
+    make: Callable[..., Flask], standin: LineStandIn
+) -> None:
+    bot = make(quiet_hours=quiet_around_now())
+    register(bot, standin, GROUPS)
+    result = bot.test_cli_runner().invoke(args=["broadcast", "create", "--text", "แจ้งเตือน", "--all"])
+    assert result.exit_code == 2
+    assert "ช่วงงดส่ง" in result.output and len(result.output.strip().splitlines()) == 1
+    with services_of(bot).db.session() as session:
+        assert session.scalars(select(Broadcast)).all() == []
+    urgent = bot.test_cli_runner().invoke(
+        args=["broadcast", "create", "--text", "พายุเข้า", "--all", "--urgent"]
+    )
+    assert urgent.exit_code == 0, urgent.output

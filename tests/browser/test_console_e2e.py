@@ -220,7 +220,11 @@ def _with_data(app: Flask) -> dict[str, int]:
             session, parse_article(SEED_ARTICLE.read_text("utf-8")), "ข่าว", publish=True
         )
         draft = Meeting(title="ร่าง " + "การประชุมผู้บริหาร" * 6, raw_text="ข่าว", warnings=["ไม่พบวันที่ประชุม"])
-        session.add(draft)
+        ready = Meeting(
+            title="ร่างที่พร้อมเผยแพร่", meeting_date=dt.date(2026, 1, 15), raw_text="ข่าว", warnings=[]
+        )
+        ready.directives.append(Directive(seq=1, title="ค่าครองชีพ " * 12, text="ช่วยเหลือประชาชน " * 30))
+        session.add_all([draft, ready])
         session.add(
             LineGroup(
                 line_group_id="C" + "9" * 32,
@@ -239,7 +243,7 @@ def _with_data(app: Flask) -> dict[str, int]:
             )
         )
         session.flush()
-        ids = {"published": published.id, "draft": draft.id}
+        ids = {"published": published.id, "draft": draft.id, "ready": ready.id}
         sent, _ = service.create(
             services,
             session,
@@ -285,6 +289,8 @@ def test_every_page_fits_a_phone_with_data(
             f"/admin/meetings/{ids['published']}",
             f"/admin/meetings/{ids['draft']}",
             f"/admin/meetings/{ids['published']}/unpublish",
+            f"/admin/meetings/{ids['draft']}/publish",
+            f"/admin/meetings/{ids['ready']}/publish",
             "/admin/meetings/import",
             "/admin/groups",
             "/admin/broadcasts/",
