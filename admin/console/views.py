@@ -363,9 +363,7 @@ def _show_problems(form: forms.MeetingForm, problems: Sequence[publishing.Proble
         target.errors = [*target.errors, problem.message]
 
 
-def _render_meeting(
-    session: Session, record: Meeting, form: forms.MeetingForm, status: int = 200
-) -> ResponseReturnValue:
+def _render_meeting(record: Meeting, form: forms.MeetingForm, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "console/meeting.html",
         meeting=record,
@@ -392,7 +390,7 @@ def meeting(meeting_id: int) -> ResponseReturnValue:
             if not saved:
                 form = _meeting_form(record, _category_choices(session))
                 form.validate()  # show the errors again beside the fields
-                return _render_meeting(session, record, form, 422)
+                return _render_meeting(record, form, 422)
             no_directives = bool(request.form.get("no_directives"))
             problems = publishing.check_meeting(record, no_directives=no_directives)
             if not problems:
@@ -401,10 +399,10 @@ def meeting(meeting_id: int) -> ResponseReturnValue:
             form.no_directives.data = no_directives
             _show_problems(form, problems)
             flash(texts.MEETING_NOT_READY, "error")
-            return _render_meeting(session, record, form, 422)
+            return _render_meeting(record, form, 422)
     with services.db.session() as session:
         record = _load_meeting(session, meeting_id)
-        return _render_meeting(session, record, _meeting_form(record, _category_choices(session)))
+        return _render_meeting(record, _meeting_form(record, _category_choices(session)))
 
 
 def _save_meeting(services: Services, meeting_id: int) -> bool:
