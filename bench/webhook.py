@@ -43,6 +43,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -158,7 +159,9 @@ def wait_http(url: str, timeout: float = 60) -> None:
 
 @contextmanager
 def process(args: list[str], env: dict[str, str], ready_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Logs go to a file, not a pipe nobody reads (a full pipe would block the server's log writes).
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_http(ready_url)
         yield proc
@@ -168,6 +171,7 @@ def process(args: list[str], env: dict[str, str], ready_url: str) -> Iterator[su
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def webhook_body(text: str) -> bytes:
@@ -291,6 +295,19 @@ def main() -> None:
     parser.add_argument("--gunicorn-workers", type=int, default=4, help="processes, both bots")
     parser.add_argument("--gunicorn-threads", type=int, default=8, help="threads per process, both bots")
     parser.add_argument(
+        "--deploy",
+        action="store_true",
+        help="as an outside reviewer runs it: both bots under docs/deploy/gunicorn.conf.py"
+        " (WEB_CONCURRENCY=--gunicorn-workers, its access log), the bot with config.yaml's own"
+        " log level and inbox workers",
+    )
+    parser.add_argument(
+        "--embedded",
+        action="store_true",
+        help="the embedded default as a reviewer runs it: both bots under plain gunicorn"
+        " (`gunicorn --workers N`: sync workers), the bot on SQLite with config.yaml's settings",
+    )
+    parser.add_argument(
         "--bots", default="echo,bot", help="which bots to drive (one alone: for profiling, no ratio)"
     )
     parser.add_argument(
@@ -313,7 +330,14 @@ def main() -> None:
         "LINE_API_BASE_URL": standin,
     }
     stand_in = [PYTHON, "-m", "linesim", "--port", str(line_port), "--token", TOKEN, "--rate", "0"]
-    settings = gunicorn_settings(args.gunicorn_workers, args.gunicorn_threads)
+    if args.embedded:
+        settings = ["--workers", str(args.gunicorn_workers)]
+    elif args.deploy:
+        settings = ["-c", "docs/deploy/gunicorn.conf.py"]
+        base_env["WEB_CONCURRENCY"] = str(args.gunicorn_workers)
+        base_env["WEB_THREADS"] = str(args.gunicorn_threads)
+    else:
+        settings = gunicorn_settings(args.gunicorn_workers, args.gunicorn_threads)
     gunicorn = [str(BIN / "gunicorn"), *settings]
     names = [name for name in ("echo", "bot") if name in args.bots.split(",")]
     if variant:
@@ -327,11 +351,18 @@ def main() -> None:
             if name == "echo":
                 command, env, ready = [*gunicorn, *bind, "bench.echo_bot:app"], base_env, "/"
             else:
+                tuned = {"WEBHOOK_WORKERS": str(args.inbox_workers), "LOG_LEVEL": "WARNING"}
+                if args.deploy or args.embedded:
+                    tuned = {}
+                if args.embedded:
+                    folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-sqlite-"))
+                    database = f"sqlite:///{folder}/bot.sqlite3"
+                else:
+                    database = stack.enter_context(postgres_schema())
                 env = {
                     **base_env,
-                    "DATABASE_URL": stack.enter_context(postgres_schema()),
-                    "WEBHOOK_WORKERS": str(args.inbox_workers),
-                    "LOG_LEVEL": "WARNING",
+                    "DATABASE_URL": database,
+                    **tuned,
                     "SCHEDULER_EMBEDDED": "false",
                     **(variant if name == "bot*" else {}),
                 }
@@ -352,7 +383,9 @@ def run_bots(
     variant: dict[str, str],
 ) -> None:
     cpu: dict[str, list[dict[str, float]]] = {name: [] for name in bots}
-    print(f"gunicorn {' '.join(settings)}; bot inbox {args.inbox_workers} threads/process; PostgreSQL")
+    inbox = "config.yaml's" if args.deploy or args.embedded else str(args.inbox_workers)
+    database = "SQLite" if args.embedded else "PostgreSQL"
+    print(f"gunicorn {' '.join(settings)}; bot inbox {inbox} threads/process; {database}")
     if variant:
         print("bot*: the bot with " + " ".join(f"{k}={v}" for k, v in variant.items()))
     print(f"\n1. {args.requests} webhooks, {args.concurrency} at a time, LINE answering at once")

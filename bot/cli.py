@@ -7,6 +7,7 @@ serve      run the web server with the scheduler embedded (make run); without LI
            against the LINE emulator and its chat simulator
 scheduler  run the scheduler as its own process (production)
 config     show the effective settings, secrets masked
+richmenu   deploy / status / delete: the rich menu officials tap, drawn from config.yaml
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from admin.console import accounts
 from admin.console import texts as console_texts
-from bot import groups, migrate, texts
+from bot import groups, migrate, richmenu, texts
 from bot.seed import seed_all
 from bot.services import Services
 from bot.settings import Settings
@@ -42,6 +43,7 @@ FACTORY_KEY = "bot.app_factory"
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 groups_cli = AppGroup("groups", help="Provincial LINE groups.")
+richmenu_cli = AppGroup("richmenu", help="The rich menu under officials' chat with the bot (LINE).")
 
 
 def _services() -> Services:
@@ -251,6 +253,13 @@ def _start_emulator(app: Flask, host: str, port: int, emulator_port: int) -> tup
         seeded = texts.SERVE_EMULATOR_NOT_SEEDED.format(error=str(error).strip().splitlines()[0])
     else:
         seeded = texts.SERVE_EMULATOR_SEEDED.format(groups=summary.groups, officials=summary.officials)
+    # The officials' rich menu, as `richmenu deploy` would install it on a real channel.
+    try:
+        deployed = richmenu.deploy(services.settings)
+    except richmenu.RichMenuError as error:
+        seeded += "\n" + texts.SERVE_EMULATOR_NO_RICHMENU.format(error=error)
+    else:
+        seeded += "\n" + texts.SERVE_EMULATOR_RICHMENU.format(areas=deployed.areas)
     return emulator, emulated, seeded
 
 
@@ -304,6 +313,64 @@ def groups_import(path: str) -> None:
     click.echo(f"เพิ่ม {result.created} กลุ่ม ปรับปรุง {result.updated} ไม่เปลี่ยน {result.unchanged}")
 
 
+@richmenu_cli.command("deploy")
+def richmenu_deploy() -> None:
+    """Draw the menu from the settings and make it the default; replaces the one deployed before."""
+    try:
+        done = richmenu.deploy(_services().settings)
+    except richmenu.RichMenuError as error:
+        _fail(str(error))
+        return
+    alias = _services().settings.richmenu.alias
+    click.echo(texts.RICHMENU_DEPLOYED.format(id=done.rich_menu_id, areas=done.areas, alias=alias))
+    if done.replaced:
+        click.echo(texts.RICHMENU_REPLACED.format(count=len(done.replaced), ids=", ".join(done.replaced)))
+
+
+@richmenu_cli.command("status")
+def richmenu_status() -> None:
+    """The default menu, the alias and the bot's menus on LINE."""
+    settings = _services().settings
+    try:
+        found = richmenu.status(settings)
+    except richmenu.RichMenuError as error:
+        _fail(str(error))
+        return
+    click.echo(
+        texts.RICHMENU_STATUS_DEFAULT.format(id=found.default_id)
+        if found.default_id
+        else texts.RICHMENU_STATUS_NO_DEFAULT
+    )
+    alias = settings.richmenu.alias
+    click.echo(
+        texts.RICHMENU_STATUS_ALIAS.format(alias=alias, id=found.alias_target)
+        if found.alias_target
+        else texts.RICHMENU_STATUS_NO_ALIAS.format(alias=alias)
+    )
+    if not found.menus:
+        click.echo(texts.RICHMENU_STATUS_NONE.format(name=settings.richmenu.name))
+    for menu in found.menus:
+        default = texts.RICHMENU_STATUS_IS_DEFAULT if menu.rich_menu_id == found.default_id else ""
+        click.echo(
+            texts.RICHMENU_STATUS_MENU.format(
+                id=menu.rich_menu_id, chat_bar=menu.chat_bar_text, areas=menu.areas, default=default
+            )
+        )
+
+
+@richmenu_cli.command("delete")
+def richmenu_delete() -> None:
+    """Remove the bot's menus from LINE (and the default and alias, when they are the bot's)."""
+    settings = _services().settings
+    try:
+        removed = richmenu.delete(settings)
+    except richmenu.RichMenuError as error:
+        _fail(str(error))
+        return
+    alias = texts.RICHMENU_DELETED_ALIAS.format(alias=settings.richmenu.alias) if removed.alias else ""
+    click.echo(texts.RICHMENU_DELETED.format(count=removed.menus, alias=alias))
+
+
 def init_app(app: Flask, factory: AppFactory) -> None:
     """Add the commands. `serve` builds a second app against the emulator with `factory`: the factory
     passes itself, so this module never imports bot.app (which imports it)."""
@@ -312,3 +379,4 @@ def init_app(app: Flask, factory: AppFactory) -> None:
         app.cli.add_command(command)
     app.cli.add_command(db_cli)
     app.cli.add_command(groups_cli)
+    app.cli.add_command(richmenu_cli)

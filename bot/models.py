@@ -291,6 +291,8 @@ class Meeting(TimestampMixin, Base):
     meeting_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     number: Mapped[str | None] = mapped_column(String(16))  # "3/2565": round / Buddhist-Era year
     chair: Mapped[str | None] = mapped_column(Text)
+    # The organisation that held the meeting ("สถ.", "มท.", "ก.น.บ.", a committee's name).
+    body: Mapped[str | None] = mapped_column(String(255), index=True)
     source_url: Mapped[str | None] = mapped_column(String(2048), unique=True)
     # The article's fingerprint (meetings.parsing.article.fingerprint): one article never makes two meetings.
     # None for an article without a body, which matches nothing.
@@ -331,6 +333,10 @@ class Directive(TimestampMixin, Base):
     )
     # True once an administrator set the categories by hand: re-classification leaves them alone.
     categories_overridden: Mapped[bool] = mapped_column(default=False)
+    # The deadline the directive's text states (a day, the end of a month or of a fiscal year), if any.
+    deadline: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    # The parser's warnings about this directive (also in the meeting's warnings), for the editor.
+    warnings: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
 
     meeting: Mapped[Meeting] = relationship(back_populates="directives")
     categories: Mapped[list[TenE]] = relationship(secondary=directive_ten_es, order_by=TenE.number)

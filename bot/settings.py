@@ -34,6 +34,8 @@ from pydantic import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot import texts
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config.yaml"
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -99,8 +101,20 @@ class RedisSettings(_Section):
         return value
 
 
+LINE_API_BASE_URL = "https://api.line.me"
+# LINE's limits on a rich menu (the chat bar's text, an action's label and text) and our layout's.
+RICHMENU_CHAT_BAR_MAX = 14
+RICHMENU_LABEL_MAX = 20
+RICHMENU_TEXT_MAX = 300
+RICHMENU_AREAS_MAX = 6
+LINE_DATA_API_BASE_URL = "https://api-data.line.me"
+
+
 class LineSettings(_Section):
-    api_base_url: str = "https://api.line.me"
+    api_base_url: str = LINE_API_BASE_URL
+    # LINE's data host (uploads and downloads of images, e.g. the rich menu's). Unset: LINE's own,
+    # or api_base_url when that points elsewhere (the stand-in serves both).
+    data_api_base_url: str | None = None
     timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     channel_secret: SecretStr | None = None
     channel_access_token: SecretStr | None = None
@@ -112,9 +126,97 @@ class LineSettings(_Section):
             raise ValueError("must be an http(s) URL with a host and no path, e.g. https://api.line.me")
         return value.rstrip("/")
 
+    @field_validator("data_api_base_url")
+    @classmethod
+    def _check_data_url(cls, value: str | None) -> str | None:
+        return None if value in (None, "") else cls._check_url(str(value))
+
     @property
     def configured(self) -> bool:
         return self.channel_secret is not None and self.channel_access_token is not None
+
+    @property
+    def data_base_url(self) -> str:
+        """Where image uploads go: the setting, else LINE's data host, else the stand-in's one host."""
+        if self.data_api_base_url:
+            return self.data_api_base_url
+        if self.api_base_url != LINE_API_BASE_URL:
+            return self.api_base_url
+        return LINE_DATA_API_BASE_URL
+
+
+class RichMenuArea(_Section):
+    """One tappable area of the rich menu: its label (drawn, and read aloud by screen readers) and
+    what a tap sends. Without `postback` the tap is the official's message `text`; with it, a
+    postback whose `text` shows in the chat and, with `keyboard`, opens the keyboard filled with it."""
+
+    label: str
+    text: str
+    postback: str | None = None
+    keyboard: str | None = None
+
+    @field_validator("label")
+    @classmethod
+    def _check_label(cls, value: str) -> str:
+        value = value.strip()
+        if not 1 <= len(value) <= RICHMENU_LABEL_MAX:
+            raise ValueError(f"ป้ายของปุ่มต้องยาว 1–{RICHMENU_LABEL_MAX} ตัวอักษร (LINE กำหนด)")
+        return value
+
+    @field_validator("text", "postback", "keyboard")
+    @classmethod
+    def _check_text(cls, value: str | None) -> str | None:
+        if value is not None and not (value.strip() and len(value) <= RICHMENU_TEXT_MAX):
+            raise ValueError(f"ข้อความของปุ่มต้องยาว 1–{RICHMENU_TEXT_MAX} ตัวอักษร (LINE กำหนด)")
+        return value
+
+    @model_validator(mode="after")
+    def _keyboard_needs_postback(self) -> RichMenuArea:
+        if self.keyboard is not None and self.postback is None:
+            raise ValueError("keyboard ใช้ได้กับปุ่มแบบ postback เท่านั้น: ใส่ postback ด้วย")
+        return self
+
+
+def _default_areas() -> tuple[RichMenuArea, ...]:
+    return tuple(RichMenuArea.model_validate(area) for area in texts.RICHMENU_AREAS)
+
+
+class RichMenuSettings(_Section):
+    # Shown to nobody: it tells the bot's own menus from others in the channel (deploy replaces
+    # only menus of this name).
+    name: str = "dla-officials"
+    chat_bar_text: str = texts.RICHMENU_CHAT_BAR
+    alias: str = "dla-officials"
+    font_path: Path = Path("/usr/share/fonts/truetype/tlwg/Loma-Bold.ttf")
+    areas: tuple[RichMenuArea, ...] = Field(default_factory=_default_areas)
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        if not 1 <= len(value) <= 300:
+            raise ValueError("ชื่อเมนูต้องยาว 1–300 ตัวอักษร (LINE กำหนด)")
+        return value
+
+    @field_validator("chat_bar_text")
+    @classmethod
+    def _check_chat_bar(cls, value: str) -> str:
+        if not (value.strip() and len(value) <= RICHMENU_CHAT_BAR_MAX):
+            raise ValueError(f"ข้อความบนแถบเมนูต้องยาว 1–{RICHMENU_CHAT_BAR_MAX} ตัวอักษร (LINE กำหนด)")
+        return value
+
+    @field_validator("alias")
+    @classmethod
+    def _check_alias(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9_-]{1,32}", value):
+            raise ValueError("ชื่อแทน (alias) ใช้ได้เฉพาะ a-z 0-9 _ - ยาวไม่เกิน 32 ตัวอักษร")
+        return value
+
+    @field_validator("areas")
+    @classmethod
+    def _check_areas(cls, value: tuple[RichMenuArea, ...]) -> tuple[RichMenuArea, ...]:
+        if not 1 <= len(value) <= RICHMENU_AREAS_MAX:
+            raise ValueError(f"เมนูต้องมีปุ่ม 1–{RICHMENU_AREAS_MAX} ปุ่ม")
+        return value
 
 
 class AdminSettings(_Section):
@@ -289,6 +391,7 @@ class Settings(_Section):
     broadcasts: BroadcastSettings = BroadcastSettings()
     ingest: IngestSettings = IngestSettings()
     feeds: FeedSettings = FeedSettings()
+    richmenu: RichMenuSettings = RichMenuSettings()
 
     @model_validator(mode="after")
     def _no_private_fetches_in_production(self) -> Settings:
@@ -394,7 +497,10 @@ def _describe(error: ValidationError, sources: Mapping[tuple[str, ...], str]) ->
     first = error.errors()[0]
     path = tuple(str(part) for part in first["loc"])
     dotted = ".".join(path) or "(top level)"
-    source = sources.get(path, "the defaults")
+    # A list item's setting was given with its list: the nearest path some file or variable set.
+    source = next(
+        (sources[path[:end]] for end in range(len(path), 0, -1) if path[:end] in sources), "the defaults"
+    )
     if first["type"] == "extra_forbidden":
         return f"unknown setting {dotted!r} in {source}"
     message = first["msg"].removeprefix("Value error, ")

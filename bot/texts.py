@@ -27,6 +27,8 @@ SERVE_EMULATOR_SEEDED = (
     "  ในโลกจำลองมีกลุ่มจังหวัด {groups} กลุ่มและเจ้าหน้าที่ {officials} คน: "
     "เผยแพร่การประชุมแบบส่งทันทีในหน้าผู้ดูแล แล้วดูสรุปเข้ากลุ่มในแชตจำลอง"
 )
+SERVE_EMULATOR_RICHMENU = "  ริชเมนู {areas} ปุ่มอยู่ใต้แชตส่วนตัวกับบอท (richmenu ใน config.yaml)"
+SERVE_EMULATOR_NO_RICHMENU = "  ยังไม่ได้ติดตั้งริชเมนูใต้แชต: {error}"
 SERVE_EMULATOR_NOT_SEEDED = "  ยังใส่กลุ่มตัวอย่างในฐานข้อมูลไม่ได้ ({error}): รัน .venv/bin/flask --app wsgi setup ก่อน"
 SERVE_PORT_BUSY = "พอร์ต {port} ({what}) มีโปรแกรมอื่นใช้อยู่: ปิดโปรแกรมนั้น หรือเลือกพอร์ตอื่น เช่น {hint}"
 SERVE_PORT_BOT = "ของบอท"
@@ -61,3 +63,48 @@ CARD_READ_MORE = "อ่านต่อ"
 CARD_ALT_DIRECTIVES = "{meeting}\n{items}"
 CARD_ALT_ITEM = "{seq}. {title}"
 CARD_NO_DATE = "ไม่ระบุวันที่"
+
+# The rich menu under officials' one-to-one chat (config.yaml `richmenu`; these are the defaults).
+# Each tap sends a text the conversation understands; "ค้นหา" opens the keyboard with "ค้นหา " filled in.
+RICHMENU_CHAT_BAR = "เมนู สถ."
+RICHMENU_AREAS = (
+    {"label": "ข้อสั่งการล่าสุด", "text": "ข้อสั่งการล่าสุด"},
+    {"label": "ค้นหา", "text": "ค้นหา", "postback": "action=search", "keyboard": "ค้นหา "},
+    {"label": "10Es", "text": "10Es"},
+    {"label": "ประชุมล่าสุด", "text": "ประชุมล่าสุด"},
+    {"label": "งานที่ใกล้ครบกำหนด", "text": "งานที่ใกล้ครบกำหนด"},
+    {"label": "วิธีใช้", "text": "วิธีใช้"},
+)
+
+# `flask --app wsgi richmenu deploy|status|delete` (bot/richmenu.py): one line each, never a traceback.
+RICHMENU_NO_FONT = (
+    "ไม่พบไฟล์ฟอนต์ภาษาไทย {path}: ติดตั้งด้วย apt-get install fonts-thai-tlwg "
+    "หรือกำหนด richmenu.font_path ให้ชี้ไปที่ไฟล์ฟอนต์ .ttf ที่มีอยู่"
+)
+RICHMENU_BAD_FONT = "อ่านไฟล์ฟอนต์ {path} ไม่ได้ ({error}): กำหนด richmenu.font_path ให้ชี้ไปที่ไฟล์ฟอนต์ .ttf"
+RICHMENU_IMAGE_TOO_LARGE = "ภาพเมนูใหญ่ {size:,} ไบต์ เกินที่ LINE รับ ({limit:,} ไบต์)"
+RICHMENU_NO_TOKEN = "ยังไม่ได้ตั้งค่า LINE_CHANNEL_ACCESS_TOKEN: ตั้งค่าก่อนจึงจะจัดการเมนูใน LINE ได้"
+RICHMENU_LINE_REFUSED = "LINE ไม่รับคำขอ{step} ({status}): {message}"
+RICHMENU_LINE_UNREACHABLE = (
+    "ติดต่อ LINE เพื่อ{step}ไม่ได้ ({error}): ตรวจ line.api_base_url และ line.data_api_base_url"
+)
+RICHMENU_STEP_LIST = "อ่านรายการเมนู"
+RICHMENU_STEP_DEFAULT_GET = "อ่านเมนูหลัก"
+RICHMENU_STEP_CREATE = "สร้างเมนู"
+RICHMENU_STEP_UPLOAD = "อัปโหลดภาพเมนู"
+RICHMENU_STEP_DEFAULT_SET = "ตั้งเป็นเมนูหลัก"
+RICHMENU_STEP_DEFAULT_CANCEL = "ยกเลิกเมนูหลัก"
+RICHMENU_STEP_ALIAS = "ตั้งชื่อแทนของเมนู"
+RICHMENU_STEP_ALIAS_DELETE = "ลบชื่อแทนของเมนู"
+RICHMENU_STEP_DELETE = "ลบเมนูเก่า"
+RICHMENU_DEPLOYED = "ติดตั้งเมนู {id} ({areas} ปุ่ม) เป็นเมนูหลักแล้ว ชื่อแทน {alias}"
+RICHMENU_REPLACED = "ลบเมนูเดิม {count} เมนู: {ids}"
+RICHMENU_STATUS_DEFAULT = "เมนูหลัก: {id}"
+RICHMENU_STATUS_NO_DEFAULT = "เมนูหลัก: ไม่มี"
+RICHMENU_STATUS_ALIAS = "ชื่อแทน {alias}: {id}"
+RICHMENU_STATUS_NO_ALIAS = "ชื่อแทน {alias}: ยังไม่มี"
+RICHMENU_STATUS_MENU = '• {id} "{chat_bar}" {areas} ปุ่ม{default}'
+RICHMENU_STATUS_IS_DEFAULT = " (เมนูหลัก)"
+RICHMENU_STATUS_NONE = "ยังไม่มีเมนูชื่อ {name} ใน LINE: ติดตั้งด้วย flask --app wsgi richmenu deploy"
+RICHMENU_DELETED = "ลบเมนู {count} เมนู{alias}"
+RICHMENU_DELETED_ALIAS = " และชื่อแทน {alias}"

@@ -73,7 +73,8 @@ def _deliver(
     if fresh and ctx.reply_token:
         try:
             sent = ctx.services.line.reply(ctx.reply_token, messages)
-            log.info("event %s answered (request %s)", ctx.webhook_event_id, sent.request_id)
+            # The common case, at DEBUG: what is unusual (late, refused, expired) is logged at INFO.
+            log.debug("event %s answered (request %s)", ctx.webhook_event_id, sent.request_id)
             return InboxStatus.DONE, "reply"
         except LineApiError as error:
             if error.status != 400:  # 400: the token was spent or had run out; anything else: a failure

@@ -190,7 +190,7 @@ def make_processor(services: Services) -> Callable[[Claimed], Callable[[], Inbox
         handler = EVENT_HANDLERS.get(str(event.get("type")))
         if handler is None:
             return lambda: InboxStatus.DONE
-        log.info("event %s: %s from %s", claimed.webhook_event_id, event.get("type"), ctx.source_type)
+        log.debug("event %s: %s from %s", claimed.webhook_event_id, event.get("type"), ctx.source_type)
         answer = limits.check(ctx) or handler(ctx)
         return lambda: deliver(ctx, answer, claimed)
 

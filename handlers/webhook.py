@@ -126,8 +126,14 @@ class Webhook:
             ).inc()
         result = self.inbox.store(payload["events"])
         metrics.WEBHOOK_DUPLICATES.inc(result.duplicates)
-        log.info(
-            "webhook: %d stored, %d duplicate, %d ignored", result.stored, result.duplicates, result.ignored
+        # One line per request only when something is unusual: a line per event costs the webhook a
+        # tenth of its CPU under load (docs/performance.md); gunicorn's access log has every request.
+        log.log(
+            logging.INFO if result.duplicates or result.ignored else logging.DEBUG,
+            "webhook: %d stored, %d duplicate, %d ignored",
+            result.stored,
+            result.duplicates,
+            result.ignored,
         )
         return 200, {}
 

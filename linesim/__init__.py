@@ -42,7 +42,13 @@ a repeat within 24 h → 409 + `x-line-accepted-request-id`; quota: a group cost
 `POST /v2/bot/message/multicast`, `GET /v2/bot/profile/{userId}`, `GET /v2/bot/group/{groupId}/summary`,
 `GET /v2/bot/group/{groupId}/members/count`, `GET /v2/bot/group/{groupId}/member/{userId}`,
 `POST /v2/bot/group/{groupId}/leave`, `GET /v2/bot/message/quota`,
-`GET /v2/bot/message/quota/consumption`, `POST /v2/bot/chat/loading/start`. Every answer carries
+`GET /v2/bot/message/quota/consumption`, `POST /v2/bot/chat/loading/start`; rich menus:
+`POST /v2/bot/richmenu` and `/validate` (size 800–2500 wide, ≥ 250 high, width/height ≥ 1.45, areas
+inside it), `GET /v2/bot/richmenu/list`, `GET|DELETE /v2/bot/richmenu/{richMenuId}`,
+`POST|GET /v2/bot/richmenu/{richMenuId}/content` (LINE's data host: PNG or JPEG, ≤ 1 MB, the menu's
+exact size, once), `POST /v2/bot/user/all/richmenu/{richMenuId}` (needs the image),
+`GET|DELETE /v2/bot/user/all/richmenu`, `POST /v2/bot/richmenu/alias`, `GET /v2/bot/richmenu/alias/list`,
+`GET|POST|DELETE /v2/bot/richmenu/alias/{richMenuAliasId}`. Every answer carries
 `x-line-request-id`; every request needs `Authorization: Bearer <token>` (else 401). Bodies are
 validated against `spec/messaging-api.yml` following its discriminators, plus LINE's limits
 (`validation.LIMITS`); see `validate_messages`.

@@ -219,8 +219,16 @@ class Emulator(LineStandIn):
             "groups": world["groups"],
             "quota": world["quota"],
             "totalUsage": world["totalUsage"],
+            "richMenu": self._page_rich_menu(),
             "next": following,
         }
+
+    def _page_rich_menu(self) -> dict[str, Any] | None:
+        """The default rich menu (every user's, as LINE shows it) with where the page gets its image."""
+        menu = self.default_rich_menu_json()
+        if menu is None or self.rich_menu_image(str(menu["richMenuId"])) is None:
+            return None
+        return {**menu, "imageUrl": f"/simulator/api/richmenu/{menu['richMenuId']}/image"}
 
     # --- what users do --------------------------------------------------------------------------
 

@@ -102,6 +102,24 @@ class LineApi:
             ("GET", "/v2/bot/message/quota", "quota", lambda call: self.state.quota()),
             ("GET", "/v2/bot/message/quota/consumption", "quota_consumption", self._consumption),
             ("POST", "/v2/bot/chat/loading/start", "loading", self._loading),
+            # Rich menus. The fixed paths come before /v2/bot/richmenu/{richMenuId}, which would
+            # take "list" or "alias" for an id. The image paths are on LINE's data host
+            # (api-data.line.me); the stand-in serves both hosts on one address.
+            ("POST", "/v2/bot/richmenu", "richmenu_create", self._create_rich_menu),
+            ("POST", "/v2/bot/richmenu/validate", "richmenu_validate", self._validate_rich_menu),
+            ("GET", "/v2/bot/richmenu/list", "richmenu_list", lambda call: self.state.rich_menu_list()),
+            ("POST", "/v2/bot/richmenu/alias", "richmenu_alias_create", self._create_alias),
+            ("GET", "/v2/bot/richmenu/alias/list", "richmenu_alias_list", self._alias_list),
+            ("GET", "/v2/bot/richmenu/alias/{aliasId}", "richmenu_alias_get", self._alias),
+            ("POST", "/v2/bot/richmenu/alias/{aliasId}", "richmenu_alias_update", self._update_alias),
+            ("DELETE", "/v2/bot/richmenu/alias/{aliasId}", "richmenu_alias_delete", self._delete_alias),
+            ("GET", "/v2/bot/richmenu/{richMenuId}", "richmenu_get", self._rich_menu),
+            ("DELETE", "/v2/bot/richmenu/{richMenuId}", "richmenu_delete", self._delete_rich_menu),
+            ("POST", "/v2/bot/richmenu/{richMenuId}/content", "richmenu_image_upload", self._upload_image),
+            ("GET", "/v2/bot/richmenu/{richMenuId}/content", "richmenu_image_download", self._image),
+            ("POST", "/v2/bot/user/all/richmenu/{richMenuId}", "richmenu_default_set", self._set_default),
+            ("GET", "/v2/bot/user/all/richmenu", "richmenu_default_get", self._default),
+            ("DELETE", "/v2/bot/user/all/richmenu", "richmenu_default_cancel", self._cancel_default),
         ]
         for method, path, endpoint, operation in line_routes:
             app.router.add_route(method, path, self._handler(endpoint, operation))
@@ -144,9 +162,9 @@ class LineApi:
                 log.exception("linesim: %s failed", endpoint)
                 answer = Answer(500, line_error(f"linesim internal error: {error!r}"), fault="internal")
         response = web.Response(
-            body=orjson.dumps(answer.body),
+            body=orjson.dumps(answer.body) if answer.content is None else answer.content,
             status=answer.status,
-            content_type="application/json",
+            content_type=answer.content_type,
             headers={"x-line-request-id": call.request_id, **answer.headers},
         )
         headers = {name: value for name, value in request.headers.items() if name.lower() != "authorization"}
@@ -239,6 +257,63 @@ class LineApi:
 
     def _consumption(self, call: Call) -> Answer:
         return self.state.quota_consumption()
+
+    # Rich menus
+
+    def _create_rich_menu(self, call: Call) -> Answer:
+        body, invalid = self._valid_body(call, "RichMenuRequest")
+        return invalid or self.state.create_rich_menu(_given(body))
+
+    def _validate_rich_menu(self, call: Call) -> Answer:
+        _, invalid = self._valid_body(call, "RichMenuRequest")
+        return invalid or Answer(200, {})
+
+    def _rich_menu(self, call: Call) -> Answer:
+        return self.state.rich_menu(call.params["richMenuId"])
+
+    def _delete_rich_menu(self, call: Call) -> Answer:
+        return self.state.delete_rich_menu(call.params["richMenuId"])
+
+    def _upload_image(self, call: Call) -> Answer:
+        content_type = call.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        return self.state.upload_rich_menu_image(call.params["richMenuId"], content_type, call.body)
+
+    def _image(self, call: Call) -> Answer:
+        found = self.state.rich_menu_image(call.params["richMenuId"])
+        if found is None:
+            return Answer(404, line_error(NOT_FOUND))
+        return Answer(200, {}, content=found[0], content_type=found[1])
+
+    def _set_default(self, call: Call) -> Answer:
+        return self.state.set_default_rich_menu(call.params["richMenuId"])
+
+    def _default(self, call: Call) -> Answer:
+        return self.state.default_rich_menu()
+
+    def _cancel_default(self, call: Call) -> Answer:
+        return self.state.cancel_default_rich_menu()
+
+    def _create_alias(self, call: Call) -> Answer:
+        body, invalid = self._valid_body(call, "CreateRichMenuAliasRequest")
+        if invalid:
+            return invalid
+        given = _given(body)
+        return self.state.create_rich_menu_alias(str(given["richMenuAliasId"]), str(given["richMenuId"]))
+
+    def _update_alias(self, call: Call) -> Answer:
+        body, invalid = self._valid_body(call, "UpdateRichMenuAliasRequest")
+        if invalid:
+            return invalid
+        return self.state.update_rich_menu_alias(call.params["aliasId"], str(_given(body)["richMenuId"]))
+
+    def _alias(self, call: Call) -> Answer:
+        return self.state.rich_menu_alias(call.params["aliasId"])
+
+    def _alias_list(self, call: Call) -> Answer:
+        return self.state.rich_menu_alias_list()
+
+    def _delete_alias(self, call: Call) -> Answer:
+        return self.state.delete_rich_menu_alias(call.params["aliasId"])
 
     def _not_found(self, call: Call) -> Answer:
         return Answer(404, line_error(NOT_FOUND))

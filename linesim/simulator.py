@@ -13,6 +13,7 @@ the rest are drawn by the shared renderer `bot/static/linechat.js`, read from di
                                                `{"type": "memberJoined", "groupId", "userId"}`
                                                → `{"webhook": {...}}`; 409 `{"message"}` if LINE
                                                wouldn't let the user do it
+`GET  /simulator/api/richmenu/{id}/image`      the image of a rich menu (the world names the default)
 `GET  /simulator/api/webhooks/{index}`         one webhook sent: body, the bot's status and answer
 `POST /simulator/api/webhooks/{index}/redeliver`  send it again with `isRedelivery: true`
 =============================================  ===============================================
@@ -72,6 +73,7 @@ def add_simulator_routes(app: web.Application, emulator: Emulator) -> None:
     app.router.add_get("/simulator/api/world", _local(routes.world))
     app.router.add_get("/simulator/api/timeline", _local(routes.timeline))
     app.router.add_post("/simulator/api/send", _local(routes.send))
+    app.router.add_get("/simulator/api/richmenu/{richMenuId}/image", _local(routes.rich_menu_image))
     app.router.add_get("/simulator/api/webhooks/{index}", _local(routes.webhook))
     app.router.add_post("/simulator/api/webhooks/{index}/redeliver", _local(routes.redeliver))
 
@@ -179,6 +181,13 @@ class SimulatorRoutes:
             group, who = _required(group_id, "groupId"), _required(user_id, "userId")
             return lambda: emulator.member_joined(group, who)
         raise BadRequest(f"unknown type {kind!r}")
+
+    async def rich_menu_image(self, request: web.Request) -> web.StreamResponse:
+        found = self.emulator.rich_menu_image(request.match_info["richMenuId"])
+        if found is None:
+            return _json({"message": "no such rich menu image"}, 404)
+        image, content_type = found
+        return web.Response(body=image, content_type=content_type, headers=SECURITY_HEADERS)
 
     async def webhook(self, request: web.Request) -> web.StreamResponse:
         from linesim.emulator import EmulatorError

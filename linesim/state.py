@@ -26,6 +26,8 @@ from typing import Any, Final, Literal
 
 import orjson
 
+from linesim.validation import LIMITS, image_size
+
 QuotaType = Literal["none", "limited"]
 
 # The endpoints, by the names used for latency, rate limits, faults and recordings.
@@ -41,6 +43,21 @@ ENDPOINTS: Final = (
     "quota",
     "quota_consumption",
     "loading",
+    "richmenu_create",
+    "richmenu_validate",
+    "richmenu_list",
+    "richmenu_get",
+    "richmenu_delete",
+    "richmenu_image_upload",
+    "richmenu_image_download",
+    "richmenu_default_set",
+    "richmenu_default_get",
+    "richmenu_default_cancel",
+    "richmenu_alias_create",
+    "richmenu_alias_list",
+    "richmenu_alias_get",
+    "richmenu_alias_update",
+    "richmenu_alias_delete",
     "unknown",
 )
 SENDING_ENDPOINTS: Final = frozenset({"reply", "push", "multicast"})
@@ -56,6 +73,16 @@ INVALID_REPLY_TOKEN: Final = "Invalid reply token"  # noqa: S105 - LINE's error 
 RETRY_KEY_ACCEPTED: Final = "The retry key is already accepted"
 NOT_FOUND: Final = "Not found"
 SERVER_ERROR: Final = "An error occurred in the server. Try again later."
+RICH_MENU_NOT_FOUND: Final = "richmenu not found"
+RICH_MENU_LIMIT: Final = "The number of rich menus has reached the upper limit (1000)"
+RICH_MENU_IMAGE_TOO_LARGE: Final = "The image file is too large (at most 1 MB)"
+RICH_MENU_IMAGE_EXISTS: Final = "An image has already been uploaded to the richmenu"
+RICH_MENU_IMAGE_SIZE: Final = "The image size must match the rich menu's size"
+RICH_MENU_NO_IMAGE: Final = "must upload richmenu image before applying it to user"
+NO_DEFAULT_RICH_MENU: Final = "no default richmenu"
+RICH_MENU_ALIAS_CONFLICT: Final = "conflict richmenu alias id"
+RICH_MENU_ALIAS_LIMIT: Final = "The number of rich menu aliases has reached the upper limit (1000)"
+RICH_MENU_ALIAS_NOT_FOUND: Final = "richmenu alias not found"
 
 
 def invalid_property(name: str) -> str:
@@ -120,6 +147,20 @@ class Group:
             "botIsMember": self.bot_is_member,
             "memberIds": list(self.member_ids),
         }
+
+
+@dataclass
+class RichMenu:
+    """A rich menu as created (the validated request), with its image once uploaded."""
+
+    rich_menu_id: str
+    menu: Mapping[str, Any]
+    image: bytes | None = None
+    image_type: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """As `GET /v2/bot/richmenu/{richMenuId}` answers."""
+        return {"richMenuId": self.rich_menu_id, **self.menu}
 
 
 @dataclass(frozen=True)
@@ -271,6 +312,9 @@ class Answer:
     body: Mapping[str, Any]
     headers: Mapping[str, str] = field(default_factory=dict)
     fault: str | None = None
+    # A file rather than JSON (a rich menu's image): these bytes, of this type, are the answer.
+    content: bytes | None = None
+    content_type: str = "application/json"
 
 
 @dataclass
@@ -330,6 +374,9 @@ class StandInState:
     _records_dropped: int
     _deliveries: list[Delivery]
     _delivery_counts: Counter[str]
+    _rich_menus: dict[str, RichMenu]
+    _default_rich_menu: str | None
+    _rich_menu_aliases: dict[str, str]
 
     def __init__(
         self,
@@ -374,9 +421,11 @@ class StandInState:
         """Back to the state at construction: configuration, faults, recordings; the world too unless kept."""
         with self._lock:
             users, groups, quota = self._users, self._groups, self._quota
+            menus = self._rich_menus, self._default_rich_menu, self._rich_menu_aliases
             self._reset_locked()
             if keep_world:
                 self._users, self._groups, self._quota = users, groups, quota
+                self._rich_menus, self._default_rich_menu, self._rich_menu_aliases = menus
 
     def _reset_locked(self) -> None:
         self._config = self._initial_config
@@ -393,6 +442,9 @@ class StandInState:
         self._records_dropped = 0
         self._deliveries = []
         self._delivery_counts = Counter()
+        self._rich_menus = {}
+        self._default_rich_menu = None
+        self._rich_menu_aliases = {}
 
     def latency_for(self, endpoint: str) -> float:
         """Seconds to wait before answering a request to `endpoint`."""
@@ -691,6 +743,131 @@ class StandInState:
             if not self._known_user(str(body["chatId"])):
                 return Answer(400, line_error(invalid_property("chatId")))
         return Answer(202, {})
+
+    # --- Rich menus (the body is checked against the spec and LINE's rules by the server) --------
+
+    def create_rich_menu(self, menu: Mapping[str, Any]) -> Answer:
+        with self._lock:
+            if len(self._rich_menus) >= LIMITS.rich_menus:
+                return Answer(400, line_error(RICH_MENU_LIMIT))
+            rich_menu_id = f"richmenu-{uuid.uuid4().hex}"
+            self._rich_menus[rich_menu_id] = RichMenu(rich_menu_id, dict(menu))
+        return Answer(200, {"richMenuId": rich_menu_id})
+
+    def rich_menu(self, rich_menu_id: str) -> Answer:
+        with self._lock:
+            menu = self._rich_menus.get(rich_menu_id)
+            return Answer(200, menu.to_json()) if menu else Answer(404, line_error(RICH_MENU_NOT_FOUND))
+
+    def rich_menu_list(self) -> Answer:
+        with self._lock:
+            return Answer(200, {"richmenus": [menu.to_json() for menu in self._rich_menus.values()]})
+
+    def delete_rich_menu(self, rich_menu_id: str) -> Answer:
+        """Deleting the default menu leaves no default; aliases keep their id (LINE's)."""
+        with self._lock:
+            if self._rich_menus.pop(rich_menu_id, None) is None:
+                return Answer(404, line_error(RICH_MENU_NOT_FOUND))
+            if self._default_rich_menu == rich_menu_id:
+                self._default_rich_menu = None
+        return Answer(200, {})
+
+    def upload_rich_menu_image(self, rich_menu_id: str, content_type: str, image: bytes) -> Answer:
+        """The image once per menu: PNG or JPEG, at most 1 MB, exactly the menu's size."""
+        if content_type not in LIMITS.rich_menu_image_types:
+            return Answer(415, line_error(f"Unsupported Content-Type: {content_type or '(none)'}"))
+        if len(image) > LIMITS.rich_menu_image_bytes:
+            return Answer(413, line_error(RICH_MENU_IMAGE_TOO_LARGE))
+        size = image_size(image, content_type)
+        if size is None:
+            return Answer(400, line_error(f"The image is not a valid {content_type} file"))
+        with self._lock:
+            menu = self._rich_menus.get(rich_menu_id)
+            if menu is None:
+                return Answer(404, line_error(RICH_MENU_NOT_FOUND))
+            if menu.image is not None:
+                return Answer(400, line_error(RICH_MENU_IMAGE_EXISTS))
+            expected = (menu.menu["size"]["width"], menu.menu["size"]["height"])
+            if size != expected:
+                message = (
+                    f"{RICH_MENU_IMAGE_SIZE} (image {size[0]}x{size[1]}, menu {expected[0]}x{expected[1]})"
+                )
+                return Answer(400, line_error(message))
+            menu.image, menu.image_type = image, content_type
+        return Answer(200, {})
+
+    def rich_menu_image(self, rich_menu_id: str) -> tuple[bytes, str] | None:
+        """The uploaded image and its type (None: no such menu, or no image yet)."""
+        with self._lock:
+            menu = self._rich_menus.get(rich_menu_id)
+            if menu is None or menu.image is None or menu.image_type is None:
+                return None
+            return menu.image, menu.image_type
+
+    def set_default_rich_menu(self, rich_menu_id: str) -> Answer:
+        with self._lock:
+            menu = self._rich_menus.get(rich_menu_id)
+            if menu is None:
+                return Answer(404, line_error(RICH_MENU_NOT_FOUND))
+            if menu.image is None:
+                return Answer(400, line_error(RICH_MENU_NO_IMAGE))
+            self._default_rich_menu = rich_menu_id
+        return Answer(200, {})
+
+    def default_rich_menu(self) -> Answer:
+        with self._lock:
+            if self._default_rich_menu is None:
+                return Answer(404, line_error(NO_DEFAULT_RICH_MENU))
+            return Answer(200, {"richMenuId": self._default_rich_menu})
+
+    def default_rich_menu_json(self) -> dict[str, Any] | None:
+        """The default menu as `GET /v2/bot/richmenu/{id}` answers it (None: no default)."""
+        with self._lock:
+            menu = self._rich_menus.get(self._default_rich_menu or "")
+            return None if menu is None else menu.to_json()
+
+    def cancel_default_rich_menu(self) -> Answer:
+        with self._lock:
+            self._default_rich_menu = None
+        return Answer(200, {})
+
+    def create_rich_menu_alias(self, alias: str, rich_menu_id: str) -> Answer:
+        with self._lock:
+            if alias in self._rich_menu_aliases:
+                return Answer(400, line_error(RICH_MENU_ALIAS_CONFLICT))
+            if len(self._rich_menu_aliases) >= LIMITS.rich_menu_aliases:
+                return Answer(400, line_error(RICH_MENU_ALIAS_LIMIT))
+            if rich_menu_id not in self._rich_menus:
+                return Answer(400, line_error(RICH_MENU_NOT_FOUND))
+            self._rich_menu_aliases[alias] = rich_menu_id
+        return Answer(200, {})
+
+    def update_rich_menu_alias(self, alias: str, rich_menu_id: str) -> Answer:
+        with self._lock:
+            if alias not in self._rich_menu_aliases:
+                return Answer(404, line_error(RICH_MENU_ALIAS_NOT_FOUND))
+            if rich_menu_id not in self._rich_menus:
+                return Answer(400, line_error(RICH_MENU_NOT_FOUND))
+            self._rich_menu_aliases[alias] = rich_menu_id
+        return Answer(200, {})
+
+    def rich_menu_alias(self, alias: str) -> Answer:
+        with self._lock:
+            target = self._rich_menu_aliases.get(alias)
+            if target is None:
+                return Answer(404, line_error(RICH_MENU_ALIAS_NOT_FOUND))
+            return Answer(200, {"richMenuAliasId": alias, "richMenuId": target})
+
+    def rich_menu_alias_list(self) -> Answer:
+        with self._lock:
+            aliases = [{"richMenuAliasId": a, "richMenuId": m} for a, m in self._rich_menu_aliases.items()]
+        return Answer(200, {"aliases": aliases})
+
+    def delete_rich_menu_alias(self, alias: str) -> Answer:
+        with self._lock:
+            if self._rich_menu_aliases.pop(alias, None) is None:
+                return Answer(404, line_error(RICH_MENU_ALIAS_NOT_FOUND))
+        return Answer(200, {})
 
     # --- Helpers, called with the lock held ----------------------------------------------------
 

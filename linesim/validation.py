@@ -62,6 +62,18 @@ class Limits:
     quick_reply_items: int = 13
     request_body_bytes: int = 2_000_000
     multicast_recipients: int = 500
+    # Rich menus: the object's size (and the image's, which must match it), areas, action texts,
+    # the image file, and how many menus and aliases a channel may hold.
+    rich_menu_width: tuple[int, int] = (800, 2500)
+    rich_menu_height_min: int = 250
+    rich_menu_aspect_min: float = 1.45
+    rich_menu_areas: int = 20
+    rich_menu_action_label: int = 20
+    rich_menu_action_text: int = 300
+    rich_menu_image_bytes: int = 1_000_000
+    rich_menu_image_types: tuple[str, ...] = ("image/jpeg", "image/png")
+    rich_menus: int = 1000
+    rich_menu_aliases: int = 1000
 
 
 LIMITS: Final = Limits()
@@ -103,6 +115,10 @@ _EXTRA_REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "URIAction": ("uri",),
     "DatetimePickerAction": ("data", "mode"),
     "RichMenuSwitchAction": ("richMenuAliasId", "data"),
+    "RichMenuRequest": ("size", "selected", "name", "chatBarText", "areas"),
+    "RichMenuSize": ("width", "height"),
+    "RichMenuArea": ("bounds", "action"),
+    "RichMenuBounds": ("x", "y", "width", "height"),
     "FlexSpan": ("text",),
     "QuickReplyItem": ("action",),
 }
@@ -115,6 +131,7 @@ _ARRAY_SIZES: Final[dict[tuple[str, str], tuple[int, int]]] = {
     ("CarouselTemplate", "columns"): (1, 10),
     ("CarouselColumn", "actions"): (1, 3),
     ("ImageCarouselTemplate", "columns"): (1, 10),
+    ("RichMenuRequest", "areas"): (0, LIMITS.rich_menu_areas),
 }
 # Media and icon URLs LINE fetches: HTTPS only (actions may also use http, line: and tel:).
 _HTTPS_ONLY: Final[dict[str, tuple[str, ...]]] = {
@@ -165,6 +182,8 @@ class MessagingSpec:
         """Problems of a request body validated as `schema_name` (e.g. "PushMessageRequest")."""
         validator = self._requests[schema_name]
         problems = _collect(validator.iter_errors(body))
+        if schema_name == "RichMenuRequest" and not problems:
+            problems.extend(_rich_menu_rule_problems(body))
         if schema_name in _ENVELOPES and isinstance(body, Mapping):
             messages = body.get("messages")
             if isinstance(messages, list) and len(messages) <= LIMITS.messages_per_request:
@@ -517,3 +536,62 @@ def _component_problems(component: dict[str, Any], path: str) -> Iterator[Valida
     alt_content = component.get("altContent")
     if kind == "video" and isinstance(alt_content, dict):
         yield from _component_problems(alt_content, f"{path}.altContent")
+
+
+# --- Rich menus --------------------------------------------------------------------------------
+
+
+def _rich_menu_rule_problems(menu: Mapping[str, Any]) -> Iterator[ValidationProblem]:
+    """LINE's rules on a schema-valid rich menu object that its spec leaves out."""
+    width, height = menu["size"]["width"], menu["size"]["height"]
+    low, high = LIMITS.rich_menu_width
+    if not low <= width <= high:
+        yield ValidationProblem("size.width", f"must be between {low} and {high}")
+    if height < LIMITS.rich_menu_height_min:
+        yield ValidationProblem("size.height", f"must be at least {LIMITS.rich_menu_height_min}")
+    if height and width / height < LIMITS.rich_menu_aspect_min:
+        yield ValidationProblem("size", f"width / height must be at least {LIMITS.rich_menu_aspect_min}")
+    for index, area in enumerate(menu["areas"]):
+        path = f"areas[{index}]"
+        bounds = area["bounds"]
+        if bounds["x"] + bounds["width"] > width or bounds["y"] + bounds["height"] > height:
+            yield ValidationProblem(f"{path}.bounds", f"must be within the rich menu ({width}x{height})")
+        action = area["action"]
+        label = action.get("label")
+        if isinstance(label, str) and not 1 <= len(label) <= LIMITS.rich_menu_action_label:
+            yield ValidationProblem(
+                f"{path}.action.label", f"Length must be between 1 and {LIMITS.rich_menu_action_label}"
+            )
+        for field in ("text", "displayText", "fillInText"):
+            value = action.get(field)
+            if isinstance(value, str) and not 1 <= len(value) <= LIMITS.rich_menu_action_text:
+                yield ValidationProblem(
+                    f"{path}.action.{field}", f"Length must be between 1 and {LIMITS.rich_menu_action_text}"
+                )
+
+
+def image_size(data: bytes, content_type: str) -> tuple[int, int] | None:
+    """(width, height) of a PNG or JPEG file read from its header; None when `data` is not one."""
+    if content_type == "image/png":
+        if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR" or len(data) < 24:
+            return None
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if content_type == "image/jpeg" and data[:2] == b"\xff\xd8":
+        return _jpeg_size(data)
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """The size in the first start-of-frame segment of a JPEG."""
+    index = 2
+    while index + 9 < len(data):
+        if data[index] != 0xFF:
+            return None
+        marker = data[index + 1]
+        length = int.from_bytes(data[index + 2 : index + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height = int.from_bytes(data[index + 5 : index + 7], "big")
+            width = int.from_bytes(data[index + 7 : index + 9], "big")
+            return width, height
+        index += 2 + length
+    return None

@@ -69,6 +69,7 @@ def save_draft(
         meeting_date=draft.date,
         number=draft.number,
         chair=draft.chair,
+        body=draft.body,
         source_url=draft.source_url or None,
         content_hash=draft.fingerprint,
         raw_text=raw_text,
@@ -79,7 +80,12 @@ def save_draft(
     for item in draft.directives:
         meeting.directives.append(
             Directive(
-                seq=item.seq, title=item.title, text=item.text, categories=_categories(item.categories, known)
+                seq=item.seq,
+                title=item.title,
+                text=item.text,
+                categories=_categories(item.categories, known),
+                deadline=item.deadline,
+                warnings=list(item.warnings),
             )
         )
     session.add(meeting)
@@ -153,8 +159,10 @@ def apply_change(session: Session, meeting: Meeting, change: MeetingChange) -> l
                 )
                 changed.append(f"directive {edit.seq} categories")
     answered = _answered_warnings(meeting, changed)
-    if any(warning in answered for warning in meeting.warnings or ()):
-        meeting.warnings = [w for w in meeting.warnings if w not in answered]
+    holders: list[Meeting | Directive] = [meeting, *meeting.directives]  # a directive's are the meeting's too
+    for holder in holders:
+        if any(warning in answered for warning in holder.warnings or ()):
+            holder.warnings = [w for w in holder.warnings if w not in answered]
     session.flush()
     return changed
 

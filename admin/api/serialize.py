@@ -22,6 +22,8 @@ def directive_json(directive: Directive) -> dict[str, Any]:
         "categories": [e.code for e in directive.categories],
         "categories_overridden": directive.categories_overridden,
         "status": directive.status.value,
+        "deadline": directive.deadline.isoformat() if directive.deadline else None,
+        "warnings": list(directive.warnings),
     }
 
 
@@ -44,6 +46,7 @@ def meeting_json(meeting: Meeting, tz: ZoneInfo) -> dict[str, Any]:
         "date": meeting.meeting_date.isoformat() if meeting.meeting_date else None,
         "number": meeting.number,
         "chair": meeting.chair,
+        "body": meeting.body,
         "directives": [directive_json(d) for d in meeting.directives],
         "ten_es": meeting.ten_es_restated,
         "source_url": meeting.source_url,

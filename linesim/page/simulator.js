@@ -26,7 +26,8 @@
     unread: {},
     polling: false,
     pollAgain: false,
-    quietPolls: 0
+    quietPolls: 0,
+    richMenuId: null // the rich menu drawn under the one-to-one chat
   };
 
   // --- helpers ------------------------------------------------------------------------------------
@@ -230,6 +231,62 @@
       composer.hidden = false;
     }
     $("mention").hidden = !g;
+    renderRichMenu(!g && official(chatId) && official(chatId).following ? state.world.richMenu : null);
+  }
+
+  // --- the rich menu ------------------------------------------------------------------------------
+
+  /** The default rich menu under a one-to-one chat, as LINE draws it: the uploaded image, each area a
+   * button over its bounds; a tap sends what LINE sends (a message, or a postback). */
+  function renderRichMenu(menu) {
+    var section = $("richmenu");
+    if (!menu) {
+      section.hidden = true;
+      state.richMenuId = null;
+      return;
+    }
+    section.hidden = false;
+    if (state.richMenuId === menu.richMenuId) return;
+    state.richMenuId = menu.richMenuId;
+    var bar = $("richmenu-bar");
+    bar.textContent = menu.chatBarText + " ▾";
+    bar.setAttribute("aria-expanded", "true");
+    $("richmenu-panel").hidden = false;
+    $("richmenu-image").src = menu.imageUrl;
+    var areas = $("richmenu-areas");
+    areas.textContent = "";
+    var width = menu.size.width, height = menu.size.height;
+    menu.areas.forEach(function (area) {
+      var action = area.action;
+      var label = action.label || action.displayText || action.text || action.data || action.type;
+      var button = el("button", "sim-richmenu-area");
+      button.type = "button";
+      button.setAttribute("aria-label", label);
+      button.title = label;
+      button.style.left = (100 * area.bounds.x / width) + "%";
+      button.style.top = (100 * area.bounds.y / height) + "%";
+      button.style.width = (100 * area.bounds.width / width) + "%";
+      button.style.height = (100 * area.bounds.height / height) + "%";
+      button.addEventListener("click", function () { tapRichMenu(action); });
+      areas.appendChild(button);
+    });
+  }
+
+  function tapRichMenu(action) {
+    if (action.type === "postback" && action.inputOption === "openKeyboard") {
+      var input = $("text");
+      input.value = action.fillInText || "";
+      input.focus();
+    }
+    onActionIn(state.chat)(action);
+  }
+
+  function toggleRichMenu() {
+    var panel = $("richmenu-panel");
+    panel.hidden = !panel.hidden;
+    $("richmenu-bar").setAttribute("aria-expanded", panel.hidden ? "false" : "true");
+    $("richmenu-bar").textContent = state.world.richMenu
+      ? state.world.richMenu.chatBarText + (panel.hidden ? " ▴" : " ▾") : "";
   }
 
   // --- drawing timeline items ---------------------------------------------------------------------
@@ -471,6 +528,7 @@
   function start() {
     $("me").addEventListener("change", function (event) { switchIdentity(event.target.value); });
     $("back").addEventListener("click", function () { $("sim").classList.remove("sim-in-chat"); });
+    $("richmenu-bar").addEventListener("click", toggleRichMenu);
     $("composer").addEventListener("submit", function (event) {
       event.preventDefault();
       var input = $("text");

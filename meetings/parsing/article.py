@@ -11,9 +11,9 @@ import hashlib
 from typing import Final
 
 from bot import thai
-from meetings.parsing import cleanup, fields
+from meetings.parsing import cleanup, deadlines, fields, texts
 from meetings.parsing.classify import classify, ten_e_codes
-from meetings.parsing.directives import read_lists
+from meetings.parsing.directives import FoundDirective, read_lists
 from meetings.parsing.model import DirectiveDraft, MeetingDraft
 
 MAX_DIRECTIVES: Final = 60
@@ -42,6 +42,16 @@ def fingerprint(paragraphs: tuple[str, ...]) -> str | None:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _thin_list_warnings(found: list[FoundDirective]) -> dict[int, str]:
+    """One warning per list kept on thin evidence (by list number), naming its directives and the cues."""
+    warnings: dict[int, str] = {}
+    for list_number in dict.fromkeys(item.list_number for item in found if item.doubt):
+        seqs = [seq for seq, item in enumerate(found, start=1) if item.list_number == list_number]
+        doubt = next(item.doubt for item in found if item.list_number == list_number)
+        warnings[list_number] = texts.THIN_LIST_KEPT.format(first=seqs[0], last=seqs[-1], cues=doubt)
+    return warnings
+
+
 def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDraft:
     """Read a meeting news article into a draft: title, meeting date, number, chair, directives with
     their 10E categories, whether the 10Es are restated, source URL, and Thai warnings."""
@@ -63,14 +73,14 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
         warnings.append(WARN_NO_TITLE)
     paragraphs = article.paragraphs or (article.title,)
 
-    date = fields.find_meeting_date(paragraphs, article.page_date)
+    date = fields.find_meeting_date(paragraphs, article.page_date, article.title)
     if date is None and article.page_date is not None:
         date = article.page_date
         warnings.append(WARN_PAGE_DATE)
     elif date is None:
         warnings.append(WARN_NO_DATE)
 
-    number = fields.find_meeting_number(paragraphs)
+    number = fields.find_meeting_number(paragraphs, article.title)
     if number is None:
         warnings.append(WARN_NO_NUMBER)
 
@@ -80,18 +90,32 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
 
     reading = read_lists(paragraphs, chair, ten_e_codes())
     found = list(reading.directives)
+    warnings += reading.warnings
     if len(found) > MAX_DIRECTIVES:
         warnings.append(WARN_TOO_MANY.format(limit=MAX_DIRECTIVES))
         found = found[:MAX_DIRECTIVES]
+    thin = _thin_list_warnings(found)
     directives: list[DirectiveDraft] = []
     for seq, item in enumerate(found, start=1):
         # The title counts twice: what a directive is about is said first.
         categories = tuple(classify(f"{item.title}\n{item.text[:3000]}"))
+        about = [thin[item.list_number]] if item.list_number in thin else []
         if not categories:
-            warnings.append(WARN_UNCATEGORISED.format(seq=seq))
-        directives.append(DirectiveDraft(seq=seq, title=item.title, text=item.text, categories=categories))
+            about.append(WARN_UNCATEGORISED.format(seq=seq))
+            warnings.append(about[-1])
+        directives.append(
+            DirectiveDraft(
+                seq=seq,
+                title=item.title,
+                text=item.text,
+                categories=categories,
+                deadline=deadlines.find_deadline(item.text, date),
+                warnings=tuple(about),
+            )
+        )
     if not directives:
         warnings.append(WARN_NO_DIRECTIVES)
+    warnings += thin.values()
 
     return MeetingDraft(
         title=article.title,
@@ -100,6 +124,7 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
         chair=chair.label if chair else None,
         chair_name=chair.name if chair else None,
         chair_position=chair.position if chair else None,
+        body=fields.find_body(paragraphs, article.title, chair),
         directives=tuple(directives),
         ten_es=reading.ten_es,
         source_url=url,

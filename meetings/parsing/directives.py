@@ -6,9 +6,15 @@ Three steps, each plain and inspectable:
    ``โควิด-19)``, not the year of ``(7 ก.ค. 66)``, not ``13.30 น.``, not ``2.1`` which stays in its parent);
 2. **lists**: markers of one style counting 1, 2, 3... form a list; a list that restarts inside an item
    ending with ``ดังนี้`` (or inside any item but the last) is a sub-list and belongs to that item;
-3. **is it directives?** each top-level list gets a score from the cues in ``vocabulary`` (who speaks,
-   what the lead-in says, what the items say); lists restating the 10Es, reporting progress, listing
-   schedules or agenda items score low and are dropped. :func:`explain_lists` shows the reasons.
+3. **is it directives?** each top-level list gets a score from independent cues in ``vocabulary``
+   (who speaks, and whether they speak for the meeting; what the lead-in says; what the items say:
+   orders, people, places, dates, definitions); lists restating the 10Es, reporting progress, listing
+   schedules or agenda items score low and are dropped. The evidence is graded, not a cliff: a list
+   kept on thin evidence, or dropped as a near miss, gets a Thai warning naming its strongest cues
+   (``texts``). :func:`explain_lists` shows the reasons.
+
+A new item starts at the next number of a list whatever precedes it (``find_relaxed_markers``), so a
+date is never read across two items.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from bot import thai
+from meetings.parsing import texts
 from meetings.parsing import vocabulary as vocab
 from meetings.parsing.fields import Chair
 
@@ -31,6 +38,13 @@ _MARKER_RES: Final = {
     "both": re.compile(_ITEM_START + r"\((?P<value>\d{1,2})\)"),
     "kho": re.compile(_ITEM_START + r"ข้อ\s?(?P<value>\d{1,2})(?=[\s.:)])"),
 }
+_RELAXED_MARKER_RES: Final = {
+    "paren": re.compile(r"(?<![\d.])(?P<value>\d{1,2})\s?\)"),
+    "dot": re.compile(r"(?<![\d.])(?P<value>\d{1,2})\.(?=\s?[^\d\s.])"),
+    "both": re.compile(r"\((?P<value>\d{1,2})\)"),
+}
+"""Markers written tight against what precedes them (``เมษายน 3. การ``, ``(ศปถ.)2)``, ``ประโยชน์2)``): they
+only continue a list already counting up to them, never open one."""
 _DATE_BEFORE_RE: Final = re.compile(rf"(?:{thai.MONTH_NAME_PATTERN})\s*(?:พ\.?\s?ศ\.?\s*)?$")
 _MAX_ITEM_GAP: Final = 6000
 """Characters allowed between item n and n+1 of one list."""
@@ -82,6 +96,24 @@ def find_markers(body: str) -> list[Marker]:
     return markers
 
 
+def find_relaxed_markers(body: str) -> list[Marker]:
+    """Every place a number could continue a list, whatever precedes it (see ``_RELAXED_MARKER_RES``)."""
+    arabic = thai.thai_digits_to_arabic(body)
+    paragraph_starts = [0] + [i + 1 for i, char in enumerate(arabic) if char == "\n"]
+    markers: list[Marker] = []
+    for style, pattern in _RELAXED_MARKER_RES.items():
+        for match in pattern.finditer(arabic):
+            start = match.start()
+            line_start = arabic.rfind("\n", 0, start) + 1
+            if style == "paren" and _opens_parenthesis(arabic[max(line_start, start - 30) : start]):
+                continue
+            paragraph = _bisect(paragraph_starts, start)
+            markers.append(Marker(style, int(match.group("value")), start, match.end(), paragraph))
+            if len(markers) > _MAX_MARKERS:
+                break
+    return markers
+
+
 def _bisect(starts: list[int], offset: int) -> int:
     low, high = 0, len(starts)
     while low + 1 < high:
@@ -96,6 +128,16 @@ def _bisect(starts: list[int], offset: int) -> int:
 # --- Lists ------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """One cue weighed for or against a list being directives: its points, its key in
+    ``texts.CUES`` and the words that fired it."""
+
+    points: int
+    key: str
+    cue: str = ""
+
+
 @dataclass
 class NumberedList:
     """Markers of one style counting 1, 2, 3..., with their item texts once cut."""
@@ -107,6 +149,7 @@ class NumberedList:
     speaker: str | None = None
     score: int = 0
     reasons: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
     ten_es: bool = False
 
     @property
@@ -121,11 +164,29 @@ class NumberedList:
     def accepted(self) -> bool:
         return not self.ten_es and self.score >= vocab.DIRECTIVE_MIN_SCORE
 
+    @property
+    def thin(self) -> bool:
+        """Kept, but the evidence is close to the line: the editor is told."""
+        return self.accepted and self.score < vocab.DIRECTIVE_SURE_SCORE
 
-def chain_lists(markers: list[Marker]) -> list[NumberedList]:
-    """Chain markers into lists: a 1 opens a list, n+1 continues the latest list of that style at n."""
+    @property
+    def near_miss(self) -> bool:
+        """Dropped, but some evidence says directives: the editor is told."""
+        return not self.ten_es and vocab.DIRECTIVE_NEAR_SCORE <= self.score < vocab.DIRECTIVE_MIN_SCORE
+
+
+def chain_lists(markers: list[Marker], relaxed: list[Marker] | None = None) -> list[NumberedList]:
+    """Chain markers into lists: a 1 opens a list, n+1 continues the latest list of that style at n.
+
+    A new item starts at the next number in sequence whatever precedes it: a ``relaxed`` marker of the
+    right style and value continues a list when no ordinary marker does."""
+    known = {m.offset for m in markers}
+    continuations = [m for m in relaxed or [] if m.value > 1 and m.offset not in known]
     lists: list[NumberedList] = []
-    for marker in markers:
+    for marker in sorted([*markers, *continuations], key=lambda m: m.offset):
+        if marker.offset not in known:
+            _continue_with_relaxed(lists, marker)
+            continue
         if marker.value == 1:
             lists.append(NumberedList([marker]))
             continue
@@ -139,6 +200,15 @@ def chain_lists(markers: list[Marker]) -> list[NumberedList]:
                 candidate.markers.append(marker)
                 break
     return [numbered for numbered in lists if len(numbered.markers) >= 2]
+
+
+def _continue_with_relaxed(lists: list[NumberedList], marker: Marker) -> None:
+    for candidate in reversed(lists):
+        last = candidate.markers[-1]
+        if last.style == marker.style and marker.offset - last.offset <= _MAX_ITEM_GAP:
+            if last.value == marker.value - 1 and marker.offset > last.end:
+                candidate.markers.append(marker)
+            return
 
 
 def _paragraph_end(body: str, offset: int) -> int:
@@ -208,6 +278,8 @@ _STRONG_RE: Final = re.compile("|".join(vocab.STRONG_DIRECTIVE_CUES))
 _COUNTED_RE: Final = re.compile(vocab.COUNTED_DIRECTIVE_CUE)
 _WEAK_RES: Final = [re.compile(cue) for cue in vocab.WEAK_DIRECTIVE_CUES]
 _REPORT_RE: Final = re.compile("|".join(vocab.REPORT_CUES))
+_STANDING_RE: Final = re.compile("|".join(vocab.STANDING_POLICY_CUES))
+_CONDITIONS_RE: Final = re.compile("|".join(vocab.CONDITION_CUES))
 _FRAMEWORK_RE: Final = re.compile("|".join(vocab.FRAMEWORK_CUES), re.I)
 _IMPERATIVE_RES: Final = [re.compile(cue) for cue in vocab.ITEM_IMPERATIVE_CUES]
 _ITEM_REPORT_RE: Final = re.compile("|".join(vocab.ITEM_REPORT_CUES))
@@ -270,57 +342,108 @@ def _lead_in(numbered: NumberedList, paragraphs: list[str], body: str) -> tuple[
     return lead.strip(), speaker_paragraph
 
 
+def _speaks_for_meeting(speaker: str, handed_down: bool) -> bool:
+    """Someone other than the chair whose list still belongs to the meeting: a deputy or spokesperson
+    speaking for it, or any official handing the items down (สั่งการ, ขอความร่วมมือ...) at it."""
+    return handed_down or any(role in speaker for role in vocab.DEPUTY_ROLE_WORDS)
+
+
+_PERSON_START_RE: Final = re.compile(
+    "^(?:"
+    + "|".join(re.escape(t) for t in sorted(vocab.PERSON_TITLES, key=len, reverse=True))
+    + r")\s?(?!"
+    + "|".join(re.escape(w) for w in vocab.TITLE_LOOKALIKE_WORDS)
+    + r")[\u0e01-\u0e4e]"
+)
+
+
+def _items_of_people(items: list[str]) -> int:
+    """Items that open with a person's name (นางจุรีรัตน์ ..., ดร.นิรันดร์ ...), not นายอำเภอ..."""
+    return sum(1 for item in items if _PERSON_START_RE.match(item.lstrip(' "“')))
+
+
+def _items_starting_with(items: list[str], starts: tuple[str, ...]) -> int:
+    return sum(1 for item in items if item.lstrip(' "“').startswith(starts))
+
+
 def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chair | None) -> None:
+    """Weigh independent cues (who speaks, what the lead-in says, what the items say) into a score."""
     lead, speaker_paragraph = _lead_in(numbered, paragraphs, body)
     numbered.lead_in = lead[-_LEAD_STRONG_WINDOW:]
     strong_window, weak_window = lead[-_LEAD_STRONG_WINDOW:], lead[-_LEAD_WEAK_WINDOW:]
-    reasons = numbered.reasons
 
-    def add(points: int, why: str) -> None:
+    def add(points: int, key: str, cue: str = "") -> None:
         numbered.score += points
-        reasons.append(f"{points:+d} {why}")
+        numbered.evidence.append(Evidence(points, key, cue))
+        numbered.reasons.append(f"{points:+d} {key}{': ' + cue if cue else ''}")
 
     strong = _STRONG_RE.search(strong_window)
     if strong:
-        add(3, f"lead-in hands down: {strong.group(0)}")
+        add(3, "hands_down", strong.group(0))
     counted = _COUNTED_RE.search(weak_window)
     if counted:
-        add(2, f"lead-in counts directives: {counted.group(0)}")
+        add(2, "counted", counted.group(0))
     weak = sorted({match.group(0) for cue in _WEAK_RES for match in cue.finditer(weak_window)})
     if weak:
-        add(1, f"lead-in mentions: {', '.join(weak)}")
+        add(1, "mentions", ", ".join(weak))
     report = _REPORT_RE.search(weak_window)
     if report:
-        add(-3, f"lead-in reports or schedules: {report.group(0)}")
+        add(-3, "reports", report.group(0))
     framework = _FRAMEWORK_RE.search(weak_window)
     if framework:
-        add(-4, f"lead-in restates a framework: {framework.group(0)}")
+        add(-4, "framework", framework.group(0))
+    standing = _STANDING_RE.search(weak_window)
+    if standing:
+        add(-2, "standing", standing.group(0))
+    conditions = _CONDITIONS_RE.search(weak_window)
+    if conditions:
+        add(-3, "conditions", conditions.group(0))
 
     speaker = paragraph_speaker(paragraphs[speaker_paragraph])
     numbered.speaker = speaker
     if speaker and chair is not None:
         if speaker_is_chair(speaker, chair):
-            add(2, f"the chair speaks: {speaker}")
+            add(2, "chair_speaks", speaker)
         elif _speaker_is_person(speaker):
-            add(-3, f"someone else speaks: {speaker}")
+            if _speaks_for_meeting(speaker, strong is not None):
+                add(1, "speaks_for_meeting", speaker)
+            else:
+                add(-3, "someone_else", speaker)
 
     items = numbered.items
     half = len(items) / 2
     imperative = sum(1 for item in items if any(cue.search(item) for cue in _IMPERATIVE_RES))
     if imperative >= half:
-        add(2, f"{imperative}/{len(items)} items give orders")
+        add(2, "items_order", f"{imperative}/{len(items)}")
     reported = sum(1 for item in items if _ITEM_REPORT_RE.search(item))
     if reported >= half:
-        add(-3, f"{reported}/{len(items)} items say what the meeting took note of")
+        add(-3, "items_noted", f"{reported}/{len(items)}")
     defined = sum(1 for item in items if _DEFINITION_RE.search(item))
     if defined >= half:
-        add(-2, f"{defined}/{len(items)} items define terms")
+        add(-2, "items_define", f"{defined}/{len(items)}")
     dated = sum(1 for item in items if thai.find_dates(item[:80]))
     if dated >= half:
-        add(-2, f"{dated}/{len(items)} items are dates or periods")
+        add(-2, "items_dated", f"{dated}/{len(items)}")
+    people = _items_of_people(items)
+    if people >= half:
+        add(-4, "items_people", f"{people}/{len(items)}")
+    places = _items_starting_with(items, vocab.PLACE_WORDS)
+    if places >= half:
+        add(-3, "items_places", f"{places}/{len(items)}")
     lengths = [len(item) for item in items[:-1]] or [len(items[-1])]
     if statistics.median(lengths) < _SHORT_ITEM:
-        add(-2, f"items are short names (median {statistics.median(lengths):.0f} characters)")
+        add(-2, "items_short", f"{statistics.median(lengths):.0f}")
+
+
+def cue_names(numbered: NumberedList, sign: int) -> str:
+    """The Thai names of the strongest cues for (sign > 0) or against (sign < 0) a list, for a warning."""
+    chosen = sorted((e for e in numbered.evidence if e.points * sign > 0), key=lambda e: -abs(e.points))[:2]
+    return ", ".join(texts.CUES[e.key].format(cue=e.cue) for e in chosen) or texts.NO_CUE
+
+
+def evidence_summary(numbered: NumberedList) -> str:
+    """The cues against and for a list, in Thai, for a warning."""
+    return texts.EVIDENCE.format(against=cue_names(numbered, -1), support=cue_names(numbered, 1))
 
 
 def _names_ten_es(text: str, codes: tuple[str, ...]) -> int:
@@ -372,6 +495,10 @@ def directive_title(text: str) -> str:
 class FoundDirective:
     title: str
     text: str
+    list_number: int = 0
+    """Which accepted list of the article it comes from (0, 1, ...)."""
+    doubt: str | None = None
+    """For a list kept on thin evidence: the Thai names of the cues for and against it."""
 
 
 @dataclass(frozen=True)
@@ -381,15 +508,19 @@ class ListReading:
     directives: tuple[FoundDirective, ...]
     lists: tuple[NumberedList, ...]
     ten_es: bool
+    warnings: tuple[str, ...] = ()
+    """Thai warnings about lists dropped on thin evidence (see ``NumberedList.near_miss``)."""
 
 
 def read_lists(paragraphs: tuple[str, ...], chair: Chair | None, ten_e_codes: tuple[str, ...]) -> ListReading:
     """Find numbered lists, decide which are directives, return the directives in article order."""
     paragraph_list = list(paragraphs)
     body = "\n".join(paragraph_list)
-    top = _nest(chain_lists(find_markers(body)), body)
+    top = _nest(chain_lists(find_markers(body), find_relaxed_markers(body)), body)
     directives: list[FoundDirective] = []
+    warnings: list[str] = []
     ten_es = _names_ten_es(body, ten_e_codes) >= len(ten_e_codes) // 2 + 1
+    accepted = 0
     for numbered in top:
         _cut_items(numbered, body)
         if _names_ten_es(" ".join(numbered.items), ten_e_codes) >= vocab.TEN_ES_MIN_CODES:
@@ -399,8 +530,21 @@ def read_lists(paragraphs: tuple[str, ...], chair: Chair | None, ten_e_codes: tu
             continue
         _score(numbered, paragraph_list, body, chair)
         if numbered.accepted:
-            directives.extend(FoundDirective(directive_title(item), item) for item in numbered.items if item)
-    return ListReading(tuple(directives), tuple(top), ten_es)
+            doubt = evidence_summary(numbered) if numbered.thin else None
+            directives.extend(
+                FoundDirective(directive_title(item), item, accepted, doubt)
+                for item in numbered.items
+                if item
+            )
+            accepted += 1
+        elif numbered.near_miss:
+            start = directive_title(numbered.items[0])[:40]
+            warnings.append(
+                texts.NEAR_LIST_DROPPED.format(
+                    count=len(numbered.items), start=start, cues=evidence_summary(numbered)
+                )
+            )
+    return ListReading(tuple(directives), tuple(top), ten_es, tuple(warnings))
 
 
 def explain_lists(

@@ -19,6 +19,8 @@ _OPENING_CHARS: Final = 600
 
 _MEETING_DATE_CUE_RES: Final = [re.compile(cue) for cue in vocab.MEETING_DATE_CUES]
 _FUTURE_CUE_RE: Final = re.compile(vocab.FUTURE_EVENT_CUE)
+_PAST_CUE_RE: Final = re.compile(vocab.PAST_EVENT_CUE)
+_RANGE_START_RE: Final = re.compile(r"(?<![\d๐-๙])(?P<day>[\d๐-๙]{1,2})\s*[-–]\s*$")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class _DateCandidate:
     found: thai.FoundDate
     score: int
     paragraph: int
+    cued: bool
+    """A meeting-date cue stands right before it (``วันนี้ (``, ``เมื่อวันที่``...)."""
 
 
 def _date_candidates(paragraphs: tuple[str, ...], default_year: int | None) -> list[_DateCandidate]:
@@ -33,10 +37,12 @@ def _date_candidates(paragraphs: tuple[str, ...], default_year: int | None) -> l
     offset = 0
     for index, paragraph in enumerate(paragraphs):
         for found in thai.find_dates(paragraph, default_year=default_year):
-            before = paragraph[max(0, found.start - 40) : found.start]
+            # the first day of a range stands between the cue and the date: ``เมื่อวันที่ 1 - 2 ต.ค. 63``
+            before = _RANGE_START_RE.sub("", paragraph[max(0, found.start - 40) : found.start])
             after = paragraph[found.end : found.end + 300]
             score = 0
-            if any(cue.search(before) for cue in _MEETING_DATE_CUE_RES):
+            cued = any(cue.search(before) for cue in _MEETING_DATE_CUE_RES)
+            if cued:
                 score += 3
             if any(cue in before[-25:] for cue in vocab.OTHER_DATE_CUES):
                 score -= 4
@@ -48,37 +54,79 @@ def _date_candidates(paragraphs: tuple[str, ...], default_year: int | None) -> l
                 score += 1
             if not found.has_year:
                 score -= 2
-            candidates.append(_DateCandidate(found, score, index))
+            candidates.append(_DateCandidate(found, score, index, cued))
         offset += len(paragraph) + 1
     return candidates
 
 
 def _preview_date(paragraphs: tuple[str, ...], best: _DateCandidate) -> thai.FoundDate | None:
-    """``วันนี้ (2 เม.ย. 68) โฆษก... เปิดเผยว่า วันพรุ่งนี้ (3 เม.ย. 68) นายกฯ จะ...``: the news is
-    about tomorrow's meeting; the later date is the meeting's."""
+    """The date of the meeting when the best date is the day someone *reports* on it:
+    ``วันนี้ (2 เม.ย. 68) โฆษก... เปิดเผยว่า วันพรุ่งนี้ (3 เม.ย. 68) นายกฯ จะ...`` (a preview: tomorrow's
+    meeting) and ``วันนี้ (10 พ.ค. 65) รองปลัด... เปิดเผยถึงผลการประชุม... เมื่อวานนี้ (9 พ.ค. 65)`` (a
+    report of yesterday's meeting): the later date, beside its relative day, is the meeting's."""
     paragraph = paragraphs[best.paragraph]
     window = paragraph[best.found.end : best.found.end + 250]
     if not any(verb in window for verb in vocab.REPORTING_VERBS):
         return None
     for found in thai.find_dates(paragraph):
-        if best.found.end < found.start <= best.found.end + 250 and _FUTURE_CUE_RE.search(
-            paragraph[: found.start]
-        ):
+        if not best.found.end < found.start <= best.found.end + 400:
+            continue
+        before = paragraph[: found.start]
+        if found.start <= best.found.end + 250 and _FUTURE_CUE_RE.search(before):
+            return found
+        if _PAST_CUE_RE.search(before) and "ประชุม" in before[-200:]:
             return found
     return None
 
 
-def find_meeting_date(paragraphs: tuple[str, ...], page_date: dt.date | None) -> dt.date | None:
-    """The date of the meeting reported, not of the page (which is often the day after)."""
-    default_year = page_date.year if page_date else None
+def _first_day_of_range(paragraph: str, found: thai.FoundDate) -> dt.date:
+    """A meeting held over days (``1 - 2 ตุลาคม 2563``) is dated by its first day."""
+    start = _RANGE_START_RE.search(paragraph, max(0, found.start - 8), found.start)
+    if start is None:
+        return found.date
+    try:
+        return found.date.replace(day=int(thai.thai_digits_to_arabic(start.group("day"))))
+    except ValueError:
+        return found.date
+
+
+def _best_date(paragraphs: tuple[str, ...], default_year: int | None, need_cue: bool) -> dt.date | None:
     candidates = [c for c in _date_candidates(paragraphs, default_year) if c.found.has_year or default_year]
+    if need_cue:
+        candidates = [c for c in candidates if c.cued]
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.score, -c.paragraph, -c.found.start))
     if best.score < 1:
         return None
     preview = _preview_date(paragraphs, best)
-    return preview.date if preview else best.found.date
+    if preview:
+        return preview.date
+    return _first_day_of_range(paragraphs[best.paragraph], best.found)
+
+
+def find_meeting_date(
+    paragraphs: tuple[str, ...], page_date: dt.date | None, headline: str = ""
+) -> dt.date | None:
+    """The date of the meeting reported, not of the page (which is often the day after): read in the
+    body, else in the headline when a meeting cue stands before it (``เมื่อวันที่ 1 - 2 ตุลาคม 2563``),
+    else from a relative day alone (``เมื่อวานนี้ นาย...เป็นประธานการประชุม``) counted from the page date."""
+    default_year = page_date.year if page_date else None
+    date = _best_date(paragraphs, default_year, need_cue=False)
+    if date is None and headline:
+        date = _best_date((headline,), default_year, need_cue=True)
+    if date is None and page_date is not None:
+        date = _relative_day(paragraphs, page_date)
+    return date
+
+
+def _relative_day(paragraphs: tuple[str, ...], page_date: dt.date) -> dt.date | None:
+    opening = " ".join(paragraphs[:2])[:_OPENING_CHARS]
+    for word, days in vocab.RELATIVE_DAYS:
+        match = re.search(rf"(?<![\u0e01-\u0e4e]){word}(?!\s*\()", opening)
+        if match and "ประชุม" in opening[match.end() : match.end() + 400]:
+            return page_date + dt.timedelta(days=days)
+    return None
 
 
 # --- Meeting number ---------------------------------------------------------------------------------
@@ -86,28 +134,41 @@ def find_meeting_date(paragraphs: tuple[str, ...], page_date: dt.date | None) ->
 _NUMBER_RE: Final = re.compile(
     r"ครั้งที่\s*(?P<round>\d{1,3})\s*(?:"
     r"/\s*(?P<year>\d{4}|\d{2})(?![\d/])"
-    r"|ประจำปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?\s*)?(?P<fiscal>\d{4})(?!\d))"
+    r"|(?:[^\d\n]{0,60}?)ประจำปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?\s*)?(?P<fiscal>\d{4})(?!\d))"
+    r"|ประจำปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?\s*)?(?P<year_first>\d{4})\s*ครั้งที่\s*(?P<round_after>\d{1,3})(?![\d/])"
 )
+"""``ครั้งที่ 3/2565``, ``ครั้งที่ 1 ประจำปีงบประมาณ พ.ศ. 2567``, ``ครั้งที่ 1 พื้นที่ภาคกลาง ประจำปี
+2568`` (a few words between) and ``ประจำปี 2568 ครั้งที่ 3`` (the year first)."""
 
 
-def find_meeting_number(paragraphs: tuple[str, ...]) -> str | None:
+def _names_another_meeting(text: str, start: int, end: int) -> bool:
+    """The number belongs to another meeting: an earlier resolution, the next meeting, or the meeting
+    this one prepares for (``เตรียมความพร้อมสำหรับการประชุมคณะรัฐมนตรี... ครั้งที่ 3/2568``)."""
+    before = text[max(0, start - 30) : start]
+    after = text[end : end + 20]
+    if any(cue in before for cue in vocab.OTHER_MEETING_BEFORE):
+        return True
+    if any(after.lstrip().startswith(cue) for cue in vocab.OTHER_MEETING_AFTER):
+        return True
+    meeting = text.rfind("ประชุม", max(0, start - 80), start)
+    return meeting >= 0 and _prepared_for(text, meeting)
+
+
+def find_meeting_number(paragraphs: tuple[str, ...], headline: str = "") -> str | None:
     """``ครั้งที่ 3/2565`` or ``ครั้งที่ ๖/๒๕๖๗`` → ``3/2565``; ``ครั้งที่ 1 ประจำปีงบประมาณ พ.ศ. 2567`` →
     ``1/2567``. A round without a year (``ครั้งที่ ๒``) and the numbers of other meetings (an earlier
-    resolution, the next meeting) are not the meeting's number."""
-    for paragraph in paragraphs:
+    resolution, the next meeting, one being prepared) are not the meeting's number. The body is read
+    first, then the headline (some articles print the number only there)."""
+    for paragraph in (*paragraphs, headline):
         text = thai.thai_digits_to_arabic(paragraph)
         for match in _NUMBER_RE.finditer(text):
-            before = text[max(0, match.start() - 30) : match.start()]
-            after = text[match.end() : match.end() + 20]
-            if any(cue in before for cue in vocab.OTHER_MEETING_BEFORE):
+            if _names_another_meeting(text, match.start(), match.end()):
                 continue
-            if any(after.lstrip().startswith(cue) for cue in vocab.OTHER_MEETING_AFTER):
-                continue
-            year_text = match.group("year") or match.group("fiscal")
+            year_text = match.group("year") or match.group("fiscal") or match.group("year_first")
             year_ce = thai.year_to_ce(year_text)
             if year_ce is None:
                 continue
-            return f"{int(match.group('round'))}/{thai.ce_to_be(year_ce)}"
+            return f"{int(match.group('round') or match.group('round_after'))}/{thai.ce_to_be(year_ce)}"
     return None
 
 
@@ -136,14 +197,18 @@ class Chair:
         return f"{self.name} {self.position}" if self.position else self.name
 
     def first_name(self) -> str:
-        """The given name without honorific (``นายประยูร`` → ``ประยูร``)."""
-        name = self.name.split(" ")[0]
-        title = re.match(rf"(?:(?:{_TITLE_PATTERN})\s?)+", name)
-        return name[title.end() :] if title else name
+        """The given name without honorific (``นายประยูร`` → ``ประยูร``), also when the honorific is
+        written apart (``พลเอก อนุพงษ์ เผ่าจินดา`` → ``อนุพงษ์``)."""
+        title = re.match(rf"(?:(?:{_TITLE_PATTERN})\s?)+", self.name)
+        rest = self.name[title.end() :] if title else self.name
+        return rest.split(" ")[0]
+
+
+_ANOTHER_PERSON_RE: Final = re.compile(rf"\s?และ\s?(?={_TITLE_PATTERN})")
 
 
 def _clean_position(raw: str) -> str | None:
-    position = raw.strip()
+    position = _ANOTHER_PERSON_RE.split(raw.strip())[0]
     for stop in vocab.POSITION_STOP_WORDS:
         cut = position.find(stop, 2)
         if cut > 0:
@@ -153,20 +218,45 @@ def _clean_position(raw: str) -> str | None:
     return position if len(position) >= 3 else None
 
 
+_NAME_PART_RE: Final = re.compile(r"\s(?P<part>[\u0e01-\u0e4e]{2,30})(?=\s)")
+
+
 def _person_with_position(text: str, match: re.Match[str]) -> Chair:
+    """A person and the position written after the name. A third name (``ดร.วันดี กุญชรยาคง จุลเจริญ
+    นายกสมาคม...``) belongs to the name when the word after it opens a position and it does not."""
     name = match.group("person").strip()
-    position_match = _POSITION_RE.match(text, match.end("person"))
+    end = match.end("person")
+    extra = _NAME_PART_RE.match(text, end)
+    if extra and not extra.group("part").startswith(vocab.POSITION_STARTS):
+        after = text[extra.end() :].lstrip()
+        if after.startswith(vocab.POSITION_STARTS):
+            name, end = f"{name} {extra.group('part')}", extra.end()
+    position_match = _POSITION_RE.match(text, end)
     position = _clean_position(position_match.group("position")) if position_match else None
     return Chair(name, position)
 
 
-def _last_person_before(text: str, end: int) -> Chair | None:
-    """The last person named in ``text[:end]`` within the same clause (no one else in between)."""
-    window_start = max(0, end - 220)
-    persons = list(_PERSON_RE.finditer(text, window_start, end))
-    if not persons:
+_JOINED_BEFORE_RE: Final = re.compile(r"(?:พร้อมด้วย|และ)\s*$")
+_ASSIGNED_BY_RE: Final = re.compile(r"ได้รับ(?:การ)?มอบหมาย(?:จาก)?\S{0,40}\s*$")
+
+
+def _last_person_before(text: str, end: int, max_gap: int = 220) -> Chair | None:
+    """The one named last before ``text[:end]`` (at most ``max_gap`` characters before), or the first of
+    people joined to it: ``NAME พร้อมด้วย NAME2 เป็นประธาน`` and co-chairs ``NAME และ NAME2 เป็น
+    ประธานร่วม`` are presided by the first named."""
+    persons = list(_PERSON_RE.finditer(text, max(0, end - 600), end))
+    if not persons or end - persons[-1].end() > max_gap:
         return None
-    return _person_with_position(text, persons[-1])
+    index = len(persons) - 1
+    # ``NAME ได้รับมอบหมายจาก NAME2 เป็นประธาน``: NAME2 assigned, NAME presides.
+    if index > 0 and _ASSIGNED_BY_RE.search(text[persons[index - 1].end() : persons[index].start()]):
+        index -= 1
+    while index > 0:
+        between = text[persons[index - 1].end() : persons[index].start()]
+        if len(between) > 250 or not _JOINED_BEFORE_RE.search(between):
+            break
+        index -= 1
+    return _person_with_position(text, persons[index])
 
 
 def _resolve_reference(chair: Chair, text: str) -> Chair:
@@ -181,11 +271,13 @@ def _resolve_reference(chair: Chair, text: str) -> Chair:
 
 
 def find_chair(paragraphs: tuple[str, ...]) -> Chair | None:
-    """The person presiding: ``NAME POSITION เป็นประธาน`` in the opening paragraphs, else the first
-    person who leads the meeting in the opening sentence."""
+    """The person presiding: ``NAME POSITION เป็นประธาน`` (or ``ในฐานะประธาน...``, ``ประธานที่ประชุม``,
+    ``นั่งหัวโต๊ะ``) in the opening paragraphs, else the first person who leads the meeting in the
+    opening sentence."""
     opening = "\n".join(paragraphs[:4])[:6000]
     for verb in _CHAIR_VERB_RE.finditer(opening):
-        chair = _last_person_before(opening, verb.start())
+        close_only = not verb.group(0).endswith("เป็นประธาน") and "เป็นประธาน" not in verb.group(0)
+        chair = _last_person_before(opening, verb.start(), 160 if close_only else 220)
         if chair is not None:
             return _resolve_reference(chair, opening)
     first = paragraphs[0][:_OPENING_CHARS] if paragraphs else ""
@@ -196,3 +288,77 @@ def find_chair(paragraphs: tuple[str, ...]) -> Chair | None:
         if lead and not _PERSON_RE.search(after, 0, lead.start()) and "เปิดเผย" not in lead.group(0):
             return chair
     return None
+
+
+# --- Body -------------------------------------------------------------------------------------------
+
+_COMMITTEE_RE: Final = re.compile(
+    r"ประชุม(?:ใหญ่)?(?:สามัญ|วิสามัญ)?\s?(?P<name>(?:" + "|".join(vocab.BODY_KINDS) + r")[^\n]{2,220})"
+)
+_NAME_STOP_RE: Final = re.compile(r"ครั้งที่|\(|[“”\"]|,|\s(?:" + "|".join(vocab.BODY_NAME_STOPS) + r")")
+_ABBREVIATION_RE: Final = re.compile(r"\s?\((?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.?)*)\)")
+_HEADLINE_ABBREVIATION_RE: Final = re.compile(
+    r"ประชุม\s?(?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.)*)(?![\u0e01-\u0e4e])"
+)
+_ASSOCIATION_RE: Final = re.compile(r"(?:สมาคม|มูลนิธิ)[\u0e01-\u0e4e]+")
+
+
+def _prepared_for(text: str, meeting: int) -> bool:
+    """The word ประชุม at ``meeting`` names a meeting still to be held or prepared for."""
+    return any(cue in text[max(0, meeting - 30) : meeting] for cue in vocab.PREPARED_MEETING_BEFORE)
+
+
+def _committee(text: str) -> tuple[str, str | None] | None:
+    """``การประชุมคณะกรรมการ... (ABBR)``: the committee's name, and its abbreviation when given."""
+    match = next((m for m in _COMMITTEE_RE.finditer(text) if not _prepared_for(text, m.start())), None)
+    if match is None:
+        return None
+    raw = match.group("name")
+    stop = _NAME_STOP_RE.search(raw)
+    name = raw[: stop.start()].strip() if stop else raw.strip()
+    abbreviation = _ABBREVIATION_RE.match(text, match.start("name") + len(name))
+    return name, abbreviation.group("abbr") if abbreviation else None
+
+
+def _organisation_in(text: str, names: tuple[tuple[str, str], ...]) -> str | None:
+    """The short name of the first organisation of ``names`` named in ``text``."""
+    best: tuple[int, str] | None = None
+    for full, short in names:
+        at = text.find(full)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, short)
+    return best[1] if best else None
+
+
+def find_body(paragraphs: tuple[str, ...], headline: str, chair: Chair | None) -> str | None:
+    """The organisation whose meeting it is (สถ., มท., ครม., a committee, a provincial committee...):
+
+    1. the committee, board, centre or association named after ประชุม in the opening, by its
+       abbreviation when the article gives one (``คณะกรรมการ... (ก.น.บ.)``), in the body then the headline;
+    2. else an abbreviation after ประชุม in the headline (``นายกฯ ประชุม ศบค.``), not a meeting being
+       prepared for;
+    3. else an association named with the meeting or in the chair's position (``นายกสมาคม...``);
+    4. else the ministry or department the meeting is of (``การประชุม...ของกระทรวงมหาดไทย``), the one in
+       the chair's position (``รมว.มหาดไทย``), the first one the opening names.
+    A meeting still to be held or prepared for (``เร่งประชุมคณะกรรมการ...``) is not this one.
+    """
+    opening = "\n".join(paragraphs[:2])[:3000]
+    found = _committee(opening) or _committee(headline)
+    if found and found[1]:
+        return found[1]
+    headline_abbreviation = _HEADLINE_ABBREVIATION_RE.search(headline)
+    if headline_abbreviation and not _prepared_for(headline, headline_abbreviation.start()):
+        return headline_abbreviation.group("abbr")
+    if found:
+        return found[0]
+    meeting = opening.find("ประชุม")
+    meeting_phrase = opening[meeting : meeting + 200] if meeting >= 0 else ""
+    position = chair.position if chair and chair.position else ""
+    association = _ASSOCIATION_RE.search(meeting_phrase) or _ASSOCIATION_RE.search(position)
+    if association:
+        return association.group(0)
+    return (
+        _organisation_in(meeting_phrase, vocab.ORGANISATIONS)
+        or _organisation_in(position, vocab.ORGANISATIONS + vocab.ORGANISATION_ALIASES)
+        or _organisation_in(opening, vocab.ORGANISATIONS)
+    )

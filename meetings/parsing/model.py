@@ -19,9 +19,19 @@ class DirectiveDraft:
     """The whole item, sub-items included, without its number."""
     categories: tuple[str, ...] = ()
     """10E codes, best first (see ``meetings.parsing.classify``)."""
+    deadline: dt.date | None = None
+    """The deadline the directive's own text states (``meetings.parsing.deadlines``), or None."""
+    warnings: tuple[str, ...] = ()
+    """The draft's warnings about this directive (also in ``MeetingDraft.warnings``)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"seq": self.seq, "title": self.title, "text": self.text, "categories": list(self.categories)}
+        return {
+            "seq": self.seq,
+            "title": self.title,
+            "text": self.text,
+            "categories": list(self.categories),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,8 @@ class MeetingDraft:
     """Name and position of the person presiding, in one string."""
     chair_name: str | None = None
     chair_position: str | None = None
+    body: str | None = None
+    """The organisation that held the meeting (``สถ.``, ``มท.``, ``ก.น.บ.``, a committee's name)."""
     directives: tuple[DirectiveDraft, ...] = ()
     ten_es: bool = False
     """The article restates the department's 10Es framework."""
@@ -48,12 +60,14 @@ class MeetingDraft:
     the body is empty."""
 
     def to_json(self) -> dict[str, Any]:
-        """The stable JSON shape the rest of the bot relies on (keys and types never change)."""
+        """The stable JSON shape the rest of the bot relies on (keys and types never change; keys are only
+        added: ``body``, and each directive's ``deadline``)."""
         return {
             "title": self.title,
             "date": self.date.isoformat() if self.date else None,
             "number": self.number,
             "chair": self.chair,
+            "body": self.body,
             "directives": [directive.to_json() for directive in self.directives],
             "ten_es": self.ten_es,
             "source_url": self.source_url,

@@ -59,7 +59,13 @@ MEETING_DATE_CUES: Final = (
 FUTURE_EVENT_CUE: Final = r"(?:วัน)?พรุ่งนี้\s*\(?[^)]{0,20}$"
 """``วันพรุ่งนี้ (วันพฤหัสบดีที่ 3 เมษายน 2568)``: a preview article, the meeting is the next day."""
 
-REPORTING_VERBS: Final = ("เปิดเผยว่า", "แถลงว่า", "กล่าวว่า", "แจ้งว่า")
+PAST_EVENT_CUE: Final = r"(?:เมื่อวานนี้|เมื่อวาน|เมื่อวันที่|เมื่อวัน\S{2,9}ที่)\s*\(?\s*$"
+"""``เมื่อวานนี้ (9 พ.ค. 65)``: a day before the report, with its date beside it."""
+
+RELATIVE_DAYS: Final = (("เมื่อวานนี้", -1), ("เมื่อวาน", -1), ("วันนี้", 0))
+"""A relative day written without its date, counted from the page date."""
+
+REPORTING_VERBS: Final = ("เปิดเผยว่า", "เปิดเผยถึง", "เปิดเผยผล", "แถลงว่า", "แถลงผล", "กล่าวว่า", "แจ้งว่า")
 
 OTHER_DATE_CUES: Final = (
     "ภายใน",
@@ -88,6 +94,9 @@ MEETING_WORDS: Final = ("ประชุม", "ประธาน", "มอบ�
 
 OTHER_MEETING_BEFORE: Final = ("มติ", "ครั้งต่อไป", "ครั้งหน้า", "ครั้งก่อน", "ตามที่", "เมื่อคราว")
 OTHER_MEETING_AFTER: Final = ("ที่ผ่านมา", "เมื่อวันที่", "เมื่อวัน", "ซึ่งจะ", "ต่อไป")
+PREPARED_MEETING_BEFORE: Final = ("เตรียม", "สำหรับ", "เสนอต่อ", "เสนอใน", "ก่อนการ", "ครั้งต่อไป", "เร่ง", "จะ")
+"""Just before the word ประชุม: a meeting being prepared for or still to be held (its number and its body
+are not this meeting's)."""
 
 # --- Chair ------------------------------------------------------------------------------------------
 
@@ -162,8 +171,39 @@ TITLE_LOOKALIKE_WORDS: Final = (
 )
 """What follows นาย/นาง in a position, not a name: นายกรัฐมนตรี, นายอำเภอ, นายทะเบียน, นางงาม..."""
 
-CHAIR_VERBS: Final = (r"(?:ได้)?(?:จะ)?เป็นประธาน", r"นั่งหัวโต๊ะ", r"เป็นประธานในการ")
-"""``NAME POSITION เป็นประธาน...``: the person presiding."""
+CHAIR_VERBS: Final = (
+    r"(?:ได้)?(?:จะ)?(?:ร่วม)?เป็นประธาน",
+    r"นั่งหัวโต๊ะ",
+    r"ในฐานะประธาน",
+    r"(?<!เป็น)ประธานที่ประชุม",
+)
+"""``NAME POSITION เป็นประธาน...``, ``NAME POSITION ในฐานะประธานคณะ...``, ``NAME ประธานที่ประชุม``: the
+person presiding. Except after ``เป็นประธาน`` the name must come close before (its position only)."""
+
+POSITION_STARTS: Final = (
+    "รัฐมนตรี",
+    "รมว.",
+    "รมช.",
+    "ปลัด",
+    "อธิบดี",
+    "ผู้",
+    "นายก",
+    "เลขาธิการ",
+    "หัวหน้า",
+    "โฆษก",
+    "ประธาน",
+    "รอง",
+    "อุปนายก",
+    "ที่ปรึกษา",
+    "กรรมการ",
+    "สมาชิก",
+    "อดีต",
+    "นายอำเภอ",
+    "ศึกษาธิการ",
+    "พัฒนาการ",
+    "ท้องถิ่น",
+)
+"""Words a position opens with: a name part before one of them is a third name (a double surname)."""
 
 LEAD_VERBS: Final = (
     r"(?:ได้)?(?:จะ)?(?:ร่วม)?ประชุม",
@@ -178,6 +218,54 @@ LEAD_VERBS: Final = (
 """Verbs after the first person of the opening sentence when no one is said to preside."""
 
 POSITION_STOP_WORDS: Final = ("โดยมี", "พร้อมด้วย", "ร่วมกับ", "ในฐานะ", "ได้", "จะ", "ร่วม", "เป็น", "กล่าว")
+
+# --- Body (the organisation holding the meeting) ----------------------------------------------------
+
+BODY_KINDS: Final = (
+    "คณะกรรมการ",
+    "คณะอนุกรรมการ",
+    "คณะทำงาน",
+    "กองบัญชาการ",
+    "กองอำนวยการ",
+    "ศูนย์อำนวยการ",
+    "ศูนย์ปฏิบัติการ",
+    "สมาคม",
+    "สภา",
+)
+"""What can follow ประชุม as the name of the body meeting (a committee, board, centre, association)."""
+
+BODY_NAME_STOPS: Final = ("โดย", "ณ", "ประจำปี", "เพื่อ", "ร่วม", "เมื่อ", "ที่ห้อง", "ผ่าน", "เวลา", "และ", "ซึ่ง", "ใน")
+"""Words that end a body's name after ประชุม (what comes next is the meeting's purpose, place or time)."""
+
+ORGANISATIONS: Final = (
+    ("กรมส่งเสริมการปกครองท้องถิ่น", "สถ."),
+    ("กระทรวงมหาดไทย", "มท."),
+    ("คณะรัฐมนตรี", "ครม."),
+    ("สำนักงานคณะกรรมการป้องกันและปราบปรามยาเสพติด", "ป.ป.ส."),
+    ("กระทรวงเกษตรและสหกรณ์", "กษ."),
+    ("กระทรวงอุตสาหกรรม", "อก."),
+    ("กระทรวงทรัพยากรธรรมชาติและสิ่งแวดล้อม", "ทส."),
+    ("กระทรวงสาธารณสุข", "สธ."),
+    ("กระทรวงการคลัง", "กค."),
+    ("กระทรวงกลาโหม", "กห."),
+    ("กระทรวงพลังงาน", "พน."),
+    ("กระทรวงศึกษาธิการ", "ศธ."),
+    ("กระทรวงแรงงาน", "รง."),
+    ("กระทรวงคมนาคม", "คค."),
+    ("กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์", "พม."),
+    ("กรมการปกครอง", "ปค."),
+    ("กรมป้องกันและบรรเทาสาธารณภัย", "ปภ."),
+    ("กรมการพัฒนาชุมชน", "พช."),
+    ("กรมโยธาธิการและผังเมือง", "ยผ."),
+    ("กรมที่ดิน", "ทด."),
+    ("การยาสูบแห่งประเทศไทย", "ยสท."),
+    ("กรุงเทพมหานคร", "กทม."),
+)
+"""Organisations and the short names officials use for them: the first one named in a text wins."""
+
+ORGANISATION_ALIASES: Final = (("มหาดไทย", "มท."), ("มท.", "มท."), ("สถ.", "สถ."))
+"""Short forms used in positions (``รมว.มหาดไทย``, ``ปลัด มท.``); too loose for running text
+(``แม่บ้านมหาดไทย`` is an association)."""
 
 # --- Directives -------------------------------------------------------------------------------------
 
@@ -205,23 +293,27 @@ SPEAKER_ROLE_WORDS: Final = (
 they are the chair."""
 
 STRONG_DIRECTIVE_CUES: Final = (
-    r"ข้อสั่งการ",
-    r"(?<!ได้รับ)สั่งการ",
+    r"(?<!ตาม)ข้อสั่งการ",
+    r"(?<!ได้รับ)(?<!ตามที่)(?<!ตามข้อ)สั่งการ",
     r"กำชับ",
     r"มอบนโยบาย",
     r"มอบแนวทาง",
-    r"(?<!ได้รับ)มอบหมาย(?!จาก)",
+    r"(?<!ได้รับ)(?<!ตามที่ได้รับ)มอบหมาย(?!จาก)",
     r"เน้นย้ำ",
+    r"ย้ำเตือน",
     r"แจ้งให้",
     r"ขอความร่วมมือ",
     r"ขอให้",
+    r"(?:ดำเนินการ|ปฏิบัติ)ตาม(?:แนวทาง|มาตรการ)\S{0,40}\s*ดังนี้",
 )
-"""In the lead-in of a numbered list: the speaker hands the items down. Worth 3 points."""
+"""In the lead-in of a numbered list: the speaker hands the items down. Worth 3 points. Orders of
+someone else referred to (``ตามข้อสั่งการของ...``, ``ตามที่ได้รับมอบหมาย``) do not count."""
 
 COUNTED_DIRECTIVE_CUE: Final = (
-    r"\d+\s*(?:แนวทาง|มาตรการ|ข้อสั่งการ|ประการ|นโยบาย|ข้อ|ภารกิจ)\s*(?:หลัก\s*)?(?:ได้แก่|ดังนี้|คือ|ประกอบด้วย|:)"
+    r"\d+\s*(?:แนวทาง|มาตรการ|ข้อสั่งการ|ประการ|นโยบาย|ข้อ|ภารกิจ)\s*(?:(?:หลัก|สำคัญ)\s*)?"
+    r"(?:ได้แก่|ดังนี้|คือ|ประกอบด้วย|:)"
 )
-"""``มอบ 4 แนวทาง ได้แก่``, ``4 มาตรการ ได้แก่``. Worth 2 points."""
+"""``มอบ 4 แนวทาง ได้แก่``, ``4 มาตรการ ได้แก่``, ``นโยบาย 7 ข้อสำคัญ ดังนี้``. Worth 2 points."""
 
 WEAK_DIRECTIVE_CUES: Final = (r"แนวทาง", r"มาตรการ", r"ภารกิจ", r"นโยบาย", r"ดังนี้")
 """Worth 1 point each kind, in the last words before the list."""
@@ -237,9 +329,35 @@ REPORT_CUES: Final = (
     r"เข้าที่ประชุม",
     r"เสนอต่อที่ประชุม",
     r"วาระ",
-    r"\d+\s*(?:ช่วง|ระยะ|สถานี|ด้าน|รูปแบบ|แหล่ง|โครงการ|กิจกรรม|มิติ|ขั้นตอน|ประเด็น|เรื่อง|จังหวัด|อำเภอ|ผลงาน|รางวัล|ประเภท)",
+    r"(?:เพื่อ|มีการ|ที่ประชุม(?:ได้)?)พิจารณา",
+    r"(?:นำ)?เสนอ(?:ข้อเสนอ|ต่อ)|ข้อเสนอ",
+    r"ได้ดำเนินงาน",
+    r"เหตุผล|สาเหตุ",
+    r"(?:พิจารณา|มีมติ)?เห็นชอบ",
+    r"\d+\s*(?:ช่วง|ระยะ|สถานี|รูปแบบ|แหล่ง|โครงการ|กิจกรรม|มิติ|ขั้นตอน|จังหวัด|อำเภอ|ผลงาน|รางวัล|ประเภท"
+    r"|คณะ|ท่าน|ราย|คน|กลุ่ม|กระบวนการ|องค์กร|ชนิด)",
 )
-"""In the lead-in: the list reports, schedules, describes or puts items on an agenda. Minus 3."""
+"""In the lead-in: the list reports, schedules, describes, gives reasons or causes, proposes to the
+meeting, records what it approved, or counts things that are not orders (periods, projects, people,
+groups...). Minus 3. A count of aspects (``4 ด้าน``, ``3 เรื่อง``, ``5 ประเด็น``) says how many items
+follow, not what they are: neutral."""
+
+STANDING_POLICY_CUES: Final = (
+    r"ได้กำหนด\s*\d+\s*(?:นโยบาย|ยุทธศาสตร์)",
+    r"ตาม\s*\d+\s*(?:นโยบาย|ยุทธศาสตร์)",
+)
+"""In the lead-in: an organisation's standing policies described (``ได้กำหนด 5 นโยบายหลัก คือ``,
+``ตาม 5 นโยบายหลัก``), not handed down at this meeting. Minus 2."""
+
+CONDITION_CUES: Final = (r"เงื่อนไข", r"หลักเกณฑ์", r"คุณสมบัติ")
+"""In the lead-in: conditions, criteria or qualifications to be met (rules described). Minus 3."""
+
+DEPUTY_ROLE_WORDS: Final = ("โฆษก", "รอง", "ประธานร่วม")
+"""A speaker other than the chair with one of these speaks for the meeting (a deputy, a spokesperson):
+their list is not someone else's speech."""
+
+PLACE_WORDS: Final = ("จังหวัด", "อำเภอ", "ตำบล", "ภาค", "จ.", "อ.")
+"""Items that open with a place name list places (areas hit, winners by region), not orders."""
 
 FRAMEWORK_CUES: Final = (
     r"10\s?Es",
@@ -251,11 +369,12 @@ FRAMEWORK_CUES: Final = (
     r"หลักธรรม",
     r"ศีลข้อ",
     r"ไตรสิกขา",
+    r"พระราชทาน(?:แนวทาง|หลัก)",
 )
 """In the lead-in: the list restates a framework (the 10Es, the SDGs, a doctrine). Minus 4."""
 
 ITEM_IMPERATIVE_CUES: Final = (
-    r"^\s*(?:ให้|ขอให้|ต้อง|ห้าม|เร่ง|กำชับ)",
+    r"^\s*(?:ให้|ขอให้|ต้อง|ห้าม|เร่ง|กำชับ|มอบ)",
     r"(?:ขอให้|สั่งการให้|มอบหมายให้|กำชับให้|ต้อง|ห้าม|เร่งรัด|เร่งดำเนินการ)",
     r"(?:^|\s)ให้",
 )
@@ -276,6 +395,8 @@ LAST_ITEM_BREAKS: Final = (
     "ภายหลัง",
     "อย่างไรก็ตาม",
     "(ขอเน้นย้ำ",
+    "และยังได้กล่าว",
+    "นอกจากนี้",
 )
 """Words that end the last item of a list when the paragraph goes on to something else."""
 
@@ -290,3 +411,7 @@ TEN_ES_MIN_CODES: Final = 5
 
 DIRECTIVE_MIN_SCORE: Final = 2
 """A numbered list is taken as directives when its cue score (see the parser) reaches this."""
+DIRECTIVE_SURE_SCORE: Final = 4
+"""Below this the list is kept but the evidence is thin: a warning names the cues."""
+DIRECTIVE_NEAR_SCORE: Final = 0
+"""A list dropped with a score from here up to the minimum is a near miss: a warning says so."""

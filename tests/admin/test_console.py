@@ -891,3 +891,35 @@ def test_the_first_admin_is_created_once(ready_app: Flask) -> None:
     assert password is not None and len(password) >= 12
     assert accounts.ensure_first_admin(services) is None
     assert Browser(ready_app).login("admin", password).status_code == 302
+
+
+THIN_LIST_ARTICLE = "\n".join(
+    (
+        "อธิบดี สถ. ประชุมผู้บริหาร",
+        "วันนี้ (21 มกราคม 2565) นายประยูร รัตนเสนีย์ อธิบดีกรมส่งเสริมการปกครองท้องถิ่น เป็นประธานการประชุม"
+        "กรมส่งเสริมการปกครองท้องถิ่น ครั้งที่ 3/2565",
+        "นายประยูร รัตนเสนีย์ เปิดเผยว่า แผนการตรวจราชการมีสาระสำคัญ ประกอบด้วย "
+        "1. การตรวจราชการตามยุทธศาสตร์ชาติและนโยบายสำคัญของรัฐบาลภายในเดือนมีนาคม 2565 "
+        "2. การตรวจราชการตามภารกิจของกระทรวงในอำนาจหน้าที่ของผู้ตรวจราชการ "
+        "3. การตรวจติดตามภารกิจสำคัญของกระทรวงประจำปีงบประมาณ",
+    )
+)
+
+
+@pytest.mark.parametrize("role", [AdminRole.EDITOR, AdminRole.VIEWER])
+def test_the_meeting_page_shows_warnings_next_to_the_directives_they_are_about(
+    ready_app: Flask, role: AdminRole
+) -> None:
+    with services_of(ready_app).db.session() as session:
+        result = ingest_text(session, THIN_LIST_ARTICLE, actor="test")
+        meeting_id = result.meeting.id
+        warning = result.meeting.directives[0].warnings[0]
+        assert all(d.warnings == [warning] or warning in d.warnings for d in result.meeting.directives)
+    page = _text(logged_in(ready_app, "someone", role).get(f"/admin/meetings/{meeting_id}"))
+    escaped = html.escape(warning, quote=False)
+    top = page.split('<div class="split">', 1)[0]
+    items = page.split('<div class="split">', 1)[1]
+    assert escaped not in top  # not among the meeting's own warnings
+    assert items.count(escaped) == 3  # once beside each of the three directives of the list
+    assert "สถ." in top  # the body that held the meeting
+    assert "กำหนดเสร็จ 31 มีนาคม 2565" in items  # the first directive's deadline

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.conftest import REQUIRE_SERVICES
@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+# CI runs the browser, the bot, the LINE emulator and the test on two cores: a message that takes a
+# few seconds to appear there is slow, not missing. Playwright's 5 s default failed on that twice.
+expect.set_options(timeout=15_000)
 
 
 # Module scope, not session: sync Playwright keeps an asyncio loop running in the main thread while

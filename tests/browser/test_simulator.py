@@ -168,3 +168,48 @@ def test_on_a_phone_the_list_then_the_chat(simulator: Page) -> None:
     expect(chat_log(page).locator(".lc-from-bot .lc-say", has_text="E7")).to_be_visible()
     page.locator("#back").click()
     expect(page.locator(".sim-side")).to_be_visible()
+
+
+def test_the_rich_menu_under_the_chat_sends_what_line_sends(
+    simulator: Page, bot: Flask, emulator: Emulator
+) -> None:
+    """`flask richmenu deploy` against the emulator; the page draws the default menu's image under my
+    chat with its areas over it; a message area sends its text, the search area a postback and opens
+    the keyboard."""
+    page = simulator
+    expect(page.locator("#richmenu")).to_be_hidden()
+    result = bot.test_cli_runner().invoke(args=["richmenu", "deploy"])
+    assert result.exit_code == 0, result.output + result.stderr
+
+    menu = page.locator("#richmenu")
+    expect(menu).to_be_visible()  # at the next look at the world: no reload
+    expect(page.locator("#richmenu-bar")).to_contain_text("เมนู สถ.")
+    page.wait_for_function("document.getElementById('richmenu-image').naturalWidth === 2500")
+    areas = page.locator(".sim-richmenu-area")
+    expect(areas).to_have_count(6)
+    image_box = page.locator("#richmenu-image").bounding_box()
+    first_box = areas.first.bounding_box()
+    assert image_box is not None and first_box is not None
+    assert abs(first_box["x"] - image_box["x"]) < 2 and abs(first_box["width"] - image_box["width"] / 3) < 2
+
+    page.locator(".sim-richmenu-area[aria-label='ข้อสั่งการล่าสุด']").click()
+    log = chat_log(page)
+    expect(log.locator(".lc-from-user .lc-say").last).to_have_text("ข้อสั่งการล่าสุด")
+    expect(log.locator(".lc-from-bot .lc-carousel")).to_be_visible()
+    screenshot(page, "simulator-richmenu.png")
+
+    page.locator(".sim-richmenu-area[aria-label='ค้นหา']").click()
+    expect(page.locator("#text")).to_have_value("ค้นหา ")
+    expect(log.locator(".lc-from-user .lc-say").last).to_have_text("ค้นหา")  # the postback's displayText
+    postbacks = [
+        event["postback"]["data"]
+        for call in emulator.webhooks()
+        for event in call.body["events"]
+        if event["type"] == "postback"
+    ]
+    assert postbacks == ["action=search"]
+
+    page.locator("#richmenu-bar").click()  # folds the menu away, as LINE's chat bar does
+    expect(page.locator("#richmenu-panel")).to_be_hidden()
+    open_chat(page, GROUPS["chiangmai"].name)
+    expect(menu).to_be_hidden()  # LINE shows rich menus in one-to-one chats only

@@ -120,13 +120,15 @@ def test_a_live_pool_renews_the_lease_of_the_events_it_holds(
 ) -> None:
     """Answers that take longer than the lease to build: the events the pool holds are not taken by
     another process meanwhile."""
-    holder = make_bot(webhook={"workers": 2, "lease_seconds": 5})
-    other = make_bot(webhook={"workers": 2, "lease_seconds": 5})
+    # The heartbeat beats every quarter of the lease: a lease of 8 s lets CI's two busy cores stall a
+    # beat by 6 s before another pool may take the events (a 5 s lease failed there once).
+    holder = make_bot(webhook={"workers": 2, "lease_seconds": 8})
+    other = make_bot(webhook={"workers": 2, "lease_seconds": 8})
     taken: list[str] = []
     build, slow_build = inbox_of(other).process, inbox_of(holder).process
 
     def slow(claimed: Claimed) -> Any:
-        time.sleep(7)
+        time.sleep(10)
         return slow_build(claimed)
 
     monkeypatch.setattr(inbox_of(holder), "process", slow)
@@ -140,7 +142,7 @@ def test_a_live_pool_renews_the_lease_of_the_events_it_holds(
     post_events(holder.test_client(), [])
     events = [Chat(standin, f"U{n}").text("เมนู") for n in range(2)]
     post_events(holder.test_client(), events)  # claimed as they are stored
-    wait_until(lambda: {e.status for e in rows(holder).values()} == {InboxStatus.DONE}, 20)
+    wait_until(lambda: {e.status for e in rows(holder).values()} == {InboxStatus.DONE}, 30)
     assert taken == []
     assert {e.attempts for e in rows(holder).values()} == {1}
     assert len(standin.received(endpoint="reply")) == 2

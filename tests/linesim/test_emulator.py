@@ -484,7 +484,10 @@ def test_serve_without_line_credentials_runs_the_bot_against_the_emulator(
         assert f"แชตจำลอง LINE:    {simulator}" in result.output
         assert f"LINE จำลองที่ http://127.0.0.1:{emulator_port}" in result.output
         assert "กลุ่มจังหวัด 6 กลุ่มและเจ้าหน้าที่ 3 คน" in result.output
+        assert "ริชเมนู 6 ปุ่มอยู่ใต้แชตส่วนตัว" in result.output
     assert len(answers) == 2
+    labels = [area["action"]["label"] for area in answers[0]["world"]["richMenu"]["areas"]]
+    assert labels[:2] == ["ข้อสั่งการล่าสุด", "ค้นหา"]  # the officials' menu, installed by serve
     assert "E7" in all_text(answers[0]["answer"]["messages"])
     world = answers[1]["world"]
     joined = {g["groupName"]: g["botIsMember"] for g in world["groups"]}

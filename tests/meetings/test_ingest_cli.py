@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,21 +45,23 @@ def test_json_has_the_documented_shape_and_stores_nothing(cli: FlaskCliRunner, r
         "date",
         "number",
         "chair",
+        "body",
         "directives",
         "ten_es",
         "source_url",
         "warnings",
     ]
-    assert (data["date"], data["number"], data["ten_es"], data["source_url"]) == (
+    assert (data["date"], data["number"], data["body"], data["ten_es"], data["source_url"]) == (
         "2022-01-21",
         "3/2565",
+        "สถ.",
         True,
         None,
     )
     assert data["chair"].startswith("นายประยูร รัตนเสนีย์")
     assert [d["seq"] for d in data["directives"]] == [1, 2, 3, 4]
     for directive in data["directives"]:
-        assert set(directive) == {"seq", "title", "text", "categories"}
+        assert set(directive) == {"seq", "title", "text", "categories", "deadline"}
         assert isinstance(directive["title"], str) and directive["title"]
     assert [d["categories"][0] for d in data["directives"]] == [
         "Environment",
@@ -154,3 +157,27 @@ def test_an_article_without_date_or_list_is_a_draft_with_warnings(
 def test_json_and_publish_together_is_a_usage_error(cli: FlaskCliRunner) -> None:
     result = cli.invoke(args=["ingest", str(SEED), "--json", "--publish"])
     assert result.exit_code == 2
+
+
+def test_body_deadlines_and_directive_warnings_are_stored(cli: FlaskCliRunner, ready_app: Flask) -> None:
+    text = "\n".join(
+        (
+            "อธิบดี สถ. ประชุมผู้บริหาร",
+            "วันนี้ (14 ม.ค. 64) นายประยูร รัตนเสนีย์ อธิบดีกรมส่งเสริมการปกครองท้องถิ่น เป็นประธานการประชุม"
+            "คณะกรรมการพัฒนาท้องถิ่น (กพถ.) ครั้งที่ 1/2564 โดยได้สั่งการ ดังนี้ "
+            "1) ให้ทุกจังหวัดสำรวจแหล่งน้ำและรายงานกรมภายในเดือนมีนาคม 2564 "
+            "2) ขอให้องค์กรปกครองส่วนท้องถิ่นจัดทำแผนป้องกันไฟป่าให้แล้วเสร็จภายในวันที่ 31 ม.ค. 64 "
+            "3) ให้ท้องถิ่นจังหวัดติดตามผลการดำเนินงานอย่างใกล้ชิด",
+        )
+    )
+    result = cli.invoke(args=["ingest", "-"], input=text.encode())
+    assert result.exit_code == 0, result.output
+    with services_of(ready_app).db.session() as session:
+        meeting = session.get_one(Meeting, int(result.stdout.strip()))
+        assert meeting.body == "กพถ."
+        assert [d.deadline for d in meeting.directives] == [
+            dt.date(2021, 3, 31),
+            dt.date(2021, 1, 31),
+            None,
+        ]
+        assert all(isinstance(d.warnings, list) for d in meeting.directives)

@@ -84,18 +84,21 @@ def test_seed_json_shape(seed: MeetingDraft) -> None:
         "date",
         "number",
         "chair",
+        "body",
         "directives",
         "ten_es",
         "source_url",
         "warnings",
     ]
     assert data["date"] == "2022-01-21"
+    assert data["body"] == "สถ."
     assert data["number"] == "3/2565"
     assert data["source_url"] is None
     assert isinstance(data["warnings"], list)
     directive = data["directives"][0]
-    assert list(directive) == ["seq", "title", "text", "categories"]
+    assert list(directive) == ["seq", "title", "text", "categories", "deadline"]
     assert isinstance(directive["categories"], list)
+    assert all(d["deadline"] is None or dt.date.fromisoformat(d["deadline"]) for d in data["directives"])
     assert json.loads(json.dumps(data)) == data
 
 

@@ -23,7 +23,8 @@ def _stored(app: Flask, warnings: list[str], directives: int = 1) -> int:
     with services_of(app).db.session() as session:
         meeting = Meeting(title="", raw_text="ข่าว", warnings=warnings)
         for seq in range(1, directives + 1):
-            meeting.directives.append(Directive(seq=seq, title=f"ข้อ {seq}", text="เนื้อหา"))
+            mine = [w for w in warnings if w == article.WARN_UNCATEGORISED.format(seq=seq)]
+            meeting.directives.append(Directive(seq=seq, title=f"ข้อ {seq}", text="เนื้อหา", warnings=mine))
         session.add(meeting)
         session.flush()
         return meeting.id
@@ -58,8 +59,11 @@ def test_an_edit_clears_the_warnings_it_answers_and_only_those(
         meeting = session.get_one(Meeting, meeting_id)
         apply_change(session, meeting, change)
     with services_of(ready_app).db.session() as session:
-        kept = session.get_one(Meeting, meeting_id).warnings
+        stored = session.get_one(Meeting, meeting_id)
+        kept, beside_directive = stored.warnings, stored.directives[1].warnings
     assert kept == [w for w in warnings if w not in answered]
+    uncategorised = article.WARN_UNCATEGORISED.format(seq=2)
+    assert beside_directive == ([] if uncategorised in answered else [uncategorised])
 
 
 def test_an_unchanged_field_keeps_its_warning(ready_app: Flask) -> None:

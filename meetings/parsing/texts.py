@@ -1,0 +1,36 @@
+"""What the parser says to the editor about the directive lists: one Thai line each, and the Thai name
+of every cue it weighs (a warning names the cue that made the margin thin)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+THIN_LIST_KEPT: Final = "ข้อสั่งการข้อ {first}–{last} มาจากรายการลำดับเลขที่หลักฐานไม่ชัด ({cues}) โปรดตรวจสอบก่อนเผยแพร่"
+"""A numbered list kept as directives although its evidence is thin."""
+NEAR_LIST_DROPPED: Final = (
+    "รายการลำดับเลข {count} ข้อที่ขึ้นต้นว่า “{start}” ไม่ถูกนับเป็นข้อสั่งการ ({cues}) หากเป็นข้อสั่งการ โปรดเพิ่มเอง"
+)
+"""A numbered list dropped although some evidence says it is directives."""
+EVIDENCE: Final = "หลักฐานค้าน: {against}; หลักฐานสนับสนุน: {support}"
+NO_CUE: Final = "ไม่มี"
+
+CUES: Final = {
+    "hands_down": "คำนำสั่งการ “{cue}”",
+    "counted": "คำนำบอกจำนวนข้อ “{cue}”",
+    "mentions": "คำนำกล่าวถึง “{cue}”",
+    "reports": "คำนำเป็นการรายงานหรือวาระ “{cue}”",
+    "framework": "คำนำทวนกรอบหรือหลักการ “{cue}”",
+    "standing": "คำนำอ้างนโยบายที่กำหนดไว้แล้ว “{cue}”",
+    "conditions": "คำนำเป็นเงื่อนไขหรือหลักเกณฑ์ “{cue}”",
+    "chair_speaks": "ประธานเป็นผู้กล่าว",
+    "speaks_for_meeting": "ผู้กล่าว ({cue}) สั่งการแทนที่ประชุม",
+    "someone_else": "ผู้กล่าวไม่ใช่ประธาน ({cue})",
+    "items_order": "เนื้อหาเป็นคำสั่ง {cue} ข้อ",
+    "items_noted": "เนื้อหาเป็นสิ่งที่ที่ประชุมรับทราบ {cue} ข้อ",
+    "items_define": "เนื้อหาเป็นคำนิยาม {cue} ข้อ",
+    "items_dated": "เนื้อหาเป็นวันที่หรือช่วงเวลา {cue} ข้อ",
+    "items_short": "เนื้อหาแต่ละข้อสั้นมาก",
+    "items_people": "เนื้อหาเป็นรายชื่อบุคคล {cue} ข้อ",
+    "items_places": "เนื้อหาเป็นรายชื่อพื้นที่ {cue} ข้อ",
+}
+"""Thai names of the cues, by the key the parser gives each piece of evidence."""
