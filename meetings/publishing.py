@@ -1,13 +1,14 @@
 """Publishing a meeting, taking it back, correcting it: the one path every surface takes.
 
-The console, the admin API's publish endpoint and trusted feeds publish through `publish`: it checks the meeting (a title, a meeting date, at least one directive unless the
-editor chose "no directives", every directive titled), marks it published with its audit entry in one
-transaction, and after the commit announces `meeting_published` (the broadcasts feature schedules the
-summary). An import that stores and publishes in one transaction (`ingest --publish`, the API's
-`"publish": true`, URL imports) calls its two halves, `mark_published` then `announce_published`.
-`unpublish` takes a meeting out of the bot's answers at once and announces
-`meeting_unpublished` (its summary, not yet sent, is cancelled); `announce_correction` asks for a short
-notice to the groups that received a published meeting that was edited.
+`publish` (the console, the API's publish endpoint, trusted feeds) checks the meeting (a title, a
+meeting date, at least one directive unless the editor chose "no directives", every directive titled),
+marks it published with its audit entry in one transaction, and after the commit announces
+`meeting_published` (the broadcasts feature schedules the summary). An import that stores and publishes
+in one transaction (`ingest --publish`, the API's `"publish": true`, URL imports) calls its two halves,
+`mark_published` then `announce_published`. `unpublish` takes a meeting out of the bot's answers at
+once and announces `meeting_unpublished` (its summary, not yet sent, is cancelled);
+`announce_correction` asks for a short notice to the groups that received a published meeting that
+was edited.
 """
 
 from __future__ import annotations
