@@ -283,7 +283,8 @@ class BroadcastSettings(_Section):
     max_attempts: int = Field(default=6, ge=1, le=50)
     # A published meeting's summary goes out at the next send slot (Asia/Bangkok time) ...
     send_time: str = Field(default="08:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    # ... unless marked urgent; nothing but urgent alerts is sent in quiet hours ("HH:MM-HH:MM").
+    # ... unless marked urgent; nothing but urgent alerts is sent in quiet hours ("HH:MM-HH:MM"; the
+    # same start and end: none). Creating a broadcast refuses such a time, the scheduler postpones it.
     quiet_hours: str = Field(
         default="20:00-07:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"
     )

@@ -30,6 +30,13 @@ SERVE_EMULATOR_SEEDED = (
 SERVE_EMULATOR_RICHMENU = "  ริชเมนู {areas} ปุ่มอยู่ใต้แชตส่วนตัวกับบอท (richmenu ใน config.yaml)"
 SERVE_EMULATOR_NO_RICHMENU = "  ยังไม่ได้ติดตั้งริชเมนูใต้แชต: {error}"
 SERVE_EMULATOR_NOT_SEEDED = "  ยังใส่กลุ่มตัวอย่างในฐานข้อมูลไม่ได้ ({error}): รัน .venv/bin/flask --app wsgi setup ก่อน"
+SERVE_PORT_BUSY = "พอร์ต {port} ({what}) มีโปรแกรมอื่นใช้อยู่: ปิดโปรแกรมนั้น หรือเลือกพอร์ตอื่น เช่น {hint}"
+SERVE_PORT_BOT = "ของบอท"
+SERVE_PORT_EMULATOR = "ของ LINE จำลอง"
+SERVE_HINT_MAKE_PORT = "make run PORT={port}"
+SERVE_HINT_MAKE_EMULATOR = "make run EMULATOR_PORT={port}"
+SERVE_HINT_CLI_PORT = "flask --app wsgi serve --port {port}"
+SERVE_HINT_CLI_EMULATOR = "flask --app wsgi serve --emulator-port {port}"
 SERVE_EMULATOR_PORT_BUSY = (
     "เปิด LINE จำลองที่พอร์ต {port} ไม่ได้ ({error}): เลือกพอร์ตอื่นด้วย --emulator-port หรือปิดด้วย --no-emulator"
 )

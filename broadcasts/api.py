@@ -116,6 +116,9 @@ def create_broadcast() -> tuple[Response, int]:
             )
     except service.QuotaExceeded as error:
         raise ApiError(409, str(error)) from None
+    except service.QuietHours as error:
+        next_allowed = error.next_allowed.astimezone(services.settings.tz).isoformat()
+        raise ApiError(422, str(error), [{"field": "at", "next_allowed": next_allowed}]) from None
     except service.BroadcastError as error:
         raise ApiError(422, str(error)) from None
     except LineApiError as error:

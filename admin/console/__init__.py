@@ -12,11 +12,17 @@ security headers on every console response.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from flask import Flask
+    from markupsafe import Markup
+    from sqlalchemy.orm import Session
+
+    from bot.models import Meeting
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,28 @@ def add_nav(app: Flask, endpoint: str, label: str, order: int, role: str = "view
     items: list[NavItem] = app.extensions.setdefault("console_nav", [])
     items.append(NavItem(endpoint, label, order, role))
     items.sort(key=lambda item: item.order)
+
+
+@dataclass(frozen=True)
+class SummaryPreview:
+    """What publishing a meeting will send, for the editor to confirm: the summary as LINE shows it
+    (`chat`, drawn by the feature that sends it), the groups and members it reaches, the cost."""
+
+    chat: Markup
+    groups: int
+    members: int
+    cost: int
+    quota_left: int | None
+    at: dt.datetime | None  # None: at once
+    problem: str | None = None  # the preview could not be drawn, or the quota is unknown
+
+
+# (session, meeting as it would be published, urgent) -> the preview; set by the broadcasts feature.
+SummaryPreviewer = Callable[["Session", "Meeting", bool], SummaryPreview]
+
+
+def set_summary_previewer(app: Flask, previewer: SummaryPreviewer) -> None:
+    app.extensions["summary_previewer"] = previewer
 
 
 def init_app(app: Flask) -> None:

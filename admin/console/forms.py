@@ -45,8 +45,8 @@ class ImportForm(FlaskForm):
 
 class DirectiveForm(Form):
     seq = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=999)])
-    title = StringField("หัวข้อ", validators=[DataRequired(), Length(max=255)])
-    text = TextAreaField("เนื้อหา", validators=[DataRequired(), Length(max=20_000)])
+    title = StringField("หัวข้อ", validators=[DataRequired(message="ใส่หัวข้อของข้อสั่งการ"), Length(max=255)])
+    text = TextAreaField("เนื้อหา", validators=[DataRequired(message="ใส่เนื้อหาของข้อสั่งการ"), Length(max=20_000)])
     categories = CheckboxesField("หมวด 10Es", choices=[])
     remove = BooleanField("ลบข้อนี้")
 
@@ -58,7 +58,7 @@ class NewDirectiveForm(Form):
 
 
 class MeetingForm(FlaskForm):
-    title = StringField("ชื่อเรื่อง", validators=[DataRequired(), Length(max=2000)])
+    title = StringField("ชื่อเรื่อง", validators=[DataRequired(message="ใส่ชื่อเรื่อง"), Length(max=2000)])
     date = DateField("วันที่ประชุม", validators=[Optional()])
     number = StringField(
         "ครั้งที่ (เช่น 3/2565)",
@@ -67,6 +67,9 @@ class MeetingForm(FlaskForm):
     chair = StringField("ประธาน", validators=[Optional(), Length(max=500)])
     directives = FieldList(FormField(DirectiveForm))
     new = FormField(NewDirectiveForm)
+    no_directives = BooleanField("เผยแพร่โดยไม่มีข้อสั่งการ (การประชุมนี้ไม่มีข้อสั่งการ)")
+    # A published meeting: tell the groups that received it what was corrected.
+    notify = BooleanField("ส่งข้อความแจ้งการแก้ไขถึงกลุ่มที่ได้รับสรุปแล้ว (ระบุว่าแก้ไขอะไร)")
 
     def set_categories(self, choices: list[tuple[str, str]]) -> None:
         for entry in self.directives:
@@ -75,7 +78,11 @@ class MeetingForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
+    """The confirmation of a publish review: what was reviewed (`version`) is what gets published."""
+
     urgent = BooleanField("ส่งสรุปทันที (ไม่รอรอบส่ง)")
+    no_directives = HiddenField()
+    version = HiddenField(validators=[DataRequired()])
 
 
 class ActionForm(FlaskForm):
