@@ -56,7 +56,9 @@ ERROR_TITLES = {
 ERROR_HINT = "กรุณาลองใหม่อีกครั้ง หากยังพบปัญหา โปรดแจ้งผู้ดูแลระบบ"
 
 # Cards shared by conversation and broadcasts (bot/cards.py).
-CARD_MEETING = "การประชุม สถ. {meeting}"
+CARD_MEETING = "การประชุม {body} {meeting}"
+CARD_DEFAULT_BODY = "สถ."  # a meeting whose article names no body: the department's own
+CARD_BODY_CHARS = 60  # a committee's full name can run to a line and a half: cut, with "…"
 CARD_NUMBER = "ครั้งที่ {number} · "
 CARD_DIRECTIVE_HEADER = "ข้อ {seq} · {meeting}"
 CARD_READ_MORE = "อ่านต่อ"
