@@ -34,7 +34,7 @@ from pydantic import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot import texts
+from bot import postback, texts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config.yaml"
@@ -174,6 +174,8 @@ class RichMenuArea(_Section):
     def _keyboard_needs_postback(self) -> RichMenuArea:
         if self.keyboard is not None and self.postback is None:
             raise ValueError("keyboard ใช้ได้กับปุ่มแบบ postback เท่านั้น: ใส่ postback ด้วย")
+        if self.postback is not None and postback.decode(self.postback) is None:
+            raise ValueError(f"postback {self.postback!r} ไม่ใช่ปุ่มที่บอทรู้จัก (ดู bot/postback.py)")
         return self
 
 

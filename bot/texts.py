@@ -4,6 +4,8 @@ Conversation replies live with their handlers' message builders; this module hol
 itself says to operators and visitors.
 """
 
+from bot.postback import StartSearch, encode
+
 SETUP_DONE = (
     "ฐานข้อมูลพร้อมใช้งาน: {regions} ภูมิภาค, {provinces} จังหวัด, 10Es {ten_es} ด้าน, "
     "การประชุม {meetings} ครั้ง, ข้อสั่งการ {directives} ข้อ"
@@ -71,7 +73,7 @@ CARD_NO_DATE = "ไม่ระบุวันที่"
 RICHMENU_CHAT_BAR = "เมนู สถ."
 RICHMENU_AREAS = (
     {"label": "ข้อสั่งการล่าสุด", "text": "ข้อสั่งการล่าสุด"},
-    {"label": "ค้นหา", "text": "ค้นหา", "postback": "action=search", "keyboard": "ค้นหา "},
+    {"label": "ค้นหา", "text": "ค้นหา", "postback": encode(StartSearch()), "keyboard": "ค้นหา "},
     {"label": "10Es", "text": "10Es"},
     {"label": "ประชุมล่าสุด", "text": "ประชุมล่าสุด"},
     {"label": "งานที่ใกล้ครบกำหนด", "text": "งานที่ใกล้ครบกำหนด"},
