@@ -28,7 +28,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from pythainlp.util import collate
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -38,7 +37,7 @@ from wtforms.validators import Optional
 from admin.console import SummaryPreview
 from admin.console import texts as console_texts
 from admin.console.auth import current_admin, protect_forms, require_role
-from admin.console.forms import ActionForm, CheckboxesField
+from admin.console.forms import ActionForm, CheckboxesField, ConsoleForm
 from admin.console.views import DeliveryCounts, _paged, bangkok_time, delivery_counts
 from bot import cards, content, flex
 from bot.current import current_services
@@ -93,7 +92,7 @@ def _int_or_none(value: object) -> int | None:
     return db_int(value)  # a ValueError becomes the field's error
 
 
-class BroadcastForm(FlaskForm):
+class BroadcastForm(ConsoleForm):
     content = RadioField(
         "เนื้อหา",
         choices={"meeting": "สรุปการประชุม", "directive": "ข้อสั่งการหนึ่งข้อ", "text": "ข้อความแจ้งเตือน"},
