@@ -77,6 +77,18 @@ def broadcast_json(services: Services, broadcast: Broadcast, counts: dict[str, A
     }
 
 
+def _quiet_hours_check(
+    services: Services, at: dt.datetime | None, *, urgent: bool, force: bool
+) -> dict[str, object]:
+    """What creating the broadcast would meet in quiet hours, for a dry run."""
+    try:
+        inside = service.check_quiet_hours(services, at, urgent=urgent, force=force)
+    except service.QuietHours as error:
+        next_allowed = error.next_allowed.astimezone(services.settings.tz).isoformat()
+        return {"inside": True, "refused": str(error), "next_allowed": next_allowed}
+    return {"inside": inside, "refused": None, "next_allowed": None}
+
+
 @blueprint.post("/broadcasts")
 @require_admin_token
 def create_broadcast() -> tuple[Response, int]:
@@ -96,6 +108,7 @@ def create_broadcast() -> tuple[Response, int]:
                         "cost_estimate": estimate.cost,
                         "quota_left": estimate.quota_left,
                         "exceeds_quota": estimate.exceeds,
+                        "quiet_hours": _quiet_hours_check(services, at, urgent=body.urgent, force=body.force),
                     }
                 ), 200
             broadcast, estimate = service.create(

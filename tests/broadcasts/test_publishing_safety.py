@@ -229,6 +229,25 @@ def test_a_non_urgent_broadcast_inside_quiet_hours_is_refused_with_the_next_allo
         assert [e.details["forced"] for e in created] == [False, True, False]
 
 
+def test_a_dry_run_says_what_quiet_hours_would_do(make: Callable[..., Flask], standin: LineStandIn) -> None:
+    bot = make(quiet_hours=quiet_around_now())
+    register(bot, standin, GROUPS)
+    client = bot.test_client()
+    plain = _alert(client, dry_run=True)
+    assert plain.status_code == 200 and plain.json is not None
+    assert plain.json["quiet_hours"]["inside"] is True
+    assert "ช่วงงดส่ง" in plain.json["quiet_hours"]["refused"]
+    assert dt.datetime.fromisoformat(plain.json["quiet_hours"]["next_allowed"]) > dt.datetime.now(BANGKOK)
+    allowed = {"refused": None, "next_allowed": None}
+    urgent = _alert(client, dry_run=True, urgent=True).json
+    assert urgent is not None and urgent["quiet_hours"] == {"inside": True, **allowed}
+    later = (dt.datetime.now(BANGKOK) + dt.timedelta(hours=3)).isoformat()
+    after = _alert(client, dry_run=True, at=later).json
+    assert after is not None and after["quiet_hours"] == {"inside": False, **allowed}
+    with services_of(bot).db.session() as session:  # a dry run stores nothing
+        assert session.scalars(select(AuditLog).where(AuditLog.action == "broadcast.create")).all() == []
+
+
 def test_the_scheduler_postpones_a_non_urgent_broadcast_that_falls_due_in_quiet_hours(
     make: Callable[..., Flask], standin: LineStandIn
 ) -> None:
