@@ -24,7 +24,8 @@ from bot.line import LineApiError
 from bot.models import GroupStatus, InboxEvent, LineGroup, LineUser, Meeting
 from handlers.inbox import Inbox
 from linesim import events
-from linesim.emulator import ChatItem, Emulator, EmulatorError
+from linesim.emulator import ChatItem, Emulator
+from linesim.state import EmulatorError
 from linesim.validation import default_webhook_spec
 from tests.conftest import free_port, services_of
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, LINE_ENV, all_text
