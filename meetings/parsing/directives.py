@@ -280,6 +280,7 @@ _WEAK_RES: Final = [re.compile(cue) for cue in vocab.WEAK_DIRECTIVE_CUES]
 _REPORT_RE: Final = re.compile("|".join(vocab.REPORT_CUES))
 _STANDING_RE: Final = re.compile("|".join(vocab.STANDING_POLICY_CUES))
 _CONDITIONS_RE: Final = re.compile("|".join(vocab.CONDITION_CUES))
+_HABITUAL_RE: Final = re.compile("|".join(vocab.HABITUAL_CUES))
 _FRAMEWORK_RE: Final = re.compile("|".join(vocab.FRAMEWORK_CUES), re.I)
 _IMPERATIVE_RES: Final = [re.compile(cue) for cue in vocab.ITEM_IMPERATIVE_CUES]
 _ITEM_REPORT_RE: Final = re.compile("|".join(vocab.ITEM_REPORT_CUES))
@@ -398,6 +399,9 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
     conditions = _CONDITIONS_RE.search(weak_window)
     if conditions:
         add(-3, "conditions", conditions.group(0))
+    habitual = _HABITUAL_RE.search(weak_window)
+    if habitual:
+        add(-3, "habitual", habitual.group(0))
 
     speaker = paragraph_speaker(paragraphs[speaker_paragraph])
     numbered.speaker = speaker
@@ -405,7 +409,7 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
         if speaker_is_chair(speaker, chair):
             add(2, "chair_speaks", speaker)
         elif _speaker_is_person(speaker):
-            if _speaks_for_meeting(speaker, strong is not None):
+            if _speaks_for_meeting(speaker, strong is not None and habitual is None):
                 add(1, "speaks_for_meeting", speaker)
             else:
                 add(-3, "someone_else", speaker)
