@@ -431,6 +431,47 @@ NESTED_LIST_INTRODUCERS: Final = ("ดังนี้", "ได้แก่", "�
 DANGLING_TITLE_ENDINGS: Final = ("ของ", "ใน", "และ", "ที่", "เพื่อ", "กับ", "แก่", "ให้", "โดย", "จาก", "ต่อ", "ตาม")
 """A directive title is not cut right after one of these words: the phrase goes on."""
 
+CONTINUING_TITLE_WORDS: Final = (
+    "ไปยัง",
+    "ไปสู่",
+    "สู่",
+    "ให้แก่",
+    "ให้กับ",
+    "แก่",
+    "ของ",
+    "กับ",
+    "จาก",
+    "ใน",
+    "ตาม",
+    "ถึง",
+)
+"""A word after a space that carries the phrase on (its object follows): a title is not cut before it
+(``ขยายผลการดำเนินงาน ไปยังทุกจังหวัด``, ``โครงการพัฒนาพื้นที่ต้นแบบ ตามหลักทฤษฎีใหม่``)."""
+
+COORDINATING_TITLE_WORDS: Final = ("และ", "หรือ", "รวมถึง", "รวมทั้ง")
+"""A word after a space that adds a second half (``จัดพิธีทำบุญตักบาตร และพิธีวางพวงมาลา``): the title keeps
+both halves when they fit, else ends, whole, before the second. So does a space after an English word
+(``การ Change for Good ด้วย Passion``)."""
+
+ADDRESSEE_STARTS: Final = (
+    "กระทรวง",
+    "กรม",
+    "สำนักงาน",
+    "สำนัก",
+    "กองบัญชาการ",
+    "กองทัพ",
+    "องค์การ",
+    "องค์กร",
+    "การไฟฟ้า",
+    "การประปา",
+    "หน่วยงาน",
+    "ศูนย์",
+    "สถาบัน",
+    "ธนาคาร",
+)
+"""Words an agency's name opens with: a directive opening with several of them lists who is told
+(``กระทรวงมหาดไทย กระทรวงกลาโหม สำนักงานตำรวจแห่งชาติ ให้...``); its title runs through them."""
+
 TEN_ES_MIN_CODES: Final = 5
 """A list naming at least this many of the 10E codes is the 10Es framework restated, not directives."""
 
