@@ -523,6 +523,8 @@ def _first_clause(line: str, subject_end: int = 0) -> str:
         elif char in ")”" and depth:
             depth -= 1
         elif char == " " and depth == 0 and index >= max(_TITLE_MIN, subject_end + 1):
+            if index > TITLE_MAX:
+                break
             boundary = _is_clause_boundary(line, index)
             if boundary is False:
                 continue
