@@ -75,6 +75,11 @@ class DatabaseSettings(_Section):
     # closed again: a new PostgreSQL connection costs the server a whole process).
     pool_size: int = Field(default=10, ge=1, le=100)
     max_overflow: int = Field(default=10, ge=0, le=100)
+    # SQLite only (PRAGMA synchronous, in WAL mode): "full" syncs the disk at every commit; "normal"
+    # at checkpoints only — a commit survives the bot crashing or being killed, and may be lost if the
+    # machine itself loses power in the second after it (SQLite's advice for WAL; PostgreSQL is the
+    # production database).
+    sqlite_synchronous: Literal["full", "normal"] = "normal"
 
     @field_validator("url")
     @classmethod

@@ -160,6 +160,7 @@ def test_the_estimate_counts_members_and_asks_line_for_unknown_counts(
         "cost_estimate": 20 + 15 + 30 + 10 + 44,
         "quota_left": None,
         "exceeds_quota": False,
+        "quiet_hours": {"inside": False, "refused": None, "next_allowed": None},  # tests: no quiet hours
     }
 
 
