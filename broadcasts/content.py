@@ -1,9 +1,10 @@
 """What a broadcast says: one set of LINE messages, encoded once, the same for every group.
 
 A meeting summary is a Flex carousel — a summary card with the "รับทราบ" button, then one card per
-directive — whose `altText` is the text version. A directive is its card with the button; an alert is a
-text with the button as a quick reply. The button's postback names the broadcast; the group is known
-from the event, so the body is identical for every group and is encoded once for thousands of pushes.
+directive with its deadline and a "รายงานผล" button — whose `altText` is the text version. A directive
+is its card with both buttons; an alert is a text with the button as a quick reply. The buttons'
+postbacks name the broadcast or the directive; the group is known from the event, so the body is
+identical for every group and is encoded once for thousands of pushes.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def messages_for(session: Session, broadcast: Broadcast) -> flex.Prepared:
         directive = content.directive(session, broadcast.directive_id or 0)
         if directive is None:
             raise ContentGone(texts.DIRECTIVE_GONE)
-        bubble = cards.directive_bubble(directive, directive.meeting, [ack])
+        bubble = cards.directive_bubble(directive, directive.meeting, [ack, cards.report_action(directive)])
         alt = texts.DIRECTIVE_ALT.format(
             meeting=cards.meeting_label(directive.meeting), title=directive.title
         )
@@ -47,7 +48,10 @@ def messages_for(session: Session, broadcast: Broadcast) -> flex.Prepared:
     )
     bubbles = [
         summary,
-        *(cards.directive_bubble(d, meeting) for d in meeting.directives[: flex.MAX_BUBBLES - 1]),
+        *(
+            cards.directive_bubble(d, meeting, [cards.report_action(d)])
+            for d in meeting.directives[: flex.MAX_BUBBLES - 1]
+        ),
     ]
     alt = texts.SUMMARY_ALT.format(
         title=meeting.title, alt=cards.directives_alt_text(meeting, meeting.directives)

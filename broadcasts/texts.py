@@ -44,6 +44,8 @@ FORM_INVALID = "ข้อมูลในแบบฟอร์มไม่ถู�
 # Shown by the console's own dashboard too, so they live in the core's console texts.
 STATUS_NAMES = console_texts.BROADCAST_STATUS
 KIND_NAMES = console_texts.BROADCAST_KIND
+REPORT_STATUS_NAMES = console_texts.REPORT_STATUS
+REPORT_NONE = console_texts.REPORT_NONE
 DELIVERY_NAMES = {"pending": "รอส่ง", "sending": "กำลังส่ง", "delivered": "ส่งถึงแล้ว", "failed": "ไม่สำเร็จ"}
 TARGET_ALL = "ทุกกลุ่ม"
 TARGET_REGIONS = "ภาค: {names}"

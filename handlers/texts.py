@@ -122,3 +122,15 @@ MENU_STATUS = "สถานะ"
 
 ASK_FLEX = "[การ์ด] {alt}"
 ASK_QUICK = "[ปุ่ม] {labels}"
+
+# "รายงานผล" under a directive sent to a provincial group (broadcasts/reports.py keeps the reports).
+REPORT_ASK = "รายงานผลข้อสั่งการของจังหวัด{province}\n{title}{deadline}\n\nเลือกสถานะด้านล่างครับ"
+REPORT_RECORDED = (
+    "บันทึกผลของจังหวัด{province} แล้วครับ: {status}\n{title}\n\n"
+    "ถ้าต้องการเพิ่มหมายเหตุ พิมพ์สั้น ๆ หนึ่งบรรทัดเป็นข้อความถัดไปภายใน {minutes} นาที"
+)
+REPORT_AGAIN = "บันทึกผลนี้ไว้แล้วครับ: {status}"
+REPORT_NOTE_SAVED = "บันทึกหมายเหตุของผลการดำเนินงานแล้วครับ 🙏"
+REPORT_ONLY_GROUPS = "รายงานผลได้ในกลุ่ม LINE ของจังหวัดที่ลงทะเบียนกับบอทแล้วเท่านั้นครับ"
+REPORT_NO_PROVINCE = 'กลุ่มนี้ยังไม่ได้ลงทะเบียนจังหวัด จึงรายงานผลไม่ได้ครับ พิมพ์ "ลงทะเบียน" ก่อน'
+REPORT_NO_DIRECTIVE = "ข้อสั่งการนี้ปิดแล้วหรือไม่ได้เผยแพร่แล้ว จึงรายงานผลไม่ได้ครับ"

@@ -48,6 +48,7 @@ class DirectiveForm(Form):
     title = StringField("หัวข้อ", validators=[DataRequired(), Length(max=255)])
     text = TextAreaField("เนื้อหา", validators=[DataRequired(), Length(max=20_000)])
     categories = CheckboxesField("หมวด 10Es", choices=[])
+    deadline = DateField("กำหนดเสร็จ (เว้นว่างถ้าไม่มี)", validators=[Optional()])
     remove = BooleanField("ลบข้อนี้")
 
 

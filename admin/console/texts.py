@@ -49,6 +49,13 @@ GROUP_STATUS = {
     "inactive": "ปิดโดยผู้ดูแล",
 }
 ROLE_NAMES = {"admin": "ผู้ดูแลระบบ", "editor": "ผู้แก้ไข", "viewer": "ผู้อ่าน"}
+# A province's report on a directive ("รายงานผล"), and "not yet" on the follow-up board.
+REPORT_STATUS = {
+    "done": "ดำเนินการแล้ว",
+    "in_progress": "อยู่ระหว่างดำเนินการ",
+    "problem": "มีปัญหา",
+}
+REPORT_NONE = "ยังไม่รายงาน"
 BROADCAST_STATUS = {
     "scheduled": "ตั้งเวลาไว้",
     "sending": "กำลังส่ง",

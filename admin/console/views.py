@@ -291,6 +291,7 @@ def _meeting_form(meeting: Meeting, choices: list[tuple[str, str]]) -> forms.Mee
                         "title": d.title,
                         "text": d.text,
                         "categories": [e.code for e in d.categories],
+                        "deadline": d.deadline,
                     }
                     for d in meeting.directives
                 ],
@@ -307,6 +308,8 @@ def _change_of(form: forms.MeetingForm, meeting: Meeting) -> MeetingChange:
             title=(entry.form.title.data or "").strip(),
             text=(entry.form.text.data or "").strip(),
             categories=list(entry.form.categories.data or []),
+            deadline=entry.form.deadline.data,
+            clear_deadline=entry.form.deadline.data is None,
             remove=bool(entry.form.remove.data),
         )
         for entry in form.directives
