@@ -1,8 +1,8 @@
 """Broadcasts: meeting summaries, directives and alerts pushed to provincial LINE groups, once each.
 
-`init_app` wires the feature into an app: the admin API endpoints, the console's broadcast pages
-(and their menu entry), the `broadcast` command, the scheduler job that sends what falls due, and the
-hook that schedules a meeting's summary when it is published.
+`init_app` wires the feature into an app: the admin API endpoints, the console's broadcast pages and
+follow-up board (and their menu entries), the `broadcast` command, the scheduler job that sends what
+falls due, and the hook that schedules a meeting's summary when it is published.
 """
 
 from __future__ import annotations
@@ -17,13 +17,15 @@ def init_app(app: Flask) -> None:
     from admin.console import add_nav
     from bot.current import services_of
     from bot.scheduler import register_job
-    from broadcasts import api, cli, console, service
+    from broadcasts import api, board_console, cli, console, service
     from broadcasts.scheduler import broadcast_job
 
     services = services_of(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(console.blueprint)
     add_nav(app, "broadcasts_console.broadcasts", "ส่งข่าว", 30)
+    app.register_blueprint(board_console.blueprint)
+    add_nav(app, "followup_console.board_page", "ติดตามผล", 35)
     app.cli.add_command(cli.broadcast_cli)
     register_job(app, broadcast_job(services.settings.broadcasts.check_seconds))
 

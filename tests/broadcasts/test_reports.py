@@ -18,6 +18,7 @@ from bot.models import DirectiveProgress, DirectiveReport, Meeting, Province, Re
 from broadcasts.scheduler import run_due
 from handlers.conversation import REPORT_NOTE_SECONDS
 from linesim import LineStandIn, validate_messages
+from tests.admin.test_api import Api
 from tests.conftest import services_of
 from tests.linebot_helpers import LINE_ENV, Chat, all_text, post_events
 
@@ -34,7 +35,9 @@ def bot(build_app: Callable[..., Flask], standin: LineStandIn) -> Flask:
 
 
 def api(bot: Flask, method: str, path: str, body: Any = None) -> Any:
-    response = bot.test_client().open(path, method=method, json=body, headers=AUTH)
+    """The admin API's answer, checked against its OpenAPI document."""
+    checked = bot.extensions.setdefault("test_api_client", Api(bot.test_client()))  # the document read once
+    response = checked.call(method, path, json=body)
     assert response.status_code < 300, (response.status_code, response.json)
     return response.json
 
