@@ -445,6 +445,7 @@ class BroadcastKind(enum.StrEnum):
     MEETING_SUMMARY = "meeting_summary"
     DIRECTIVE = "directive"
     TEXT = "text"
+    REMINDER = "reminder"  # a directive's deadline is near: to the provinces that have not reported done
 
 
 class BroadcastTarget(enum.StrEnum):
@@ -529,6 +530,20 @@ class Delivery(TimestampMixin, Base):
 
     broadcast: Mapped[Broadcast] = relationship(back_populates="deliveries")
     group: Mapped[LineGroup] = relationship()
+
+
+class DirectiveReminder(Base):
+    """A reminder step (days before the deadline) of a directive, made once: its broadcast, if any
+    province was left to remind."""
+
+    __tablename__ = "directive_reminders"
+
+    directive_id: Mapped[int] = mapped_column(
+        ForeignKey("directives.id", ondelete="CASCADE"), primary_key=True
+    )
+    days_before: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 # --- administration ----------------------------------------------------------------------------

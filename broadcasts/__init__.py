@@ -1,8 +1,9 @@
 """Broadcasts: meeting summaries, directives and alerts pushed to provincial LINE groups, once each.
 
 `init_app` wires the feature into an app: the admin API endpoints, the console's broadcast pages and
-follow-up board (and their menu entries), the `broadcast` command, the scheduler job that sends what
-falls due, and the hook that schedules a meeting's summary when it is published.
+follow-up board (and their menu entries), the `broadcast` command, the scheduler jobs that send what
+falls due and make the reminders before deadlines, and the hook that schedules a meeting's summary
+when it is published.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     from bot.current import services_of
     from bot.scheduler import register_job
     from broadcasts import api, board_console, cli, console, service
+    from broadcasts.reminders import reminder_job
     from broadcasts.scheduler import broadcast_job
 
     services = services_of(app)
@@ -28,6 +30,7 @@ def init_app(app: Flask) -> None:
     add_nav(app, "followup_console.board_page", "ติดตามผล", 35)
     app.cli.add_command(cli.broadcast_cli)
     register_job(app, broadcast_job(services.settings.broadcasts.check_seconds))
+    register_job(app, reminder_job())
 
     def schedule_summary(meeting_id: int, urgent: bool, actor: str) -> None:
         from bot.models import Meeting

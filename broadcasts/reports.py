@@ -128,6 +128,18 @@ def _make_current(session: Session, report: DirectiveReport) -> None:
         current.report_id, current.status, current.reported_at = report.id, report.status, report.reported_at
 
 
+def done_provinces(session: Session, directive_id: int) -> set[int]:
+    """Provinces whose current status on the directive is "ดำเนินการแล้ว"."""
+    return set(
+        session.scalars(
+            select(DirectiveProgress.province_id).where(
+                DirectiveProgress.directive_id == directive_id,
+                DirectiveProgress.status == ReportStatus.DONE,
+            )
+        )
+    )
+
+
 def add_note(session: Session, report_id: int, text: str) -> bool:
     """The official's one line about their report (the first line of what they typed); False when the
     report is gone."""

@@ -64,4 +64,9 @@ BROADCAST_STATUS = {
     "cancelled": "ยกเลิกแล้ว",
     "missed": "พลาดเวลาส่ง",
 }
-BROADCAST_KIND = {"meeting_summary": "สรุปการประชุม", "directive": "ข้อสั่งการ", "text": "ข้อความแจ้งเตือน"}
+BROADCAST_KIND = {
+    "meeting_summary": "สรุปการประชุม",
+    "directive": "ข้อสั่งการ",
+    "text": "ข้อความแจ้งเตือน",
+    "reminder": "เตือนก่อนกำหนด",
+}

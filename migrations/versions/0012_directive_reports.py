@@ -1,4 +1,5 @@
-"""Reports back from the provinces on each directive: their history and each province's current status.
+"""Reports back from the provinces on each directive (their history, each province's current status),
+and reminders before a deadline: a broadcast kind and the steps already made.
 
 Revision ID: 0012
 Revises: 0010
@@ -16,6 +17,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 STATUSES = "status IN ('done', 'in_progress', 'problem')"
+KINDS = ("meeting_summary", "directive", "text")
+
+
+def _kind(*kinds: str) -> sa.Enum:
+    return sa.Enum(*kinds, name="broadcast_kind", native_enum=False, create_constraint=True, length=24)
 
 
 def upgrade() -> None:
@@ -81,8 +87,35 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_directive_progress_province_id"), "directive_progress", ["province_id"])
     op.create_index(op.f("ix_directive_progress_status"), "directive_progress", ["status"])
+    # A reminder before a deadline is a broadcast of its own kind; each (directive, step) is made once.
+    with op.batch_alter_table("broadcasts", schema=None) as batch_op:
+        batch_op.alter_column("kind", existing_type=_kind(*KINDS), type_=_kind(*KINDS, "reminder"))
+    op.create_table(
+        "directive_reminders",
+        sa.Column("directive_id", sa.Integer(), nullable=False),
+        sa.Column("days_before", sa.Integer(), nullable=False),
+        sa.Column("broadcast_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["directive_id"],
+            ["directives.id"],
+            name=op.f("fk_directive_reminders_directive_id_directives"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["broadcast_id"],
+            ["broadcasts.id"],
+            name=op.f("fk_directive_reminders_broadcast_id_broadcasts"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("directive_id", "days_before", name=op.f("pk_directive_reminders")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("directive_reminders")
+    op.execute("DELETE FROM broadcasts WHERE kind = 'reminder'")
+    with op.batch_alter_table("broadcasts", schema=None) as batch_op:
+        batch_op.alter_column("kind", existing_type=_kind(*KINDS, "reminder"), type_=_kind(*KINDS))
     op.drop_table("directive_progress")
     op.drop_table("directive_reports")
