@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -126,6 +127,16 @@ def _make_current(session: Session, report: DirectiveReport) -> None:
             current = session.get_one(DirectiveProgress, key, with_for_update=True, populate_existing=True)
     if current.reported_at <= report.reported_at:
         current.report_id, current.status, current.reported_at = report.id, report.status, report.reported_at
+
+
+def statuses_of(session: Session, province_id: int, directive_ids: Sequence[int]) -> dict[int, ReportStatus]:
+    """A province's current status on each of these directives it has reported on."""
+    rows = session.execute(
+        select(DirectiveProgress.directive_id, DirectiveProgress.status).where(
+            DirectiveProgress.province_id == province_id, DirectiveProgress.directive_id.in_(directive_ids)
+        )
+    ).all()
+    return {directive_id: status for directive_id, status in rows}
 
 
 def done_provinces(session: Session, directive_id: int) -> set[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Sequence
@@ -62,6 +63,7 @@ from handlers.query import LAST, Chair, Period, QuestionKind, find_period, passa
 log = logging.getLogger(__name__)
 
 MAX_LIST_ITEMS = 10
+DUE_FETCHED = 50  # directives due soon read for a province, before those it has done are left out
 MAX_MEETINGS_SHOWN = 4
 # How long "ข้อ 3" refers to the list a chat was shown last.
 FOLLOW_UP_SECONDS = 15 * 60
@@ -395,9 +397,13 @@ def ten_e(ctx: Context, captured: Captured) -> list[Message]:
 
 def due(ctx: Context, captured: Captured) -> list[Message]:
     """Directives whose deadline is today (Bangkok's) or later, the soonest first: the rich menu's
-    "งานที่ใกล้ครบกำหนด"."""
+    "งานที่ใกล้ครบกำหนด". In a provincial group, that province's open ones (not reported done), each
+    with the province's status and its "รายงานผล" button."""
     today = ctx.now.astimezone(ctx.services.settings.tz).date()
     with ctx.services.db.session() as session:
+        group = reports.province_group(session, ctx.group_id) if ctx.in_group else None
+        if group is not None and group.province is not None:
+            return _due_in_province(ctx, session, group.province, today)
         directives = content.directives_due(session, today, limit=MAX_LIST_ITEMS)
         if not directives:
             return [flex.text(texts.DUE_NONE, menu(ctx))]
@@ -413,6 +419,28 @@ def due(ctx: Context, captured: Captured) -> list[Message]:
         body = texts.DUE_HEADER.format(items=items)
         bubbles = [cards.directive_bubble(d, d.meeting) for d in directives]
         return [flex.text(body), flex.flex(body, flex.carousel(bubbles), menu(ctx))]
+
+
+def _due_in_province(ctx: Context, session: Session, province: Province, today: dt.date) -> list[Message]:
+    due_soon = content.directives_due(session, today, limit=DUE_FETCHED)
+    statuses = reports.statuses_of(session, province.id, [d.id for d in due_soon])
+    open_ = [d for d in due_soon if statuses.get(d.id) is not ReportStatus.DONE][:MAX_LIST_ITEMS]
+    if not open_:
+        return [flex.text(texts.DUE_PROVINCE_NONE.format(province=province.name_th), menu(ctx))]
+    items = "\n".join(
+        texts.DUE_PROVINCE_ITEM.format(
+            deadline=format_thai_date(d.deadline, "short"),
+            title=d.title,
+            status=broadcast_texts.REPORT_STATUS_NAMES.get(
+                statuses[d.id].value if d.id in statuses else "", broadcast_texts.REPORT_NONE
+            ),
+        )
+        for d in open_
+        if d.deadline is not None
+    )
+    body = texts.DUE_PROVINCE_HEADER.format(province=province.name_th, items=items)
+    bubbles = [cards.directive_bubble(d, d.meeting, [cards.report_action(d)]) for d in open_]
+    return [flex.text(body), flex.flex(body, flex.carousel(bubbles), menu(ctx))]
 
 
 # --- search -------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from broadcasts import reminders, service
 from broadcasts.scheduler import run_due
 from linesim import LineStandIn, validate_messages
 from tests.broadcasts.test_board import board_cells, reported_cells
-from tests.broadcasts.test_reports import GROUPS, TOKEN, api, choose, press, report_button
+from tests.broadcasts.test_reports import GROUPS, TOKEN, api, choose, press, report_button, say
 from tests.conftest import services_of
 from tests.console_helpers import logged_in
 from tests.linebot_helpers import LINE_ENV, Chat, all_text
@@ -224,3 +224,35 @@ def test_reminder_days_come_from_the_settings(build_app: Callable[..., Flask], s
             != session.scalars(select(Meeting)).one().directives[0].id
         )
     assert BroadcastSettings().reminder_days == (7, 1)
+
+
+@pytest.mark.parametrize("typed", ["มีอะไรต้องส่งบ้าง", "งานที่ใกล้ครบกำหนด", "งานค้างของจังหวัด"])
+def test_in_a_provincial_group_the_due_list_is_that_provinces_open_work(
+    bot: Flask, standin: LineStandIn, typed: str
+) -> None:
+    soon, later = today() + dt.timedelta(days=2), today() + dt.timedelta(days=20)
+    meeting = publish_with_deadlines(bot, standin, {3: soon, 1: later})
+    summary = standin.messages_to("C2")[0]
+    songkhla = Chat(standin, "U2", group_id="C2")
+    press(bot, songkhla, choose(press(bot, songkhla, report_button(summary, 3)["data"]), "ดำเนินการแล้ว"))
+    press(bot, songkhla, choose(press(bot, songkhla, report_button(summary, 1)["data"]), "มีปัญหา"))
+    first, third = meeting["directives"][0], meeting["directives"][2]
+    answer = say(bot, songkhla, typed)
+    assert "จังหวัดสงขลา" in answer[0]["text"]
+    assert first["title"][:20] in answer[0]["text"] and "(มีปัญหา)" in answer[0]["text"]
+    assert third["title"][:20] not in answer[0]["text"]  # reported done: not open
+    # Another province has both open, the soonest first, not reported yet.
+    khon_kaen = say(bot, Chat(standin, "U3", group_id="C3"), typed)[0]["text"]
+    assert khon_kaen.index(third["title"][:20]) < khon_kaen.index(first["title"][:20])
+    assert khon_kaen.count("(ยังไม่รายงาน)") == 2
+    # One-to-one: the nearest deadlines overall, whoever reported.
+    alone = say(bot, Chat(standin, "U2"), typed)[0]["text"]
+    assert third["title"][:20] in alone and "ยังไม่รายงาน" not in alone
+
+
+def test_a_province_with_nothing_open_is_told_so(bot: Flask, standin: LineStandIn) -> None:
+    publish_with_deadlines(bot, standin, {2: today() + dt.timedelta(days=2)})
+    summary = standin.messages_to("C3")[0]
+    khon_kaen = Chat(standin, "U3", group_id="C3")
+    press(bot, khon_kaen, choose(press(bot, khon_kaen, report_button(summary, 2)["data"]), "ดำเนินการแล้ว"))
+    assert "ไม่มีงานค้าง" in say(bot, khon_kaen, "มีอะไรต้องส่งบ้าง")[0]["text"]
