@@ -14,12 +14,15 @@ from flask import Flask
 from sqlalchemy import select
 
 from bot import postback
-from bot.models import DirectiveProgress, DirectiveReport, Meeting, Province, ReportStatus
+from bot.models import AdminRole, DirectiveProgress, DirectiveReport, Meeting, Province, ReportStatus
+from broadcasts import reports
 from broadcasts.scheduler import run_due
 from handlers.conversation import REPORT_NOTE_SECONDS
 from linesim import LineStandIn, validate_messages
 from tests.admin.test_api import Api
+from tests.admin.test_console import _edit_form
 from tests.conftest import services_of
+from tests.console_helpers import csrf_token, logged_in
 from tests.linebot_helpers import LINE_ENV, Chat, all_text, post_events
 
 TOKEN = "test-admin-token"
@@ -243,3 +246,50 @@ def test_an_editor_changes_and_removes_a_deadline_by_the_api(bot: Flask, standin
     )
     assert response.status_code == 422
     assert dt.date.fromisoformat(api(bot, "GET", path)["directives"][0]["deadline"]) == dt.date(2025, 4, 30)
+
+
+def test_an_editor_sets_and_removes_a_deadline_in_the_console(bot: Flask, standin: LineStandIn) -> None:
+    meeting = send_summary(bot, standin)
+    editor = logged_in(bot, "editor", AdminRole.EDITOR)
+    path = f"/admin/meetings/{meeting['id']}"
+    data = _edit_form(editor, meeting["id"])
+    assert (data["directives-0-deadline"], data["directives-1-deadline"]) == ("2025-03-31", "")
+    data["directives-1-deadline"] = "2025-09-30"
+    data["directives-0-deadline"] = ""
+    data["csrf_token"] = csrf_token(editor.get(path))
+    assert editor.client.post(path, data=data).status_code == 302
+    shown = api(bot, "GET", f"/api/meetings/{meeting['id']}")
+    assert [d["deadline"] for d in shown["directives"]] == [None, "2025-09-30", "2025-06-30", None]
+    page = editor.get(path).get_data(as_text=True)
+    assert "กำหนดเสร็จ 30 กันยายน 2568" in page
+    data["directives-1-deadline"] = "31/09/2568"  # not a date: refused, nothing written
+    data["csrf_token"] = csrf_token(editor.get(path))
+    assert editor.client.post(path, data=data).status_code == 422
+    assert api(bot, "GET", f"/api/meetings/{meeting['id']}")["directives"][1]["deadline"] == "2025-09-30"
+
+
+def test_the_latest_report_is_current_whatever_order_they_are_handled_in(
+    bot: Flask, standin: LineStandIn
+) -> None:
+    meeting = send_summary(bot, standin)
+    directive = meeting["directives"][0]["id"]
+    noon = dt.datetime(2026, 3, 2, 5, 0, tzinfo=dt.UTC)
+    services = services_of(bot)
+    # Two groups of เชียงใหม่ report a minute apart; the later one is handled first.
+    for group, status, at, event in (
+        ("C1b", ReportStatus.DONE, noon + dt.timedelta(minutes=1), "E2"),
+        ("C1", ReportStatus.PROBLEM, noon, "E1"),
+    ):
+        with services.db.session() as session:
+            reports.record(
+                session,
+                directive_id=directive,
+                line_group_id=group,
+                status=status,
+                user_id=None,
+                user_name=None,
+                at=at,
+                webhook_event_id=event,
+            )
+    assert current(bot) == {(directive, "เชียงใหม่"): ReportStatus.DONE}
+    assert sorted(s for s, _, _ in history(bot)) == ["done", "problem"]
