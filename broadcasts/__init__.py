@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from admin.console import add_nav
+    from admin.console import add_dashboard_panel, add_nav
     from bot.current import services_of
     from bot.scheduler import register_job
     from broadcasts import api, board_console, cli, console, service
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     add_nav(app, "broadcasts_console.broadcasts", "ส่งข่าว", 30)
     app.register_blueprint(board_console.blueprint)
     add_nav(app, "followup_console.board_page", "ติดตามผล", 35)
+    add_dashboard_panel(app, "followup_console/dashboard_panel.html", board_console.dashboard_panel)
     app.cli.add_command(cli.broadcast_cli)
     register_job(app, broadcast_job(services.settings.broadcasts.check_seconds))
     register_job(app, reminder_job())

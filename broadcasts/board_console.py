@@ -3,8 +3,9 @@
 `/admin/followup/` is the board (directives × provinces grouped by region, filtered by meeting, region
 and status; on a phone, one directive at a time), `/admin/followup/directives/<id>` a directive's page
 (the provinces that have not reported with their groups, the others, the history), and
-`/admin/followup/reports.csv` the board's cells as a spreadsheet. All read `broadcasts.board`, as the
-admin API does.
+`/admin/followup/reports.csv` the board's cells as a spreadsheet; and a panel on the dashboard (the
+share of provinces that reported on the latest meeting's directives, the nearest deadlines). All read
+`broadcasts.board`, as the admin API does.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.console.auth import require_role
+from bot import content
 from bot.current import current_services
 from bot.inputs import parse_int
-from bot.models import AdminRole, Meeting, Region, RegionScheme
+from bot.models import AdminRole, Meeting, Region, RegionScheme, ReportStatus
 from bot.services import Services
 from broadcasts import board, texts
 from broadcasts.console import _local, spreadsheet_safe
@@ -30,6 +32,7 @@ from broadcasts.console import _local, spreadsheet_safe
 blueprint = Blueprint("followup_console", __name__, url_prefix="/admin/followup", template_folder="templates")
 
 MEETING_CHOICES: Final = 24  # the latest published meetings offered in the filter
+NEAREST_SHOWN: Final = 5  # directives nearest to their deadline, on the dashboard
 
 
 def _today(services: Services) -> dt.date:
@@ -143,3 +146,37 @@ def export_csv() -> Response:
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="reports.csv"'},
     )
+
+
+def dashboard_panel() -> dict[str, object]:
+    """The dashboard's panel: the share of provinces that reported on each of the latest meeting's
+    directives, and the directives nearest to their deadline."""
+    services = current_services()
+    today = _today(services)
+    with services.db.session() as session:
+        found = board.build(session, today)
+        provinces = found.provinces
+        shares = []
+        for row in found.rows:
+            counts = row.counts(provinces)
+            reported = len(provinces) - counts[board.NOT_REPORTED]
+            shares.append(
+                {
+                    "id": row.directive.id,
+                    "seq": row.directive.seq,
+                    "title": row.directive.title,
+                    "reported": reported,
+                    "done": counts[ReportStatus.DONE.value],
+                    "percent": round(100 * reported / len(provinces)) if provinces else 0,
+                }
+            )
+        nearest = [
+            {"id": d.id, "seq": d.seq, "title": d.title, "deadline": d.deadline}
+            for d in content.directives_due(session, today, limit=NEAREST_SHOWN)
+        ]
+        return {
+            "meeting": found.meeting.title if found.meeting else None,
+            "provinces": len(provinces),
+            "shares": shares,
+            "nearest": nearest,
+        }

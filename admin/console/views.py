@@ -195,6 +195,9 @@ def dashboard() -> ResponseReturnValue:
             quota=_quota(services),
             broadcast_status=texts.BROADCAST_STATUS,
             broadcast_kind=texts.BROADCAST_KIND,
+            panels=[
+                (p.template, p.build()) for p in current_app.extensions.get("console_dashboard_panels", [])
+            ],
         )
 
 

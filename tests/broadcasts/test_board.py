@@ -191,3 +191,19 @@ def test_a_phone_sees_one_directive_at_a_time(bot: Flask, reported: dict[str, An
         page = viewer.get(f"/admin/followup/?i={index}").get_data(as_text=True)
         assert f'id="phone-board" data-directive="{directive_id}"' in page
     assert f'data-directive="{ids[-1]}"' in viewer.get("/admin/followup/?i=99").get_data(as_text=True)
+
+
+def test_the_dashboard_shows_the_share_reported_and_the_nearest_deadlines(
+    bot: Flask, reported: dict[str, Any]
+) -> None:
+    viewer = logged_in(bot, "viewer", AdminRole.VIEWER)
+    page = viewer.get("/admin/").get_data(as_text=True)
+    panel = page[page.index('id="followup-panel"') :]
+    first, second, third, _ = (d["id"] for d in reported["directives"])
+    shares = panel[: panel.index('id="followup-nearest"')]
+    assert shares.index(f'<tr data-directive="{first}">') < shares.index('data-reported="2">2/77 (3%)')
+    assert shares.index(f'<tr data-directive="{second}">') < shares.index('data-reported="1">1/77 (1%)')
+    nearest = panel[panel.index('id="followup-nearest"') :]
+    assert f"/admin/followup/directives/{third}" in nearest  # due 30 มิ.ย. 68
+    assert f"/admin/followup/directives/{first}" not in nearest  # overdue since 31 มี.ค. 68
+    assert "กำหนด 30 มิถุนายน 2568" in nearest
