@@ -22,8 +22,14 @@ setup: $(VENV)/.runtime-installed
 	$(FLASK) setup
 
 ## make run: install, migrate and seed, then serve on 127.0.0.1:8000 with the scheduler embedded.
-run: setup
-	$(FLASK) serve
+## Other ports: make run PORT=8010 EMULATOR_PORT=8011 (the LINE emulator's, default PORT + 1).
+PORT ?=
+EMULATOR_PORT ?=
+SERVE = BOT_SERVE_VIA=make $(FLASK) serve $(if $(PORT),--port $(PORT)) $(if $(EMULATOR_PORT),--emulator-port $(EMULATOR_PORT))
+run: $(VENV)/.runtime-installed
+	@$(SERVE) --check-ports
+	$(FLASK) setup
+	$(SERVE)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -27,8 +27,12 @@ def meeting_label(meeting: Meeting, *, short: bool = False) -> str:
 
 
 def meeting_heading(meeting: Meeting) -> str:
-    """ "การประชุม สถ. ครั้งที่ 3/2565 · 21 มกราคม 2565"."""
-    return texts.CARD_MEETING.format(meeting=meeting_label(meeting))
+    """ "การประชุม สถ. ครั้งที่ 3/2565 · 21 มกราคม 2565", named by the body that held it ("มท.",
+    "คณะกรรมการ…"); the department when the article named none."""
+    body = " ".join((meeting.body or "").split()) or texts.CARD_DEFAULT_BODY
+    if len(body) > texts.CARD_BODY_CHARS:
+        body = body[: texts.CARD_BODY_CHARS - 1].rstrip() + "…"
+    return texts.CARD_MEETING.format(body=body, meeting=meeting_label(meeting))
 
 
 def tags(directive: Directive) -> list[str]:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
 import re
+import socket
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -120,7 +122,12 @@ def db_revision(message: str) -> None:
     help="Port of the LINE emulator, started when no LINE channel is configured (default: port + 1).",
 )
 @click.option("--no-emulator", is_flag=True, help="Without a LINE channel, don't start the LINE emulator.")
-def serve_command(host: str | None, port: int | None, emulator_port: int | None, no_emulator: bool) -> None:
+@click.option(
+    "--check-ports", is_flag=True, help="Only check that the ports are free (make run, before setup)."
+)
+def serve_command(
+    host: str | None, port: int | None, emulator_port: int | None, no_emulator: bool, check_ports: bool
+) -> None:
     """Run the bot on the development server, with the scheduler embedded unless disabled.
 
     Without LINE credentials, the bot runs against the LINE emulator (linesim/emulator.py) and its
@@ -138,8 +145,13 @@ def serve_command(host: str | None, port: int | None, emulator_port: int | None,
     emulator = None
     seeded: str | None = None
     # Never in production: a deployment missing its LINE secrets must not quietly talk to a fake LINE.
-    if not settings.line.configured and not no_emulator and settings.environment != "production":
-        emulator, app, seeded = _start_emulator(app, host, port, emulator_port or port + 1)
+    with_emulator = not settings.line.configured and not no_emulator and settings.environment != "production"
+    emulator_port = emulator_port or port + 1
+    _check_ports(host, port, emulator_port if with_emulator else None)
+    if check_ports:
+        return
+    if with_emulator:
+        emulator, app, seeded = _start_emulator(app, host, port, emulator_port)
     services = services_of(app)
     settings = services.settings
     click.echo(texts.SERVE_BANNER.format(base=base))
@@ -171,6 +183,43 @@ def serve_command(host: str | None, port: int | None, emulator_port: int | None,
             app.extensions["inbox"].stop()
             services.close()
             emulator.stop()
+
+
+def _port_taken(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will bind
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _check_ports(host: str, port: int, emulator_port: int | None) -> None:
+    """Before anything is printed: one Thai line naming a port that is taken and how to choose another
+    (`make run` passes PORT= and EMULATOR_PORT=, and says so in BOT_SERVE_VIA)."""
+    via_make = os.environ.get("BOT_SERVE_VIA") == "make"
+    local = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host  # noqa: S104 - comparing, not binding
+    checks = [(host, port, texts.SERVE_PORT_BOT, texts.SERVE_HINT_MAKE_PORT, texts.SERVE_HINT_CLI_PORT)]
+    if emulator_port is not None:
+        checks.append(
+            (
+                local,
+                emulator_port,
+                texts.SERVE_PORT_EMULATOR,
+                texts.SERVE_HINT_MAKE_EMULATOR,
+                texts.SERVE_HINT_CLI_EMULATOR,
+            )
+        )
+    taken = {port, emulator_port}
+    for address, number, what, make_hint, cli_hint in checks:
+        if _port_taken(address, number):
+            free = max(p for p in taken if p is not None) + 1
+            while _port_taken(address, free):
+                free += 1
+            hint = (make_hint if via_make else cli_hint).format(port=free)
+            _fail(texts.SERVE_PORT_BUSY.format(port=number, what=what, hint=hint))
 
 
 def _start_emulator(app: Flask, host: str, port: int, emulator_port: int) -> tuple[Emulator, Flask, str]:

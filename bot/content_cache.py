@@ -44,6 +44,11 @@ class ContentCache:
                 self._items.clear()
                 self._fingerprint = fingerprint
 
+    def expire(self) -> None:
+        """Check the content on the next `get` (this process just changed it)."""
+        with self._lock:
+            self._checked_at = -math.inf
+
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
         """The cached value for `key`, built (outside the lock) when missing or the content changed."""
         self._check()

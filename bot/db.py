@@ -39,6 +39,24 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def rolled_back(self) -> Iterator[None]:
+        """Everything written through `session()` inside the block is undone when it ends (`ask`
+        answers from the real database without changing it). One connection holds one transaction
+        that the block's sessions join and never commit; it is rolled back at the end."""
+        with self.engine.connect() as connection:
+            outer = connection.begin()
+            previous = self.sessions
+            self.sessions = sessionmaker(
+                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+            try:
+                yield
+            finally:
+                self.sessions = previous
+                if outer.is_active:
+                    outer.rollback()
+
     def ensure_directory(self) -> None:
         """Create the folder of a SQLite file (instance/ on a fresh clone); other databases: nothing."""
         database = self.engine.url.database

@@ -29,6 +29,10 @@ if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[
 
 log = logging.getLogger(__name__)
 
+# What a store's operation raises when Redis cannot be reached: callers for whom a key is a nicety (a
+# chat's last list) catch it and go on; those for whom it is a guarantee (locks) let it stop them.
+StoreError = redis.RedisError
+
 
 class RedisStore:
     backend = "redis"

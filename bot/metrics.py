@@ -1,11 +1,10 @@
 """Prometheus metrics at `GET /metrics` (prometheus-client).
 
-Counters and histograms are kept by the process that counts: webhook events and acknowledgement
-latency (web), replies (inbox workers), LINE API responses (every process that calls LINE), chat
-messages dropped by the rate limit. Under gunicorn, several processes — and the scheduler on the
-same host — count into one `PROMETHEUS_MULTIPROC_DIR` (set by docs/deploy/gunicorn.conf.py and the
-systemd units), and `/metrics` of any worker adds them all up. Without that variable each process
-shows its own (make run: one process).
+The counts of this process are kept in bot/counters.py (what the LINE client, the webhook and the
+inbox count into). Under gunicorn, several processes — and the scheduler on the same host — count
+into one `PROMETHEUS_MULTIPROC_DIR` (set by docs/deploy/gunicorn.conf.py and the systemd units), and
+`/metrics` of any worker adds them all up. Without that variable each process shows its own (make
+run: one process).
 
 What is a fact of the database rather than of a process is read from it at each scrape: inbox depth
 and age, broadcast deliveries by status, and LINE's quota left (cached for a minute).
@@ -14,19 +13,16 @@ Keep `/metrics` off the public internet (the proxy in front serves only /callbac
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
-    Counter,
-    Histogram,
     generate_latest,
     multiprocess,
 )
@@ -34,6 +30,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
+from bot import quota
 from bot.current import current_services
 from bot.models import Delivery, InboxEvent, InboxStatus, utcnow
 
@@ -42,51 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-WEBHOOK_EVENTS: Final = Counter(
-    "linebot_webhook_events_total", "Webhook events received, by event type", ["type"]
-)
-WEBHOOK_DUPLICATES: Final = Counter(
-    "linebot_webhook_duplicates_total",
-    "Webhook events received again (same webhookEventId) and not stored twice",
-)
-WEBHOOK_REQUESTS: Final = Counter(
-    "linebot_webhook_requests_total", "Webhook requests, by HTTP status", ["status"]
-)
-WEBHOOK_ACK_SECONDS: Final = Histogram(
-    "linebot_webhook_ack_seconds",
-    "Time from receiving a webhook request to answering it (LINE allows 2 s)",
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0),
-)
-REPLIES: Final = Counter(
-    "linebot_replies_total",
-    "Answers to events: reply, push (late), expired, failed, dropped (rate limit)",
-    ["outcome"],
-)
-LINE_RESPONSES: Final = Counter(
-    "linebot_line_api_responses_total",
-    "Responses of LINE's API by endpoint and status code (0: no answer)",
-    ["endpoint", "status"],
-)
-CHAT_RATE_LIMITED: Final = Counter(
-    "linebot_chat_rate_limited_total", "Chat messages not answered because of the rate limit", ["scope"]
-)
-
 blueprint = Blueprint("metrics", __name__)
-
-
-def line_response(endpoint: str, status: int | None) -> None:
-    LINE_RESPONSES.labels(endpoint, str(status or 0)).inc()
-
-
-@functools.cache
-def webhook_event(event_type: str) -> Any:
-    """The counter of one event type (label children looked up once: this runs for every event)."""
-    return WEBHOOK_EVENTS.labels(event_type)
-
-
-@functools.cache
-def webhook_request(status: int) -> Any:
-    return WEBHOOK_REQUESTS.labels(str(status))
 
 
 class DatabaseFacts(Collector):
@@ -137,8 +90,6 @@ class DatabaseFacts(Collector):
             )
 
     def _quota_left(self) -> float | None:
-        from bot import quota  # bot.line counts into this module: import what uses it late
-
         current = quota.reading(self.services)
         if current is None:
             return None

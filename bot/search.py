@@ -889,6 +889,10 @@ class Search:
         assert self._index is not None
         return self._index
 
+    def expire(self) -> None:
+        """Check the content on the next search (this process just changed it)."""
+        self._checked_at = -math.inf
+
     def refresh(self, *, force: bool = False) -> bool:
         """Check now and rebuild if content changed (or ``force``); True when rebuilt."""
         with self._lock:

@@ -28,8 +28,11 @@ Clock = Callable[[], dt.datetime]
 
 
 class Hooks:
-    """Named events the core announces and features act on, so the core never imports a feature:
-    `meeting_published(meeting_id, urgent, actor)` — the broadcasts feature schedules the summary."""
+    """Named events the core announces and features act on, so the core never imports a feature.
+    From `meetings.publishing`, after the commit: `meeting_published(meeting_id, urgent, actor)` — the
+    broadcasts feature schedules the summary; `meeting_unpublished(meeting_id, actor)` — it cancels what
+    was scheduled of the meeting; `meeting_corrected(meeting_id, changes, actor)` — it sends the groups
+    that received the meeting a notice naming the changes."""
 
     def __init__(self) -> None:
         self._handlers: dict[str, list[Callable[..., None]]] = {}

@@ -34,7 +34,7 @@ from pydantic import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot import texts
+from bot import postback, texts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config.yaml"
@@ -174,6 +174,8 @@ class RichMenuArea(_Section):
     def _keyboard_needs_postback(self) -> RichMenuArea:
         if self.keyboard is not None and self.postback is None:
             raise ValueError("keyboard ใช้ได้กับปุ่มแบบ postback เท่านั้น: ใส่ postback ด้วย")
+        if self.postback is not None and postback.decode(self.postback) is None:
+            raise ValueError(f"postback {self.postback!r} ไม่ใช่ปุ่มที่บอทรู้จัก (ดู bot/postback.py)")
         return self
 
 
@@ -283,7 +285,8 @@ class BroadcastSettings(_Section):
     max_attempts: int = Field(default=6, ge=1, le=50)
     # A published meeting's summary goes out at the next send slot (Asia/Bangkok time) ...
     send_time: str = Field(default="08:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    # ... unless marked urgent; nothing but urgent alerts is sent in quiet hours ("HH:MM-HH:MM").
+    # ... unless marked urgent; nothing but urgent alerts is sent in quiet hours ("HH:MM-HH:MM"; the
+    # same start and end: none). Creating a broadcast refuses such a time, the scheduler postpones it.
     quiet_hours: str = Field(
         default="20:00-07:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"
     )

@@ -4,6 +4,8 @@ Conversation replies live with their handlers' message builders; this module hol
 itself says to operators and visitors.
 """
 
+from bot.postback import StartSearch, encode
+
 SETUP_DONE = (
     "ฐานข้อมูลพร้อมใช้งาน: {regions} ภูมิภาค, {provinces} จังหวัด, 10Es {ten_es} ด้าน, "
     "การประชุม {meetings} ครั้ง, ข้อสั่งการ {directives} ข้อ"
@@ -30,6 +32,13 @@ SERVE_EMULATOR_SEEDED = (
 SERVE_EMULATOR_RICHMENU = "  ริชเมนู {areas} ปุ่มอยู่ใต้แชตส่วนตัวกับบอท (richmenu ใน config.yaml)"
 SERVE_EMULATOR_NO_RICHMENU = "  ยังไม่ได้ติดตั้งริชเมนูใต้แชต: {error}"
 SERVE_EMULATOR_NOT_SEEDED = "  ยังใส่กลุ่มตัวอย่างในฐานข้อมูลไม่ได้ ({error}): รัน .venv/bin/flask --app wsgi setup ก่อน"
+SERVE_PORT_BUSY = "พอร์ต {port} ({what}) มีโปรแกรมอื่นใช้อยู่: ปิดโปรแกรมนั้น หรือเลือกพอร์ตอื่น เช่น {hint}"
+SERVE_PORT_BOT = "ของบอท"
+SERVE_PORT_EMULATOR = "ของ LINE จำลอง"
+SERVE_HINT_MAKE_PORT = "make run PORT={port}"
+SERVE_HINT_MAKE_EMULATOR = "make run EMULATOR_PORT={port}"
+SERVE_HINT_CLI_PORT = "flask --app wsgi serve --port {port}"
+SERVE_HINT_CLI_EMULATOR = "flask --app wsgi serve --emulator-port {port}"
 SERVE_EMULATOR_PORT_BUSY = (
     "เปิด LINE จำลองที่พอร์ต {port} ไม่ได้ ({error}): เลือกพอร์ตอื่นด้วย --emulator-port หรือปิดด้วย --no-emulator"
 )
@@ -49,7 +58,9 @@ ERROR_TITLES = {
 ERROR_HINT = "กรุณาลองใหม่อีกครั้ง หากยังพบปัญหา โปรดแจ้งผู้ดูแลระบบ"
 
 # Cards shared by conversation and broadcasts (bot/cards.py).
-CARD_MEETING = "การประชุม สถ. {meeting}"
+CARD_MEETING = "การประชุม {body} {meeting}"
+CARD_DEFAULT_BODY = "สถ."  # a meeting whose article names no body: the department's own
+CARD_BODY_CHARS = 60  # a committee's full name can run to a line and a half: cut, with "…"
 CARD_NUMBER = "ครั้งที่ {number} · "
 CARD_DIRECTIVE_HEADER = "ข้อ {seq} · {meeting}"
 CARD_READ_MORE = "อ่านต่อ"
@@ -65,7 +76,7 @@ CARD_REPORT = "รายงานผล"
 RICHMENU_CHAT_BAR = "เมนู สถ."
 RICHMENU_AREAS = (
     {"label": "ข้อสั่งการล่าสุด", "text": "ข้อสั่งการล่าสุด"},
-    {"label": "ค้นหา", "text": "ค้นหา", "postback": "action=search", "keyboard": "ค้นหา "},
+    {"label": "ค้นหา", "text": "ค้นหา", "postback": encode(StartSearch()), "keyboard": "ค้นหา "},
     {"label": "10Es", "text": "10Es"},
     {"label": "ประชุมล่าสุด", "text": "ประชุมล่าสุด"},
     {"label": "งานที่ใกล้ครบกำหนด", "text": "งานที่ใกล้ครบกำหนด"},

@@ -2,8 +2,9 @@
 
 `init_app` wires the feature into an app: the admin API endpoints, the console's broadcast pages and
 follow-up board (and their menu entries), the `broadcast` command, the scheduler jobs that send what
-falls due and make the reminders before deadlines, and the hook that schedules a meeting's summary
-when it is published.
+falls due and make the reminders before deadlines, and the hooks that schedule a meeting's summary
+when it is published, cancel it when the meeting is unpublished, and send a correction notice when a
+published meeting is corrected.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from admin.console import add_dashboard_panel, add_nav
+    from admin.console import add_dashboard_panel, add_nav, set_summary_previewer
     from bot.current import services_of
     from bot.scheduler import register_job
     from broadcasts import api, board_console, cli, console, service
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.blueprint)
     app.register_blueprint(console.blueprint)
     add_nav(app, "broadcasts_console.broadcasts", "ส่งข่าว", 30)
+    set_summary_previewer(app, console.summary_preview)
     app.register_blueprint(board_console.blueprint)
     add_nav(app, "followup_console.board_page", "ติดตามผล", 35)
     add_dashboard_panel(app, "followup_console/dashboard_panel.html", board_console.dashboard_panel)
@@ -41,4 +43,18 @@ def init_app(app: Flask) -> None:
             if meeting is not None:
                 service.schedule_meeting_summary(services, session, meeting, actor=actor, urgent=urgent)
 
+    def cancel_unpublished(meeting_id: int, actor: str) -> None:
+        with services.db.session() as session:
+            service.cancel_for_meeting(session, meeting_id, actor)
+
+    def schedule_correction(meeting_id: int, changes: list[str], actor: str) -> None:
+        from bot.models import Meeting
+
+        with services.db.session() as session:
+            meeting = session.get(Meeting, meeting_id)
+            if meeting is not None and meeting.published_at is not None:
+                service.schedule_correction(services, session, meeting, changes, actor=actor)
+
     services.hooks.on("meeting_published", schedule_summary)
+    services.hooks.on("meeting_unpublished", cancel_unpublished)
+    services.hooks.on("meeting_corrected", schedule_correction)

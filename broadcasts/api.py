@@ -79,6 +79,18 @@ def broadcast_json(services: Services, broadcast: Broadcast, counts: dict[str, A
     }
 
 
+def _quiet_hours_check(
+    services: Services, at: dt.datetime | None, *, urgent: bool, force: bool
+) -> dict[str, object]:
+    """What creating the broadcast would meet in quiet hours, for a dry run."""
+    try:
+        inside = service.check_quiet_hours(services, at, urgent=urgent, force=force)
+    except service.QuietHours as error:
+        next_allowed = error.next_allowed.astimezone(services.settings.tz).isoformat()
+        return {"inside": True, "refused": str(error), "next_allowed": next_allowed}
+    return {"inside": inside, "refused": None, "next_allowed": None}
+
+
 @blueprint.post("/broadcasts")
 @require_admin_token
 def create_broadcast() -> tuple[Response, int]:
@@ -98,6 +110,7 @@ def create_broadcast() -> tuple[Response, int]:
                         "cost_estimate": estimate.cost,
                         "quota_left": estimate.quota_left,
                         "exceeds_quota": estimate.exceeds,
+                        "quiet_hours": _quiet_hours_check(services, at, urgent=body.urgent, force=body.force),
                     }
                 ), 200
             broadcast, estimate = service.create(
@@ -118,6 +131,9 @@ def create_broadcast() -> tuple[Response, int]:
             )
     except service.QuotaExceeded as error:
         raise ApiError(409, str(error)) from None
+    except service.QuietHours as error:
+        next_allowed = error.next_allowed.astimezone(services.settings.tz).isoformat()
+        raise ApiError(422, str(error), [{"field": "at", "next_allowed": next_allowed}]) from None
     except service.BroadcastError as error:
         raise ApiError(422, str(error)) from None
     except LineApiError as error:

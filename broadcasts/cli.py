@@ -27,7 +27,7 @@ broadcast_cli = AppGroup("broadcast", help="Broadcasts to provincial LINE groups
 @click.option("--group", "groups", multiple=True, help="LINE group id (repeatable).")
 @click.option("--at", "at", help="Bangkok time, e.g. 2026-12-01T08:30 (default: now).")
 @click.option("--urgent", is_flag=True, help="Ignore quiet hours.")
-@click.option("--force", is_flag=True, help="Send even if the LINE quota looks too small.")
+@click.option("--force", is_flag=True, help="Send even if the LINE quota looks too small, or in quiet hours.")
 def create_command(
     meeting_id: int | None,
     directive_id: int | None,

@@ -16,18 +16,28 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from pythainlp.util import collate
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField, TimeField
 from wtforms.validators import Optional
 
+from admin.console import SummaryPreview
 from admin.console import texts as console_texts
 from admin.console.auth import current_admin, protect_forms, require_role
-from admin.console.forms import ActionForm, CheckboxesField
+from admin.console.forms import ActionForm, CheckboxesField, ConsoleForm
 from admin.console.views import DeliveryCounts, _paged, bangkok_time, delivery_counts
 from bot import cards, content, flex
 from bot.current import current_services
@@ -52,7 +62,7 @@ from bot.models import (
 )
 from bot.services import Services
 from broadcasts import service, texts
-from broadcasts.content import ContentGone, messages_for
+from broadcasts.content import ContentGone, acknowledge_action, messages_for, summary_messages
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +92,7 @@ def _int_or_none(value: object) -> int | None:
     return db_int(value)  # a ValueError becomes the field's error
 
 
-class BroadcastForm(FlaskForm):
+class BroadcastForm(ConsoleForm):
     content = RadioField(
         "เนื้อหา",
         choices={"meeting": "สรุปการประชุม", "directive": "ข้อสั่งการหนึ่งข้อ", "text": "ข้อความแจ้งเตือน"},
@@ -103,7 +113,7 @@ class BroadcastForm(FlaskForm):
     date = DateField("วันที่", validators=[Optional()])
     time = TimeField("เวลา (เวลาประเทศไทย)", validators=[Optional()])
     urgent = BooleanField("ข่าวด่วน (ส่งได้แม้ในช่วงงดส่งตอนกลางคืน)")
-    force = BooleanField("ส่งแม้โควตาข้อความ LINE ไม่พอ")
+    force = BooleanField("ส่งแม้โควตาข้อความ LINE ไม่พอ หรืออยู่ในช่วงงดส่ง (บันทึกไว้ในบันทึกการใช้งาน)")
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid: bool = super().validate(extra_validators)
@@ -254,7 +264,7 @@ class Preview:
     estimate: service.Estimate
     at: dt.datetime | None  # None: now
     quota_error: str | None = None
-    quiet_hours: bool = False  # sent in quiet hours without being urgent
+    next_allowed: dt.datetime | None = None  # inside quiet hours, not urgent nor forced: refused
 
 
 def _draft(form: BroadcastForm, at: dt.datetime | None) -> Broadcast:
@@ -286,9 +296,34 @@ def _preview(services: Services, session: Session, form: BroadcastForm, at: dt.d
             estimate = service.Estimate(estimate.groups, estimate.cost, service.quota_left(services))
         except LineApiError as error:
             quota_error = texts.CONSOLE_QUOTA_UNKNOWN.format(status=error.status or "-")
-    settings = services.settings
-    quiet = not form.urgent.data and service.in_quiet_hours(at or utcnow(), settings.broadcasts, settings.tz)
-    return Preview(messages, estimate, at, quota_error, quiet)
+    try:
+        service.check_quiet_hours(services, at, urgent=bool(form.urgent.data), force=bool(form.force.data))
+        next_allowed = None
+    except service.QuietHours as error:
+        next_allowed = error.next_allowed
+    return Preview(messages, estimate, at, quota_error, next_allowed)
+
+
+def summary_preview(session: Session, meeting: Meeting, urgent: bool) -> SummaryPreview:
+    """For the console's publish review: the summary a meeting's publication schedules, exactly as each
+    group receives it, the groups and members it reaches now, the cost and when it goes."""
+    services = current_services()
+    settings, tz = services.settings.broadcasts, services.settings.tz
+    at = None if urgent else service.next_send_slot(utcnow(), settings, tz)
+    messages = list(summary_messages(meeting, acknowledge_action(0)))
+    chat = get_template_attribute("broadcasts_console/macros.html", "line_chat")(messages, "preview-chat")
+    estimate = service.estimate(services, session, service.Target(BroadcastTarget.ALL), check_quota=False)
+    problem, left = None, None
+    if not services.settings.line.configured:
+        problem = texts.CONSOLE_LINE_NOT_CONFIGURED
+    else:
+        try:
+            left = service.quota_left(services)
+        except LineApiError as error:
+            problem = texts.CONSOLE_QUOTA_UNKNOWN.format(status=error.status or "-")
+    if estimate.groups == 0:
+        problem = texts.NO_TARGET
+    return SummaryPreview(chat, estimate.groups, estimate.cost, estimate.cost, left, at, problem)
 
 
 # --- list -------------------------------------------------------------------------------------------
@@ -392,15 +427,35 @@ def _render_new(
     status: int,
     preview: Preview | None = None,
     errors: Sequence[str] = (),
+    next_allowed: dt.datetime | None = None,
 ) -> ResponseReturnValue:
+    services = current_services()
+    if preview is not None and preview.next_allowed is not None:
+        next_allowed = preview.next_allowed
+    local = next_allowed.astimezone(services.settings.tz) if next_allowed else None
     return render_template(
         "broadcasts_console/new.html",
         form=form,
         page=page,
         preview=preview,
         errors=errors,
-        quiet_hours=current_services().settings.broadcasts.quiet_hours,
+        quiet_hours=services.settings.broadcasts.quiet_hours,
+        next_allowed=local.strftime("%Y-%m-%dT%H:%M") if local else None,
+        next_allowed_label=service.thai_time(next_allowed, services.settings.tz) if next_allowed else None,
     ), status
+
+
+def _take_offered_time(form: BroadcastForm) -> None:
+    """ "Send at <the end of quiet hours> instead": the offered time goes into the form's date and time."""
+    offered = request.form.get("at_next", "")
+    try:
+        moment = dt.datetime.fromisoformat(offered)  # the deployment's local time, as offered
+    except ValueError:
+        return
+    form.when.data, form.when.raw_data = "at", ["at"]
+    form.date.data, form.date.raw_data = moment.date(), [moment.date().isoformat()]
+    form.time.data, form.time.raw_data = moment.time(), [moment.strftime("%H:%M")]
+    form.date.process_errors, form.time.process_errors = [], []  # the empty fields as posted
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -412,13 +467,16 @@ def new_broadcast() -> ResponseReturnValue:
         page = _fill_choices(session, form)
         if request.method == "GET":
             return _render_new(form, page, 200)
+        offered = "at_next" in request.form
+        if offered:
+            _take_offered_time(form)
         if not form.validate():
             return _render_new(form, page, 400, errors=[texts.FORM_INVALID])
         at = form.chosen_time(services.settings.tz)
         if at is not None and at < utcnow() - PAST_TOLERANCE:
             form.time.errors = [*form.time.errors, texts.FORM_TIME_PAST]
             return _render_new(form, page, 400, errors=[texts.FORM_INVALID])
-        if "confirm" not in request.form:  # the preview button, or Enter in a field
+        if "confirm" not in request.form or offered:  # the preview button, or Enter in a field
             try:
                 preview = _preview(services, session, form, at)
             except ContentGone as error:
@@ -446,6 +504,8 @@ def new_broadcast() -> ResponseReturnValue:
             broadcast_id = broadcast.id
     except service.QuotaExceeded as error:
         return _render_new(form, page, 409, errors=[str(error)])
+    except service.QuietHours as error:
+        return _render_new(form, page, 422, errors=[str(error)], next_allowed=error.next_allowed)
     except service.BroadcastError as error:
         return _render_new(form, page, 422, errors=[str(error)])
     except LineApiError as error:
@@ -468,7 +528,7 @@ class FailedGroup:
     line_group_id: str
     group_status: str
     attempts: int
-    last_error: str
+    reason: str  # in Thai; LINE's own message is in the CSV
 
 
 def _load(session: Session, broadcast_id: int) -> Broadcast:
@@ -494,7 +554,7 @@ def _failed_groups(session: Session, broadcast_id: int) -> list[FailedGroup]:
             group.line_group_id,
             group.status.value,
             delivery.attempts,
-            delivery.last_error or "",
+            service.failure_reason(delivery.last_error),
         )
         for delivery, group, province in rows
     ]
@@ -554,9 +614,29 @@ def _action(broadcast_id: int) -> None:
         _load(session, broadcast_id)
 
 
-@blueprint.post("/<int:broadcast_id>/cancel")
+@blueprint.route("/<int:broadcast_id>/cancel", methods=["GET", "POST"])
 @require_role(AdminRole.EDITOR)
 def cancel_broadcast(broadcast_id: int) -> ResponseReturnValue:
+    """GET asks for confirmation, naming the broadcast and who would not get it; POST cancels."""
+    if request.method == "GET":
+        with current_services().db.session() as session:
+            record = _load(session, broadcast_id)
+            if record.status is not BroadcastStatus.SCHEDULED:
+                status = texts.STATUS_NAMES.get(record.status.value, record.status.value)
+                flash(texts.NOT_CANCELLABLE.format(status=status), "error")
+                return redirect(url_for("broadcasts_console.broadcast", broadcast_id=broadcast_id))
+            names = Names(session, [record])
+            return render_template(
+                "console/confirm.html",
+                title=texts.CONSOLE_CANCEL_CONFIRM.format(id=broadcast_id, target=names.target(record)),
+                lines=[
+                    f"{texts.KIND_NAMES.get(record.kind.value, record.kind.value)}: {names.content(record)}",
+                    texts.CONSOLE_CANCEL_WHEN.format(when=bangkok_time(record.scheduled_at)),
+                ],
+                form=ActionForm(),
+                button=texts.CONSOLE_CANCEL_BUTTON,
+                back=url_for("broadcasts_console.broadcast", broadcast_id=broadcast_id),
+            )
     _action(broadcast_id)
     try:
         with current_services().db.session() as session:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot import cards, content, flex, postback
-from bot.models import Broadcast, BroadcastKind
+from bot.models import Broadcast, BroadcastKind, Meeting
 from broadcasts import texts
 
 
@@ -43,6 +43,11 @@ def messages_for(session: Session, broadcast: Broadcast) -> flex.Prepared:
     meeting = content.meeting(session, broadcast.meeting_id or 0)
     if meeting is None:
         raise ContentGone(texts.MEETING_GONE)
+    return summary_messages(meeting, ack)
+
+
+def summary_messages(meeting: Meeting, ack: dict[str, object]) -> flex.Prepared:
+    """A meeting's summary carousel (also drawn for an editor before the meeting is published)."""
     summary = flex.bubble(
         texts.SUMMARY_HEADER.format(meeting=cards.meeting_label(meeting)),
         meeting.title,

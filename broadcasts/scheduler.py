@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.kv import renewed_lock
 from bot.models import Broadcast, BroadcastStatus, Delivery, DeliveryStatus, utcnow
@@ -43,6 +44,8 @@ def due_broadcasts(services: Services) -> list[int]:
             .order_by(Broadcast.scheduled_at)
         ).all()
         for broadcast in due:
+            if postpone_in_quiet_hours(services, session, broadcast, now):
+                continue
             if broadcast.scheduled_at < now - grace:
                 if service.mark_missed(session, broadcast.id):
                     log.warning(
@@ -66,6 +69,21 @@ def due_broadcasts(services: Services) -> list[int]:
             )
         ).all()
     return list(dict.fromkeys([*to_send, *unfinished]))
+
+
+def postpone_in_quiet_hours(
+    services: Services, session: Session, broadcast: Broadcast, now: dt.datetime
+) -> bool:
+    """A non-urgent broadcast falling due in quiet hours (its time was allowed when it was made, the
+    hours changed since, or no scheduler ran in time) waits for their end; forced ones go."""
+    settings, tz = services.settings.broadcasts, services.settings.tz
+    if broadcast.urgent or broadcast.forced or not service.in_quiet_hours(now, settings, tz):
+        return False
+    until = service.quiet_hours_end(now, settings, tz)
+    moved = service.postpone(session, broadcast.id, until)
+    if moved:
+        log.info("broadcast %s: due in quiet hours, postponed to %s", broadcast.id, until)
+    return True
 
 
 def send(services: Services, broadcast_id: int) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from bot import audit, content
+from bot import audit, cards, content
 from bot.line import LineApiError
 from bot.line.protocol import refused_for_sure
 from bot.models import (
@@ -29,6 +29,7 @@ from bot.models import (
     BroadcastTarget,
     Delivery,
     DeliveryStatus,
+    Directive,
     GroupStatus,
     LineGroup,
     Meeting,
@@ -40,6 +41,7 @@ from bot.models import (
 from bot.provinces import ProvinceFinder
 from bot.services import Services
 from bot.settings import BroadcastSettings
+from bot.thai import format_thai_date
 from broadcasts import reports, texts
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,16 @@ MEMBER_COUNT_LOOKUPS = 200  # more unknown groups than this: estimated from the 
 
 class BroadcastError(ValueError):
     """A broadcast that cannot be made as asked; the message is one Thai line."""
+
+
+class QuietHours(BroadcastError):
+    """A non-urgent broadcast asked for inside quiet hours; `next_allowed` is when it may go (UTC)."""
+
+    def __init__(self, next_allowed: dt.datetime, settings: BroadcastSettings, tz: dt.tzinfo) -> None:
+        super().__init__(
+            texts.QUIET_HOURS.format(quiet=settings.quiet_hours, next=thai_time(next_allowed, tz))
+        )
+        self.next_allowed = next_allowed
 
 
 class QuotaExceeded(BroadcastError):
@@ -184,6 +196,35 @@ def in_quiet_hours(moment: dt.datetime, settings: BroadcastSettings, tz: dt.tzin
     return local >= start or local < end  # across midnight, e.g. 20:00-07:00
 
 
+def quiet_hours_end(moment: dt.datetime, settings: BroadcastSettings, tz: dt.tzinfo) -> dt.datetime:
+    """The first moment after `moment` outside quiet hours (UTC); `moment` itself when it is outside."""
+    if not in_quiet_hours(moment, settings, tz):
+        return moment
+    local = moment.astimezone(tz)
+    end = dt.datetime.combine(local.date(), _clock(settings.quiet_hours.split("-")[1]), tzinfo=tz)
+    if end <= local:
+        end += dt.timedelta(days=1)
+    return end.astimezone(dt.UTC)
+
+
+def thai_time(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """ "22 ม.ค. 65 07:00 น." in the deployment's time zone."""
+    local = moment.astimezone(tz)
+    return f"{format_thai_date(local.date(), 'short')} {local:%H:%M} น."
+
+
+def check_quiet_hours(services: Services, at: dt.datetime | None, *, urgent: bool, force: bool) -> bool:
+    """Raise QuietHours for a non-urgent broadcast asked for inside quiet hours (unless forced);
+    True when it goes in quiet hours all the same (urgent or forced: the audit says so)."""
+    settings, tz = services.settings.broadcasts, services.settings.tz
+    moment = at or utcnow()
+    if not in_quiet_hours(moment, settings, tz):
+        return False
+    if not urgent and not force:
+        raise QuietHours(quiet_hours_end(moment, settings, tz), settings, tz)
+    return True
+
+
 def next_send_slot(now: dt.datetime, settings: BroadcastSettings, tz: dt.tzinfo) -> dt.datetime:
     """The next `send_time` (local) after now that is outside quiet hours."""
     local_now = now.astimezone(tz)
@@ -218,7 +259,8 @@ def create(
     force: bool = False,
     check_quota: bool = True,
 ) -> tuple[Broadcast, Estimate]:
-    """Schedule a broadcast; refuses one the quota cannot pay for unless `force`.
+    """Schedule a broadcast; refuses one the quota cannot pay for, or a non-urgent one inside quiet
+    hours (QuietHours, with the next allowed time), unless `force`.
 
     `check_quota=False` skips asking LINE for the quota (when LINE cannot be reached)."""
     if kind is BroadcastKind.MEETING_SUMMARY and (
@@ -231,6 +273,7 @@ def create(
         raise BroadcastError(texts.DIRECTIVE_GONE)
     if kind is BroadcastKind.TEXT and not (text or "").strip():
         raise BroadcastError("ข้อความแจ้งเตือนว่างเปล่า")
+    in_quiet = check_quiet_hours(services, at, urgent=urgent, force=force)
     cost = estimate(services, session, target, check_quota=check_quota)
     if cost.groups == 0:
         raise BroadcastError(texts.NO_TARGET)
@@ -245,7 +288,8 @@ def create(
         target_ids=list(target.ids),
         scheduled_at=at or utcnow(),
         urgent=urgent,
-        forced=force and cost.exceeds,
+        # An administrator's override of a rule: the quota, or quiet hours for a non-urgent broadcast.
+        forced=force and (cost.exceeds or (in_quiet and not urgent)),
         estimated_cost=cost.cost,
         status=BroadcastStatus.SCHEDULED,
     )
@@ -262,6 +306,8 @@ def create(
         groups=cost.groups,
         cost=cost.cost,
         forced=broadcast.forced,
+        **({"quota_exceeded": True} if cost.exceeds else {}),
+        **({"quiet_hours": True} if in_quiet else {}),
     )
     return broadcast, cost
 
@@ -301,13 +347,71 @@ def schedule_meeting_summary(
     return broadcast
 
 
-def cancel(session: Session, broadcast_id: int, actor: str) -> Broadcast:
+def cancel(session: Session, broadcast_id: int, actor: str, **why: Any) -> Broadcast:
     won = _leave_scheduled(session, broadcast_id, BroadcastStatus.CANCELLED, finished_at=utcnow())
     broadcast = session.get_one(Broadcast, broadcast_id)
     session.refresh(broadcast)
     if not won:
-        raise BroadcastError(texts.NOT_CANCELLABLE.format(status=broadcast.status.value))
-    audit.record(session, actor, "broadcast.cancel", "broadcast", broadcast_id)
+        status = texts.STATUS_NAMES.get(broadcast.status.value, broadcast.status.value)
+        raise BroadcastError(texts.NOT_CANCELLABLE.format(status=status))
+    audit.record(session, actor, "broadcast.cancel", "broadcast", broadcast_id, **why)
+    return broadcast
+
+
+def cancel_for_meeting(session: Session, meeting_id: int, actor: str) -> list[int]:
+    """An unpublished meeting: cancel what was scheduled of it (its summary, its directives) and not
+    yet started; returns the broadcasts cancelled."""
+    of_meeting = select(Directive.id).where(Directive.meeting_id == meeting_id)
+    scheduled = session.scalars(
+        select(Broadcast.id).where(
+            Broadcast.status == BroadcastStatus.SCHEDULED,
+            (Broadcast.meeting_id == meeting_id) | Broadcast.directive_id.in_(of_meeting),
+        )
+    ).all()
+    cancelled = []
+    for broadcast_id in scheduled:
+        try:
+            cancel(session, broadcast_id, actor, reason="meeting_unpublished", meeting_id=meeting_id)
+        except BroadcastError:  # started meanwhile: the sender finds the meeting unpublished
+            continue
+        cancelled.append(broadcast_id)
+    return cancelled
+
+
+def schedule_correction(
+    services: Services, session: Session, meeting: Meeting, changes: Sequence[str], *, actor: str
+) -> Broadcast | None:
+    """A short notice naming what changed, to the active groups that received the meeting's summary:
+    now, or when quiet hours end. None when no group received it."""
+    received = session.scalars(
+        select(Delivery.group_id)
+        .join(Broadcast, Delivery.broadcast_id == Broadcast.id)
+        .where(
+            Broadcast.meeting_id == meeting.id,
+            Broadcast.kind == BroadcastKind.MEETING_SUMMARY,
+            Delivery.status == DeliveryStatus.DELIVERED,
+        )
+        .distinct()
+    ).all()
+    if not received:
+        return None
+    settings, tz = services.settings.broadcasts, services.settings.tz
+    at = quiet_hours_end(utcnow(), settings, tz)
+    notice = texts.CORRECTION_NOTICE.format(meeting=cards.meeting_label(meeting), changes=", ".join(changes))
+    try:
+        broadcast, _ = create(
+            services,
+            session,
+            kind=BroadcastKind.TEXT,
+            text=notice,
+            target=Target(BroadcastTarget.GROUPS, tuple(sorted(received))),
+            at=at,
+            actor=actor,
+            check_quota=services.settings.line.configured,
+        )
+    except (BroadcastError, LineApiError) as error:
+        log.warning("meeting %s corrected; its notice was not scheduled: %s", meeting.id, error)
+        return None
     return broadcast
 
 
@@ -324,6 +428,24 @@ RETRY_KEY_MARGIN = dt.timedelta(hours=4)
 class Retry:
     deliveries: int  # back to pending
     skipped: int  # failed, but not sent again (the group left, or the retry key may have expired)
+
+
+def failure_reason(last_error: str | None) -> str:
+    """Why a delivery failed, in Thai for the administrator; LINE's own words stay in `last_error`
+    (the CSV and the log) and are never shown raw on the page."""
+    status, _, message = (last_error or "").partition(" ")
+    if not status.isdigit():
+        return texts.FAILURE_NO_ANSWER
+    code = int(status)
+    if code == 400 and "'to'" in message:
+        return texts.FAILURE_NOT_IN_GROUP
+    if code in (401, 403):
+        return texts.FAILURE_REFUSED.format(status=code)
+    if code == 429:
+        return texts.FAILURE_RATE
+    if code >= 500:
+        return texts.FAILURE_LINE_DOWN.format(status=code)
+    return texts.FAILURE_OTHER.format(status=code)
 
 
 def retry_failed(session: Session, broadcast_id: int, actor: str) -> Retry:
@@ -404,6 +526,21 @@ def _leave_scheduled(session: Session, broadcast_id: int, status: BroadcastStatu
         .values(status=status, **values)
         .execution_options(synchronize_session=False)
     ).rowcount
+    return won == 1
+
+
+def postpone(session: Session, broadcast_id: int, until: dt.datetime) -> bool:
+    """Move a scheduled broadcast to `until` (quiet hours); audited as the scheduler's doing."""
+    won: int = session.execute(  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.SCHEDULED)
+        .values(scheduled_at=until)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won == 1:
+        audit.record(
+            session, "scheduler", "broadcast.postpone", "broadcast", broadcast_id, until=until.isoformat()
+        )
     return won == 1
 
 

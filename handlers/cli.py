@@ -37,11 +37,14 @@ def status() -> None:
 @with_appcontext
 @click.option("--group", "group_id", default=None, help="Ask as a member of this LINE group id.")
 def ask_command(text: str, group_id: str | None) -> None:
-    """Ask the bot something without LINE: the same handlers, the answer printed as text."""
+    """Ask the bot something without LINE: the same handlers, the answer printed as text.
+
+    Nothing it does is kept: the answer is worked out in a transaction that is rolled back, so asking
+    as a group (`--group C123`) registers no group and counts nothing; it says so."""
     from handlers.context import build_context
     from handlers.events import on_message
     from handlers.line_event import parse_event
-    from handlers.texts import ASK_FLEX, ASK_QUICK
+    from handlers.texts import ASK_DRY_RUN, ASK_FLEX, ASK_QUICK
 
     inbox: Inbox = current_app.extensions["inbox"]
     source = (
@@ -55,7 +58,9 @@ def ask_command(text: str, group_id: str | None) -> None:
         "source": source,
         "message": {"type": "text", "text": text},
     }
-    for message in on_message(build_context(inbox.services, parse_event(event), "local")).messages:
+    with inbox.services.db.rolled_back():
+        answer = on_message(build_context(inbox.services, parse_event(event), "local")).messages
+    for message in answer:
         if message["type"] == "flex":
             click.echo(ASK_FLEX.format(alt=message["altText"]))
         else:
@@ -63,3 +68,4 @@ def ask_command(text: str, group_id: str | None) -> None:
         labels = [item["action"]["label"] for item in (message.get("quickReply") or {}).get("items", [])]
         if labels:
             click.echo(ASK_QUICK.format(labels=" · ".join(labels)))
+    click.echo(ASK_DRY_RUN, err=True)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit, cards, content, flex, groups, postback
 from bot.db import get_or_insert
+from bot.kv import StoreError
 from bot.line import LineApiError
 from bot.models import (
     Directive,
@@ -162,11 +163,18 @@ def remember_list(
     else:
         ids = list(directive_ids)
         value = json.dumps({"ids": ids, "seen": len(ids) if seen is None else seen, "what": what})
-    ctx.services.kv.set(_list_key(ctx), value, FOLLOW_UP_SECONDS)
+    try:
+        ctx.services.kv.set(_list_key(ctx), value, FOLLOW_UP_SECONDS)
+    except StoreError as error:  # Redis down: the answer still goes; "ข้อ 3" will find no list
+        log.warning("conversation: list not remembered (%s)", type(error).__name__)
 
 
 def _remembered(ctx: Context) -> Shown | None:
-    value = ctx.services.kv.get(_list_key(ctx)) if ctx.chat_id else None
+    try:
+        value = ctx.services.kv.get(_list_key(ctx)) if ctx.chat_id else None
+    except StoreError as error:
+        log.warning("conversation: remembered list not read (%s)", type(error).__name__)
+        return None
     if not value or value == LATEST_LIST:
         return None
     try:

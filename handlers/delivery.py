@@ -19,7 +19,7 @@ from typing import Any
 
 from limits import RateLimitItemPerMinute
 
-from bot import flex, metrics
+from bot import counters, flex
 from bot.limiter import Limiter
 from bot.line import LineApiError
 from bot.models import InboxStatus
@@ -53,9 +53,9 @@ def deliver(ctx: Context, answer: Answer, claimed: Claimed) -> InboxStatus:
     try:
         status, outcome = _deliver(ctx, answer, messages, claimed)
     except Exception:
-        metrics.REPLIES.labels("failed").inc()
+        counters.REPLIES.labels("failed").inc()
         raise
-    metrics.REPLIES.labels(outcome).inc()
+    counters.REPLIES.labels(outcome).inc()
     return status
 
 
@@ -120,7 +120,7 @@ class ChatLimits:
             scope = "user"
         if scope is None:
             return None
-        metrics.CHAT_RATE_LIMITED.labels(scope).inc()
+        counters.CHAT_RATE_LIMITED.labels(scope).inc()
         chat = ctx.chat_id or "?"
         if self.limiter.hit(self.notice, "chat-notice", chat):
             log.warning("event %s: %s over its message rate; one notice sent", ctx.webhook_event_id, scope)

@@ -125,6 +125,7 @@ MENU_STATUS = "สถานะ"
 
 ASK_FLEX = "[การ์ด] {alt}"
 ASK_QUICK = "[ปุ่ม] {labels}"
+ASK_DRY_RUN = "(ทดลองถาม: ไม่ได้บันทึกอะไรลงฐานข้อมูล เช่น การลงทะเบียนกลุ่มจะเกิดขึ้นจริงเมื่อพิมพ์ในกลุ่ม LINE)"
 
 # "รายงานผล" under a directive sent to a provincial group (broadcasts/reports.py keeps the reports).
 REPORT_ASK = "รายงานผลข้อสั่งการของจังหวัด{province}\n{title}{deadline}\n\nเลือกสถานะด้านล่างครับ"

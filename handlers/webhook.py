@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from bot import inputs, metrics
+from bot import counters, inputs
 from bot.logs import SAFE_REQUEST_ID, request_id_var
 from bot.services import Services
 from bot.texts import ERROR_TITLES
@@ -77,8 +77,8 @@ class Webhook:
             status, answer = _error(500, ERROR_TITLES[500])
         finally:
             request_id_var.reset(token)
-        metrics.WEBHOOK_ACK_SECONDS.observe(time.perf_counter() - started)
-        metrics.webhook_request(status).inc()
+        counters.WEBHOOK_ACK_SECONDS.observe(time.perf_counter() - started)
+        counters.webhook_request(status).inc()
         body = json.dumps(answer, ensure_ascii=False).encode()
         start_response(
             f"{status} {HTTPStatus(status).phrase}",
@@ -122,11 +122,11 @@ class Webhook:
             return 200, {}  # LINE's Verify button
         for event in payload["events"]:
             event_type = event.get("type") if isinstance(event, dict) else None
-            metrics.webhook_event(
+            counters.webhook_event(
                 event_type if isinstance(event_type, str) and event_type in HANDLED_TYPES else "other"
             ).inc()
         result = self.inbox.store(payload["events"])
-        metrics.WEBHOOK_DUPLICATES.inc(result.duplicates)
+        counters.WEBHOOK_DUPLICATES.inc(result.duplicates)
         # One line per request only when something is unusual: a line per event costs the webhook a
         # tenth of its CPU under load (docs/performance.md); gunicorn's access log has every request.
         log.log(

@@ -80,11 +80,12 @@ Control API (no auth; JSON; names as `StandInConfig` and the Python methods):
 =======================================  =========================================================
 """
 
-from linesim.emulator import ChatItem, Emulator, EmulatorError, WebhookCall
+from linesim.emulator import ChatItem, Emulator, WebhookCall
 from linesim.server import LineApi, LineStandIn
 from linesim.state import (
     ENDPOINTS,
     Delivery,
+    EmulatorError,
     Group,
     RecordedRequest,
     StandInConfig,

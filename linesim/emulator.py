@@ -33,18 +33,13 @@ from typing import Any, Final, Literal
 
 from linesim import events
 from linesim.server import LineApi, LineStandIn
-from linesim.state import SENDING_ENDPOINTS, Group, RecordedRequest
+from linesim.state import SENDING_ENDPOINTS, EmulatorError, Group, RecordedRequest
 from linesim.validation import default_webhook_spec
 
 DEFAULT_BOT_NAME: Final = "บอท สถ."
 _ANSWER_CHARS: Final = 2000  # of the bot's answer to a webhook, kept for display
 
 ItemKind = Literal["message", "action", "event", "bot", "refused", "webhook_failed"]
-
-
-class EmulatorError(ValueError):
-    """Something LINE's app would not let a user do (write to a group the bot isn't in, follow twice…).
-    The message is one Thai line for the simulator page."""
 
 
 @dataclass

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final
 from aiohttp import web
 
 from linesim.control import browser_refusal
+from linesim.state import EmulatorError
 
 if TYPE_CHECKING:
     from linesim.emulator import Emulator
@@ -139,8 +140,6 @@ class SimulatorRoutes:
         return _json({"items": [item.to_json() for item in items], "next": following})
 
     async def send(self, request: web.Request) -> web.StreamResponse:
-        from linesim.emulator import EmulatorError
-
         try:
             body = await request.json()
             if not isinstance(body, dict):
@@ -190,8 +189,6 @@ class SimulatorRoutes:
         return web.Response(body=image, content_type=content_type, headers=SECURITY_HEADERS)
 
     async def webhook(self, request: web.Request) -> web.StreamResponse:
-        from linesim.emulator import EmulatorError
-
         try:
             call = self.emulator.webhook(_index(request))
         except BadRequest as error:
@@ -201,8 +198,6 @@ class SimulatorRoutes:
         return _json(call.to_json())
 
     async def redeliver(self, request: web.Request) -> web.StreamResponse:
-        from linesim.emulator import EmulatorError
-
         try:
             index = _index(request)
             call = await asyncio.to_thread(self.emulator.redeliver, index)

@@ -28,6 +28,12 @@ import orjson
 
 from linesim.validation import LIMITS, image_size
 
+
+class EmulatorError(ValueError):
+    """Something LINE's app would not let a user do (write to a group the bot isn't in, follow twice…).
+    The message is one Thai line for the simulator page."""
+
+
 QuotaType = Literal["none", "limited"]
 
 # The endpoints, by the names used for latency, rate limits, faults and recordings.

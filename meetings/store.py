@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.models import Directive, DirectiveStatus, Meeting, TenE, utcnow
+from meetings.parsing import article
 from meetings.parsing.model import MeetingDraft
 
 
@@ -165,13 +166,32 @@ def apply_change(session: Session, meeting: Meeting, change: MeetingChange) -> l
                     True  # re-classifying never undoes an administrator's choice
                 )
                 changed.append(f"directive {edit.seq} categories")
+    answered = _answered_warnings(meeting, changed)
+    holders: list[Meeting | Directive] = [meeting, *meeting.directives]  # a directive's are the meeting's too
+    for holder in holders:
+        if any(warning in answered for warning in holder.warnings or ()):
+            holder.warnings = [w for w in holder.warnings if w not in answered]
     session.flush()
     return changed
 
 
-def publish(meeting: Meeting) -> bool:
-    """Mark the meeting published; False when it already was."""
-    if meeting.published_at is not None:
-        return False
-    meeting.published_at = utcnow()
-    return True
+# The importer's warnings that an edit answers: the title typed in answers "no title" (and a date typed
+# or confirmed answers "no date" and "the page's date was used"). A warning about a field stays until
+# the editor changes that field; one about a directive's categories until its categories are chosen.
+_ANSWERED_BY: dict[str, tuple[str, ...]] = {
+    "title": (article.WARN_NO_TITLE,),
+    "date": (article.WARN_NO_DATE, article.WARN_PAGE_DATE),
+    "number": (article.WARN_NO_NUMBER,),
+    "chair": (article.WARN_NO_CHAIR,),
+}
+
+
+def _answered_warnings(meeting: Meeting, changed: Sequence[str]) -> set[str]:
+    answered = {warning for name in changed for warning in _ANSWERED_BY.get(name, ())}
+    if meeting.directives:
+        answered.add(article.WARN_NO_DIRECTIVES)
+    for directive in meeting.directives:
+        touched = {f"directive {directive.seq} categories", f"directive {directive.seq} added"}
+        if directive.categories and touched.intersection(changed):
+            answered.add(article.WARN_UNCATEGORISED.format(seq=directive.seq))
+    return answered

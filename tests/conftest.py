@@ -97,6 +97,8 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "scheduler": {"embedded": False},
             "content": {"check_seconds": 0},  # every answer sees the latest edit
             "webhook": {"workers": 0},  # tests work the inbox themselves (or ask for workers)
+            # Tests run at any hour: no quiet hours (start = end) unless a test sets its own.
+            "broadcasts": {"quiet_hours": "00:00-00:00"},
         }
         return load_settings(_deep_merge(base, overrides or {}), env=env or {})
 

@@ -54,3 +54,15 @@ def logged_in(app: Flask, username: str, role: AdminRole) -> Browser:
     response = browser.login(username)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return browser
+
+
+def publish(browser: Browser, meeting_id: int, **data: str) -> TestResponse:
+    """Confirm a meeting's publish review page as it was shown (with the version it reviewed)."""
+    review = browser.get(f"/admin/meetings/{meeting_id}/publish")
+    assert review.status_code == 200, review.get_data(as_text=True)[:300]
+    version = re.search(r'name="version" type="hidden" value="([0-9a-f]+)"', review.get_data(as_text=True))
+    assert version is not None, "no publish form: the meeting is not ready, or published already"
+    return browser.client.post(
+        f"/admin/meetings/{meeting_id}/publish",
+        data={"csrf_token": csrf_token(review), "version": version.group(1), **data},
+    )

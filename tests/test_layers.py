@@ -8,7 +8,7 @@ table, made on purpose.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping, Set
+from collections.abc import Iterator, Mapping, Set
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,3 +94,91 @@ def test_the_cli_does_not_import_the_factory() -> None:
     modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     modules |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     assert "bot.app" not in modules and "bot" in {m.split(".")[0] for m in modules if m}
+
+
+# --- no import cycle between modules ------------------------------------------------------------------
+
+
+def _module_name(root: Path, path: Path) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _module_imports(tree: ast.Module, known: Set[str]) -> set[str]:
+    """The modules of `known` a module imports, at its top or inside a function (an import deferred to
+    dodge a loop is still the loop), but not under `if TYPE_CHECKING:` (never run)."""
+    found: set[str] = set()
+    for node in _run_nodes(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in known)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                found.add(full if full in known else node.module)
+    return found & set(known)
+
+
+def _run_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+            for other in child.orelse:
+                yield other
+                yield from _run_nodes(other)
+            continue
+        yield child
+        yield from _run_nodes(child)
+
+
+def import_cycles(root: Path, packages: Set[str]) -> list[list[str]]:
+    """Groups of modules that import each other, directly or round a loop (Tarjan's algorithm)."""
+    paths = {_module_name(root, p): p for package in packages for p in (root / package).rglob("*.py")}
+    graph = {
+        name: _module_imports(ast.parse(path.read_text(encoding="utf-8")), paths.keys()) - {name}
+        for name, path in paths.items()
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def connect(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in graph[node]:
+            if other not in index:
+                connect(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while (member := stack.pop()) != node:
+                group.append(member)
+            if group:
+                cycles.append(sorted([node, *group]))
+
+    for node in sorted(graph):
+        if node not in index:
+            connect(node)
+    return cycles
+
+
+def test_no_module_imports_itself_round_a_loop() -> None:
+    """A loop of imports loads only in one order (a deferred import hides it, and is counted), and a
+    reader holds all of it at once: the counters LINE's client counts into live apart from the /metrics
+    view that reads the services and the quota."""
+    assert import_cycles(ROOT, set(ALLOWED)) == []
+
+
+def test_the_cycle_check_finds_a_loop(tmp_path: Path) -> None:
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "core" / "a.py").write_text("from core import b\n", encoding="utf-8")
+    (tmp_path / "core" / "b.py").write_text("import core.c\n", encoding="utf-8")
+    (tmp_path / "core" / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from core import a\nfrom core.a import x\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "core" / "d.py").write_text("import core.e\n", encoding="utf-8")
+    (tmp_path / "core" / "e.py").write_text("def f():\n    from core import d\n", encoding="utf-8")
+    assert sorted(import_cycles(tmp_path, {"core"})) == [["core.a", "core.b", "core.c"], ["core.d", "core.e"]]

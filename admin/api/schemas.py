@@ -49,6 +49,7 @@ class MeetingEdit(_Body):
     number: str | None = Field(default=None, pattern=MEETING_NUMBER)
     chair: str | None = Field(default=None, max_length=500)
     directives: list[DirectiveEdit] = Field(default_factory=list, max_length=200)
+    notify_groups: bool = False  # a published meeting: tell the groups that received it what changed
 
     @model_validator(mode="after")
     def _title_cannot_be_cleared(self) -> Self:

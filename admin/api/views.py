@@ -21,10 +21,11 @@ from bot import audit, groups
 from bot.current import current_services
 from bot.inputs import DB_INT_MAX, parse_int
 from bot.models import DirectiveStatus, GroupStatus, LineGroup, Meeting, Province, Region
+from meetings import publishing
 from meetings import store as meetings
 from meetings.ingest.jobs import ImportRunner, load_job, queue_import
 from meetings.ingest.service import IngestError, ingest_text, read_article
-from meetings.store import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
+from meetings.store import DirectiveChange, MeetingChange, MeetingError, apply_change
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
 ACTOR = "api"
@@ -88,13 +89,15 @@ def create_meeting() -> tuple[Response, int]:
         text = read_article(body.text or "", services.settings.ingest.max_article_bytes)
         with services.db.session() as session:
             result = ingest_text(
-                session, text, source_url=body.source_url, publish_now=body.publish, actor=ACTOR
+                session, text, source_url=body.source_url, to_publish=body.publish, actor=ACTOR
             )
-            payload = meeting_json(result.meeting, services.settings.tz)
+            meeting_id = result.meeting.id
     except IngestError as error:
         raise ApiError(422, str(error)) from None
     if result.published_now:
-        services.hooks.emit("meeting_published", meeting_id=result.meeting.id, urgent=False, actor=ACTOR)
+        publishing.announce_published(services, meeting_id, urgent=False, actor=ACTOR)
+    with services.db.session() as session:
+        payload = meeting_json(_meeting(session, meeting_id), services.settings.tz)
     payload["created"] = result.created
     return jsonify(payload), 201 if result.created else 200
 
@@ -187,34 +190,68 @@ def edit_meeting(meeting_id: int) -> Response:
         with services.db.session() as session:
             meeting = _meeting(session, meeting_id)
             changed = apply_change(session, meeting, change)
-            if changed:
+            published = meeting.published_at is not None
+            if changed and published:  # a correction, announced if asked
+                details = {"changed": changed, "notify": body.notify_groups}
+                audit.record(session, ACTOR, "meeting.correct", "meeting", meeting.id, **details)
+            elif changed:
                 audit.record(session, ACTOR, "meeting.edit", "meeting", meeting.id, changed=changed)
             session.flush()
             session.refresh(meeting)
             payload = meeting_json(meeting, services.settings.tz)
     except MeetingError as error:
         raise ApiError(422, str(error)) from None
+    if changed and published and body.notify_groups:
+        publishing.announce_correction(services, meeting_id, changed, actor=ACTOR)
+    elif changed and published:
+        publishing.expire_answers(services)
     return jsonify(payload)
 
 
 @blueprint.post("/meetings/<int:meeting_id>/publish")
 @require_admin_token
 def publish_meeting(meeting_id: int) -> Response:
-    """Publish; the summary goes to the groups at the next send slot, or at once with {"urgent": true}."""
+    """Publish; the summary goes to the groups at the next send slot, or at once with {"urgent": true}.
+
+    422 with each problem (`field`, Thai `problem`) when the meeting is not ready: no title, no date,
+    no directive (unless `{"no_directives": true}`), a directive without a title."""
     body = request.get_json(silent=True) if request.content_length else {}
-    if not isinstance(body, dict) or not isinstance(body.get("urgent", False), bool):
-        raise ApiError(422, 'เนื้อหาคำขอต้องเป็น {"urgent": true|false} หรือว่าง')
-    urgent = bool(body.get("urgent", False))
+    flags = ("urgent", "no_directives")
+    if not isinstance(body, dict) or not all(isinstance(body.get(name, False), bool) for name in flags):
+        raise ApiError(422, 'เนื้อหาคำขอต้องเป็น {"urgent": true|false, "no_directives": true|false} หรือว่าง')
     services = current_services()
     with services.db.session() as session:
-        meeting = _meeting(session, meeting_id)
-        published_now = publish(meeting)
-        if published_now:
-            audit.record(session, ACTOR, "meeting.publish", "meeting", meeting.id)
-        payload = meeting_json(meeting, services.settings.tz)
-    if published_now:  # after the commit: the summary's scheduler reads a published meeting
-        services.hooks.emit("meeting_published", meeting_id=meeting_id, urgent=urgent, actor=ACTOR)
-    return jsonify(payload)
+        _meeting(session, meeting_id)
+    try:
+        publishing.publish(
+            services,
+            meeting_id,
+            actor=ACTOR,
+            urgent=bool(body.get("urgent", False)),
+            no_directives=bool(body.get("no_directives", False)),
+        )
+    except publishing.PublishRefused as error:
+        problems = [{"field": p.field, "problem": p.message} for p in error.problems]
+        raise ApiError(422, str(error), problems) from None
+    except MeetingError as error:
+        raise ApiError(422, str(error)) from None
+    with services.db.session() as session:
+        return jsonify(meeting_json(_meeting(session, meeting_id), services.settings.tz))
+
+
+@blueprint.post("/meetings/<int:meeting_id>/unpublish")
+@require_admin_token
+def unpublish_meeting(meeting_id: int) -> Response:
+    """Back to a draft: out of the bot's answers at once; a summary not yet sent is cancelled."""
+    services = current_services()
+    with services.db.session() as session:
+        _meeting(session, meeting_id)
+    try:
+        publishing.unpublish(services, meeting_id, actor=ACTOR)
+    except MeetingError as error:
+        raise ApiError(409, str(error)) from None
+    with services.db.session() as session:
+        return jsonify(meeting_json(_meeting(session, meeting_id), services.settings.tz))
 
 
 @blueprint.get("/groups")

@@ -12,12 +12,17 @@ security headers on every console response.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Flask
+    from markupsafe import Markup
+    from sqlalchemy.orm import Session
+
+    from bot.models import Meeting
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,28 @@ def add_dashboard_panel(app: Flask, template: str, build: Callable[[], dict[str,
     """A feature's panel on the dashboard (broadcasts adds the provinces' reports)."""
     panels: list[DashboardPanel] = app.extensions.setdefault("console_dashboard_panels", [])
     panels.append(DashboardPanel(template, build))
+
+
+@dataclass(frozen=True)
+class SummaryPreview:
+    """What publishing a meeting will send, for the editor to confirm: the summary as LINE shows it
+    (`chat`, drawn by the feature that sends it), the groups and members it reaches, the cost."""
+
+    chat: Markup
+    groups: int
+    members: int
+    cost: int
+    quota_left: int | None
+    at: dt.datetime | None  # None: at once
+    problem: str | None = None  # the preview could not be drawn, or the quota is unknown
+
+
+# (session, meeting as it would be published, urgent) -> the preview; set by the broadcasts feature.
+SummaryPreviewer = Callable[["Session", "Meeting", bool], SummaryPreview]
+
+
+def set_summary_previewer(app: Flask, previewer: SummaryPreviewer) -> None:
+    app.extensions["summary_previewer"] = previewer
 
 
 def init_app(app: Flask) -> None:

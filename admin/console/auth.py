@@ -37,7 +37,6 @@ from flask import (
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from itsdangerous import URLSafeTimedSerializer
 from limits import RateLimitItem, RateLimitItemPerDay, RateLimitItemPerHour, RateLimitItemPerMinute
@@ -46,6 +45,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from admin.console import accounts, texts
+from admin.console.forms import ConsoleForm
 from bot import audit
 from bot.current import current_services, services_of
 from bot.limiter import Limiter
@@ -165,7 +165,7 @@ protect_forms(blueprint)
 # --- login ---------------------------------------------------------------------------------------
 
 
-class LoginForm(FlaskForm):
+class LoginForm(ConsoleForm):
     username = StringField("ชื่อผู้ใช้", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("รหัสผ่าน", validators=[DataRequired(), Length(max=1024)])
 

@@ -7,6 +7,8 @@ leaves nothing behind and says why in Thai.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from admin.console import forms, texts
+from admin.console import audit_view, forms, texts
 from admin.console.auth import current_admin, local_target, protect_forms, require_role
 from bot import audit, quota
 from bot import groups as groups_store
@@ -42,10 +44,11 @@ from bot.models import (
 )
 from bot.services import Services
 from bot.thai import format_thai_date
+from meetings import publishing
 from meetings import store as meetings_store
 from meetings.ingest.jobs import ImportRunner, load_job, queue_import
 from meetings.ingest.service import IngestError, ingest_text, read_article
-from meetings.store import DirectiveChange, MeetingChange, MeetingError, apply_change, publish
+from meetings.store import DirectiveChange, MeetingChange, MeetingError, apply_change
 
 log = logging.getLogger(__name__)
 
@@ -278,11 +281,14 @@ def _category_choices(session: Session) -> list[tuple[str, str]]:
     return [(e.code, f"E{e.number} {e.code}") for e in session.scalars(select(TenE).order_by(TenE.number))]
 
 
-def _meeting_form(meeting: Meeting, choices: list[tuple[str, str]]) -> forms.MeetingForm:
-    if request.method == "POST":
+def _meeting_form(
+    meeting: Meeting, choices: list[tuple[str, str]], *, from_record: bool = False
+) -> forms.MeetingForm:
+    if request.method == "POST" and not from_record:
         form = forms.MeetingForm()
     else:
         form = forms.MeetingForm(
+            formdata=None,
             data={
                 "title": meeting.title,
                 "date": meeting.meeting_date,
@@ -298,7 +304,7 @@ def _meeting_form(meeting: Meeting, choices: list[tuple[str, str]]) -> forms.Mee
                     }
                     for d in meeting.directives
                 ],
-            }
+            },
         )
     form.set_categories(choices)
     return form
@@ -343,34 +349,68 @@ def _change_of(form: forms.MeetingForm, meeting: Meeting) -> MeetingChange:
     )
 
 
+def _show_problems(form: forms.MeetingForm, problems: Sequence[publishing.Problem]) -> None:
+    """Each reason the meeting cannot be published, next to its field."""
+    by_seq = {int(entry.form.seq.data or 0): entry.form for entry in form.directives}
+    for problem in problems:
+        if problem.field == "title":
+            target: Any = form.title
+        elif problem.field == "date":
+            target = form.date
+        elif problem.field == "directives":
+            target = form.no_directives
+        else:
+            entry = by_seq.get(int(problem.field.partition(":")[2] or 0))
+            target = entry.title if entry is not None else form.title
+        target.errors = [*target.errors, problem.message]
+
+
+def _render_meeting(record: Meeting, form: forms.MeetingForm, status: int = 200) -> ResponseReturnValue:
+    return render_template(
+        "console/meeting.html",
+        meeting=record,
+        form=form,
+        can_edit=current_admin().can(AdminRole.EDITOR),
+    ), status
+
+
 @blueprint.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
 @require_role(AdminRole.VIEWER)
 def meeting(meeting_id: int) -> ResponseReturnValue:
-    """The parsed meeting beside its source text; editors change it here (POST)."""
+    """The parsed meeting beside its source text; editors change it here (POST). "Review and publish"
+    saves the form first, then checks the meeting: its problems show next to their fields, or the
+    editor goes on to the review of what publishing will send."""
     services = current_services()
-    status = 200
     if request.method == "POST":
         if not current_admin().can(AdminRole.EDITOR):
             abort(403)
-        if _save_meeting(services, meeting_id):
+        saved = _save_meeting(services, meeting_id)
+        if saved and "review" not in request.form:
             return redirect(url_for("console.meeting", meeting_id=meeting_id))
-        status = 422
+        with services.db.session() as session:
+            record = _load_meeting(session, meeting_id)
+            if not saved:
+                form = _meeting_form(record, _category_choices(session))
+                form.validate()  # show the errors again beside the fields
+                return _render_meeting(record, form, 422)
+            no_directives = bool(request.form.get("no_directives"))
+            problems = publishing.check_meeting(record, no_directives=no_directives)
+            if not problems:
+                return redirect(_review_url(meeting_id, no_directives))
+            form = _meeting_form(record, _category_choices(session), from_record=True)
+            form.no_directives.data = no_directives
+            _show_problems(form, problems)
+            flash(texts.MEETING_NOT_READY, "error")
+            return _render_meeting(record, form, 422)
     with services.db.session() as session:
         record = _load_meeting(session, meeting_id)
-        form = _meeting_form(record, _category_choices(session))
-        if request.method == "POST":
-            form.validate()  # show the errors again beside the fields
-        return render_template(
-            "console/meeting.html",
-            meeting=record,
-            form=form,
-            publish_form=forms.PublishForm(),
-            can_edit=current_admin().can(AdminRole.EDITOR),
-        ), status
+        return _render_meeting(record, _meeting_form(record, _category_choices(session)))
 
 
 def _save_meeting(services: Services, meeting_id: int) -> bool:
-    """Apply the posted edit in one transaction; False (with a message) when it is refused."""
+    """Apply the posted edit in one transaction; False (with a message) when it is refused. The edit of
+    a published meeting is a correction: audited as one, and announced to the groups if asked."""
+    actor = current_admin().username
     try:
         with services.db.session() as session:
             record = _load_meeting(session, meeting_id)
@@ -379,36 +419,136 @@ def _save_meeting(services: Services, meeting_id: int) -> bool:
                 flash(texts.FORM_INVALID, "error")
                 return False
             changed = apply_change(session, record, _change_of(form, record))
+            published = record.published_at is not None
+            notify = published and bool(form.notify.data) and bool(changed)
             if changed:
-                audit.record(
-                    session, current_admin().username, "meeting.edit", "meeting", record.id, changed=changed
-                )
+                action = "meeting.correct" if published else "meeting.edit"
+                details: dict[str, Any] = {"changed": changed}
+                if published:
+                    details["notify"] = notify
+                audit.record(session, actor, action, "meeting", record.id, **details)
     except MeetingError as error:
         flash(str(error), "error")
         return False
-    flash(texts.MEETING_SAVED.format(n=len(changed)) if changed else texts.MEETING_UNCHANGED, "info")
+    if published and changed:
+        if notify:
+            publishing.announce_correction(services, meeting_id, changed, actor=actor)
+        else:
+            publishing.expire_answers(services)
+    message = texts.MEETING_SAVED.format(n=len(changed)) if changed else texts.MEETING_UNCHANGED
+    flash(message + (texts.MEETING_CORRECTED_NOTICE if notify else ""), "info")
     return True
+
+
+def _review_url(meeting_id: int, no_directives: bool) -> str:
+    return url_for(
+        "console.review_publication", meeting_id=meeting_id, no_directives="1" if no_directives else None
+    )
+
+
+def meeting_version(meeting: Meeting) -> str:
+    """A fingerprint of what an editor reviews: publishing refuses if the meeting changed since."""
+    content = [
+        meeting.title,
+        meeting.meeting_date.isoformat() if meeting.meeting_date else None,
+        meeting.number,
+        meeting.chair,
+        [(d.seq, d.title, d.text, sorted(e.code for e in d.categories)) for d in meeting.directives],
+    ]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+@blueprint.get("/meetings/<int:meeting_id>/publish")
+@require_role(AdminRole.EDITOR)
+def review_publication(meeting_id: int) -> ResponseReturnValue:
+    """Before publishing: exactly the summary each group will receive, how many groups and members,
+    the cost and when it goes; the editor confirms, or goes back to fix something."""
+    services = current_services()
+    no_directives = request.args.get("no_directives") == "1"
+    urgent = request.args.get("urgent") == "1"
+    with services.db.session() as session:
+        record = _load_meeting(session, meeting_id)
+        if record.published_at is not None:
+            flash(texts.MEETING_ALREADY_PUBLISHED, "info")
+            return redirect(url_for("console.meeting", meeting_id=meeting_id))
+        problems = publishing.check_meeting(record, no_directives=no_directives)
+        previewer = current_app.extensions.get("summary_previewer")
+        preview = previewer(session, record, urgent) if previewer and not problems else None
+        form = forms.PublishForm(
+            data={
+                "urgent": urgent,
+                "no_directives": "1" if no_directives else "",
+                "version": meeting_version(record),
+            }
+        )
+        return render_template(
+            "console/publish.html",
+            meeting=record,
+            problems=problems,
+            preview=preview,
+            form=form,
+            urgent=urgent,
+            no_directives=no_directives,
+        )
 
 
 @blueprint.post("/meetings/<int:meeting_id>/publish")
 @require_role(AdminRole.EDITOR)
 def publish_meeting(meeting_id: int) -> ResponseReturnValue:
-    form = forms.PublishForm()
-    if not form.validate_on_submit():
-        abort(400)
-    urgent = bool(form.urgent.data)
+    """The confirmation of the review page: publishes what the editor reviewed, nothing else."""
     services = current_services()
-    actor = current_admin().username
+    form = forms.PublishForm()
     with services.db.session() as session:
         record = _load_meeting(session, meeting_id)
-        published_now = publish(record)
-        if published_now:
-            audit.record(session, actor, "meeting.publish", "meeting", record.id, urgent=urgent)
-    if published_now:  # after the commit: the summary's scheduler reads a published meeting
-        services.hooks.emit("meeting_published", meeting_id=meeting_id, urgent=urgent, actor=actor)
+        if not form.validate_on_submit():
+            abort(400)
+        urgent = bool(form.urgent.data)
+        no_directives = form.no_directives.data == "1"
+        if record.published_at is None and form.version.data != meeting_version(record):
+            flash(texts.MEETING_CHANGED_SINCE_REVIEW, "error")
+            return redirect(_review_url(meeting_id, no_directives))
+    try:
+        published_now = publishing.publish(
+            services, meeting_id, actor=current_admin().username, urgent=urgent, no_directives=no_directives
+        )
+    except MeetingError as error:
+        flash(str(error), "error")
+        return redirect(url_for("console.meeting", meeting_id=meeting_id))
+    if published_now:
         flash(texts.MEETING_PUBLISHED_URGENT if urgent else texts.MEETING_PUBLISHED, "info")
     else:
         flash(texts.MEETING_ALREADY_PUBLISHED, "info")
+    return redirect(url_for("console.meeting", meeting_id=meeting_id))
+
+
+@blueprint.route("/meetings/<int:meeting_id>/unpublish", methods=["GET", "POST"])
+@require_role(AdminRole.EDITOR)
+def unpublish_meeting(meeting_id: int) -> ResponseReturnValue:
+    """GET asks for confirmation (what will happen); POST takes the meeting back to a draft."""
+    services = current_services()
+    form = forms.ActionForm()
+    if request.method == "GET":
+        with services.db.session() as session:
+            record = _load_meeting(session, meeting_id)
+            if record.published_at is None:
+                flash(texts.MEETING_NOT_PUBLISHED, "info")
+                return redirect(url_for("console.meeting", meeting_id=meeting_id))
+            return render_template(
+                "console/confirm.html",
+                title=texts.UNPUBLISH_TITLE.format(title=record.title or "-"),
+                lines=texts.UNPUBLISH_LINES,
+                form=form,
+                button=texts.UNPUBLISH_BUTTON,
+                back=url_for("console.meeting", meeting_id=meeting_id),
+            )
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        publishing.unpublish(services, meeting_id, actor=current_admin().username)
+    except MeetingError as error:
+        flash(str(error), "error")
+    else:
+        flash(texts.MEETING_UNPUBLISHED, "info")
     return redirect(url_for("console.meeting", meeting_id=meeting_id))
 
 
@@ -600,7 +740,11 @@ def audit_log() -> ResponseReturnValue:
         rows, page = _paged(session, query)
         actions = session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
         return render_template(
-            "console/audit.html", entries=rows, page=page, filters=filters, actions=actions
+            "console/audit.html",
+            lines=audit_view.readable(session, rows),
+            page=page,
+            filters=filters,
+            actions=[(action, audit_view.action_name(action)) for action in actions],
         )
 
 

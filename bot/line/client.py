@@ -32,7 +32,7 @@ from linebot.v3.messaging import ApiClient, ApiException, Configuration, Messagi
 from linebot.v3.messaging.api_response import ApiResponse
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from bot import metrics
+from bot import counters
 from bot.flex import Message, Prepared
 from bot.line import protocol
 from bot.line.protocol import LineApiError, Quota, Sent
@@ -149,11 +149,11 @@ class LineClient:
             try:
                 response = send()
             except ApiException as error:
-                metrics.line_response(endpoint, error.status)
+                counters.line_response(endpoint, error.status)
                 failure = protocol.refused(error.status, error.body, error.headers)
                 log.warning("line %s: %s (request %s)", endpoint, error.status, failure.request_id)
                 raise failure from None
-        metrics.line_response(endpoint, response.status_code)
+        counters.line_response(endpoint, response.status_code)
         return response.data
 
     def _get(self, endpoint: str, send: Callable[[], ApiResponse]) -> Any:

@@ -27,7 +27,7 @@ from typing import Any, Final
 from tenacity import RetryCallState
 from tenacity.wait import wait_random_exponential
 
-from bot import metrics
+from bot import counters
 
 REPLY_PATH: Final = "/v2/bot/message/reply"
 PUSH_PATH: Final = "/v2/bot/message/push"
@@ -163,7 +163,7 @@ def quota(kind: str, value: int | None, used: int) -> Quota:
 
 def answer(endpoint: str, status: int, headers: Mapping[str, str], body: bytes | str | None) -> Sent:
     """What LINE's answer to a send means: `Sent`, or a `LineApiError`. `headers` ignore case."""
-    metrics.line_response(endpoint, status)
+    counters.line_response(endpoint, status)
     if 200 <= status <= 299:
         return Sent(status, headers.get(REQUEST_ID_HEADER))
     if status == 409:
@@ -178,13 +178,13 @@ def refused(status: int, body: bytes | str | None, headers: Mapping[str, str] | 
 
 def no_answer(endpoint: str, error: BaseException) -> LineApiError:
     """Timed out or cut off: LINE may have processed the request."""
-    metrics.line_response(endpoint, None)
+    counters.line_response(endpoint, None)
     return LineApiError(None, f"no answer ({type(error).__name__})")
 
 
 def not_delivered(endpoint: str, error: BaseException) -> NotDelivered:
     """The connection was never made: LINE certainly did not see the request."""
-    metrics.line_response(endpoint, None)
+    counters.line_response(endpoint, None)
     return NotDelivered(None, f"cannot connect ({type(error).__name__})")
 
 

@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 
 from bot.current import current_services
 from bot.services import Services
+from meetings import publishing
 from meetings.ingest.service import IngestError, fetch_article, ingest_text, parse, read_article
 
 
@@ -50,10 +51,10 @@ def ingest_command(source: str, as_json: bool, publish: bool) -> None:
             click.echo(json.dumps(parse(text, source_url).to_json(), ensure_ascii=False, indent=2))
             return
         with services.db.session() as session:
-            result = ingest_text(session, text, source_url=source_url, publish_now=publish, actor="cli")
+            result = ingest_text(session, text, source_url=source_url, to_publish=publish, actor="cli")
             meeting_id, published = result.meeting.id, result.meeting.is_published
         if result.published_now:
-            services.hooks.emit("meeting_published", meeting_id=meeting_id, urgent=False, actor="cli")
+            publishing.announce_published(services, meeting_id, urgent=False, actor="cli")
     except IngestError as error:
         click.echo(f"นำเข้าไม่สำเร็จ: {error}", err=True)
         raise SystemExit(2) from None

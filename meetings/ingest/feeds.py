@@ -27,8 +27,10 @@ from bot.models import FeedItem, FeedItemStatus, utcnow
 from bot.scheduler import JobSpec
 from bot.services import Services
 from bot.settings import FeedSource
+from meetings import publishing
 from meetings.ingest.fetch import Fetched, FetchError, fetch
 from meetings.ingest.service import IngestError, ingest_text, parse, read_article
+from meetings.store import MeetingError
 
 log = logging.getLogger(__name__)
 
@@ -123,16 +125,15 @@ def _ingest_item(services: Services, source: FeedSource, item_id: int, url: str,
                 report.not_meetings += 1
                 return
             # A trusted source publishes, but only what reads as meeting news with directives.
-            result = ingest_text(
-                session, text, source_url=url, publish_now=source.trusted, actor=f"feed:{source.name}"
-            )
+            result = ingest_text(session, text, source_url=url, actor=f"feed:{source.name}")
             item.status = FeedItemStatus.INGESTED
             item.meeting_id = result.meeting.id
             item.last_error = None
-        if result.published_now:
-            services.hooks.emit(
-                "meeting_published", meeting_id=result.meeting.id, urgent=False, actor=f"feed:{source.name}"
-            )
+        if source.trusted and not result.meeting.is_published:
+            try:
+                publishing.publish(services, result.meeting.id, actor=f"feed:{source.name}")
+            except MeetingError as error:  # not ready (no date, a directive without a title): a draft
+                log.warning("feed %s: %s kept as a draft: %s", source.name, url, error)
         report.ingested += 1
         log.info("feed %s: ingested %s as meeting %s", source.name, url, result.meeting.id)
     except (FetchError, IngestError, IntegrityError) as error:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.models import ImportJob, ImportJobStatus, utcnow
 from bot.services import Services
 from bot.settings import Settings
+from meetings import publishing
 from meetings.ingest import texts
 from meetings.ingest.service import IngestError, check_import_url, fetch_article, ingest_text
 
@@ -112,7 +113,7 @@ def run_job(services: Services, job_id: int) -> None:
     try:
         text = fetch_article(url, services.settings.ingest)
         with services.db.session() as session:
-            result = ingest_text(session, text, source_url=url, publish_now=publish, actor=actor)
+            result = ingest_text(session, text, source_url=url, to_publish=publish, actor=actor)
             done = _set(
                 session,
                 job_id,
@@ -133,8 +134,8 @@ def run_job(services: Services, job_id: int) -> None:
         log.exception("import %s failed", job_id)
         _fail(services, job_id, texts.IMPORT_FAILED.format(error=type(error).__name__))
         return
-    if result.published_now:  # after the commit: the summary's scheduler reads a published meeting
-        services.hooks.emit("meeting_published", meeting_id=result.meeting.id, urgent=False, actor=actor)
+    if result.published_now:
+        publishing.announce_published(services, result.meeting.id, urgent=False, actor=actor)
     log.info("import %s: %s is meeting %s", job_id, url, result.meeting.id)
 
 

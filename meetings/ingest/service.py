@@ -18,7 +18,8 @@ from meetings.ingest import texts
 from meetings.ingest.fetch import FetchError, Resolver, check_target, decode, fetch, resolve_host
 from meetings.parsing.article import parse_article
 from meetings.parsing.model import MeetingDraft
-from meetings.store import publish, save_draft
+from meetings.publishing import PublishRefused, mark_published
+from meetings.store import save_draft
 
 # Share of control characters above which "text" is really a binary file.
 _MAX_CONTROL_SHARE = 0.05
@@ -33,7 +34,7 @@ class IngestResult:
     meeting: Meeting
     created: bool
     draft: MeetingDraft
-    published_now: bool = False  # this call published it: announce `meeting_published` after commit
+    published_now: bool = False  # this call published it: `announce_published` after the commit
 
 
 def read_article(data: bytes | str, max_bytes: int) -> str:
@@ -74,17 +75,21 @@ def ingest_text(
     text: str,
     *,
     source_url: str | None = None,
-    publish_now: bool = False,
+    to_publish: bool = False,
     actor: str,
 ) -> IngestResult:
-    """Parse and store an article; the same article twice gives the meeting stored the first time."""
+    """Parse and store an article; the same article twice gives the meeting stored the first time.
+
+    `to_publish`: published in the same transaction (`meetings.publishing.mark_published`; the caller
+    announces it after the commit); a meeting that is not ready is refused (IngestError), storing nothing."""
     draft = parse(text, check_source_url(source_url))
     meeting, created = save_draft(session, draft, text)
     if created:
         audit.record(session, actor, "meeting.import", "meeting", meeting.id, source_url=draft.source_url)
-    published_now = publish_now and publish(meeting)
-    if published_now:
-        audit.record(session, actor, "meeting.publish", "meeting", meeting.id)
+    try:
+        published_now = to_publish and mark_published(session, meeting, actor=actor)
+    except PublishRefused as error:
+        raise IngestError(str(error)) from None
     return IngestResult(meeting=meeting, created=created, draft=draft, published_now=published_now)
 
 

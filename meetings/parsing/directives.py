@@ -280,6 +280,7 @@ _WEAK_RES: Final = [re.compile(cue) for cue in vocab.WEAK_DIRECTIVE_CUES]
 _REPORT_RE: Final = re.compile("|".join(vocab.REPORT_CUES))
 _STANDING_RE: Final = re.compile("|".join(vocab.STANDING_POLICY_CUES))
 _CONDITIONS_RE: Final = re.compile("|".join(vocab.CONDITION_CUES))
+_HABITUAL_RE: Final = re.compile("|".join(vocab.HABITUAL_CUES))
 _FRAMEWORK_RE: Final = re.compile("|".join(vocab.FRAMEWORK_CUES), re.I)
 _IMPERATIVE_RES: Final = [re.compile(cue) for cue in vocab.ITEM_IMPERATIVE_CUES]
 _ITEM_REPORT_RE: Final = re.compile("|".join(vocab.ITEM_REPORT_CUES))
@@ -398,6 +399,9 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
     conditions = _CONDITIONS_RE.search(weak_window)
     if conditions:
         add(-3, "conditions", conditions.group(0))
+    habitual = _HABITUAL_RE.search(weak_window)
+    if habitual:
+        add(-3, "habitual", habitual.group(0))
 
     speaker = paragraph_speaker(paragraphs[speaker_paragraph])
     numbered.speaker = speaker
@@ -405,7 +409,7 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
         if speaker_is_chair(speaker, chair):
             add(2, "chair_speaks", speaker)
         elif _speaker_is_person(speaker):
-            if _speaks_for_meeting(speaker, strong is not None):
+            if _speaks_for_meeting(speaker, strong is not None and habitual is None):
                 add(1, "speaks_for_meeting", speaker)
             else:
                 add(-3, "someone_else", speaker)
@@ -454,38 +458,115 @@ def _names_ten_es(text: str, codes: tuple[str, ...]) -> int:
 # --- Directive titles -------------------------------------------------------------------------------
 
 TITLE_MAX: Final = 80
+"""Characters of a title: two or three lines of a LINE card's bold title (``bot.flex.bubble`` shows at
+most 3 lines and cuts at 120 UTF-16 units, which a title of this length never reaches)."""
 _TITLE_MIN: Final = 20
 _COLON_RE: Final = re.compile(r"\s?:\s")
+_THAI_LETTER_RE: Final = re.compile(r"[\u0e01-\u0e2e\u0e40-\u0e44]")
+_ENDS_A_WORD_RE: Final = re.compile(r"[\u0e01-\u0e4e)”\"'’]")
+_LATIN_RE: Final = re.compile(r"[A-Za-z]")
+_BARE_NUMBER_RE: Final = re.compile(r"[\d๐-๙.,/:%-]+")
+_ORGANISATION_START_RE: Final = re.compile(
+    "^(?:และ)?(?:" + "|".join(re.escape(word) for word in vocab.ADDRESSEE_STARTS) + ")"
+)
 
 
-def directive_title(text: str) -> str:
-    """The first clause of a directive: up to ``:`` or the first space after 20 characters (Thai puts a
-    space between clauses), never inside brackets, at most ~80 characters cut at a word boundary."""
-    first_line = text.split("\n", 1)[0].strip().strip('"“”')
-    colon = _COLON_RE.search(first_line, 0, TITLE_MAX + 5)
-    if colon and colon.start() >= 4 and not _opens_parenthesis(first_line[: colon.start()]):
-        return first_line[: colon.start()].strip()
+def _is_clause_boundary(line: str, space: int) -> bool | None:
+    """Whether the space at ``line[space]`` ends a Thai clause. Thai writes a space between clauses,
+    but also around English words and numbers (``แอปพลิเคชัน Traffy Fondue``, ``โคโรนา 2019``, ``ภายใน
+    7 วัน``; an English word may end a clause, a number does not: its unit follows), before
+    a word that carries the phrase on (``ขยายผลการดำเนินงาน ไปยังทุกจังหวัด``) and between the names
+    of a list of agencies (``กระทรวงมหาดไทย กระทรวงกลาโหม``): none of those is a boundary."""
+    before, after = line[:space].rstrip(), line[space + 1 :].lstrip()
+    if not before or not after:
+        return False
+    previous_word = before.rsplit(" ", 1)[-1]
+    ends_a_word = _ENDS_A_WORD_RE.match(before[-1]) or not _BARE_NUMBER_RE.fullmatch(previous_word)
+    if not ends_a_word or not (_THAI_LETTER_RE.match(after[0]) or after[0] == "("):
+        return False
+    if _opens_with_word(after, vocab.CONTINUING_TITLE_WORDS):
+        return False
+    if _opens_with_word(after, vocab.COORDINATING_TITLE_WORDS) or _LATIN_RE.search(previous_word):
+        return None
+    return not (_ORGANISATION_START_RE.match(previous_word) and _ORGANISATION_START_RE.match(after))
+
+
+def _opens_with_word(text: str, words: tuple[str, ...]) -> bool:
+    """``text`` opens with one of ``words`` as whole words (``ให้แก่ผู้ประสบภัย``, not ``ของขวัญ``)."""
+    ends, at = set(), 0
+    for word in thai.segment(text[:30]):
+        at = text.find(word, at) + len(word)
+        ends.add(at)
+    return any(text.startswith(word) and len(word) in ends for word in words)
+
+
+def shorten_at_word(text: str, limit: int) -> str:
+    """``text`` when it fits in ``limit`` characters, else its longest prefix that ends at a word
+    (PyThaiNLP segmentation: never inside an English word or a number), spacing kept, and "…"."""
+    if len(text) <= limit:
+        return text
+    end = 0
+    for word in thai.segment(text[: limit * 2]):
+        at = text.find(word, end)
+        if at < 0 or at + len(word) > limit - 1:
+            break
+        end = at + len(word)
+    return (text[:end] or text[: limit - 1]).rstrip() + "…"
+
+
+def _first_clause(line: str, subject_end: int = 0) -> str:
     depth = 0
-    for index, char in enumerate(first_line):
+    first_half = ""
+    for index, char in enumerate(line):
         if char in "(“":
             depth += 1
         elif char in ")”" and depth:
             depth -= 1
-        elif char == " " and depth == 0 and index >= _TITLE_MIN:
-            candidate = first_line[:index].strip()
+        elif char == " " and depth == 0 and index >= max(_TITLE_MIN, subject_end + 1):
+            if index > TITLE_MAX:
+                break
+            boundary = _is_clause_boundary(line, index)
+            if boundary is False:
+                continue
+            candidate = line[:index].strip()
             if len(candidate) > TITLE_MAX:
                 break
-            if not candidate.endswith(vocab.DANGLING_TITLE_ENDINGS):
-                return candidate
-    if len(first_line) <= TITLE_MAX:
-        return first_line
-    words = thai.segment(first_line[: TITLE_MAX * 2])
-    title = ""
-    for word in words:
-        if len(title) + len(word) > TITLE_MAX - 1:
+            last_words = thai.segment(candidate[-30:])
+            if last_words and last_words[-1] in vocab.DANGLING_TITLE_ENDINGS:
+                continue
+            if boundary is None:
+                first_half = first_half or candidate
+                continue
+            return candidate
+    return first_half if first_half and len(line) > TITLE_MAX else shorten_at_word(line, TITLE_MAX)
+
+
+def _addressees_end(line: str) -> int:
+    """Where a leading list of agencies (``กระทรวงมหาดไทย กระทรวงกลาโหม สำนักงานตำรวจแห่งชาติ ให้...``)
+    ends, or 0 when the line does not open with at least two of them."""
+    end, count = 0, 0
+    for match in re.finditer(r"\S+", line):
+        if not _ORGANISATION_START_RE.match(match.group(0)):
             break
-        title += word
-    return (title or first_line[: TITLE_MAX - 1]).rstrip() + "…"
+        end, count = match.end(), count + 1
+    return end if count >= 2 else 0
+
+
+def directive_title(text: str) -> str:
+    """The directive's first meaningful clause, whole: up to ``:`` or the first clause boundary after
+    20 characters (see ``_is_clause_boundary``), never inside brackets; a clause longer than
+    ``TITLE_MAX`` is cut at a word with "…". A directive opening with a list of agencies is titled by
+    what they are told to do when agencies and order do not fit together."""
+    first_line = text.split("\n", 1)[0].strip().strip('"“”')
+    colon = _COLON_RE.search(first_line, 0, TITLE_MAX + 5)
+    if colon and colon.start() >= 4 and not _opens_parenthesis(first_line[: colon.start()]):
+        return first_line[: colon.start()].strip()
+    addressees = _addressees_end(first_line)
+    title = _first_clause(first_line, addressees)
+    order = first_line[addressees:].strip()
+    if addressees and order and title.endswith("…"):
+        return _first_clause(order)
+    return title
 
 
 # --- Entry point ------------------------------------------------------------------------------------
@@ -538,7 +619,7 @@ def read_lists(paragraphs: tuple[str, ...], chair: Chair | None, ten_e_codes: tu
             )
             accepted += 1
         elif numbered.near_miss:
-            start = directive_title(numbered.items[0])[:40]
+            start = shorten_at_word(directive_title(numbered.items[0]), 40)
             warnings.append(
                 texts.NEAR_LIST_DROPPED.format(
                     count=len(numbered.items), start=start, cues=evidence_summary(numbered)

@@ -184,7 +184,14 @@ _PERSON_RE: Final = re.compile(
 )
 _CHAIR_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.CHAIR_VERBS) + ")")
 _LEAD_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.LEAD_VERBS) + ")")
-_POSITION_RE: Final = re.compile(r"\s(?P<position>[^\s(]{2,80}(?:\s(?:และ|ในฐานะ)\S{2,80})?)")
+_POSITION_RE: Final = re.compile(
+    r"\s(?P<position>(?:"
+    + "|".join(vocab.POSITION_HEADS)
+    + r")\s(?:"
+    + "|".join(vocab.POSITION_HEAD_CONTINUATIONS)
+    + r")[^\s(]{0,80}|[^\s(]{2,80}(?:\s(?:และ|ในฐานะ)\S{2,80})?)"
+)
+_LATE_CHAIR_VERB_RE: Final = re.compile(vocab.LATE_CHAIR_VERB)
 
 
 @dataclass(frozen=True)
@@ -273,7 +280,8 @@ def _resolve_reference(chair: Chair, text: str) -> Chair:
 def find_chair(paragraphs: tuple[str, ...]) -> Chair | None:
     """The person presiding: ``NAME POSITION เป็นประธาน`` (or ``ในฐานะประธาน...``, ``ประธานที่ประชุม``,
     ``นั่งหัวโต๊ะ``) in the opening paragraphs, else the first person who leads the meeting in the
-    opening sentence."""
+    opening sentence; else, in a later paragraph, the one who ``เป็นประธานการประชุม`` (an article that
+    opens with a visit)."""
     opening = "\n".join(paragraphs[:4])[:6000]
     for verb in _CHAIR_VERB_RE.finditer(opening):
         close_only = not verb.group(0).endswith("เป็นประธาน") and "เป็นประธาน" not in verb.group(0)
@@ -287,6 +295,11 @@ def find_chair(paragraphs: tuple[str, ...]) -> Chair | None:
         lead = _LEAD_VERB_RE.search(after)
         if lead and not _PERSON_RE.search(after, 0, lead.start()) and "เปิดเผย" not in lead.group(0):
             return chair
+    for paragraph in paragraphs[4:]:
+        for verb in _LATE_CHAIR_VERB_RE.finditer(paragraph):
+            chair = _last_person_before(paragraph, verb.start())
+            if chair is not None:
+                return _resolve_reference(chair, paragraph)
     return None
 
 
@@ -301,6 +314,7 @@ _HEADLINE_ABBREVIATION_RE: Final = re.compile(
     r"ประชุม\s?(?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.)*)(?![\u0e01-\u0e4e])"
 )
 _ASSOCIATION_RE: Final = re.compile(r"(?:สมาคม|มูลนิธิ)[\u0e01-\u0e4e]+")
+_ATTENDEES_RE: Final = re.compile(r"\s(?:" + "|".join(vocab.ATTENDEE_LIST_STARTS) + ")")
 
 
 def _prepared_for(text: str, meeting: int) -> bool:
@@ -318,6 +332,23 @@ def _committee(text: str) -> tuple[str, str | None] | None:
     name = raw[: stop.start()].strip() if stop else raw.strip()
     abbreviation = _ABBREVIATION_RE.match(text, match.start("name") + len(name))
     return name, abbreviation.group("abbr") if abbreviation else None
+
+
+def _abbreviation_elsewhere(name: str, text: str) -> str | None:
+    """A committee named in full where it meets, whose abbreviation is given at another mention (the
+    headline's ``ศูนย์อำนวยการความปลอดภัยทางถนน (ศปถ.)`` for ``การประชุมคณะกรรมการศูนย์อำนวยการ...``): the
+    name, or the body it is the committee of, followed by ``(ABBR)`` anywhere in ``text``."""
+    names = [name] + [
+        name[len(kind) :]
+        for kind in vocab.BODY_KINDS
+        if name.startswith(kind) and name[len(kind) :].startswith(vocab.BODY_KINDS)
+    ]
+    for candidate in names:
+        for at in (m.end() for m in re.finditer(re.escape(candidate), text)):
+            abbreviation = _ABBREVIATION_RE.match(text, at)
+            if abbreviation:
+                return abbreviation.group("abbr")
+    return None
 
 
 def _organisation_in(text: str, names: tuple[tuple[str, str], ...]) -> str | None:
@@ -344,6 +375,8 @@ def find_body(paragraphs: tuple[str, ...], headline: str, chair: Chair | None) -
     """
     opening = "\n".join(paragraphs[:2])[:3000]
     found = _committee(opening) or _committee(headline)
+    if found and not found[1]:
+        found = (found[0], _abbreviation_elsewhere(found[0], headline + "\n" + opening))
     if found and found[1]:
         return found[1]
     headline_abbreviation = _HEADLINE_ABBREVIATION_RE.search(headline)
@@ -358,7 +391,7 @@ def find_body(paragraphs: tuple[str, ...], headline: str, chair: Chair | None) -
     if association:
         return association.group(0)
     return (
-        _organisation_in(meeting_phrase, vocab.ORGANISATIONS)
+        _organisation_in(_ATTENDEES_RE.split(meeting_phrase, 1)[0], vocab.ORGANISATIONS)
         or _organisation_in(position, vocab.ORGANISATIONS + vocab.ORGANISATION_ALIASES)
         or _organisation_in(opening, vocab.ORGANISATIONS)
     )

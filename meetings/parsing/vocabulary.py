@@ -217,6 +217,17 @@ LEAD_VERBS: Final = (
 )
 """Verbs after the first person of the opening sentence when no one is said to preside."""
 
+POSITION_HEADS: Final = ("รัฐมนตรี", "รองปลัด", "ปลัด", "รองอธิบดี", "อธิบดี", "รองผู้ว่าราชการ", "ผู้ว่าราชการ")
+POSITION_HEAD_CONTINUATIONS: Final = ("ช่วยว่าการ", "ว่าการ", "กระทรวง", "กรม", "จังหวัด")
+"""A position whose head is written apart from what it heads (``รัฐมนตรี ช่วยว่าการกระทรวงมหาดไทย``,
+``อธิบดี กรมการปกครอง``, ``ผู้ว่าราชการ จังหวัดสงขลา``): a stray space inside one position, kept as
+written."""
+
+LATE_CHAIR_VERB: Final = r"เป็นประธาน(?:ใน)?(?:การ)?ประชุม"
+"""``จากนั้น ... NAME POSITION เป็นประธานการประชุม...``: an article that opens with a visit or a ceremony
+and reaches the meeting later; read beyond the opening paragraphs only when they name no one presiding
+or leading."""
+
 POSITION_STOP_WORDS: Final = ("โดยมี", "พร้อมด้วย", "ร่วมกับ", "ในฐานะ", "ได้", "จะ", "ร่วม", "เป็น", "กล่าว")
 
 # --- Body (the organisation holding the meeting) ----------------------------------------------------
@@ -236,6 +247,10 @@ BODY_KINDS: Final = (
 
 BODY_NAME_STOPS: Final = ("โดย", "ณ", "ประจำปี", "เพื่อ", "ร่วม", "เมื่อ", "ที่ห้อง", "ผ่าน", "เวลา", "และ", "ซึ่ง", "ใน")
 """Words that end a body's name after ประชุม (what comes next is the meeting's purpose, place or time)."""
+
+ATTENDEE_LIST_STARTS: Final = ("โดยมี", "พร้อมด้วย")
+"""``การประชุม... โดยมี NAME อธิบดีกรมโยธาธิการและผังเมือง ...``: the people who attend, whose departments
+are not the one holding the meeting."""
 
 ORGANISATIONS: Final = (
     ("กรมส่งเสริมการปกครองท้องถิ่น", "สถ."),
@@ -336,18 +351,28 @@ REPORT_CUES: Final = (
     r"(?:พิจารณา|มีมติ)?เห็นชอบ",
     r"\d+\s*(?:ช่วง|ระยะ|สถานี|รูปแบบ|แหล่ง|โครงการ|กิจกรรม|มิติ|ขั้นตอน|จังหวัด|อำเภอ|ผลงาน|รางวัล|ประเภท"
     r"|คณะ|ท่าน|ราย|คน|กลุ่ม|กระบวนการ|องค์กร|ชนิด)",
+    r"แบ่ง(?:ออก)?เป็น\s*\d+",
+    r"กำหนดการ|กิจกรรมใน(?:งาน|การประชุม)|ช่วง(?:เช้า|บ่าย|ค่ำ)\s*(?:จะ|เป็น)",
 )
 """In the lead-in: the list reports, schedules, describes, gives reasons or causes, proposes to the
 meeting, records what it approved, or counts things that are not orders (periods, projects, people,
-groups...). Minus 3. A count of aspects (``4 ด้าน``, ``3 เรื่อง``, ``5 ประเด็น``) says how many items
-follow, not what they are: neutral."""
+groups...), says how a plan is divided (``แบ่งออกเป็น 3 ด้าน``) or gives an event's programme
+(``กิจกรรมในงาน ช่วงเช้า จะเป็นการ...``, ``กำหนดการ``). Minus 3. A count of aspects (``4 ด้าน``,
+``3 เรื่อง``, ``5 ประเด็น``) says how many items follow, not what they are: neutral."""
 
 STANDING_POLICY_CUES: Final = (
     r"ได้กำหนด\s*\d+\s*(?:นโยบาย|ยุทธศาสตร์)",
     r"ตาม\s*\d+\s*(?:นโยบาย|ยุทธศาสตร์)",
+    r"ยุทธศาสตร์(?:สำคัญ|หลัก)?\s*(?:ทั้ง)?\s*\d+",
 )
 """In the lead-in: an organisation's standing policies described (``ได้กำหนด 5 นโยบายหลัก คือ``,
-``ตาม 5 นโยบายหลัก``), not handed down at this meeting. Minus 2."""
+``ตาม 5 นโยบายหลัก``) or a plan's strategies (``ยุทธศาสตร์สำคัญทั้ง 5 ข้อ คือ``), not handed down at
+this meeting. Minus 2."""
+
+HABITUAL_CUES: Final = (r"อยู่\s?เสมอ", r"เสมอมา", r"เป็นประจำ", r"มาโดยตลอด", r"ตลอดมา")
+"""In the lead-in: what someone always stresses or does (``สิ่งที่คณะทำงานเน้นย้ำกับทุกพื้นที่อยู่เสมอ มี 4
+ประการ``), a standing practice, not orders handed down at this meeting: the hand-down verb beside it does
+not make the speaker speak for the meeting. Minus 3."""
 
 CONDITION_CUES: Final = (r"เงื่อนไข", r"หลักเกณฑ์", r"คุณสมบัติ")
 """In the lead-in: conditions, criteria or qualifications to be met (rules described). Minus 3."""
@@ -405,6 +430,47 @@ NESTED_LIST_INTRODUCERS: Final = ("ดังนี้", "ได้แก่", "�
 
 DANGLING_TITLE_ENDINGS: Final = ("ของ", "ใน", "และ", "ที่", "เพื่อ", "กับ", "แก่", "ให้", "โดย", "จาก", "ต่อ", "ตาม")
 """A directive title is not cut right after one of these words: the phrase goes on."""
+
+CONTINUING_TITLE_WORDS: Final = (
+    "ไปยัง",
+    "ไปสู่",
+    "สู่",
+    "ให้แก่",
+    "ให้กับ",
+    "แก่",
+    "ของ",
+    "กับ",
+    "จาก",
+    "ใน",
+    "ตาม",
+    "ถึง",
+)
+"""A word after a space that carries the phrase on (its object follows): a title is not cut before it
+(``ขยายผลการดำเนินงาน ไปยังทุกจังหวัด``, ``โครงการพัฒนาพื้นที่ต้นแบบ ตามหลักทฤษฎีใหม่``)."""
+
+COORDINATING_TITLE_WORDS: Final = ("และ", "หรือ", "รวมถึง", "รวมทั้ง")
+"""A word after a space that adds a second half (``จัดพิธีทำบุญตักบาตร และพิธีวางพวงมาลา``): the title keeps
+both halves when they fit, else ends, whole, before the second. So does a space after an English word
+(``การ Change for Good ด้วย Passion``)."""
+
+ADDRESSEE_STARTS: Final = (
+    "กระทรวง",
+    "กรม",
+    "สำนักงาน",
+    "สำนัก",
+    "กองบัญชาการ",
+    "กองทัพ",
+    "องค์การ",
+    "องค์กร",
+    "การไฟฟ้า",
+    "การประปา",
+    "หน่วยงาน",
+    "ศูนย์",
+    "สถาบัน",
+    "ธนาคาร",
+)
+"""Words an agency's name opens with: a directive opening with several of them lists who is told
+(``กระทรวงมหาดไทย กระทรวงกลาโหม สำนักงานตำรวจแห่งชาติ ให้...``); its title runs through them."""
 
 TEN_ES_MIN_CODES: Final = 5
 """A list naming at least this many of the 10E codes is the 10Es framework restated, not directives."""

@@ -151,6 +151,36 @@ def test_import_text_then_list_get_edit_publish(api: Api, api_app: Flask) -> Non
     assert actions == ["meeting.import", "meeting.edit", "meeting.publish"]
 
 
+def test_publish_refuses_a_meeting_without_a_date_then_a_correction_and_unpublish(
+    api: Api, api_app: Flask
+) -> None:
+    """The documented 422 (each problem with its field), the correction audited as one, unpublish."""
+    meeting = api.call(
+        "POST", "/api/meetings", json={"text": SEED_TEXT.replace("3/2565", "4/2565") + "\nอีกฉบับ"}
+    ).json
+    assert meeting is not None
+    meeting_id = meeting["id"]
+    assert api.call("PATCH", f"/api/meetings/{meeting_id}", json={"date": None}).status_code == 200
+    refused = api.call("POST", f"/api/meetings/{meeting_id}/publish", json={"urgent": False})
+    assert refused.status_code == 422 and refused.json is not None
+    assert refused.json["details"] == [{"field": "date", "problem": "ใส่วันที่ประชุมก่อนเผยแพร่"}]
+    assert api.call("PATCH", f"/api/meetings/{meeting_id}", json={"date": "2022-01-21"}).status_code == 200
+    assert api.call("POST", f"/api/meetings/{meeting_id}/publish").status_code == 200
+
+    corrected = api.call(
+        "PATCH", f"/api/meetings/{meeting_id}", json={"chair": "รองอธิบดี", "notify_groups": True}
+    )
+    assert corrected.status_code == 200
+    unpublished = api.call("POST", f"/api/meetings/{meeting_id}/unpublish")
+    assert unpublished.status_code == 200 and unpublished.json is not None
+    assert unpublished.json["status"] == "draft"
+    assert api.call("POST", f"/api/meetings/{meeting_id}/unpublish").status_code == 409
+    with services_of(api_app).db.session() as session:
+        entries = session.scalars(select(AuditLog).where(AuditLog.target_id == str(meeting_id))).all()
+    assert [e.action for e in entries][-3:] == ["meeting.publish", "meeting.correct", "meeting.unpublish"]
+    assert entries[-2].details == {"changed": ["chair"], "notify": True}
+
+
 def test_the_same_article_twice_is_one_meeting(api: Api, api_app: Flask) -> None:
     before = _count(api_app, Meeting)
     again = api.call("POST", "/api/meetings", json={"text": SEED_TEXT})
@@ -163,9 +193,18 @@ def test_the_same_article_twice_is_one_meeting(api: Api, api_app: Flask) -> None
 
 
 def test_import_and_publish_at_once(api: Api) -> None:
-    text = (CORPUS / "thaigov-96606.txt").read_text("utf-8")
-    meeting = api.call("POST", "/api/meetings", json={"text": text, "publish": True}).json
+    meeting = api.call("POST", "/api/meetings", json={"text": SEED_TEXT, "publish": True}).json
     assert meeting is not None and meeting["status"] == "published"
+
+
+def test_import_and_publish_refuses_an_article_that_is_not_ready(api: Api, api_app: Flask) -> None:
+    """An article with no directive cannot be published at once: 422 saying why, nothing stored."""
+    text = (CORPUS / "thaigov-96606.txt").read_text("utf-8")
+    before = _count(api_app, Meeting)
+    response = api.call("POST", "/api/meetings", json={"text": text, "publish": True})
+    assert response.status_code == 422
+    assert "ข้อสั่งการ" in response.json["error"]  # type: ignore[index]
+    assert _count(api_app, Meeting) == before
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ from bot.models import (
 from linesim import LineStandIn
 from meetings.ingest.service import ingest_text
 from tests.conftest import services_of
-from tests.console_helpers import PASSWORD, Browser, csrf_token, logged_in, make_account
+from tests.console_helpers import PASSWORD, Browser, csrf_token, logged_in, make_account, publish
 from tests.httpserver import LocalServer, Route
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
@@ -584,9 +584,11 @@ def test_an_editor_fixes_a_directives_category(ready_app: Flask) -> None:
         ).one()
         assert [e.code for e in first.categories] == ["Emergency Management", "Evaluation"]
         assert first.categories_overridden
-        entry = session.scalars(select(AuditLog).where(AuditLog.action == "meeting.edit")).one()
+        # The seed meeting is published: its edit is a correction, announced to nobody unless asked.
+        entry = session.scalars(select(AuditLog).where(AuditLog.action == "meeting.correct")).one()
         assert entry.actor == "editor"
-        assert entry.details["changed"] == ["directive 1 categories"]  # nothing else was touched
+        assert entry.details == {"changed": ["directive 1 categories"], "notify": False}  # nothing else
+        assert session.scalars(select(Broadcast)).all() == []
 
 
 def test_a_directive_containing_a_script_tag_shows_as_text(ready_app: Flask) -> None:
@@ -651,7 +653,7 @@ def test_publishing_schedules_the_summary(ready_app: Flask) -> None:
     meeting_id = _draft_meeting_id(ready_app)
     _add_group(ready_app, "C" + "2" * 32, "ชลบุรี", GroupStatus.ACTIVE)
     browser = logged_in(ready_app, "editor", AdminRole.EDITOR)
-    response = browser.submit(f"/admin/meetings/{meeting_id}", f"/admin/meetings/{meeting_id}/publish")
+    response = publish(browser, meeting_id)
     assert response.status_code == 302
     assert "เผยแพร่แล้ว" in _text(browser.get(response.location))
     with services_of(ready_app).db.session() as session:
@@ -666,7 +668,9 @@ def test_publishing_schedules_the_summary(ready_app: Flask) -> None:
         )
     dashboard = _text(browser.get("/admin/"))
     assert "สรุปการประชุม" in dashboard and "meeting_summary" not in dashboard  # Thai, not the enum
-    again = browser.submit(f"/admin/meetings/{meeting_id}", f"/admin/meetings/{meeting_id}/publish")
+    again = browser.submit(
+        f"/admin/meetings/{meeting_id}", f"/admin/meetings/{meeting_id}/publish", version="x"
+    )
     assert again.status_code == 302
     assert _count(ready_app, Broadcast) == 1  # publishing twice schedules once
 
@@ -839,15 +843,16 @@ def test_dashboard_without_line_says_so(ready_app: Flask) -> None:
 def test_the_audit_log_shows_who_did_what(ready_app: Flask) -> None:
     meeting_id = _draft_meeting_id(ready_app)
     editor = logged_in(ready_app, "editor", AdminRole.EDITOR)
-    editor.submit(f"/admin/meetings/{meeting_id}", f"/admin/meetings/{meeting_id}/publish")
+    publish(editor, meeting_id)
     admin = logged_in(ready_app, "boss", AdminRole.ADMIN)
     body = _text(admin.get("/admin/audit"))
-    assert "meeting.publish" in body and "editor" in body and "login" in body
+    assert "<strong>editor</strong> เผยแพร่การประชุม" in body and 'data-action="login"' in body
+    assert "meeting.publish:" not in body and "forced" not in body  # words, not codes
     only_publish = _text(admin.get("/admin/audit?action=meeting.publish"))
-    assert "meeting.publish" in only_publish
-    assert "<td>login</td>" not in only_publish
+    assert 'data-action="meeting.publish"' in only_publish
+    assert 'data-action="login"' not in only_publish
     by_actor = _text(admin.get("/admin/audit?actor=boss"))
-    assert "<td>editor</td>" not in by_actor
+    assert "<strong>editor</strong>" not in by_actor
 
 
 # --- command line and first start ----------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,6 +75,28 @@ def test_a_meeting_without_number_or_date() -> None:
     meeting = meeting_with([("เรื่อง", "ข้อความ")], number=None)
     meeting.meeting_date = None
     assert_valid([cards.meeting_carousel(meeting)])
+
+
+@pytest.mark.parametrize(
+    ("body", "heading"),
+    [
+        (None, "การประชุม สถ. ครั้งที่ 3/2565"),  # no body named: the department's own meeting
+        ("มท.", "การประชุม มท. ครั้งที่ 3/2565"),
+        ("  คณะกรรมการ\nสิ่งแวดล้อมแห่งชาติ ", "การประชุม คณะกรรมการ สิ่งแวดล้อมแห่งชาติ ครั้งที่"),
+    ],
+)
+def test_a_meeting_is_named_by_the_body_that_held_it(body: str | None, heading: str) -> None:
+    meeting = meeting_with([("เรื่อง", "ข้อความ")])
+    meeting.body = body
+    assert cards.meeting_heading(meeting).startswith(heading)
+    assert_valid([cards.meeting_carousel(meeting)])
+
+
+def test_a_committees_long_name_is_cut_in_the_heading() -> None:
+    meeting = meeting_with([("เรื่อง", "ข้อความ")])
+    meeting.body = "คณะกรรมการคัดเลือกผู้แทนประเทศไทยเพื่อรับรางวัลผู้นำอาเซียนด้านการพัฒนาชนบทและขจัดความยากจน"
+    heading = cards.meeting_heading(meeting)
+    assert "…" in heading and "ขจัดความยากจน" not in heading and "3/2565" in heading
 
 
 def test_the_validator_catches_what_we_guard_against() -> None:

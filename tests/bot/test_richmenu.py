@@ -64,6 +64,11 @@ def test_the_data_host_is_lines_unless_the_api_points_elsewhere() -> None:
         ({"areas": areas("ข้อสั่งการล่าสุดของอธิบดีกรม")}, "richmenu.areas.0.label", "ป้ายของปุ่ม"),
         ({"areas": [{"label": "ค้นหา", "text": "ก" * 301}]}, "richmenu.areas.0.text", "ข้อความของปุ่ม"),
         ({"areas": [{"label": "ค้นหา", "text": "ค้นหา", "keyboard": "ค้นหา "}]}, "richmenu.areas.0", "postback"),
+        (  # a postback no handler answers: every tap would get the help text
+            {"areas": [{"label": "ค้นหา", "text": "ค้นหา", "postback": "action=find"}]},
+            "richmenu.areas.0",
+            "ไม่ใช่ปุ่มที่บอทรู้จัก",
+        ),
     ],
 )
 def test_bad_rich_menu_settings_stop_with_one_thai_line(

@@ -8,6 +8,7 @@ PostgreSQL, with the app served over real HTTP.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -20,11 +21,25 @@ from sqlalchemy import select
 
 from bot import migrate
 from bot.app import create_app
-from bot.models import AdminRole, Broadcast, Directive, GroupStatus, LineGroup, Meeting, Province
+from bot.models import (
+    AdminRole,
+    Broadcast,
+    BroadcastKind,
+    BroadcastTarget,
+    Directive,
+    GroupStatus,
+    LineGroup,
+    Meeting,
+    Province,
+    utcnow,
+)
 from bot.seed import seed_provinces, seed_regions, seed_ten_es
 from bot.settings import Settings
+from broadcasts import service
 from broadcasts.scheduler import run_due
 from linesim import LineStandIn
+from meetings.parsing.article import parse_article
+from meetings.store import save_draft
 from tests.browser.conftest import LiveServer, screenshot
 from tests.conftest import services_of
 from tests.console_helpers import PASSWORD, make_account
@@ -50,13 +65,25 @@ def standin() -> Iterator[LineStandIn]:
 
 
 @pytest.fixture
+def broadcast_settings() -> dict[str, str]:
+    """The `broadcasts` settings of the deployment (a module may override them: quiet hours)."""
+    return {}
+
+
+@pytest.fixture
 def console_app(
-    make_settings: Callable[..., Settings], database_url: str, standin: LineStandIn
+    make_settings: Callable[..., Settings],
+    database_url: str,
+    standin: LineStandIn,
+    broadcast_settings: dict[str, str],
 ) -> Iterator[Flask]:
     """A deployment with provinces, the 10Es and four registered groups, but no meeting yet."""
-    settings = make_settings(
-        {"database": {"url": database_url}, "line": {"api_base_url": standin.base_url}}, env=LINE_ENV
-    )
+    overrides = {
+        "database": {"url": database_url},
+        "line": {"api_base_url": standin.base_url},
+        "broadcasts": broadcast_settings,
+    }
+    settings = make_settings(overrides, env=LINE_ENV)
     app = create_app(settings)
     services = services_of(app)
     migrate.upgrade(services.db.engine)
@@ -118,8 +145,14 @@ def test_an_editor_imports_fixes_publishes_and_broadcasts_a_meeting(
     expect(page.locator('fieldset[data-seq="1"]').get_by_label("E7 Emergency Management")).to_be_checked()
     expect(page.locator('fieldset[data-seq="1"]').get_by_label("E1 Economy")).not_to_be_checked()
 
-    # Publish: the summary is scheduled for every registered group at the next send slot.
-    page.get_by_role("button", name="เผยแพร่และตั้งเวลาส่งสรุป").click()
+    # Publish: a review of exactly what the groups will get, then the summary is scheduled for every
+    # registered group at the next send slot.
+    page.get_by_role("button", name="บันทึกและตรวจก่อนเผยแพร่ ›").click()
+    expect(page.get_by_role("heading", name="ตรวจก่อนเผยแพร่")).to_be_visible()
+    expect(page.locator("#estimate-groups")).to_have_text(str(len(GROUPS)))
+    expect(page.locator("#estimate-cost")).to_have_text(str(sum(m for _, m in GROUPS.values())))
+    expect(page.locator("#preview-chat")).to_contain_text("รับทราบ")
+    page.get_by_role("button", name="ยืนยันเผยแพร่และตั้งเวลาส่งสรุป").click()
     expect(page.locator(".flash.info")).to_contain_text("เผยแพร่แล้ว")
     expect(page.locator(".status.published")).to_be_visible()
 
@@ -172,11 +205,76 @@ def test_an_editor_imports_fixes_publishes_and_broadcasts_a_meeting(
     screenshot(page, "console-dashboard.png", full_page=True)
 
 
-def test_the_console_fits_a_phone(
-    chromium: Browser, console_app: Flask, serve: Callable[[Flask], LiveServer]
+# Which elements stick out, for the failure message.
+WIDE_ELEMENTS = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > 391).slice(0, 8)
+  .map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().width)}px`)"""
+
+
+def _with_data(app: Flask) -> dict[str, int]:
+    """What a console holds after a month: a published meeting sent to every group (one group the bot
+    had left), a draft, a broadcast waiting, a pending group with a long name, audit entries."""
+    services = services_of(app)
+    with services.db.session() as session:
+        published, _ = save_draft(
+            session, parse_article(SEED_ARTICLE.read_text("utf-8")), "ข่าว", publish=True
+        )
+        draft = Meeting(title="ร่าง " + "การประชุมผู้บริหาร" * 6, raw_text="ข่าว", warnings=["ไม่พบวันที่ประชุม"])
+        ready = Meeting(
+            title="ร่างที่พร้อมเผยแพร่", meeting_date=dt.date(2026, 1, 15), raw_text="ข่าว", warnings=[]
+        )
+        ready.directives.append(Directive(seq=1, title="ค่าครองชีพ " * 12, text="ช่วยเหลือประชาชน " * 30))
+        session.add_all([draft, ready])
+        session.add(
+            LineGroup(
+                line_group_id="C" + "9" * 32,
+                name="กลุ่มประสานงานองค์กรปกครองส่วนท้องถิ่นจังหวัดแม่ฮ่องสอนและอำเภอรอบนอกทั้งหมด",
+                status=GroupStatus.PENDING,
+                member_count=140,
+            )
+        )
+        session.add(
+            LineGroup(
+                line_group_id="Cgone",
+                name="สถ.จ.ลำพูน",
+                province_id=session.scalar(select(Province.id).where(Province.name_th == "ลำพูน")),
+                status=GroupStatus.ACTIVE,
+                member_count=9,
+            )
+        )
+        session.flush()
+        ids = {"published": published.id, "draft": draft.id, "ready": ready.id}
+        sent, _ = service.create(
+            services,
+            session,
+            kind=BroadcastKind.MEETING_SUMMARY,
+            meeting_id=published.id,
+            target=service.Target(BroadcastTarget.ALL),
+            actor="editor",
+        )
+        waiting, _ = service.create(
+            services,
+            session,
+            kind=BroadcastKind.TEXT,
+            text="นัดประชุมทางไกล " * 20,
+            target=service.Target(BroadcastTarget.ALL),
+            at=utcnow() + dt.timedelta(days=1),
+            actor="editor",
+        )
+        ids |= {"sent": sent.id, "waiting": waiting.id}
+    sender = threading.Thread(target=run_due, args=(services,))  # Playwright holds this thread's loop
+    sender.start()
+    sender.join(timeout=60)
+    return ids
+
+
+def test_every_page_fits_a_phone_with_data(
+    chromium: Browser, console_app: Flask, serve: Callable[[Flask], LiveServer], standin: LineStandIn
 ) -> None:
-    """Provincial officers use phones: no page may need sideways scrolling (wide tables scroll inside
-    their own box), and the menu stays reachable."""
+    """At 390 px, logged in, with a month of data: no page is wider than the phone, and the columns
+    that matter (delivered, failed, acknowledged per province; each group's status and actions) are
+    on screen without scrolling sideways."""
+    ids = _with_data(console_app)
     base = serve(console_app).url
     make_account(console_app, "boss", AdminRole.ADMIN)
     context = chromium.new_context(
@@ -188,15 +286,39 @@ def test_the_console_fits_a_phone(
         for path in (
             "/admin/",
             "/admin/meetings",
+            f"/admin/meetings/{ids['published']}",
+            f"/admin/meetings/{ids['draft']}",
+            f"/admin/meetings/{ids['published']}/unpublish",
+            f"/admin/meetings/{ids['draft']}/publish",
+            f"/admin/meetings/{ids['ready']}/publish",
             "/admin/meetings/import",
             "/admin/groups",
             "/admin/broadcasts/",
             "/admin/broadcasts/new",
+            f"/admin/broadcasts/{ids['sent']}",
+            f"/admin/broadcasts/{ids['waiting']}",
+            f"/admin/broadcasts/{ids['waiting']}/cancel",
             "/admin/audit",
         ):
             page.goto(f"{base}{path}")
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 1, f"{path} is {overflow} px wider than the phone"
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{path} is {width} px wide: {page.evaluate(WIDE_ELEMENTS)}"
             expect(page.get_by_role("navigation")).to_be_visible()
+
+        page.goto(f"{base}/admin/broadcasts/{ids['sent']}")
+        row = page.locator('#delivery-table tr[data-province="ลำพูน"]')
+        for column in ("sent", "failed", "acknowledged"):
+            box = row.locator(f'td[data-col="{column}"]').bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 390, column
+        expect(row.locator('td[data-col="failed"]')).to_have_text("1")
+        expect(page.locator("#failed-table")).to_contain_text("บอทไม่ได้อยู่ในกลุ่มนี้")
+        expect(page.locator("#failed-table")).not_to_contain_text("'to'")
+
+        page.goto(f"{base}/admin/groups")
+        group = page.locator('tr[data-group="Cgone"]')
+        for locator in (group.locator(".status"), group.get_by_role("button", name="ย้ายจังหวัด")):
+            box = locator.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 390
+        expect(group.locator(".status")).to_have_text("บอทออกจากกลุ่ม")
     finally:
         context.close()

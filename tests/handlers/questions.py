@@ -70,4 +70,4 @@ def add_meetings(session: Session) -> None:
     """The real meetings of the set, imported and published as an administrator would."""
     for name in MEETING_FILES:
         text = (CORPUS / name).read_text(encoding="utf-8")
-        ingest_text(session, text, source_url=f"https://example.test/{name}", publish_now=True, actor="test")
+        ingest_text(session, text, source_url=f"https://example.test/{name}", to_publish=True, actor="test")

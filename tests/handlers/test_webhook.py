@@ -700,3 +700,26 @@ def test_two_processes_draining_one_inbox_answer_each_event_once(
     replies = standin.received(endpoint="reply")
     assert sorted(r.body["replyToken"] for r in replies) == sorted(e["replyToken"] for e in events)
     assert set(statuses(one).values()) == {InboxStatus.DONE}
+
+
+def test_ask_as_a_group_registers_nothing(bot: Flask, standin: LineStandIn) -> None:
+    """The README's `ask "ลงทะเบียน เชียงใหม่" --group C123`: the answer is shown, and it says nothing
+    was kept; no group, no member, no audit entry reaches the real database."""
+    from sqlalchemy import func
+
+    from bot.models import AuditLog
+
+    def counts() -> tuple[int | None, ...]:
+        with services_of(bot).db.session() as session:
+            return tuple(
+                session.scalar(select(func.count()).select_from(model))
+                for model in (LineGroup, LineUser, AuditLog)
+            )
+
+    before = counts()
+    result = bot.test_cli_runner().invoke(args=["ask", "ลงทะเบียน เชียงใหม่", "--group", "C123"])
+    assert result.exit_code == 0, result.output
+    assert "เชียงใหม่" in result.output and "ไม่ได้บันทึก" in result.output
+    assert counts() == before
+    again = bot.test_cli_runner().invoke(args=["ask", "สถานะ", "--group", "C123"])
+    assert "เชียงใหม่" not in again.stdout  # the group was never registered

@@ -24,7 +24,8 @@ from bot.line import LineApiError
 from bot.models import GroupStatus, InboxEvent, LineGroup, LineUser, Meeting
 from handlers.inbox import Inbox
 from linesim import events
-from linesim.emulator import ChatItem, Emulator, EmulatorError
+from linesim.emulator import ChatItem, Emulator
+from linesim.state import EmulatorError
 from linesim.validation import default_webhook_spec
 from tests.conftest import free_port, services_of
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, LINE_ENV, all_text
@@ -525,3 +526,29 @@ def test_the_emulator_session_settings(make_settings: Callable[..., Any]) -> Non
     assert settings.line.channel_secret is not None
     assert settings.line.channel_secret.get_secret_value() == "session-secret"
     assert settings.webhook.workers == devseed.EMULATOR_WORKERS  # the tests' settings have none
+
+
+@pytest.mark.parametrize(("busy", "named"), [("bot", "ของบอท"), ("emulator", "ของ LINE จำลอง")])
+def test_serve_with_a_port_taken_says_which_in_one_thai_line_before_anything_else(
+    build_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch, busy: str, named: str
+) -> None:
+    import socket
+
+    import werkzeug.serving
+
+    monkeypatch.setattr(werkzeug.serving, "run_simple", lambda *args, **options: pytest.fail("served"))
+    port, emulator_port = free_port(), free_port()
+    app = build_app()  # no LINE credentials: the emulator would start too
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", port if busy == "bot" else emulator_port))
+        holder.listen()
+        args = ["serve", "--port", str(port), "--emulator-port", str(emulator_port)]
+        result = app.test_cli_runner().invoke(args=args)
+        monkeypatch.setenv("BOT_SERVE_VIA", "make")
+        via_make = app.test_cli_runner().invoke(args=[*args, "--check-ports"])
+    assert result.exit_code == 2
+    taken = port if busy == "bot" else emulator_port
+    assert result.output.splitlines() == [result.output.strip()]  # one line: no banner before it
+    assert f"พอร์ต {taken} ({named})" in result.output and "--" in result.output
+    option = "PORT=" if busy == "bot" else "EMULATOR_PORT="
+    assert via_make.exit_code == 2 and f"make run {option}" in via_make.output
