@@ -39,6 +39,22 @@ def tags(directive: Directive) -> list[str]:
     return [f"E{e.number} {e.code}" for e in directive.categories]
 
 
+def deadline_badge(directive: Directive) -> str | None:
+    """ "กำหนด 31 มี.ค. 68" when the directive states a deadline."""
+    if directive.deadline is None:
+        return None
+    return texts.CARD_DEADLINE.format(date=format_thai_date(directive.deadline, "short"))
+
+
+def report_action(directive: Directive) -> dict[str, Any]:
+    """ "รายงานผล": a provincial group reports what its province has done about the directive."""
+    return flex.postback_action(
+        texts.CARD_REPORT,
+        postback.AskReport(directive.id),
+        f"{texts.CARD_REPORT}: ข้อ {directive.seq}",
+    )
+
+
 def read_more(directive: Directive) -> dict[str, Any]:
     return flex.postback_action(
         texts.CARD_READ_MORE,
@@ -52,12 +68,26 @@ def directive_bubble(
 ) -> dict[str, Any]:
     header = texts.CARD_DIRECTIVE_HEADER.format(seq=directive.seq, meeting=meeting_label(meeting, short=True))
     return flex.bubble(
-        header, directive.title, directive.text, tags(directive), [read_more(directive), *extra_buttons]
+        header,
+        directive.title,
+        directive.text,
+        tags(directive),
+        [read_more(directive), *extra_buttons],
+        badge=deadline_badge(directive),
     )
 
 
+def alt_deadline(directive: Directive) -> str:
+    """ " (กำหนด 31 มี.ค. 68)" after a directive's title in a text, or nothing."""
+    if directive.deadline is None:
+        return ""
+    return texts.CARD_ALT_DEADLINE.format(date=format_thai_date(directive.deadline, "short"))
+
+
 def directives_alt_text(meeting: Meeting, directives: Sequence[Directive]) -> str:
-    items = "\n".join(texts.CARD_ALT_ITEM.format(seq=d.seq, title=d.title) for d in directives)
+    items = "\n".join(
+        texts.CARD_ALT_ITEM.format(seq=d.seq, title=d.title) + alt_deadline(d) for d in directives
+    )
     return texts.CARD_ALT_DIRECTIVES.format(meeting=meeting_heading(meeting), items=items)
 
 

@@ -38,6 +38,7 @@ MAX_MESSAGES = 5
 
 LINE_GREEN = "#06C755"
 MUTED = "#8C8C8C"
+BADGE = "#C0392B"  # a deadline: red enough to be seen first
 ELLIPSIS = "…"
 
 
@@ -181,12 +182,14 @@ def bubble(
     body: str,
     tags: Sequence[str] = (),
     buttons: Sequence[dict[str, Any]] = (),
+    badge: str | None = None,
 ) -> dict[str, Any]:
-    """A card: small header line, bold title, a few lines of text, tags, buttons."""
-    contents: list[dict[str, Any]] = [
-        label_text(header, size="xs", color=MUTED),
-        label_text(shorten(title, 120), size="md", bold=True, max_lines=3),
-    ]
+    """A card: small header line, an optional badge (a deadline), bold title, a few lines of text,
+    tags, buttons."""
+    contents: list[dict[str, Any]] = [label_text(header, size="xs", color=MUTED)]
+    if badge:
+        contents.append(label_text(badge, size="xs", color=BADGE, bold=True, wrap=False))
+    contents.append(label_text(shorten(title, 120), size="md", bold=True, max_lines=3))
     if body:
         contents.append(label_text(shorten(body, 400), size="sm", max_lines=6))
     if tags:

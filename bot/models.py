@@ -342,6 +342,52 @@ class Directive(TimestampMixin, Base):
     categories: Mapped[list[TenE]] = relationship(secondary=directive_ten_es, order_by=TenE.number)
 
 
+class ReportStatus(enum.StrEnum):
+    """What a province says it has done about a directive ("รายงานผล" in its group)."""
+
+    DONE = "done"  # ดำเนินการแล้ว
+    IN_PROGRESS = "in_progress"  # อยู่ระหว่างดำเนินการ
+    PROBLEM = "problem"  # มีปัญหา
+
+
+class DirectiveReport(Base):
+    """One report of a province on a directive, kept for its history (who, when, what). A LINE event
+    makes at most one: `webhook_event_id` is unique, so a redelivered postback adds nothing."""
+
+    __tablename__ = "directive_reports"
+    __table_args__ = (Index("ix_directive_reports_directive_province", "directive_id", "province_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id", ondelete="CASCADE"))
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("line_groups.id", ondelete="SET NULL"))
+    status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus, "report_status"))
+    note: Mapped[str | None] = mapped_column(Text)  # the official's one line after the bot asked
+    reported_by: Mapped[str | None] = mapped_column(String(64))  # the member's LINE user id
+    reported_by_name: Mapped[str | None] = mapped_column(String(255))
+    reported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    webhook_event_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    group: Mapped[LineGroup | None] = relationship()
+
+
+class DirectiveProgress(Base):
+    """A province's current status on a directive: its latest report (a later one replaces it)."""
+
+    __tablename__ = "directive_progress"
+
+    directive_id: Mapped[int] = mapped_column(
+        ForeignKey("directives.id", ondelete="CASCADE"), primary_key=True
+    )
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), primary_key=True, index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("directive_reports.id", ondelete="CASCADE"))
+    status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus, "report_status"), index=True)
+    reported_at: Mapped[dt.datetime]
+
+    report: Mapped[DirectiveReport] = relationship()
+    province: Mapped[Province] = relationship()
+
+
 class FeedItemStatus(enum.StrEnum):
     PENDING = "pending"  # seen in a feed, not ingested yet (or failed and due for another try)
     INGESTED = "ingested"  # became a meeting (or was one already)
@@ -399,6 +445,7 @@ class BroadcastKind(enum.StrEnum):
     MEETING_SUMMARY = "meeting_summary"
     DIRECTIVE = "directive"
     TEXT = "text"
+    REMINDER = "reminder"  # a directive's deadline is near: to the provinces that have not reported done
 
 
 class BroadcastTarget(enum.StrEnum):
@@ -483,6 +530,20 @@ class Delivery(TimestampMixin, Base):
 
     broadcast: Mapped[Broadcast] = relationship(back_populates="deliveries")
     group: Mapped[LineGroup] = relationship()
+
+
+class DirectiveReminder(Base):
+    """A reminder step (days before the deadline) of a directive, made once: its broadcast, if any
+    province was left to remind."""
+
+    __tablename__ = "directive_reminders"
+
+    directive_id: Mapped[int] = mapped_column(
+        ForeignKey("directives.id", ondelete="CASCADE"), primary_key=True
+    )
+    days_before: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 # --- administration ----------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
+from bot.models import ReportStatus
+
 MAX_FIELDS: Final = 10  # more than any button of ours carries: a longer data is not ours
 
 
@@ -25,6 +27,10 @@ def _str(key: str, default: str | None = None) -> Any:
     if default is None:
         return field(metadata={"key": key, "read": str})
     return field(default=default, metadata={"key": key, "read": str})
+
+
+def _status(key: str) -> Any:
+    return field(metadata={"key": key, "read": ReportStatus})
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,23 @@ class StartSearch:
     action: ClassVar[str] = "search"
 
 
+@dataclass(frozen=True)
+class AskReport:
+    """ "รายงานผล" on a directive sent to a provincial group: the bot offers the three statuses."""
+
+    action: ClassVar[str] = "report"
+    directive_id: int = _int("d")
+
+
+@dataclass(frozen=True)
+class GiveReport:
+    """One of the three statuses picked: the group's province reports it on the directive."""
+
+    action: ClassVar[str] = "report_status"
+    directive_id: int = _int("d")
+    status: ReportStatus = _status("s")  # noqa: RUF009  # a field(), as _int's: no shared default
+
+
 Postback = (
     ShowDirective
     | PickRegion
@@ -96,6 +119,8 @@ Postback = (
     | ShowMenu
     | Acknowledge
     | StartSearch
+    | AskReport
+    | GiveReport
 )
 
 _KINDS: Final[dict[str, Callable[..., Postback]]] = {
@@ -109,6 +134,8 @@ _KINDS: Final[dict[str, Callable[..., Postback]]] = {
         ShowMenu,
         Acknowledge,
         StartSearch,
+        AskReport,
+        GiveReport,
     )
 }
 

@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal, get_origin
+from typing import Annotated, Any, Literal, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -300,6 +300,9 @@ class BroadcastSettings(_Section):
     misfire_grace_minutes: float = Field(default=60, ge=0, le=7 * 24 * 60)
     # Seconds between the scheduler's looks for due broadcasts.
     check_seconds: float = Field(default=10, ge=1, le=3600)
+    # Days before a directive's deadline when the provinces that have not reported it done are
+    # reminded (at the send slot of that day); empty: no reminders.
+    reminder_days: tuple[Annotated[int, Field(ge=1, le=365)], ...] = (7, 1)
 
 
 class GroupSettings(_Section):

@@ -67,6 +67,9 @@ CARD_READ_MORE = "อ่านต่อ"
 CARD_ALT_DIRECTIVES = "{meeting}\n{items}"
 CARD_ALT_ITEM = "{seq}. {title}"
 CARD_NO_DATE = "ไม่ระบุวันที่"
+CARD_DEADLINE = "กำหนด {date}"
+CARD_ALT_DEADLINE = " (กำหนด {date})"
+CARD_REPORT = "รายงานผล"
 
 # The rich menu under officials' one-to-one chat (config.yaml `richmenu`; these are the defaults).
 # Each tap sends a text the conversation understands; "ค้นหา" opens the keyboard with "ค้นหา " filled in.

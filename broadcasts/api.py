@@ -1,23 +1,25 @@
-"""The broadcast endpoints of the admin API: create (with the cost estimate), list, follow, cancel."""
+"""The broadcast endpoints of the admin API: create (with the cost estimate), list, follow, cancel; and
+the provinces' reports on directives (`/api/directives/<id>/reports`, `/api/reports`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Self
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from admin.api.auth import require_admin_token
 from admin.api.errors import ApiError
 from admin.api.views import parse_body
 from bot.current import current_services
-from bot.inputs import DbInt
+from bot.inputs import DbInt, parse_int
 from bot.line import LineApiError
-from bot.models import Broadcast, BroadcastKind
+from bot.models import Broadcast, BroadcastKind, Province, Region
 from bot.services import Services
-from broadcasts import service
+from broadcasts import board, service
 
 blueprint = Blueprint("broadcasts_api", __name__, url_prefix="/api")
 ACTOR = "api"
@@ -171,3 +173,108 @@ def cancel_broadcast(broadcast_id: int) -> Response:
         except service.BroadcastError as error:
             raise ApiError(409, str(error)) from None
         return jsonify(broadcast_json(services, broadcast, service.report(session, broadcast)))
+
+
+# --- reports back from the provinces (the follow-up board's data) ----------------------------------------
+
+
+def _board(services: Services, session: Session, **filters: Any) -> board.Board:
+    today = services.clock().astimezone(services.settings.tz).date()
+    try:
+        return board.build(session, today, **filters)
+    except board.BoardError as error:
+        raise ApiError(422, str(error)) from None
+
+
+def _cell_json(services: Services, row: board.Row, region: Region, province: Province) -> dict[str, Any]:
+    cell = row.cell(province.id)
+    return {
+        "directive_id": row.directive.id,
+        "province": province.name_th,
+        "region": region.code,
+        "status": cell.status.value if cell.status else None,
+        "reported_at": _time(cell.reported_at, services),
+        "reported_by": cell.reported_by,
+        "note": cell.note,
+    }
+
+
+def _directive_json(row: board.Row) -> dict[str, Any]:
+    directive = row.directive
+    return {
+        "id": directive.id,
+        "meeting_id": directive.meeting_id,
+        "seq": directive.seq,
+        "title": directive.title,
+        "deadline": directive.deadline.isoformat() if directive.deadline else None,
+        "overdue": row.overdue,
+    }
+
+
+@blueprint.get("/directives/<int:directive_id>/reports")
+@require_admin_token
+def directive_reports(directive_id: int) -> Response:
+    services = current_services()
+    with services.db.session() as session:
+        found = _board(services, session, directive_id=directive_id)
+        if not found.rows:
+            raise ApiError(404, f"ไม่พบข้อสั่งการที่เผยแพร่แล้ว #{directive_id}")
+        row = found.rows[0]
+        provinces = []
+        for columns in found.regions:
+            for province in columns.provinces:
+                item = _cell_json(services, row, columns.region, province)
+                item["groups"] = [
+                    {"group_id": g.line_group_id, "name": g.name} for g in found.groups.get(province.id, [])
+                ]
+                provinces.append(item)
+        reports = [
+            {
+                "province": province,
+                "status": report.status.value,
+                "reported_at": _time(report.reported_at, services),
+                "reported_by": report.reported_by_name or report.reported_by,
+                "note": report.note,
+            }
+            for report, province in board.history(session, directive_id)
+        ]
+        return jsonify(
+            {
+                **_directive_json(row),
+                "counts": row.counts(found.provinces),
+                "provinces": provinces,
+                "history": reports,
+            }
+        )
+
+
+@blueprint.get("/reports")
+@require_admin_token
+def list_reports() -> Response:
+    services = current_services()
+    args = request.args
+    meeting = args.get("meeting_id", "")
+    if meeting and parse_int(meeting) is None:
+        raise ApiError(422, "meeting_id ต้องเป็นตัวเลข")
+    with services.db.session() as session:
+        found = _board(
+            services,
+            session,
+            meeting_id=parse_int(meeting) if meeting else None,
+            region_code=args.get("region") or None,
+            status=args.get("status") or None,
+        )
+        items = [
+            _cell_json(services, row, columns.region, province)
+            for row in found.rows
+            for columns in found.regions
+            for province in columns.provinces
+            if found.matches(row, province)
+        ]
+        return jsonify(
+            {
+                "meeting_id": found.meeting.id if found.meeting else None,
+                "directives": [_directive_json(row) for row in found.rows],
+                "items": items,
+            }
+        )

@@ -1,9 +1,11 @@
 """What a broadcast says: one set of LINE messages, encoded once, the same for every group.
 
 A meeting summary is a Flex carousel — a summary card with the "รับทราบ" button, then one card per
-directive — whose `altText` is the text version. A directive is its card with the button; an alert is a
-text with the button as a quick reply. The button's postback names the broadcast; the group is known
-from the event, so the body is identical for every group and is encoded once for thousands of pushes.
+directive with its deadline and a "รายงานผล" button — whose `altText` is the text version. A directive
+is its card with both buttons; a reminder, the directive's title and deadline with "รายงานผล"; an alert
+is a text with the button as a quick reply. The buttons' postbacks name the broadcast or the
+directive; the group is known from the event, so the body is identical for every group and is encoded
+once for thousands of pushes.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ def messages_for(session: Session, broadcast: Broadcast) -> flex.Prepared:
     ack = acknowledge_action(broadcast.id)
     if broadcast.kind is BroadcastKind.TEXT:
         return flex.Prepared([flex.text(broadcast.text or "", [ack])])
+    if broadcast.kind is BroadcastKind.REMINDER:
+        return _reminder(session, broadcast)
     if broadcast.kind is BroadcastKind.DIRECTIVE:
         directive = content.directive(session, broadcast.directive_id or 0)
         if directive is None:
             raise ContentGone(texts.DIRECTIVE_GONE)
-        bubble = cards.directive_bubble(directive, directive.meeting, [ack])
+        bubble = cards.directive_bubble(directive, directive.meeting, [ack, cards.report_action(directive)])
         alt = texts.DIRECTIVE_ALT.format(
             meeting=cards.meeting_label(directive.meeting), title=directive.title
         )
@@ -52,9 +56,29 @@ def summary_messages(meeting: Meeting, ack: dict[str, object]) -> flex.Prepared:
     )
     bubbles = [
         summary,
-        *(cards.directive_bubble(d, meeting) for d in meeting.directives[: flex.MAX_BUBBLES - 1]),
+        *(
+            cards.directive_bubble(d, meeting, [cards.report_action(d)])
+            for d in meeting.directives[: flex.MAX_BUBBLES - 1]
+        ),
     ]
     alt = texts.SUMMARY_ALT.format(
         title=meeting.title, alt=cards.directives_alt_text(meeting, meeting.directives)
     )
     return flex.Prepared([flex.flex(alt, flex.carousel(bubbles))])
+
+
+def _reminder(session: Session, broadcast: Broadcast) -> flex.Prepared:
+    """The directive's title and deadline with its "รายงานผล" button; no "รับทราบ": the answer asked
+    for is the report."""
+    directive = content.directive(session, broadcast.directive_id or 0)
+    if directive is None:
+        raise ContentGone(texts.DIRECTIVE_GONE)
+    bubble = flex.bubble(
+        texts.REMINDER_HEADER.format(meeting=cards.meeting_label(directive.meeting, short=True)),
+        directive.title,
+        texts.REMINDER_BODY,
+        buttons=[cards.report_action(directive), cards.read_more(directive)],
+        badge=cards.deadline_badge(directive),
+    )
+    alt = texts.REMINDER_ALT.format(deadline=cards.alt_deadline(directive), title=directive.title)
+    return flex.Prepared([flex.flex(alt, bubble)])

@@ -42,7 +42,7 @@ from bot.provinces import ProvinceFinder
 from bot.services import Services
 from bot.settings import BroadcastSettings
 from bot.thai import format_thai_date
-from broadcasts import texts
+from broadcasts import reports, texts
 
 log = logging.getLogger(__name__)
 
@@ -267,7 +267,7 @@ def create(
         meeting_id is None or content.meeting(session, meeting_id) is None
     ):
         raise BroadcastError(texts.MEETING_GONE)
-    if kind is BroadcastKind.DIRECTIVE and (
+    if kind in (BroadcastKind.DIRECTIVE, BroadcastKind.REMINDER) and (
         directive_id is None or content.directive(session, directive_id) is None
     ):
         raise BroadcastError(texts.DIRECTIVE_GONE)
@@ -559,6 +559,10 @@ def write_deliveries(session: Session, broadcast: Broadcast) -> int:
     ):
         return 0  # written already (a scheduler that died after this step)
     groups = target_groups(session, Target(broadcast.target_kind, tuple(broadcast.target_ids)))
+    if broadcast.kind is BroadcastKind.REMINDER and broadcast.directive_id is not None:
+        # A province that reported done since the reminder was made is not reminded.
+        done = reports.done_provinces(session, broadcast.directive_id)
+        groups = [g for g in groups if g.province_id not in done]
     now = utcnow()
     rows = [
         {

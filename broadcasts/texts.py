@@ -7,6 +7,10 @@ SUMMARY_HEADER = "สรุปการประชุม สถ. · {meeting}"
 SUMMARY_BODY = 'ประธาน: {chair}\nข้อสั่งการ {count} ข้อ (เลื่อนดูการ์ดถัดไป) กด "รับทราบ" เมื่อกลุ่มได้รับแล้ว'
 SUMMARY_ALT = "สรุปการประชุม สถ.: {title}\n{alt}"
 DIRECTIVE_ALT = "ข้อสั่งการ สถ. ({meeting}): {title}"
+REMINDER_LABEL = "แจ้งเตือน {days} วันก่อนกำหนด ({deadline}): {title}"
+REMINDER_HEADER = "⏰ ใกล้ครบกำหนด · {meeting}"
+REMINDER_BODY = 'จังหวัดของกลุ่มนี้ยังไม่ได้รายงานว่าดำเนินการแล้ว กด "รายงานผล" เพื่อแจ้งความคืบหน้า'
+REMINDER_ALT = "⏰ ใกล้ครบกำหนด{deadline}: {title} กด รายงานผล เพื่อแจ้งความคืบหน้า"
 MEETING_GONE = "การประชุมนี้ไม่ได้เผยแพร่แล้ว"
 DIRECTIVE_GONE = "ข้อสั่งการนี้ไม่ได้เผยแพร่แล้ว"
 ACKNOWLEDGED = "รับทราบแล้ว ขอบคุณครับ 🙏"
@@ -55,6 +59,8 @@ FORM_INVALID = "ข้อมูลในแบบฟอร์มไม่ถู�
 # Shown by the console's own dashboard too, so they live in the core's console texts.
 STATUS_NAMES = console_texts.BROADCAST_STATUS
 KIND_NAMES = console_texts.BROADCAST_KIND
+REPORT_STATUS_NAMES = console_texts.REPORT_STATUS
+REPORT_NONE = console_texts.REPORT_NONE
 DELIVERY_NAMES = {"pending": "รอส่ง", "sending": "กำลังส่ง", "delivered": "ส่งถึงแล้ว", "failed": "ไม่สำเร็จ"}
 TARGET_ALL = "ทุกกลุ่ม"
 TARGET_REGIONS = "ภาค: {names}"
@@ -70,4 +76,19 @@ CSV_HEADER = (
     "เวลาส่ง (กรุงเทพฯ)",
     "เวลารับทราบ (กรุงเทพฯ)",
     "ข้อผิดพลาดล่าสุด",
+)
+
+# --- the follow-up board (broadcasts/board_console.py) ----------------------------------------------
+REPORT_OVERDUE = "เลยกำหนด"
+REPORTS_CSV_HEADER = (
+    "ข้อ",
+    "ข้อสั่งการ",
+    "กำหนด",
+    "เลยกำหนด",
+    "จังหวัด",
+    "ภาค",
+    "สถานะ",
+    "เวลารายงาน (กรุงเทพฯ)",
+    "ผู้รายงาน",
+    "หมายเหตุ",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Sequence
@@ -23,10 +24,12 @@ from bot.models import (
     Province,
     Region,
     RegionScheme,
+    ReportStatus,
 )
 from bot.provinces import ProvinceFinder, ProvinceName
 from bot.search import Hit
 from bot.thai import format_thai_date
+from broadcasts import reports
 from broadcasts import service as broadcasts
 from broadcasts import texts as broadcast_texts
 from handlers import texts
@@ -61,6 +64,7 @@ from handlers.query import LAST, Chair, Period, QuestionKind, find_period, passa
 log = logging.getLogger(__name__)
 
 MAX_LIST_ITEMS = 10
+DUE_FETCHED = 50  # directives due soon read for a province, before those it has done are left out
 MAX_MEETINGS_SHOWN = 4
 # How long "ข้อ 3" refers to the list a chat was shown last.
 FOLLOW_UP_SECONDS = 15 * 60
@@ -274,7 +278,7 @@ def directive_full(ctx: Context, directive_id: int) -> list[Message]:
 
 
 def _summary_text(meeting: Meeting) -> str:
-    items = "\n".join(f"{d.seq}. {d.title}" for d in meeting.directives)
+    items = "\n".join(f"{d.seq}. {d.title}{cards.alt_deadline(d)}" for d in meeting.directives)
     return texts.MEETING_SUMMARY.format(
         title=meeting.title,
         header=cards.meeting_heading(meeting),
@@ -401,9 +405,13 @@ def ten_e(ctx: Context, captured: Captured) -> list[Message]:
 
 def due(ctx: Context, captured: Captured) -> list[Message]:
     """Directives whose deadline is today (Bangkok's) or later, the soonest first: the rich menu's
-    "งานที่ใกล้ครบกำหนด"."""
+    "งานที่ใกล้ครบกำหนด". In a provincial group, that province's open ones (not reported done), each
+    with the province's status and its "รายงานผล" button."""
     today = ctx.now.astimezone(ctx.services.settings.tz).date()
     with ctx.services.db.session() as session:
+        group = reports.province_group(session, ctx.group_id) if ctx.in_group else None
+        if group is not None and group.province is not None:
+            return _due_in_province(ctx, session, group.province, today)
         directives = content.directives_due(session, today, limit=MAX_LIST_ITEMS)
         if not directives:
             return [flex.text(texts.DUE_NONE, menu(ctx))]
@@ -419,6 +427,28 @@ def due(ctx: Context, captured: Captured) -> list[Message]:
         body = texts.DUE_HEADER.format(items=items)
         bubbles = [cards.directive_bubble(d, d.meeting) for d in directives]
         return [flex.text(body), flex.flex(body, flex.carousel(bubbles), menu(ctx))]
+
+
+def _due_in_province(ctx: Context, session: Session, province: Province, today: dt.date) -> list[Message]:
+    due_soon = content.directives_due(session, today, limit=DUE_FETCHED)
+    statuses = reports.statuses_of(session, province.id, [d.id for d in due_soon])
+    open_ = [d for d in due_soon if statuses.get(d.id) is not ReportStatus.DONE][:MAX_LIST_ITEMS]
+    if not open_:
+        return [flex.text(texts.DUE_PROVINCE_NONE.format(province=province.name_th), menu(ctx))]
+    items = "\n".join(
+        texts.DUE_PROVINCE_ITEM.format(
+            deadline=format_thai_date(d.deadline, "short"),
+            title=d.title,
+            status=broadcast_texts.REPORT_STATUS_NAMES.get(
+                statuses[d.id].value if d.id in statuses else "", broadcast_texts.REPORT_NONE
+            ),
+        )
+        for d in open_
+        if d.deadline is not None
+    )
+    body = texts.DUE_PROVINCE_HEADER.format(province=province.name_th, items=items)
+    bubbles = [cards.directive_bubble(d, d.meeting, [cards.report_action(d)]) for d in open_]
+    return [flex.text(body), flex.flex(body, flex.carousel(bubbles), menu(ctx))]
 
 
 # --- search -------------------------------------------------------------------------------------------
@@ -732,6 +762,94 @@ def acknowledge(ctx: Context, broadcast_id: int) -> list[Message]:
     return [flex.text(broadcast_texts.ACKNOWLEDGED_BEFORE.format(when=stamp))]
 
 
+# --- reports back from the provinces ("รายงานผล") -----------------------------------------------------
+
+# How long after a report the bot takes the reporter's next text in the group as its note.
+REPORT_NOTE_SECONDS = 5 * 60
+
+
+def _note_key(ctx: Context) -> str:
+    return f"conversation:report-note:{ctx.group_id}:{ctx.user_id}"
+
+
+def ask_report(ctx: Context, directive_id: int) -> list[Message]:
+    """ "รายงานผล" pressed: the three statuses, as buttons that report for the group's province."""
+    if not ctx.in_group:
+        return [flex.text(texts.REPORT_ONLY_GROUPS)]
+    with ctx.services.db.session() as session:
+        directive = reports.reportable_directive(session, directive_id)
+        if directive is None:
+            return [flex.text(texts.REPORT_NO_DIRECTIVE)]
+        group = reports.province_group(session, ctx.group_id)
+        if group is None or group.province is None:
+            return [flex.text(texts.REPORT_NO_PROVINCE)]
+        deadline = cards.deadline_badge(directive)
+        body = texts.REPORT_ASK.format(
+            province=group.province.name_th,
+            title=flex.shorten(directive.title, 200),
+            deadline=f"\n{deadline}" if deadline else "",
+        )
+        actions = [
+            flex.postback_action(name, postback.GiveReport(directive.id, ReportStatus(value)), name)
+            for value, name in broadcast_texts.REPORT_STATUS_NAMES.items()
+        ]
+    return [flex.text(body, actions)]
+
+
+def give_report(ctx: Context, directive_id: int, status: ReportStatus) -> list[Message]:
+    """A status picked: the province's report, once per event; then the bot waits a few minutes for
+    the reporter's note."""
+    if not ctx.in_group:
+        return [flex.text(texts.REPORT_ONLY_GROUPS)]
+    name = member_name(ctx)  # asked of LINE outside the transaction
+    with ctx.services.db.session() as session:
+        done = reports.record(
+            session,
+            directive_id=directive_id,
+            line_group_id=ctx.group_id,
+            status=status,
+            user_id=ctx.user_id,
+            user_name=name,
+            at=ctx.event.timestamp or ctx.now,
+            webhook_event_id=ctx.webhook_event_id,
+        )
+    if done is reports.Refusal.NO_DIRECTIVE:
+        return [flex.text(texts.REPORT_NO_DIRECTIVE)]
+    if done is reports.Refusal.NO_PROVINCE:
+        return [flex.text(texts.REPORT_NO_PROVINCE)]
+    status_name = broadcast_texts.REPORT_STATUS_NAMES[done.status.value]
+    if done.again:
+        return [flex.text(texts.REPORT_AGAIN.format(status=status_name))]
+    if ctx.user_id:
+        ctx.services.kv.set(_note_key(ctx), str(done.report_id), REPORT_NOTE_SECONDS)
+    body = texts.REPORT_RECORDED.format(
+        province=done.province,
+        status=status_name,
+        title=flex.shorten(done.directive_title, 200),
+        minutes=REPORT_NOTE_SECONDS // 60,
+    )
+    return [flex.text(body)]
+
+
+def report_note(ctx: Context, text: str) -> list[Message] | None:
+    """The reporter's next text in the group, within a few minutes of their report: its note. None
+    when this person owes no note here (the text is answered as usual)."""
+    if not ctx.in_group or not ctx.user_id:
+        return None
+    key = _note_key(ctx)
+    waiting = ctx.services.kv.get(key)
+    if waiting is None or not ctx.services.kv.delete_if_equals(key, waiting):
+        return None  # none, or another process took this text as the note
+    try:
+        report_id = int(waiting)
+    except ValueError:
+        return None
+    with ctx.services.db.session() as session:
+        if not reports.add_note(session, report_id, text):
+            return None
+    return [flex.text(texts.REPORT_NOTE_SAVED)]
+
+
 # --- postbacks ------------------------------------------------------------------------------------------
 
 
@@ -752,6 +870,10 @@ def pressed_button(ctx: Context, pressed: postback.Postback | None) -> list[Mess
             return acknowledge(ctx, broadcast_id)
         case postback.StartSearch():
             return [flex.text(texts.SEARCH_PROMPT)]
+        case postback.AskReport(directive_id):
+            return ask_report(ctx, directive_id)
+        case postback.GiveReport(directive_id, status):
+            return give_report(ctx, directive_id, status)
     return help_(ctx, {})
 
 

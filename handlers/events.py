@@ -38,6 +38,10 @@ def on_message(ctx: Context) -> Answer:
         return Answer() if ctx.in_group else Answer([flex.text(conversation.bot_text(texts.NON_TEXT))])
     text = normalize_text(ctx.event.text)
     found = match_intent(text, conversation.INTENTS)
+    # Within minutes of a report, its reporter's next line in the group is its note, unless it is a
+    # command (answered as usual; the bot keeps waiting for the note).
+    if found is None and (note := conversation.report_note(ctx, ctx.event.text)) is not None:
+        return Answer(note)
     addressed = ctx.event.mentioned or not ctx.in_group
     if found is not None:
         intent, captured = found

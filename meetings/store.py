@@ -102,6 +102,8 @@ class DirectiveChange:
     text: str | None = None
     categories: Sequence[str] | None = None
     status: DirectiveStatus | None = None
+    deadline: dt.date | None = None
+    clear_deadline: bool = False  # the editor removed the deadline
     remove: bool = False
 
 
@@ -150,6 +152,12 @@ def apply_change(session: Session, meeting: Meeting, change: MeetingChange) -> l
             if value is not None and getattr(directive, name) != value:
                 setattr(directive, name, value)
                 changed.append(f"directive {edit.seq} {name}")
+        if edit.clear_deadline and directive.deadline is not None:
+            directive.deadline = None
+            changed.append(f"directive {edit.seq} deadline")
+        elif edit.deadline is not None and directive.deadline != edit.deadline:
+            directive.deadline = edit.deadline
+            changed.append(f"directive {edit.seq} deadline")
         if edit.categories is not None:
             wanted = _categories(edit.categories, known)
             if {e.code for e in wanted} != {e.code for e in directive.categories}:

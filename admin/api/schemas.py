@@ -35,7 +35,12 @@ class DirectiveEdit(_Body):
     text: str | None = Field(default=None, min_length=1, max_length=100_000)
     categories: list[str] | None = Field(default=None, max_length=10)
     status: Literal["active", "closed"] | None = None
+    deadline: dt.date | None = None  # null: the directive has no deadline any more
     remove: bool = False
+
+    @property
+    def clear_deadline(self) -> bool:
+        return "deadline" in self.model_fields_set and self.deadline is None
 
 
 class MeetingEdit(_Body):

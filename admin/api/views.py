@@ -178,6 +178,8 @@ def edit_meeting(meeting_id: int) -> Response:
                 text=d.text,
                 categories=d.categories,
                 status=DirectiveStatus(d.status) if d.status else None,
+                deadline=d.deadline,
+                clear_deadline=d.clear_deadline,
                 remove=d.remove,
             )
             for d in body.directives

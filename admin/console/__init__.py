@@ -2,7 +2,7 @@
 
 Server-rendered Flask + Jinja pages in Thai. Features add their own pages (broadcasts does) as
 blueprints that use this package's pieces: `require_role`, `protect_forms`, the `console/base.html`
-layout and `add_nav` for a menu entry.
+layout, `add_nav` for a menu entry and `add_dashboard_panel` for a panel on the dashboard.
 
 Security, in one place: Flask-Login sessions (HttpOnly, SameSite=Lax, Secure in production),
 argon2 password hashes, a rate limit on login attempts, CSRF tokens on every console form
@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -38,6 +38,18 @@ def add_nav(app: Flask, endpoint: str, label: str, order: int, role: str = "view
     items: list[NavItem] = app.extensions.setdefault("console_nav", [])
     items.append(NavItem(endpoint, label, order, role))
     items.sort(key=lambda item: item.order)
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    template: str  # included at the end of the dashboard, with `panel` = what `build` returns
+    build: Callable[[], dict[str, Any]]  # called in the dashboard's request
+
+
+def add_dashboard_panel(app: Flask, template: str, build: Callable[[], dict[str, Any]]) -> None:
+    """A feature's panel on the dashboard (broadcasts adds the provinces' reports)."""
+    panels: list[DashboardPanel] = app.extensions.setdefault("console_dashboard_panels", [])
+    panels.append(DashboardPanel(template, build))
 
 
 @dataclass(frozen=True)

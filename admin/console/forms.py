@@ -112,6 +112,7 @@ class DirectiveForm(SubForm):
     title = StringField("หัวข้อ", validators=[DataRequired(message="ใส่หัวข้อของข้อสั่งการ"), Length(max=255)])
     text = TextAreaField("เนื้อหา", validators=[DataRequired(message="ใส่เนื้อหาของข้อสั่งการ"), Length(max=20_000)])
     categories = CheckboxesField("หมวด 10Es", choices=[])
+    deadline = DateField("กำหนดเสร็จ (เว้นว่างถ้าไม่มี)", validators=[Optional()])
     remove = BooleanField("ลบข้อนี้")
 
 

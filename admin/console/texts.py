@@ -61,6 +61,13 @@ GROUP_STATUS = {
     "inactive": "ปิดโดยผู้ดูแล",
 }
 ROLE_NAMES = {"admin": "ผู้ดูแลระบบ", "editor": "ผู้แก้ไข", "viewer": "ผู้อ่าน"}
+# A province's report on a directive ("รายงานผล"), and "not yet" on the follow-up board.
+REPORT_STATUS = {
+    "done": "ดำเนินการแล้ว",
+    "in_progress": "อยู่ระหว่างดำเนินการ",
+    "problem": "มีปัญหา",
+}
+REPORT_NONE = "ยังไม่รายงาน"
 BROADCAST_STATUS = {
     "scheduled": "ตั้งเวลาไว้",
     "sending": "กำลังส่ง",
@@ -69,7 +76,12 @@ BROADCAST_STATUS = {
     "cancelled": "ยกเลิกแล้ว",
     "missed": "พลาดเวลาส่ง",
 }
-BROADCAST_KIND = {"meeting_summary": "สรุปการประชุม", "directive": "ข้อสั่งการ", "text": "ข้อความแจ้งเตือน"}
+BROADCAST_KIND = {
+    "meeting_summary": "สรุปการประชุม",
+    "directive": "ข้อสั่งการ",
+    "text": "ข้อความแจ้งเตือน",
+    "reminder": "เตือนก่อนกำหนด",
+}
 
 # --- the audit log, in words (admin/console/audit_view.py) ---------------------------------------
 AUDIT_ACTIONS = {
@@ -87,6 +99,7 @@ AUDIT_ACTIONS = {
     "broadcast.cancel": "ยกเลิกการส่งข่าว",
     "broadcast.retry": "ส่งซ้ำกลุ่มที่ไม่สำเร็จ",
     "broadcast.postpone": "เลื่อนการส่งข่าวพ้นช่วงงดส่ง",
+    "reminder.skipped": "ไม่ได้ส่งการเตือนก่อนกำหนด",
     "groups.import": "นำเข้ารายชื่อกลุ่ม",
     "group.register": "ลงทะเบียนกลุ่มกับจังหวัด",
     "group.unsubscribe": "ยกเลิกการรับข่าวของกลุ่ม",
@@ -112,6 +125,7 @@ AUDIT_DETAILS = {
     "quota_exceeded": "เกินโควตา",
     "quiet_hours": "ส่งในช่วงงดส่ง",
     "reason": "เหตุผล",
+    "days": "วันก่อนกำหนด",
     "meeting_id": "การประชุม #",
     "deliveries": "จำนวนที่ส่งซ้ำ",
     "skipped": "ข้าม",

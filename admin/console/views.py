@@ -198,6 +198,9 @@ def dashboard() -> ResponseReturnValue:
             quota=_quota(services),
             broadcast_status=texts.BROADCAST_STATUS,
             broadcast_kind=texts.BROADCAST_KIND,
+            panels=[
+                (p.template, p.build()) for p in current_app.extensions.get("console_dashboard_panels", [])
+            ],
         )
 
 
@@ -297,6 +300,7 @@ def _meeting_form(
                         "title": d.title,
                         "text": d.text,
                         "categories": [e.code for e in d.categories],
+                        "deadline": d.deadline,
                     }
                     for d in meeting.directives
                 ],
@@ -313,6 +317,8 @@ def _change_of(form: forms.MeetingForm, meeting: Meeting) -> MeetingChange:
             title=(entry.form.title.data or "").strip(),
             text=(entry.form.text.data or "").strip(),
             categories=list(entry.form.categories.data or []),
+            deadline=entry.form.deadline.data,
+            clear_deadline=entry.form.deadline.data is None,
             remove=bool(entry.form.remove.data),
         )
         for entry in form.directives

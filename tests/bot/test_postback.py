@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import flex, postback
+from bot.models import ReportStatus
 
 
 @pytest.mark.parametrize(
@@ -18,6 +19,9 @@ from bot import flex, postback
         (postback.KeepSubscription(), "action=unsubscribe_cancel"),
         (postback.ShowMenu(), "action=menu"),
         (postback.Acknowledge(305), "action=ack&b=305"),
+        (postback.AskReport(12), "action=report&d=12"),
+        (postback.GiveReport(12, ReportStatus.IN_PROGRESS), "action=report_status&d=12&s=in_progress"),
+        (postback.GiveReport(3, ReportStatus.DONE), "action=report_status&d=3&s=done"),
     ],
 )
 def test_encode_and_decode(pressed: postback.Postback, data: str) -> None:
@@ -37,6 +41,9 @@ def test_encode_and_decode(pressed: postback.Postback, data: str) -> None:
         "action=ack&b=",
         "action=directive&id=1.5",
         "action=region&code=north&page=next",
+        "action=report_status&d=1&s=finished",  # not one of the three statuses
+        "action=report_status&s=done",  # its directive is missing
+        "action=report&d=x",
         "&".join(f"k{n}=v" for n in range(20)) + "&action=menu",  # far more fields than ours
     ],
 )

@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from bot import devseed
-from bot.models import GroupStatus, LineGroup, Meeting
+from bot.models import DirectiveReport, GroupStatus, LineGroup, Meeting
 from linesim.emulator import Emulator
 from tests.browser.conftest import LiveServer, screenshot
 from tests.conftest import services_of
@@ -213,3 +213,31 @@ def test_the_rich_menu_under_the_chat_sends_what_line_sends(
     expect(page.locator("#richmenu-panel")).to_be_hidden()
     open_chat(page, GROUPS["chiangmai"].name)
     expect(menu).to_be_hidden()  # LINE shows rich menus in one-to-one chats only
+
+
+def test_a_province_reports_on_a_directive_from_the_summary(simulator: Page, bot: Flask) -> None:
+    from broadcasts.scheduler import run_due
+
+    page = simulator
+    open_chat(page, GROUPS["chiangmai"].name)
+    with services_of(bot).db.session() as session:
+        meeting_id = session.scalars(select(Meeting.id)).first()
+    created = bot.test_client().post(
+        "/api/broadcasts",
+        json={"meeting_id": meeting_id, "target": {"provinces": ["เชียงใหม่"]}},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
+    assert created.status_code == 201, created.json
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run_due, services_of(bot)).result(timeout=60)
+    log = chat_log(page)
+    summary = log.locator(".lc-from-bot .lc-flex").last
+    summary.get_by_role("button", name="รายงานผล").first.click()
+    expect(log.locator(".lc-from-bot .lc-say", has_text="เลือกสถานะ")).to_be_visible()
+    log.locator(".lc-chip", has_text="อยู่ระหว่างดำเนินการ").click()
+    expect(log.locator(".lc-from-bot .lc-say", has_text="บันทึกผลของจังหวัดเชียงใหม่")).to_be_visible()
+    type_message(page, "รอการอนุมัติงบประมาณ")
+    expect(log.locator(".lc-from-bot .lc-say", has_text="บันทึกหมายเหตุ")).to_be_visible()
+    with services_of(bot).db.session() as session:
+        report = session.scalars(select(DirectiveReport)).one()
+        assert (report.status.value, report.note) == ("in_progress", "รอการอนุมัติงบประมาณ")
