@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     services = services_of(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(console.blueprint)
-    add_nav(app, "broadcasts_console.broadcasts", "ส่งข่าว", 30)
+    add_nav(app, "broadcasts_console.broadcasts", "ส่งข่าว", 30, scoped=True)
     set_summary_previewer(app, console.summary_preview)
     app.cli.add_command(cli.broadcast_cli)
     register_job(app, broadcast_job(services.settings.broadcasts.check_seconds))
