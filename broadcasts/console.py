@@ -261,7 +261,7 @@ def _fill_choices(session: Session, form: BroadcastForm, admin: Admin) -> FormPa
     form.provinces.choices = [(p.id, p.name) for group in page.provinces for p in group.provinces]
     if admin.provincial:
         page.total_groups = sum(p.groups for group in page.provinces for p in group.provinces)
-        form.target.choices = [("provinces", "เลือกจังหวัด")]
+        form.target.choices = {"provinces": "เลือกจังหวัด"}
         if form.target.data != "provinces":
             form.target.data = "provinces"
         if not form.provinces.data and len(form.provinces.choices) == 1:

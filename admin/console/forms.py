@@ -107,12 +107,7 @@ class AccountForm(FlaskForm):
     password = PasswordField("รหัสผ่าน (อย่างน้อย 10 ตัว)", validators=[DataRequired(), Length(max=1024)])
     role = SelectField(
         "สิทธิ์",
-        choices=[
-            ("viewer", "ผู้อ่าน"),
-            ("editor", "ผู้แก้ไข"),
-            ("admin", "ผู้ดูแลระบบ"),
-            ("province", "สำนักงานจังหวัด"),
-        ],
+        choices={"viewer": "ผู้อ่าน", "editor": "ผู้แก้ไข", "admin": "ผู้ดูแลระบบ", "province": "สำนักงานจังหวัด"},
         default="viewer",
     )
     provinces = StringField(
