@@ -443,6 +443,9 @@ class Broadcast(TimestampMixin, Base):
     deliveries: Mapped[list[Delivery]] = relationship(
         back_populates="broadcast", cascade="all, delete-orphan", passive_deletes=True
     )
+    # The console account that made it (None: the API, the CLI, a publication): with its provinces
+    # when it is a provincial office's, so the department sees which office sent what.
+    created_by: Mapped[AdminUser | None] = relationship()
 
 
 class DeliveryStatus(enum.StrEnum):

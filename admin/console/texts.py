@@ -137,6 +137,7 @@ AUDIT_DETAILS = {
     "request": "คำขอ #",
     "username": "ชื่อผู้ใช้",
     "role": "สิทธิ์",
+    "provinces": "จังหวัด",
     "created": "เพิ่มใหม่",
     "updated": "ปรับปรุง",
     "unchanged": "ไม่เปลี่ยน",

@@ -44,6 +44,7 @@ from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV
 
 OWN, OTHER = "เชียงใหม่", "สงขลา"
 NEW = "/admin/broadcasts/new"
+API_TOKEN = "department-token"
 # Reachable without an account: they show nothing of any province (LINE's webhook checks its signature).
 PUBLIC = frozenset(
     {
@@ -67,7 +68,7 @@ def standin() -> Iterator[LineStandIn]:
 
 @pytest.fixture
 def bot(build_app: Callable[..., Flask], standin: LineStandIn) -> Flask:
-    return build_app({"line": {"api_base_url": standin.base_url}}, env=LINE_ENV)
+    return build_app({"line": {"api_base_url": standin.base_url}}, env={**LINE_ENV, "ADMIN_TOKEN": API_TOKEN})
 
 
 def _province_id(app: Flask, name: str) -> int:
@@ -447,6 +448,15 @@ def test_an_office_sends_to_its_province_only_and_the_department_sees_who_sent_i
         department.get(f"/admin/broadcasts/{record.id}").get_data(as_text=True),
     )
     assert sender is not None and "lanna-office" in sender.group(1) and OWN in sender.group(1)
+
+    # The API (the department's token) names the sender too.
+    api = bot.test_client()
+    headers = {"Authorization": f"Bearer {API_TOKEN}"}
+    one = api.get(f"/api/broadcasts/{record.id}", headers=headers).json
+    assert one is not None and one["sent_by"]["username"] == "lanna-office"
+    assert set(one["sent_by"]["provinces"]) == {OWN, "ลำพูน"}
+    listed = api.get("/api/broadcasts", headers=headers).json
+    assert listed is not None and [b["sent_by"]["username"] for b in listed["items"]] == ["lanna-office"]
 
 
 def test_an_office_sees_its_own_provinces_delivery_of_a_department_broadcast(
