@@ -490,6 +490,9 @@ class Broadcast(TimestampMixin, Base):
     deliveries: Mapped[list[Delivery]] = relationship(
         back_populates="broadcast", cascade="all, delete-orphan", passive_deletes=True
     )
+    # The console account that made it (None: the API, the CLI, a publication): with its provinces
+    # when it is a provincial office's, so the department sees which office sent what.
+    created_by: Mapped[AdminUser | None] = relationship()
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -553,6 +556,15 @@ class AdminRole(enum.StrEnum):
     ADMIN = "admin"  # everything
     EDITOR = "editor"  # import, edit, schedule
     VIEWER = "viewer"  # read
+    PROVINCE = "province"  # a provincial office (สถจ.): its provinces' groups and its own alerts only
+
+
+admin_user_provinces = Table(
+    "admin_user_provinces",
+    Base.metadata,
+    Column("admin_user_id", ForeignKey("admin_users.id", ondelete="CASCADE"), primary_key=True),
+    Column("province_id", ForeignKey("provinces.id"), primary_key=True, index=True),
+)
 
 
 class AdminUser(TimestampMixin, Base):
@@ -566,6 +578,10 @@ class AdminUser(TimestampMixin, Base):
     last_login_at: Mapped[dt.datetime | None]
     # In every session cookie of the account; logout and a new password increment it (console/auth.py).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A provincial office's account works on these provinces only (admin/console/scope.py).
+    provinces: Mapped[list[Province]] = relationship(
+        secondary=admin_user_provinces, order_by=Province.name_th
+    )
 
 
 class AuditLog(Base):

@@ -26,7 +26,7 @@ def init_app(app: Flask) -> None:
     services = services_of(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(console.blueprint)
-    add_nav(app, "broadcasts_console.broadcasts", "ส่งข่าว", 30)
+    add_nav(app, "broadcasts_console.broadcasts", "ส่งข่าว", 30, scoped=True)
     set_summary_previewer(app, console.summary_preview)
     app.register_blueprint(board_console.blueprint)
     add_nav(app, "followup_console.board_page", "ติดตามผล", 35)

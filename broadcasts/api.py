@@ -9,7 +9,7 @@ from typing import Any, Self
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from admin.api.auth import require_admin_token
 from admin.api.errors import ApiError
@@ -17,7 +17,7 @@ from admin.api.views import parse_body
 from bot.current import current_services
 from bot.inputs import DbInt, parse_int
 from bot.line import LineApiError
-from bot.models import Broadcast, BroadcastKind, Province, Region
+from bot.models import AdminUser, Broadcast, BroadcastKind, Province, Region
 from bot.services import Services
 from broadcasts import board, service
 
@@ -75,6 +75,7 @@ def broadcast_json(services: Services, broadcast: Broadcast, counts: dict[str, A
         "started_at": _time(broadcast.started_at, services),
         "finished_at": _time(broadcast.finished_at, services),
         "cost_estimate": broadcast.estimated_cost,
+        "sent_by": _sender(broadcast),
         **counts,
     }
 
@@ -89,6 +90,14 @@ def _quiet_hours_check(
         next_allowed = error.next_allowed.astimezone(services.settings.tz).isoformat()
         return {"inside": True, "refused": str(error), "next_allowed": next_allowed}
     return {"inside": inside, "refused": None, "next_allowed": None}
+
+
+def _sender(broadcast: Broadcast) -> dict[str, Any] | None:
+    """The console account that made it, with its office's provinces (empty: the department's)."""
+    account = broadcast.created_by
+    if account is None:
+        return None
+    return {"username": account.username, "provinces": [p.name_th for p in account.provinces]}
 
 
 @blueprint.post("/broadcasts")
@@ -146,7 +155,12 @@ def create_broadcast() -> tuple[Response, int]:
 def list_broadcasts() -> Response:
     services = current_services()
     with services.db.session() as session:
-        rows = session.scalars(select(Broadcast).order_by(Broadcast.scheduled_at.desc()).limit(200)).all()
+        rows = session.scalars(
+            select(Broadcast)
+            .options(selectinload(Broadcast.created_by).selectinload(AdminUser.provinces))
+            .order_by(Broadcast.scheduled_at.desc())
+            .limit(200)
+        ).all()
         return jsonify({"items": [broadcast_json(services, b, {}) for b in rows]})
 
 

@@ -34,9 +34,9 @@ from sqlalchemy.orm import Session, selectinload
 from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField, TimeField
 from wtforms.validators import Optional
 
-from admin.console import SummaryPreview
+from admin.console import SummaryPreview, scope
 from admin.console import texts as console_texts
-from admin.console.auth import current_admin, protect_forms, require_role
+from admin.console.auth import Admin, current_admin, protect_forms, require_scoped
 from admin.console.forms import ActionForm, CheckboxesField, ConsoleForm
 from admin.console.views import DeliveryCounts, _paged, bangkok_time, delivery_counts
 from bot import cards, content, flex
@@ -45,6 +45,7 @@ from bot.inputs import db_int, parse_int
 from bot.line import LineApiError
 from bot.models import (
     AdminRole,
+    AdminUser,
     Broadcast,
     BroadcastKind,
     BroadcastStatus,
@@ -205,9 +206,10 @@ def _meeting_title(meeting: Meeting) -> str:
     return f"{cards.meeting_label(meeting, short=True)} — {flex.shorten(meeting.title, 90)}"
 
 
-def _fill_choices(session: Session, form: BroadcastForm) -> FormPage:
+def _fill_choices(session: Session, form: BroadcastForm, admin: Admin) -> FormPage:
     """Put the content and target choices (with their active-group counts) on the form: the latest
-    published meetings and their directives, plus the one already chosen if it is older."""
+    published meetings and their directives, plus the one already chosen if it is older. A provincial
+    office is offered its own provinces only (the service refuses any other target all the same)."""
     published = (
         select(Meeting)
         .where(Meeting.published_at.is_not(None))
@@ -242,16 +244,27 @@ def _fill_choices(session: Session, form: BroadcastForm) -> FormPage:
     regions = session.scalars(
         select(Region).where(Region.scheme == RegionScheme.GEOGRAPHIC).order_by(Region.sort_order)
     ).all()
-    provinces = session.scalars(select(Province)).all()
+    provinces = [p for p in session.scalars(select(Province)) if admin.sees_province(p.id)]
     order = thai_order(p.name_th for p in provinces)
     page.total_groups = sum(per_province.values())
     for region in regions:
         members = sorted((p for p in provinces if p.region_id == region.id), key=lambda p: order[p.name_th])
         choices = [Choice(p.id, str(p.id), p.name_th, per_province.get(p.id, 0)) for p in members]
+        if admin.provincial:
+            if choices:
+                page.provinces.append(RegionProvinces(region.name_th, choices))
+            continue
         page.regions.append(Choice(region.id, region.code, region.name_th, sum(c.groups for c in choices)))
         page.provinces.append(RegionProvinces(region.name_th, choices))
     form.regions.choices = [(r.id, f"{r.name} ({r.groups:,} กลุ่ม)") for r in page.regions]
     form.provinces.choices = [(p.id, p.name) for group in page.provinces for p in group.provinces]
+    if admin.provincial:
+        page.total_groups = sum(p.groups for group in page.provinces for p in group.provinces)
+        form.target.choices = {"provinces": "เลือกจังหวัด"}
+        if form.target.data != "provinces":
+            form.target.data = "provinces"
+        if not form.provinces.data and len(form.provinces.choices) == 1:
+            form.provinces.data = [form.provinces.choices[0][0]]
     return page
 
 
@@ -286,6 +299,7 @@ def _draft(form: BroadcastForm, at: dt.datetime | None) -> Broadcast:
 def _preview(services: Services, session: Session, form: BroadcastForm, at: dt.datetime | None) -> Preview:
     """The exact messages (the "รับทราบ" postback names no broadcast yet) and the cost; stores nothing
     but the member counts LINE tells us (a cache every estimate refreshes)."""
+    service.check_within(form.chosen_target(), scope.provinces_of(current_admin()))
     messages = list(messages_for(session, _draft(form, at)))
     estimate = service.estimate(services, session, form.chosen_target(), check_quota=False)
     quota_error = None
@@ -334,6 +348,7 @@ class Row:
     broadcast: Broadcast
     content: str
     target: str
+    sender: str
     total: int
     delivered: int
     failed: int
@@ -346,6 +361,7 @@ class Names:
     def __init__(self, session: Session, broadcasts: Iterable[Broadcast]) -> None:
         chosen = list(broadcasts)
         self.regions = dict(session.execute(select(Region.id, Region.name_th)).all())
+        self.senders = _senders(session, {b.created_by_id for b in chosen if b.created_by_id is not None})
         self.provinces = dict(session.execute(select(Province.id, Province.name_th)).all())
         meeting_ids = {b.meeting_id for b in chosen if b.meeting_id is not None}
         directive_ids = {b.directive_id for b in chosen if b.directive_id is not None}
@@ -376,6 +392,13 @@ class Names:
             return texts.TARGET_GROUPS.format(n=len(ids))
         return texts.TARGET_ALL
 
+    def sender(self, broadcast: Broadcast) -> str:
+        """Who sent it: the account and its office ("chiangmai-office (เชียงใหม่)", "somchai (สถ.)"), or
+        the system (the API, the CLI, a meeting's publication by the scheduler)."""
+        if broadcast.created_by_id is None:
+            return texts.SENDER_SYSTEM
+        return self.senders.get(broadcast.created_by_id, f"#{broadcast.created_by_id}")
+
     def content(self, broadcast: Broadcast) -> str:
         if broadcast.kind is BroadcastKind.MEETING_SUMMARY:
             return self.meetings.get(broadcast.meeting_id or 0, f"#{broadcast.meeting_id}")
@@ -384,20 +407,32 @@ class Names:
         return broadcast.text or ""
 
 
+def _senders(session: Session, account_ids: set[int]) -> dict[int, str]:
+    if not account_ids:
+        return {}
+    users = session.scalars(
+        select(AdminUser).where(AdminUser.id.in_(account_ids)).options(selectinload(AdminUser.provinces))
+    ).all()
+    offices = {user.id: ", ".join(p.name_th for p in user.provinces) for user in users}
+    return {user.id: f"{user.username} ({offices[user.id] or texts.SENDER_DEPARTMENT})" for user in users}
+
+
 @blueprint.get("/")
-@require_role(AdminRole.VIEWER)
+@require_scoped(AdminRole.VIEWER)
 def broadcasts() -> ResponseReturnValue:
+    admin = current_admin()
     status = request.args.get("status", "")
-    query = select(Broadcast)
+    query = select(Broadcast).where(scope.broadcasts_of(admin))
     if status in texts.STATUS_NAMES:
         query = query.where(Broadcast.status == BroadcastStatus(status))
     query = query.order_by(Broadcast.scheduled_at.desc(), Broadcast.id.desc())
     with current_services().db.session() as session:
         records, page = _paged(session, query)
         names = Names(session, records)
-        counts = delivery_counts(session, [b.id for b in records])
+        counts = delivery_counts(session, [b.id for b in records], scope.groups_of(admin))
         rows = [
-            Row(b, names.content(b), names.target(b), *counts.get(b.id, DeliveryCounts())) for b in records
+            Row(b, names.content(b), names.target(b), names.sender(b), *counts.get(b.id, DeliveryCounts()))
+            for b in records
         ]
         return render_template(
             "broadcasts_console/list.html",
@@ -459,12 +494,13 @@ def _take_offered_time(form: BroadcastForm) -> None:
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
-@require_role(AdminRole.EDITOR)
+@require_scoped(AdminRole.EDITOR)
 def new_broadcast() -> ResponseReturnValue:
     services = current_services()
+    admin = current_admin()
     form = BroadcastForm(**(_prefill() if request.method == "GET" else {}))
     with services.db.session() as session:
-        page = _fill_choices(session, form)
+        page = _fill_choices(session, form, admin)
         if request.method == "GET":
             return _render_new(form, page, 200)
         offered = "at_next" in request.form
@@ -481,8 +517,9 @@ def new_broadcast() -> ResponseReturnValue:
                 preview = _preview(services, session, form, at)
             except ContentGone as error:
                 return _render_new(form, page, 422, errors=[texts.CONSOLE_CONTENT_GONE.format(reason=error)])
+            except service.BroadcastError as error:
+                return _render_new(form, page, 422, errors=[str(error)])
             return _render_new(form, page, 200, preview=preview)
-    admin = current_admin()
     try:
         with services.db.session() as session:
             broadcast, estimate = service.create(
@@ -499,6 +536,7 @@ def new_broadcast() -> ResponseReturnValue:
                 force=bool(form.force.data),
                 # Without a LINE channel (development) there is no quota to ask about.
                 check_quota=services.settings.line.configured,
+                provinces=scope.provinces_of(admin),
             )
             broadcast.created_by_id = admin.id
             broadcast_id = broadcast.id
@@ -531,8 +569,11 @@ class FailedGroup:
     reason: str  # in Thai; LINE's own message is in the CSV
 
 
-def _load(session: Session, broadcast_id: int) -> Broadcast:
-    broadcast = session.get(Broadcast, broadcast_id)
+def _load(session: Session, broadcast_id: int, *, to_change: bool = False) -> Broadcast:
+    """The broadcast, if the account sees it (and may cancel or retry it, `to_change`); else 404."""
+    admin = current_admin()
+    allowed = scope.owns_broadcast(admin) if to_change else scope.broadcasts_of(admin)
+    broadcast = session.scalars(select(Broadcast).where(Broadcast.id == broadcast_id, allowed)).first()
     if broadcast is None:
         abort(404)
     return broadcast
@@ -543,7 +584,11 @@ def _failed_groups(session: Session, broadcast_id: int) -> list[FailedGroup]:
         select(Delivery, LineGroup, Province.name_th)
         .join(LineGroup, Delivery.group_id == LineGroup.id)
         .outerjoin(Province, LineGroup.province_id == Province.id)
-        .where(Delivery.broadcast_id == broadcast_id, Delivery.status == DeliveryStatus.FAILED)
+        .where(
+            Delivery.broadcast_id == broadcast_id,
+            Delivery.status == DeliveryStatus.FAILED,
+            scope.groups_of(current_admin()),
+        )
         .order_by(Delivery.id)
         .limit(FAILED_SHOWN)
     ).all()
@@ -572,11 +617,12 @@ def _refresh_seconds(broadcast: Broadcast) -> int | None:
 
 
 @blueprint.get("/<int:broadcast_id>")
-@require_role(AdminRole.VIEWER)
+@require_scoped(AdminRole.VIEWER)
 def broadcast(broadcast_id: int) -> ResponseReturnValue:
+    admin = current_admin()
     with current_services().db.session() as session:
         record = _load(session, broadcast_id)
-        report = service.report(session, record)
+        report = service.report(session, record, scope.provinces_of(admin))
         order = thai_order(row["province"] for row in report["provinces"])
         report["provinces"].sort(key=lambda row: order[row["province"]])
         try:
@@ -585,7 +631,13 @@ def broadcast(broadcast_id: int) -> ResponseReturnValue:
         except ContentGone as error:
             messages, content_gone = [], str(error)
         names = Names(session, [record])
-        editor = current_admin().can(AdminRole.EDITOR)
+        editor = admin.can(AdminRole.EDITOR) or (
+            admin.provincial
+            and session.scalar(
+                select(Broadcast.id).where(Broadcast.id == record.id, scope.owns_broadcast(admin))
+            )
+            is not None
+        )
         finished = record.status in (BroadcastStatus.DONE, BroadcastStatus.PARTIALLY_FAILED)
         return render_template(
             "broadcasts_console/detail.html",
@@ -595,6 +647,7 @@ def broadcast(broadcast_id: int) -> ResponseReturnValue:
             content_gone=content_gone,
             content=names.content(record),
             target=names.target(record),
+            sender=names.sender(record),
             failed_groups=_failed_groups(session, broadcast_id) if report["failed"] else [],
             can_cancel=editor and record.status is BroadcastStatus.SCHEDULED,
             can_retry=editor and finished and report["failed"] > 0,
@@ -607,20 +660,21 @@ def broadcast(broadcast_id: int) -> ResponseReturnValue:
 
 
 def _action(broadcast_id: int) -> None:
-    """The checks every button on the detail page passes: a valid form, an existing broadcast."""
+    """The checks every button on the detail page passes: a valid form, an existing broadcast that
+    the account may change."""
+    with current_services().db.session() as session:
+        _load(session, broadcast_id, to_change=True)
     if not ActionForm().validate_on_submit():
         abort(400)
-    with current_services().db.session() as session:
-        _load(session, broadcast_id)
 
 
 @blueprint.route("/<int:broadcast_id>/cancel", methods=["GET", "POST"])
-@require_role(AdminRole.EDITOR)
+@require_scoped(AdminRole.EDITOR)
 def cancel_broadcast(broadcast_id: int) -> ResponseReturnValue:
     """GET asks for confirmation, naming the broadcast and who would not get it; POST cancels."""
     if request.method == "GET":
         with current_services().db.session() as session:
-            record = _load(session, broadcast_id)
+            record = _load(session, broadcast_id, to_change=True)
             if record.status is not BroadcastStatus.SCHEDULED:
                 status = texts.STATUS_NAMES.get(record.status.value, record.status.value)
                 flash(texts.NOT_CANCELLABLE.format(status=status), "error")
@@ -649,7 +703,7 @@ def cancel_broadcast(broadcast_id: int) -> ResponseReturnValue:
 
 
 @blueprint.post("/<int:broadcast_id>/retry")
-@require_role(AdminRole.EDITOR)
+@require_scoped(AdminRole.EDITOR)
 def retry_broadcast(broadcast_id: int) -> ResponseReturnValue:
     _action(broadcast_id)
     try:
@@ -681,7 +735,7 @@ def _local(moment: dt.datetime | None, tz: dt.tzinfo) -> str:
 
 
 @blueprint.get("/<int:broadcast_id>/deliveries.csv")
-@require_role(AdminRole.VIEWER)
+@require_scoped(AdminRole.VIEWER)
 def export_csv(broadcast_id: int) -> Response:
     services = current_services()
     tz = services.settings.tz
@@ -696,7 +750,7 @@ def export_csv(broadcast_id: int) -> Response:
             .join(LineGroup, Delivery.group_id == LineGroup.id)
             .outerjoin(Province, LineGroup.province_id == Province.id)
             .outerjoin(Region, Province.region_id == Region.id)
-            .where(Delivery.broadcast_id == broadcast_id)
+            .where(Delivery.broadcast_id == broadcast_id, scope.groups_of(current_admin()))
         ).all()
         order = thai_order([row[2] or "" for row in rows] + [row[1].name or "" for row in rows])
         ordered = sorted(

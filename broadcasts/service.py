@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from bot import audit, cards, content
@@ -125,6 +125,19 @@ def parse_target(session: Session, spec: dict[str, Any]) -> Target:
             raise BroadcastError(texts.NO_TARGET)
         return Target(BroadcastTarget.GROUPS, tuple(g.id for g in rows))
     raise BroadcastError(texts.NO_TARGET)
+
+
+def check_within(target: Target, provinces: Collection[int] | None) -> None:
+    """A provincial office sends to its own provinces (chosen by id) and nowhere else: not to all,
+    a region or a list of groups, which reach past them. None: the department, any target."""
+    if provinces is None:
+        return
+    if (
+        target.kind is not BroadcastTarget.PROVINCES
+        or not target.ids
+        or not set(target.ids) <= set(provinces)
+    ):
+        raise BroadcastError(texts.OUTSIDE_PROVINCES)
 
 
 def target_groups(session: Session, target: Target) -> Sequence[LineGroup]:
@@ -258,11 +271,14 @@ def create(
     urgent: bool = False,
     force: bool = False,
     check_quota: bool = True,
+    provinces: Collection[int] | None = None,
 ) -> tuple[Broadcast, Estimate]:
     """Schedule a broadcast; refuses one the quota cannot pay for, or a non-urgent one inside quiet
     hours (QuietHours, with the next allowed time), unless `force`.
 
-    `check_quota=False` skips asking LINE for the quota (when LINE cannot be reached)."""
+    `check_quota=False` skips asking LINE for the quota (when LINE cannot be reached).
+    `provinces`: a provincial office's; its broadcast may target those provinces only."""
+    check_within(target, provinces)
     if kind is BroadcastKind.MEETING_SUMMARY and (
         meeting_id is None or content.meeting(session, meeting_id) is None
     ):
@@ -615,14 +631,18 @@ def acknowledge(
     return Acknowledgement(delivery.acknowledged_at, first)
 
 
-def report(session: Session, broadcast: Broadcast) -> dict[str, Any]:
-    """Delivery and acknowledgement counts, in total and per province."""
+def report(
+    session: Session, broadcast: Broadcast, provinces: Collection[int] | None = None
+) -> dict[str, Any]:
+    """Delivery and acknowledgement counts, in total and per province: of the groups of `provinces`
+    only when given (a provincial office sees its own)."""
+    within = LineGroup.province_id.in_(sorted(provinces)) if provinces is not None else true()
     rows = session.execute(
         select(Province.name_th, Delivery.status, func.count(), func.count(Delivery.acknowledged_at))
         .select_from(Delivery)
         .join(LineGroup, Delivery.group_id == LineGroup.id)
         .outerjoin(Province, LineGroup.province_id == Province.id)
-        .where(Delivery.broadcast_id == broadcast.id)
+        .where(Delivery.broadcast_id == broadcast.id, within)
         .group_by(Province.name_th, Delivery.status)
     ).all()
     per_province: dict[str, dict[str, int]] = {}

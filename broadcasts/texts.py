@@ -77,6 +77,9 @@ CSV_HEADER = (
     "เวลารับทราบ (กรุงเทพฯ)",
     "ข้อผิดพลาดล่าสุด",
 )
+OUTSIDE_PROVINCES = "บัญชีสำนักงานจังหวัดส่งข่าวได้เฉพาะกลุ่มในจังหวัดของตนเท่านั้น"
+SENDER_DEPARTMENT = "สถ."
+SENDER_SYSTEM = "ระบบ"
 
 # --- the follow-up board (broadcasts/board_console.py) ----------------------------------------------
 REPORT_OVERDUE = "เลยกำหนด"

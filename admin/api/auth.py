@@ -37,4 +37,6 @@ def require_admin_token(view: Callable[P, R]) -> Callable[P, R]:
             raise ApiError(401, "ต้องใช้โทเคนผู้ดูแลที่ถูกต้อง (Authorization: Bearer ...)")
         return view(*args, **kwargs)
 
+    # The token is the department's: no provincial office reaches the API (admin/console/auth.py).
+    setattr(wrapper, "access", "department")  # noqa: B010
     return wrapper

@@ -31,12 +31,16 @@ class NavItem:
     label: str
     order: int
     role: str = "viewer"  # the least role that sees the entry
+    scoped: bool = False  # provincial offices see it too (its page is `require_scoped`)
 
 
-def add_nav(app: Flask, endpoint: str, label: str, order: int, role: str = "viewer") -> None:
-    """A menu entry of the console; entries are shown by `order`, to those with `role` or more."""
+def add_nav(
+    app: Flask, endpoint: str, label: str, order: int, role: str = "viewer", *, scoped: bool = False
+) -> None:
+    """A menu entry of the console; entries are shown by `order`, to those with `role` or more, and
+    to provincial offices when `scoped`."""
     items: list[NavItem] = app.extensions.setdefault("console_nav", [])
-    items.append(NavItem(endpoint, label, order, role))
+    items.append(NavItem(endpoint, label, order, role, scoped))
     items.sort(key=lambda item: item.order)
 
 
@@ -77,7 +81,7 @@ def set_summary_previewer(app: Flask, previewer: SummaryPreviewer) -> None:
 def init_app(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from admin.console import accounts, auth, views
+    from admin.console import accounts, accounts_view, auth, views
 
     # CSRF is checked by the console's own blueprints (`protect_forms`), not app-wide: the JSON API
     # (bearer token) and the webhook (LINE's signature) have no forms.
@@ -87,8 +91,10 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(views.blueprint)
-    add_nav(app, "console.dashboard", "ภาพรวม", 10)
+    app.register_blueprint(accounts_view.blueprint)
+    add_nav(app, "console.dashboard", "ภาพรวม", 10, scoped=True)
     add_nav(app, "console.meetings", "การประชุม", 20)
-    add_nav(app, "console.groups", "กลุ่ม LINE", 40)
+    add_nav(app, "console.groups", "กลุ่ม LINE", 40, scoped=True)
     add_nav(app, "console.audit_log", "บันทึกการใช้งาน", 50, role="admin")
+    add_nav(app, "console_accounts.accounts_page", "บัญชีผู้ใช้", 60, role="admin")
     app.cli.add_command(accounts.admin_cli)

@@ -10,6 +10,7 @@ import functools
 import os
 import re
 import secrets
+from collections.abc import Sequence
 from typing import Final
 
 import click
@@ -22,7 +23,8 @@ from sqlalchemy.orm import Session
 from admin.console import texts
 from bot import audit
 from bot.current import current_services
-from bot.models import AdminRole, AdminUser
+from bot.models import AdminRole, AdminUser, Province
+from bot.provinces import ProvinceFinder
 from bot.services import Services
 
 USERNAME: Final = re.compile(r"[A-Za-z0-9._@-]{3,64}")
@@ -80,16 +82,48 @@ def find(session: Session, username: str) -> AdminUser | None:
     ).first()
 
 
-def create(session: Session, username: str, password: str, role: AdminRole, actor: str) -> AdminUser:
+def find_provinces(session: Session, names: Sequence[str]) -> list[Province]:
+    """The provinces named as people write them (Thai or English names, abbreviations, everyday names
+    such as โคราช: bot/provinces.py, as in the conversation); an unknown one is a Thai line."""
+    finder = ProvinceFinder.load(session)
+    found: dict[int, Province] = {}
+    for name in names:
+        entry = finder.find(name)
+        if entry is None:
+            close = "/".join(p.name_th for p in finder.suggestions(name))
+            hint = texts.PROVINCE_HINT.format(names=close) if close else ""
+            raise AccountError(texts.PROVINCE_UNKNOWN.format(name=name.strip()[:60], hint=hint))
+        found[entry.id] = session.get_one(Province, entry.id)
+    return list(found.values())
+
+
+def create(
+    session: Session,
+    username: str,
+    password: str,
+    role: AdminRole,
+    actor: str,
+    provinces: Sequence[str] = (),
+) -> AdminUser:
+    """A new account; a provincial office's (role "province") needs its provinces, and only it has any."""
     if not USERNAME.fullmatch(username):
         raise AccountError(texts.USERNAME_INVALID)
     check_password(password)
     if find(session, username) is not None:
         raise AccountError(texts.USERNAME_TAKEN.format(username=username))
-    user = AdminUser(username=username, password_hash=hash_password(password), role=role)
+    names = [name for name in provinces if name.strip()]
+    if role is AdminRole.PROVINCE and not names:
+        raise AccountError(texts.PROVINCE_REQUIRED)
+    if role is not AdminRole.PROVINCE and names:
+        raise AccountError(texts.PROVINCE_ONLY_FOR_OFFICES)
+    chosen = find_provinces(session, names)
+    user = AdminUser(username=username, password_hash=hash_password(password), role=role, provinces=chosen)
     session.add(user)
     session.flush()
-    audit.record(session, actor, "admin.create", "admin_user", user.id, username=username, role=role.value)
+    extra = {"provinces": [p.name_th for p in chosen]} if chosen else {}
+    audit.record(
+        session, actor, "admin.create", "admin_user", user.id, username=username, role=role.value, **extra
+    )
     return user
 
 
@@ -119,7 +153,7 @@ def ensure_first_admin(services: Services) -> str | None:
 
 # --- command line ------------------------------------------------------------------------------
 
-admin_cli = AppGroup("admin", help="Console accounts (admin, editor, viewer).")
+admin_cli = AppGroup("admin", help="Console accounts (admin, editor, viewer, province).")
 
 
 def _password(confirm: bool = True) -> str:
@@ -142,15 +176,25 @@ def _fail(message: str) -> None:
     type=click.Choice([r.value for r in AdminRole]),
     default=AdminRole.VIEWER.value,
     show_default=True,
-    help="admin: everything; editor: import, edit, schedule; viewer: read.",
+    help="admin: everything; editor: import, edit, schedule; viewer: read; "
+    "province: a provincial office, its provinces only.",
+)
+@click.option(
+    "--province",
+    "provinces",
+    multiple=True,
+    help="A province of a provincial office's account (repeat for several), e.g. เชียงใหม่.",
 )
 @with_appcontext
-def create_command(username: str, role: str) -> None:
+def create_command(username: str, role: str, provinces: tuple[str, ...]) -> None:
     """Create a console account. The password is prompted, or read from ADMIN_PASSWORD."""
-    password = _password()
     try:
+        with current_services().db.session() as session:  # names checked before the password is asked
+            if AdminRole(role) is AdminRole.PROVINCE or provinces:
+                find_provinces(session, provinces)
+        password = _password()
         with current_services().db.session() as session:
-            create(session, username, password, AdminRole(role), actor="cli")
+            create(session, username, password, AdminRole(role), actor="cli", provinces=provinces)
     except AccountError as error:
         _fail(str(error))
     click.echo(texts.CLI_CREATED.format(username=username, role=role))

@@ -3,7 +3,11 @@
 - Sessions are Flask-Login's, in Flask's signed cookie. The id kept in the session includes the
   account's session version, which logging out and changing the password increment: a copy of the
   cookie stops working then, as does every session of a deactivated account.
-- `require_role(role)`: anonymous → the login page; signed in without the role → 403.
+- `require_role(role)`: anonymous → the login page; signed in without the role → 403. A provincial
+  office's account (role "province") has none of the department's roles: it passes only
+  `require_scoped(role)`, on views that show and change nothing outside `current_admin().provinces`
+  (they answer 404 for another province's records). Every view says which it is (`ACCESS`), and a
+  test walks the app's url_map to check it.
 - Failed logins back off, per client address and per username, counted with `limits` (Redis when
   configured, else in-process): each tier of `ADDRESS_BACKOFF` refuses that address for longer, so
   guessing from one address soon slows to a trickle; the username's one short tier slows guessing
@@ -57,6 +61,11 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 RANK: Final = {AdminRole.VIEWER: 0, AdminRole.EDITOR: 1, AdminRole.ADMIN: 2}
+# The attribute on a view function that declares who may reach it: "department" (the department's
+# accounts, or the API's token) or "scoped" (provincial offices too, limited to their provinces).
+ACCESS: Final = "access"
+DEPARTMENT: Final = "department"
+SCOPED: Final = "scoped"
 # Failed logins allowed from one address: 10 a minute, then 20 in 10 minutes, 40 an hour, 100 a day;
 # past a tier's count the address waits for its oldest failure to leave that window.
 ADDRESS_BACKOFF: Final[tuple[RateLimitItem, ...]] = (
@@ -80,6 +89,7 @@ class Admin:
     username: str
     role: AdminRole
     session_id: str
+    provinces: frozenset[int] = frozenset()  # a provincial office's provinces (ids)
     is_active: bool = True
     is_authenticated: bool = True
     is_anonymous: bool = False
@@ -87,12 +97,27 @@ class Admin:
     def get_id(self) -> str:
         return self.session_id
 
+    @property
+    def provincial(self) -> bool:
+        return self.role is AdminRole.PROVINCE
+
     def can(self, role: AdminRole | str) -> bool:
-        return RANK[self.role] >= RANK[AdminRole(role)]
+        """Holds the department's `role` (or a higher one); a provincial office holds none of them."""
+        return not self.provincial and RANK[self.role] >= RANK[AdminRole(role)]
+
+    def sees_province(self, province_id: int | None) -> bool:
+        """May work on what belongs to this province (a department account: on every province)."""
+        return not self.provincial or (province_id is not None and province_id in self.provinces)
 
     @classmethod
     def of(cls, user: AdminUser) -> Admin:
-        return cls(user.id, user.username, user.role, f"{user.id}:{user.session_version}")
+        return cls(
+            user.id,
+            user.username,
+            user.role,
+            f"{user.id}:{user.session_version}",
+            frozenset(p.id for p in user.provinces),
+        )
 
 
 def current_admin() -> Admin:
@@ -111,7 +136,9 @@ def _load_admin(session_id: str) -> Admin | None:
         return Admin.of(user)
 
 
-def require_role(role: AdminRole) -> Callable[[Callable[P, R]], Callable[P, R | ResponseReturnValue]]:
+def _guard(
+    role: AdminRole, *, scoped: bool
+) -> Callable[[Callable[P, R]], Callable[P, R | ResponseReturnValue]]:
     def decorate(view: Callable[P, R]) -> Callable[P, R | ResponseReturnValue]:
         @wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | ResponseReturnValue:
@@ -119,13 +146,26 @@ def require_role(role: AdminRole) -> Callable[[Callable[P, R]], Callable[P, R | 
                 manager: LoginManager = current_app.login_manager  # type: ignore[attr-defined]
                 response: ResponseReturnValue = manager.unauthorized()
                 return response
-            if not current_admin().can(role):
+            admin = current_admin()
+            if not (admin.can(role) or (scoped and admin.provincial)):
                 raise Forbidden()
             return view(*args, **kwargs)
 
+        setattr(wrapper, ACCESS, SCOPED if scoped else DEPARTMENT)
         return wrapper
 
     return decorate
+
+
+def require_role(role: AdminRole) -> Callable[[Callable[P, R]], Callable[P, R | ResponseReturnValue]]:
+    """The department's accounts with `role` or more; never a provincial office."""
+    return _guard(role, scoped=False)
+
+
+def require_scoped(role: AdminRole) -> Callable[[Callable[P, R]], Callable[P, R | ResponseReturnValue]]:
+    """The department's accounts with `role` or more, and provincial offices: the view limits what it
+    shows and changes to `current_admin().provinces` (404 for another province's records)."""
+    return _guard(role, scoped=True)
 
 
 # --- protections shared by every console blueprint ----------------------------------------------

@@ -13,6 +13,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -162,3 +163,22 @@ class GroupProvinceForm(ConsoleForm):
 
 def choices_of(rows: Any) -> list[tuple[str, str]]:
     return [(str(value), str(label)) for value, label in rows]
+
+
+class AccountForm(ConsoleForm):
+    """A new console account; a provincial office's names its provinces as people write them."""
+
+    username = StringField("ชื่อผู้ใช้", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("รหัสผ่าน (อย่างน้อย 10 ตัว)", validators=[DataRequired(), Length(max=1024)])
+    role = SelectField(
+        "สิทธิ์",
+        choices={"viewer": "ผู้อ่าน", "editor": "ผู้แก้ไข", "admin": "ผู้ดูแลระบบ", "province": "สำนักงานจังหวัด"},
+        default="viewer",
+    )
+    provinces = StringField(
+        "จังหวัด (เฉพาะสำนักงานจังหวัด; หลายจังหวัดคั่นด้วยจุลภาค)", validators=[Optional(), Length(max=500)]
+    )
+
+    def province_names(self) -> list[str]:
+        text = (self.provinces.data or "").replace("\n", ",")
+        return [name.strip() for name in text.split(",") if name.strip()]

@@ -10,6 +10,12 @@ CSRF_HINT = "กรุณาโหลดหน้าใหม่แล้วส�
 USERNAME_INVALID = "ชื่อผู้ใช้ต้องยาว 3–64 ตัว ใช้ได้เฉพาะ a-z, 0-9 และ . _ @ -"
 USERNAME_TAKEN = "มีบัญชี {username} อยู่แล้ว"
 USERNAME_UNKNOWN = "ไม่พบบัญชี {username}"
+PROVINCE_UNKNOWN = "ไม่รู้จักจังหวัด '{name}'{hint}"
+PROVINCE_HINT = " หมายถึง {names} หรือไม่"
+PROVINCE_REQUIRED = "บัญชีสำนักงานจังหวัดต้องระบุจังหวัดอย่างน้อยหนึ่งจังหวัด (--province)"
+PROVINCE_ONLY_FOR_OFFICES = "ระบุจังหวัดได้เฉพาะบัญชีสำนักงานจังหวัด (--role province)"
+ACCOUNT_CREATED = "สร้างบัญชี {username} ({role}) แล้ว"
+ACCOUNTS_TITLE = "บัญชีผู้ใช้"
 PASSWORD_TOO_SHORT = "รหัสผ่านต้องยาวอย่างน้อย {n} ตัวอักษร"
 CLI_PASSWORD_PROMPT = "รหัสผ่าน"
 CLI_CREATED = "สร้างบัญชี {username} (สิทธิ์ {role}) แล้ว"
@@ -60,7 +66,12 @@ GROUP_STATUS = {
     "left": "บอทออกจากกลุ่ม",
     "inactive": "ปิดโดยผู้ดูแล",
 }
-ROLE_NAMES = {"admin": "ผู้ดูแลระบบ", "editor": "ผู้แก้ไข", "viewer": "ผู้อ่าน"}
+ROLE_NAMES = {
+    "admin": "ผู้ดูแลระบบ",
+    "editor": "ผู้แก้ไข",
+    "viewer": "ผู้อ่าน",
+    "province": "สำนักงานจังหวัด",
+}
 # A province's report on a directive ("รายงานผล"), and "not yet" on the follow-up board.
 REPORT_STATUS = {
     "done": "ดำเนินการแล้ว",
@@ -140,6 +151,7 @@ AUDIT_DETAILS = {
     "request": "คำขอ #",
     "username": "ชื่อผู้ใช้",
     "role": "สิทธิ์",
+    "provinces": "จังหวัด",
     "created": "เพิ่มใหม่",
     "updated": "ปรับปรุง",
     "unchanged": "ไม่เปลี่ยน",

@@ -16,11 +16,11 @@ from typing import Any, Final, NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
-from admin.console import audit_view, forms, texts
-from admin.console.auth import current_admin, local_target, protect_forms, require_role
+from admin.console import audit_view, forms, scope, texts
+from admin.console.auth import Admin, current_admin, local_target, protect_forms, require_role, require_scoped
 from bot import audit, quota
 from bot import groups as groups_store
 from bot import texts as core_texts
@@ -33,6 +33,7 @@ from bot.models import (
     BroadcastStatus,
     Delivery,
     DeliveryStatus,
+    GroupChangeRequest,
     GroupStatus,
     ImportJobStatus,
     LineGroup,
@@ -117,8 +118,11 @@ class DeliveryCounts(NamedTuple):
     acknowledged: int = 0
 
 
-def delivery_counts(session: Session, broadcast_ids: Sequence[int]) -> dict[int, DeliveryCounts]:
-    """Deliveries per broadcast: in total, delivered, failed and acknowledged (one query for a page)."""
+def delivery_counts(
+    session: Session, broadcast_ids: Sequence[int], groups: ColumnElement[bool] | None = None
+) -> dict[int, DeliveryCounts]:
+    """Deliveries per broadcast: in total, delivered, failed and acknowledged (one query for a page),
+    to the `groups` given (all by default: a provincial office counts its own groups only)."""
     if not broadcast_ids:
         return {}
     rows = session.execute(
@@ -129,14 +133,18 @@ def delivery_counts(session: Session, broadcast_ids: Sequence[int]) -> dict[int,
             func.count(case((Delivery.status == DeliveryStatus.FAILED, 1))),
             func.count(Delivery.acknowledged_at),
         )
-        .where(Delivery.broadcast_id.in_(broadcast_ids))
+        .join(LineGroup, Delivery.group_id == LineGroup.id)
+        .where(Delivery.broadcast_id.in_(broadcast_ids), groups if groups is not None else true())
         .group_by(Delivery.broadcast_id)
     ).all()
     return {row[0]: DeliveryCounts(*(int(value) for value in row[1:])) for row in rows}
 
 
-def groups_per_region(session: Session) -> list[tuple[str, int, int]]:
-    """(region, active groups, groups awaiting approval) for the six geographic regions."""
+def groups_per_region(
+    session: Session, groups: ColumnElement[bool] | None = None
+) -> list[tuple[str, int, int]]:
+    """(region, active groups, groups awaiting approval) for the six geographic regions, counting
+    the `groups` given (all by default)."""
     rows = session.execute(
         select(
             Region.name_th,
@@ -145,7 +153,9 @@ def groups_per_region(session: Session) -> list[tuple[str, int, int]]:
         )
         .select_from(Region)
         .outerjoin(Province, Province.region_id == Region.id)
-        .outerjoin(LineGroup, LineGroup.province_id == Province.id)
+        .outerjoin(
+            LineGroup, (LineGroup.province_id == Province.id) & (groups if groups is not None else true())
+        )
         .where(Region.scheme == RegionScheme.GEOGRAPHIC)
         .group_by(Region.id, Region.name_th, Region.sort_order)
         .order_by(Region.sort_order)
@@ -154,9 +164,10 @@ def groups_per_region(session: Session) -> list[tuple[str, int, int]]:
 
 
 @blueprint.get("/")
-@require_role(AdminRole.VIEWER)
+@require_scoped(AdminRole.VIEWER)
 def dashboard() -> ResponseReturnValue:
     services = current_services()
+    admin = current_admin()
     with services.db.session() as session:
         latest = session.scalars(
             select(Meeting).order_by(Meeting.meeting_date.desc().nulls_last(), Meeting.id.desc()).limit(1)
@@ -166,7 +177,7 @@ def dashboard() -> ResponseReturnValue:
         )
         upcoming = session.scalars(
             select(Broadcast)
-            .where(Broadcast.status == BroadcastStatus.SCHEDULED)
+            .where(Broadcast.status == BroadcastStatus.SCHEDULED, scope.broadcasts_of(admin))
             .order_by(Broadcast.scheduled_at)
             .limit(5)
         ).all()
@@ -175,15 +186,22 @@ def dashboard() -> ResponseReturnValue:
             .where(
                 Broadcast.status.in_(
                     [BroadcastStatus.SENDING, BroadcastStatus.DONE, BroadcastStatus.PARTIALLY_FAILED]
-                )
+                ),
+                scope.broadcasts_of(admin),
             )
             .order_by(Broadcast.started_at.desc().nulls_last(), Broadcast.id.desc())
             .limit(1)
         ).first()
-        rates = delivery_counts(session, [last.id]).get(last.id, DeliveryCounts()) if last else None
-        regions = groups_per_region(session)
+        rates = (
+            delivery_counts(session, [last.id], scope.groups_of(admin)).get(last.id, DeliveryCounts())
+            if last
+            else None
+        )
+        regions = groups_per_region(session, scope.groups_of(admin))
         pending_groups = session.scalar(
-            select(func.count()).select_from(LineGroup).where(LineGroup.status == GroupStatus.PENDING)
+            select(func.count())
+            .select_from(LineGroup)
+            .where(LineGroup.status == GroupStatus.PENDING, scope.groups_of(admin))
         )
         return render_template(
             "console/dashboard.html",
@@ -568,13 +586,15 @@ def _provinces(session: Session) -> list[Province]:
 
 
 @blueprint.get("/groups")
-@require_role(AdminRole.VIEWER)
+@require_scoped(AdminRole.VIEWER)
 def groups() -> ResponseReturnValue:
+    admin = current_admin()
     filters = {name: request.args.get(name, "") for name in ("province", "region", "status", "q")}
     query = (
         select(LineGroup)
         .outerjoin(Province, LineGroup.province_id == Province.id)
         .options(selectinload(LineGroup.province).selectinload(Province.region))
+        .where(scope.groups_of(admin))
     )
     if filters["status"] in {s.value for s in GroupStatus}:
         query = query.where(LineGroup.status == GroupStatus(filters["status"]))
@@ -592,10 +612,10 @@ def groups() -> ResponseReturnValue:
     )
     with current_services().db.session() as session:
         rows, page = _paged(session, query)
-        provinces = _provinces(session)
+        provinces = [p for p in _provinces(session) if admin.sees_province(p.id)]
         return render_template(
             "console/groups.html",
-            changes=groups_store.pending_changes(session),
+            changes=[c for c in groups_store.pending_changes(session) if _decides(admin, c)],
             groups=rows,
             page=page,
             filters=filters,
@@ -603,15 +623,18 @@ def groups() -> ResponseReturnValue:
             provinces=provinces,
             statuses=texts.GROUP_STATUS,
             action_form=forms.ActionForm(),
-            can_manage=current_admin().can(AdminRole.ADMIN),
+            can_manage=admin.can(AdminRole.ADMIN) or admin.provincial,
+            can_move=admin.can(AdminRole.ADMIN),
         )
 
 
+def _decides(admin: Admin, change: GroupChangeRequest) -> bool:
+    """A request to move a group is decided by the office that looks after the group now."""
+    return admin.sees_province(change.group.province_id)
+
+
 def _group(session: Session, group_id: int) -> LineGroup:
-    group = session.get(LineGroup, group_id)
-    if group is None:
-        abort(404)
-    return group
+    return scope.check_group(current_admin(), session.get(LineGroup, group_id))
 
 
 def _back_to_groups() -> ResponseReturnValue:
@@ -649,19 +672,19 @@ def _group_action(group_id: int, action: str) -> ResponseReturnValue:
 
 
 @blueprint.post("/groups/<int:group_id>/approve")
-@require_role(AdminRole.ADMIN)
+@require_scoped(AdminRole.ADMIN)
 def approve_group(group_id: int) -> ResponseReturnValue:
     return _group_action(group_id, "approve")
 
 
 @blueprint.post("/groups/<int:group_id>/deactivate")
-@require_role(AdminRole.ADMIN)
+@require_scoped(AdminRole.ADMIN)
 def deactivate_group(group_id: int) -> ResponseReturnValue:
     return _group_action(group_id, "deactivate")
 
 
 @blueprint.post("/groups/<int:group_id>/reactivate")
-@require_role(AdminRole.ADMIN)
+@require_scoped(AdminRole.ADMIN)
 def reactivate_group(group_id: int) -> ResponseReturnValue:
     return _group_action(group_id, "reactivate")
 
@@ -699,8 +722,12 @@ def _decide_change(request_id: int, approve: bool) -> ResponseReturnValue:
     form = forms.ActionForm()
     if not form.validate_on_submit():
         abort(400)
+    admin = current_admin()
     with current_services().db.session() as session:
-        decided = groups_store.decide_change(session, request_id, approve, current_admin().username)
+        change = session.get(GroupChangeRequest, request_id)
+        if change is None or not _decides(admin, change):
+            abort(404)
+        decided = groups_store.decide_change(session, request_id, approve, admin.username)
         if decided is None:
             flash(texts.CHANGE_ALREADY_DECIDED, "error")
             return _back_to_groups()
@@ -712,13 +739,13 @@ def _decide_change(request_id: int, approve: bool) -> ResponseReturnValue:
 
 
 @blueprint.post("/groups/requests/<int:request_id>/approve")
-@require_role(AdminRole.ADMIN)
+@require_scoped(AdminRole.ADMIN)
 def approve_group_change(request_id: int) -> ResponseReturnValue:
     return _decide_change(request_id, approve=True)
 
 
 @blueprint.post("/groups/requests/<int:request_id>/reject")
-@require_role(AdminRole.ADMIN)
+@require_scoped(AdminRole.ADMIN)
 def reject_group_change(request_id: int) -> ResponseReturnValue:
     return _decide_change(request_id, approve=False)
 

@@ -299,6 +299,7 @@ def test_every_page_fits_a_phone_with_data(
             f"/admin/broadcasts/{ids['waiting']}",
             f"/admin/broadcasts/{ids['waiting']}/cancel",
             "/admin/audit",
+            "/admin/accounts/",
         ):
             page.goto(f"{base}{path}")
             width = page.evaluate("document.documentElement.scrollWidth")
