@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
     add_nav(app, "broadcasts_console.broadcasts", "ส่งข่าว", 30, scoped=True)
     set_summary_previewer(app, console.summary_preview)
     app.register_blueprint(board_console.blueprint)
-    add_nav(app, "followup_console.board_page", "ติดตามผล", 35)
+    add_nav(app, "followup_console.board_page", "ติดตามผล", 35, scoped=True)
     add_dashboard_panel(app, "followup_console/dashboard_panel.html", board_console.dashboard_panel)
     app.cli.add_command(cli.broadcast_cli)
     register_job(app, broadcast_job(services.settings.broadcasts.check_seconds))

@@ -100,25 +100,36 @@ def latest_meeting_id(session: Session) -> int | None:
     ).first()
 
 
-def _regions(session: Session, region_code: str | None) -> list[RegionColumns]:
+def _regions(
+    session: Session, region_code: str | None, province_ids: frozenset[int] | None = None
+) -> list[RegionColumns]:
+    """The regions' columns; with `province_ids` (a provincial office) only those provinces, and only
+    the regions that hold one of them."""
     query = select(Region).where(Region.scheme == RegionScheme.GEOGRAPHIC).order_by(Region.sort_order)
     if region_code:
         query = query.where(Region.code == region_code)
     regions = session.scalars(query).all()
     if region_code and not regions:
         raise BoardError(f"ไม่รู้จักภาค {region_code!r}")
-    provinces = session.scalars(
-        select(Province).where(Province.region_id.in_([r.id for r in regions])).order_by(Province.name_th)
-    ).all()
-    return [RegionColumns(r, [p for p in provinces if p.region_id == r.id]) for r in regions]
+    provinces_query = select(Province).where(Province.region_id.in_([r.id for r in regions]))
+    if province_ids is not None:
+        provinces_query = provinces_query.where(Province.id.in_(sorted(province_ids)))
+    provinces = session.scalars(provinces_query.order_by(Province.name_th)).all()
+    columns = [RegionColumns(r, [p for p in provinces if p.region_id == r.id]) for r in regions]
+    return columns if province_ids is None else [c for c in columns if c.provinces]
 
 
-def _cells(session: Session, directive_ids: Sequence[int]) -> dict[int, dict[int, Cell]]:
-    rows = session.execute(
+def _cells(
+    session: Session, directive_ids: Sequence[int], province_ids: frozenset[int] | None = None
+) -> dict[int, dict[int, Cell]]:
+    query = (
         select(DirectiveProgress, DirectiveReport)
         .join(DirectiveReport, DirectiveProgress.report_id == DirectiveReport.id)
         .where(DirectiveProgress.directive_id.in_(directive_ids))
-    ).all()
+    )
+    if province_ids is not None:
+        query = query.where(DirectiveProgress.province_id.in_(sorted(province_ids)))
+    rows = session.execute(query).all()
     cells: dict[int, dict[int, Cell]] = {}
     for progress, report in rows:
         cells.setdefault(progress.directive_id, {})[progress.province_id] = Cell(
@@ -150,9 +161,11 @@ def build(
     directive_id: int | None = None,
     region_code: str | None = None,
     status: str | None = None,
+    province_ids: frozenset[int] | None = None,
 ) -> Board:
     """The board of a meeting (the latest published one by default) or of one directive, for a region
-    or all, with every cell; `status` ("done", …, "none") marks the cells the filter keeps."""
+    or all, with every cell; `status` ("done", …, "none") marks the cells the filter keeps;
+    `province_ids` limits it to a provincial office's provinces (None: the department, all)."""
     if status and status not in STATUS_FILTERS:
         raise BoardError(f"ไม่รู้จักสถานะ {status!r}")
     query = (
@@ -172,20 +185,27 @@ def build(
             raise BoardError(f"ไม่พบการประชุมที่เผยแพร่แล้ว #{meeting_id}")
         query = query.where(Directive.meeting_id == (meeting_id or 0))
     directives = session.scalars(query).all()
-    regions = _regions(session, region_code)
-    cells = _cells(session, [d.id for d in directives])
+    regions = _regions(session, region_code, province_ids)
+    cells = _cells(session, [d.id for d in directives], province_ids)
     rows = [Row(d, d.deadline is not None and d.deadline < today, cells.get(d.id, {})) for d in directives]
     board = Board(meeting or (directives[0].meeting if directives else None), regions, rows, status or None)
     board.groups.update(active_groups(session, [p.id for p in board.provinces]))
     return board
 
 
-def history(session: Session, directive_id: int) -> Sequence[tuple[DirectiveReport, str]]:
-    """Every report on a directive, the latest first, with its province's name."""
-    rows = session.execute(
+def history(
+    session: Session, directive_id: int, province_ids: frozenset[int] | None = None
+) -> Sequence[tuple[DirectiveReport, str]]:
+    """Every report on a directive (of `province_ids` only, for an office), the latest first, with its
+    province's name."""
+    query = (
         select(DirectiveReport, Province.name_th)
         .join(Province, DirectiveReport.province_id == Province.id)
         .where(DirectiveReport.directive_id == directive_id)
-        .order_by(DirectiveReport.reported_at.desc(), DirectiveReport.id.desc())
+    )
+    if province_ids is not None:
+        query = query.where(DirectiveReport.province_id.in_(sorted(province_ids)))
+    rows = session.execute(
+        query.order_by(DirectiveReport.reported_at.desc(), DirectiveReport.id.desc())
     ).all()
     return [(report, name) for report, name in rows]

@@ -20,7 +20,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from admin.console.auth import require_role
+from admin.console.auth import current_admin, require_scoped
+from admin.console.scope import provinces_of
 from bot import content
 from bot.current import current_services
 from bot.inputs import parse_int
@@ -52,8 +53,14 @@ def _filters() -> dict[str, object]:
 
 
 def _build(session: Session, services: Services, **filters: object) -> board.Board:
+    """The board as the account may see it: a provincial office, its own provinces only."""
     try:
-        return board.build(session, _today(services), **filters)  # type: ignore[arg-type]
+        return board.build(
+            session,
+            _today(services),
+            province_ids=provinces_of(current_admin()),
+            **filters,  # type: ignore[arg-type]
+        )
     except board.BoardError:
         abort(400)
 
@@ -72,7 +79,7 @@ def _choices(session: Session) -> tuple[list[Meeting], list[Region]]:
 
 
 @blueprint.get("/")
-@require_role(AdminRole.VIEWER)
+@require_scoped(AdminRole.VIEWER)
 def board_page() -> ResponseReturnValue:
     services = current_services()
     filters = _filters()
@@ -92,7 +99,7 @@ def board_page() -> ResponseReturnValue:
 
 
 @blueprint.get("/directives/<int:directive_id>")
-@require_role(AdminRole.VIEWER)
+@require_scoped(AdminRole.VIEWER)
 def directive_page(directive_id: int) -> ResponseReturnValue:
     services = current_services()
     with services.db.session() as session:
@@ -103,14 +110,14 @@ def directive_page(directive_id: int) -> ResponseReturnValue:
             "followup_console/directive.html",
             board=found,
             row=found.rows[0],
-            history=board.history(session, directive_id),
+            history=board.history(session, directive_id, provinces_of(current_admin())),
             statuses=texts.REPORT_STATUS_NAMES,
             not_reported=texts.REPORT_NONE,
         )
 
 
 @blueprint.get("/reports.csv")
-@require_role(AdminRole.VIEWER)
+@require_scoped(AdminRole.VIEWER)
 def export_csv() -> Response:
     services = current_services()
     tz = services.settings.tz
@@ -154,7 +161,7 @@ def dashboard_panel() -> dict[str, object]:
     services = current_services()
     today = _today(services)
     with services.db.session() as session:
-        found = board.build(session, today)
+        found = board.build(session, today, province_ids=provinces_of(current_admin()))
         provinces = found.provinces
         shares = []
         for row in found.rows:

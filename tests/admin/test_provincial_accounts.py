@@ -7,6 +7,7 @@ is checked with another province's ids (walked from the url_map, so a new route 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -30,10 +31,15 @@ from bot.models import (
     ChangeRequestStatus,
     Delivery,
     DeliveryStatus,
+    Directive,
+    DirectiveProgress,
+    DirectiveReport,
     GroupChangeRequest,
     GroupStatus,
     LineGroup,
+    Meeting,
     Province,
+    ReportStatus,
     utcnow,
 )
 from broadcasts import service
@@ -251,6 +257,7 @@ class World:
     own_broadcast: int  # the office's own, scheduled
     other_office_broadcast: int  # another province's office, to its province
     department_to_other: int  # the department's, delivered to the other province only
+    directive: int  # every province's: reported on by both, the other province in secret
 
     def ids(self, which: str) -> dict[str, int]:
         """The url arguments of `which` ("own" or "other") province."""
@@ -285,7 +292,48 @@ def build_world(app: Flask, standin: LineStandIn) -> World:
         own_broadcast=broadcast_to(app, [OWN], "ข่าวของเชียงใหม่", by="chiangmai-office", sent=False),
         other_office_broadcast=broadcast_to(app, [OTHER], "ความลับของสงขลา", by="songkhla-office"),
         department_to_other=broadcast_to(app, [OTHER], "ข่าวกรมถึงสงขลา"),
+        directive=reported_directive(app),
     )
+
+
+def reported_directive(app: Flask) -> int:
+    """A published meeting's directive that both provinces reported on (the other one in secret)."""
+    with services_of(app).db.session() as session:
+        meeting = Meeting(
+            title="การประชุมผู้บริหาร สถ.",
+            meeting_date=dt.date(2026, 11, 2),
+            raw_text="",
+            content_hash=None,
+            published_at=utcnow(),
+        )
+        directive = Directive(seq=1, title="เฝ้าระวังไฟป่า", text="ให้ อปท. เฝ้าระวังไฟป่า")
+        meeting.directives.append(directive)
+        session.add(meeting)
+        session.flush()
+        for province, status, note, who in (
+            (OWN, ReportStatus.IN_PROGRESS, "เชียงใหม่กำลังดำเนินการ", "ปลัดเชียงใหม่"),
+            (OTHER, ReportStatus.PROBLEM, "รายงานลับของสงขลา", "ปลัดสงขลา"),
+        ):
+            province_id = _province_id(app, province)
+            report = DirectiveReport(
+                directive_id=directive.id,
+                province_id=province_id,
+                status=status,
+                note=note,
+                reported_by_name=who,
+            )
+            session.add(report)
+            session.flush()
+            session.add(
+                DirectiveProgress(
+                    directive_id=directive.id,
+                    province_id=province_id,
+                    report_id=report.id,
+                    status=status,
+                    reported_at=report.reported_at,
+                )
+            )
+        return directive.id
 
 
 def _state(app: Flask) -> list[Any]:
@@ -304,6 +352,9 @@ def _call(browser: Browser, method: str, path: str, token: str, data: dict[str, 
         return browser.client.get(path)
     return browser.client.open(path, method=method, data={"csrf_token": token, **(data or {})})
 
+
+# Url arguments naming a record that belongs to every province, not to one (a directive).
+SHARED_ARGUMENTS = frozenset({"directive_id"})
 
 # Scoped routes without ids: what a request may try to reach past the office (posted with a valid token).
 NO_ID_PROBES: dict[str, Callable[[World, Flask], dict[str, Any]]] = {
@@ -324,7 +375,7 @@ def test_every_route_is_declared_and_refuses_another_provinces_ids(bot: Flask, s
     assert chiangmai.login("chiangmai-office").status_code == 302
     token = csrf_token(chiangmai.get(NEW))
     before = _state(bot)
-    secrets = ("ความลับของสงขลา", "Cother", "ข่าวกรมถึงสงขลา")
+    secrets = ("ความลับของสงขลา", "Cother", "ข่าวกรมถึงสงขลา", "รายงานลับของสงขลา", "ปลัดสงขลา")
     checked = 0
     for rule in bot.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.rule == "/callback":
@@ -342,6 +393,13 @@ def test_every_route_is_declared_and_refuses_another_provinces_ids(bot: Flask, s
                 # The API's only credential is the department's token: the office's session is none.
                 allowed = {401} if rule.rule.startswith("/api/") else {403}
                 assert status in allowed, (rule.endpoint, method, status)
+            elif rule.arguments and set(rule.arguments) <= SHARED_ARGUMENTS and method == "GET":
+                # A record of every province (a directive): the office's page of it shows its own only.
+                path = _url(bot, rule.endpoint, directive_id=world.directive)
+                response = chiangmai.get(path)
+                assert response.status_code == 200, (rule.endpoint, response.status_code)
+                shown = [s for s in secrets if s in response.get_data(as_text=True)]
+                assert not shown, (rule.endpoint, shown)
             elif rule.arguments:
                 unknown = set(rule.arguments) - set(world.ids("other"))
                 assert not unknown, f"{rule.endpoint}: give the test another province's {unknown}"
