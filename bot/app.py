@@ -126,6 +126,7 @@ def register_commands(app: Flask) -> None:
     cli.init_app(app, create_app)
     ingest.init_app(app)
     register_features(app)
+    cli.guard_database_errors(app.cli)
 
 
 def register_features(app: Flask) -> None:

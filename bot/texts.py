@@ -44,6 +44,7 @@ SERVE_EMULATOR_PORT_BUSY = (
 )
 
 DB_UNREACHABLE = "ติดต่อฐานข้อมูลไม่ได้: {error}"
+DB_NOT_READY = "ฐานข้อมูลยังไม่พร้อม ({error}): รัน make setup (หรือ flask --app wsgi setup) ก่อน แล้วลองอีกครั้ง"
 DB_AT_REVISION = "ฐานข้อมูลอยู่ที่รุ่น {revision} (ล่าสุด {head})"
 
 ERROR_TITLES = {

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -133,3 +135,26 @@ def test_setup_with_the_database_down_is_one_line(make_settings: Callable[..., S
     assert result.exit_code == 2
     assert result.output.strip().startswith("ติดต่อฐานข้อมูลไม่ได้")
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["ask", "ข้อสั่งการล่าสุด"], ["inbox", "status"], ["broadcast", "list"], ["broadcast", "run"]],
+)
+@pytest.mark.parametrize("state", ["no file", "no tables"])
+def test_a_command_before_setup_is_one_thai_line(
+    make_settings: Callable[..., Settings], tmp_path: Path, args: list[str], state: str
+) -> None:
+    """A fresh clone, `setup` not run yet: the database file or its tables are missing. Every command
+    says so in one Thai line and exits 2, rather than a traceback."""
+    target = tmp_path / ("missing-folder/bot.sqlite3" if state == "no file" else "bot.sqlite3")
+    if state == "no tables":
+        sqlite3.connect(target).close()
+    app = create_app(make_settings({"database": {"url": f"sqlite:///{target}"}}))
+    try:
+        result = app.test_cli_runner().invoke(args=args)
+        assert result.exit_code == 2, result.output
+        assert "ฐานข้อมูลยังไม่พร้อม" in result.output and "make setup" in result.output
+        assert "Traceback" not in result.output
+    finally:
+        services_of(app).close()
