@@ -293,6 +293,9 @@ class Meeting(TimestampMixin, Base):
     chair: Mapped[str | None] = mapped_column(Text)
     # The organisation that held the meeting ("สถ.", "มท.", "ก.น.บ.", a committee's name).
     body: Mapped[str | None] = mapped_column(String(255), index=True)
+    # The sentence that introduces the directives ("…สถานการณ์อุทกภัย จึงขอให้ดำเนินการ ดังนี้"): with the
+    # headline, the subject every directive of the meeting is about (search reads both).
+    subject: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(String(2048), unique=True)
     # The article's fingerprint (meetings.parsing.article.fingerprint): one article never makes two meetings.
     # None for an article without a body, which matches nothing.

@@ -72,8 +72,9 @@ SYNONYMS_PATH: Final = Path(__file__).resolve().parent / "data" / "synonyms.yaml
 TITLE_WEIGHT: Final = 3.0
 TEXT_WEIGHT: Final = 1.0
 CATEGORY_WEIGHT: Final = 0.3
-# The meeting's subject (its headline) is every directive's context: a flood meeting's directives say
-# อพยพ or พร่องน้ำ, its headline says น้ำหลาก. Its words and phrases count, well below the directive's own.
+# The meeting's subject (its headline, and the sentence introducing its directives) is every directive's
+# context: a flood meeting's directives say อพยพ or พร่องน้ำ, its headline says น้ำหลาก, its lead-in
+# สถานการณ์อุทกภัย. Their words and phrases count, well below the directive's own.
 MEETING_WEIGHT: Final = 0.3
 MEETING_PHRASE_FACTOR: Final = 0.4
 BM25_K1: Final = 1.2
@@ -422,6 +423,8 @@ class Document:
     meeting_date: dt.date | None = None
     meeting_number: str | None = None
     meeting_title: str = ""
+    meeting_subject: str = ""
+    """The sentence that introduces the meeting's directives: read with the headline, never shown."""
     categories: tuple[str, ...] = ()
     """10E codes and Thai names."""
 
@@ -466,7 +469,7 @@ def _analyse(document: Document) -> _Analysis:
     for category in document.categories:
         for token in tokens(fold(category)):
             weights[token] += CATEGORY_WEIGHT
-    meeting = fold(document.meeting_title)
+    meeting = fold(" ".join(part for part in (document.meeting_title, document.meeting_subject) if part))
     for token in tokens(meeting):
         weights[token] += MEETING_WEIGHT
     title_key = squash(title)
@@ -812,6 +815,7 @@ def load_documents(session: Session) -> list[Document]:
             Meeting.meeting_date,
             Meeting.number,
             Meeting.title,
+            Meeting.subject,
         )
         .join(Meeting, Meeting.id == Directive.meeting_id)
         .where(Meeting.published_at.is_not(None))
@@ -827,6 +831,7 @@ def load_documents(session: Session) -> list[Document]:
             meeting_date=row[5],
             meeting_number=row[6],
             meeting_title=row[7],
+            meeting_subject=row[8] or "",
             categories=tuple(categories.get(row[0], ())),
         )
         for row in rows

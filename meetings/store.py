@@ -70,6 +70,7 @@ def save_draft(
         number=draft.number,
         chair=draft.chair,
         body=draft.body,
+        subject=draft.subject,
         source_url=draft.source_url or None,
         content_hash=draft.fingerprint,
         raw_text=raw_text,

@@ -125,6 +125,7 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
         chair_name=chair.name if chair else None,
         chair_position=chair.position if chair else None,
         body=fields.find_body(paragraphs, article.title, chair),
+        subject=reading.subject or None,
         directives=tuple(directives),
         ten_es=reading.ten_es,
         source_url=url,

@@ -292,6 +292,7 @@ _QUOTE_ATTRIBUTION_RE: Final = re.compile(
 )
 _NOT_A_SPEAKER_START: Final = re.compile(r"^(?:วันนี้|เมื่อ|ใน(?:วัน|การ)|\(|ทั้งนี้|ซึ่ง|โดย)")
 _LEAD_STRONG_WINDOW: Final = 300
+SUBJECT_CHARS: Final = 200  # of a list's lead-in, kept as the meeting's subject
 _LEAD_WEAK_WINDOW: Final = 120
 _SHORT_ITEM: Final = 50
 
@@ -591,6 +592,8 @@ class ListReading:
     ten_es: bool
     warnings: tuple[str, ...] = ()
     """Thai warnings about lists dropped on thin evidence (see ``NumberedList.near_miss``)."""
+    subject: str = ""
+    """The lead-in of the first list kept as directives, from its last sentence that carries words."""
 
 
 def read_lists(paragraphs: tuple[str, ...], chair: Chair | None, ten_e_codes: tuple[str, ...]) -> ListReading:
@@ -625,7 +628,21 @@ def read_lists(paragraphs: tuple[str, ...], chair: Chair | None, ten_e_codes: tu
                     count=len(numbered.items), start=start, cues=evidence_summary(numbered)
                 )
             )
-    return ListReading(tuple(directives), tuple(top), ten_es, tuple(warnings))
+    kept = next((numbered for numbered in top if numbered.accepted), None)
+    subject = lead_in_subject(kept.lead_in) if kept is not None else ""
+    return ListReading(tuple(directives), tuple(top), ten_es, tuple(warnings), subject)
+
+
+def lead_in_subject(lead_in: str, most: int = SUBJECT_CHARS) -> str:
+    """What a list's lead-in says it is about: its last `most` characters, from a word boundary (Thai
+    separates sentences and clauses by spaces), without the closing "ดังนี้"/"ดังต่อไปนี้"."""
+    text = " ".join(lead_in.split())
+    text = re.sub(r"\s*(ดังต่อไปนี้|ดังนี้)\s*[:：]?\s*$", "", text)
+    if len(text) > most:
+        cut = text[-most:]
+        space = cut.find(" ")
+        text = cut[space + 1 :] if 0 <= space < most // 2 else cut
+    return text.strip()
 
 
 def explain_lists(

@@ -48,6 +48,8 @@ class MeetingDraft:
     chair_position: str | None = None
     body: str | None = None
     """The organisation that held the meeting (``สถ.``, ``มท.``, ``ก.น.บ.``, a committee's name)."""
+    subject: str | None = None
+    """The words that introduce the directives (the end of the lead-in before the first kept list)."""
     directives: tuple[DirectiveDraft, ...] = ()
     ten_es: bool = False
     """The article restates the department's 10Es framework."""

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from bot import search as search_module
 from bot.models import Meeting, utcnow
@@ -196,6 +197,28 @@ def test_a_directive_is_found_through_its_meetings_subject(query: str) -> None:
     ]
     assert {40, 41, 42} <= set(found) and 44 not in found
     assert found[0] == 43  # a directive that says it itself comes first
+
+
+@pytest.mark.parametrize("query", ["น้ำท่วม", "อุทกภัย", "ภัยแล้ง", "ยาเสพติด"])
+def test_the_sentence_introducing_the_directives_is_their_subject_too(query: str) -> None:
+    """Headlines often name only who met ("มท.1 ประชุมผู้ว่าฯ ทั่วประเทศ"); the lead-in of the list says
+    what about ("…สถานการณ์อุทกภัยและภัยแล้ง และปัญหายาเสพติด จึงขอให้ดำเนินการ"). Its words count like the
+    headline's, below the directive's own, and it is never shown as the meeting's title."""
+    lead_in = "เพื่อรับมือสถานการณ์อุทกภัยและภัยแล้ง รวมทั้งปัญหายาเสพติดในพื้นที่ จึงขอให้ทุกจังหวัดดำเนินการ"
+    met = "มท.1 ประชุมผู้ว่าราชการจังหวัดทั่วประเทศ"
+    listed = Document(
+        60, 40, 1, "เตรียมแผนอพยพ", "เตรียมแผนอพยพประชาชน", meeting_title=met, meeting_subject=lead_in
+    )
+    elsewhere = Document(61, 41, 1, "ซ่อมถนนในหมู่บ้าน", "ซ่อมถนนในหมู่บ้าน", meeting_title=met)
+    hits = SearchIndex.build([listed, elsewhere, ROADS]).search(query)
+    assert [hit.directive_id for hit in hits] == [60]
+    assert hits[0].meeting_title == met
+
+
+def test_a_meeting_stores_the_lead_in_of_its_directives_as_its_subject(ready_app: Flask) -> None:
+    with services_of(ready_app).db.session() as session:
+        (seed,) = session.scalars(select(Meeting)).all()
+        assert seed.subject and "ภารกิจ" in seed.subject and not seed.subject.endswith("ดังนี้")
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import pytest
 
 from meetings.parsing import MeetingDraft, classify, parse_article
 from meetings.parsing.deadlines import find_deadline
+from meetings.parsing.directives import lead_in_subject
 
 CHAIR = "นายประยูร รัตนเสนีย์ อธิบดีกรมส่งเสริมการปกครองท้องถิ่น"
 OPENING = f"วันนี้ (21 มกราคม 2565) เวลา 13.30 น. {CHAIR} เป็นประธานการประชุมผู้บริหาร ครั้งที่ 3/2565"
@@ -543,3 +544,24 @@ def test_the_attendees_departments_do_not_hold_the_meeting(attendee: str) -> Non
         f"โครงการปรับปรุงภูมิทัศน์ ผ่านระบบ zoom meeting โดยมี {attendee} ร่วมประชุม"
     )
     assert draft.body == "มท."
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "subject"),
+    [
+        ("อธิบดีได้เน้นย้ำการเตรียมรับมืออุทกภัย ดังนี้", "อธิบดีได้เน้นย้ำการเตรียมรับมืออุทกภัย"),
+        ("จึงขอให้ทุกจังหวัดดำเนินการ ดังต่อไปนี้ :", "จึงขอให้ทุกจังหวัดดำเนินการ"),
+        ("มอบนโยบาย 3 เรื่อง ได้แก่", "มอบนโยบาย 3 เรื่อง ได้แก่"),
+        ("ก" * 150 + " เพื่อป้องกันไฟป่าและหมอกควัน ดังนี้", "ก" * 150 + " เพื่อป้องกันไฟป่าและหมอกควัน"),
+    ],
+)
+def test_the_lead_in_of_the_kept_list_is_the_meetings_subject(lead_in: str, subject: str) -> None:
+    """What introduces the directives ("…การเตรียมรับมืออุทกภัย ดังนี้") says what they are about, without
+    the closing ดังนี้; a long one keeps its end, from a word boundary."""
+    assert lead_in_subject(lead_in) == subject
+
+
+def test_a_long_lead_in_keeps_its_end_from_a_word() -> None:
+    words = " ".join(f"คำที่{n}" for n in range(60)) + " ดังนี้"
+    kept = lead_in_subject(words)
+    assert len(kept) <= 200 and kept.endswith("คำที่59") and kept.startswith("คำที่")
