@@ -19,6 +19,7 @@ date is never read across two items.
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -76,53 +77,36 @@ def _opens_parenthesis(before: str) -> bool:
 
 def find_markers(body: str) -> list[Marker]:
     """Every item marker in ``body``, in order."""
-    arabic = thai.thai_digits_to_arabic(body)
-    paragraph_starts = [0] + [i + 1 for i, char in enumerate(arabic) if char == "\n"]
-    markers: list[Marker] = []
-    for style, pattern in _MARKER_RES.items():
-        for match in pattern.finditer(arabic):
-            start = match.start()
-            line_start = arabic.rfind("\n", 0, start) + 1
-            before = arabic[max(line_start, start - 30) : start]
-            if style == "paren" and _opens_parenthesis(before):
-                continue
-            if _DATE_BEFORE_RE.search(before):
-                continue
-            paragraph = _bisect(paragraph_starts, start)
-            markers.append(Marker(style, int(match.group("value")), start, match.end(), paragraph))
-            if len(markers) > _MAX_MARKERS:
-                break
+    markers = _scan(body, _MARKER_RES, skip_dates=True)
     markers.sort(key=lambda m: m.offset)
     return markers
 
 
 def find_relaxed_markers(body: str) -> list[Marker]:
     """Every place a number could continue a list, whatever precedes it (see ``_RELAXED_MARKER_RES``)."""
+    return _scan(body, _RELAXED_MARKER_RES, skip_dates=False)
+
+
+def _scan(body: str, patterns: dict[str, re.Pattern[str]], *, skip_dates: bool) -> list[Marker]:
+    """The matches of `patterns` in ``body`` as markers (at most ``_MAX_MARKERS`` a pattern, and one),
+    but a "(1)" inside an open parenthesis and, with `skip_dates`, a number right after a date word."""
     arabic = thai.thai_digits_to_arabic(body)
     paragraph_starts = [0] + [i + 1 for i, char in enumerate(arabic) if char == "\n"]
     markers: list[Marker] = []
-    for style, pattern in _RELAXED_MARKER_RES.items():
+    for style, pattern in patterns.items():
         for match in pattern.finditer(arabic):
             start = match.start()
             line_start = arabic.rfind("\n", 0, start) + 1
-            if style == "paren" and _opens_parenthesis(arabic[max(line_start, start - 30) : start]):
+            before = arabic[max(line_start, start - 30) : start]
+            if style == "paren" and _opens_parenthesis(before):
                 continue
-            paragraph = _bisect(paragraph_starts, start)
+            if skip_dates and _DATE_BEFORE_RE.search(before):
+                continue
+            paragraph = bisect.bisect_right(paragraph_starts, start) - 1
             markers.append(Marker(style, int(match.group("value")), start, match.end(), paragraph))
             if len(markers) > _MAX_MARKERS:
                 break
     return markers
-
-
-def _bisect(starts: list[int], offset: int) -> int:
-    low, high = 0, len(starts)
-    while low + 1 < high:
-        middle = (low + high) // 2
-        if starts[middle] <= offset:
-            low = middle
-        else:
-            high = middle
-    return low
 
 
 # --- Lists ------------------------------------------------------------------------------------------
