@@ -10,9 +10,7 @@ share of provinces that reported on the latest meeting's directives, the nearest
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Final
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -28,7 +26,7 @@ from bot.inputs import parse_int
 from bot.models import AdminRole, Meeting, Region, RegionScheme, ReportStatus
 from bot.services import Services
 from broadcasts import board, texts
-from broadcasts.console import _local, spreadsheet_safe
+from broadcasts.console import csv_download, csv_time, spreadsheet_safe
 
 blueprint = Blueprint("followup_console", __name__, url_prefix="/admin/followup", template_folder="templates")
 
@@ -121,10 +119,7 @@ def directive_page(directive_id: int) -> ResponseReturnValue:
 def export_csv() -> Response:
     services = current_services()
     tz = services.settings.tz
-    out = io.StringIO()
-    out.write("\ufeff")  # UTF-8 with a BOM: Excel opens the Thai correctly
-    writer = csv.writer(out)
-    writer.writerow(texts.REPORTS_CSV_HEADER)
+    lines: list[list[object]] = []
     with services.db.session() as session:
         found = _build(session, services, **_filters())
         for row in found.rows:
@@ -134,7 +129,7 @@ def export_csv() -> Response:
                     if not found.matches(row, province):
                         continue
                     cell = row.cell(province.id)
-                    writer.writerow(
+                    lines.append(
                         [
                             directive.seq,
                             spreadsheet_safe(directive.title),
@@ -143,16 +138,12 @@ def export_csv() -> Response:
                             province.name_th,
                             columns.region.name_th,
                             texts.REPORT_STATUS_NAMES.get(cell.key, texts.REPORT_NONE),
-                            _local(cell.reported_at, tz),
+                            csv_time(cell.reported_at, tz),
                             spreadsheet_safe(cell.reported_by),
                             spreadsheet_safe(cell.note),
                         ]
                     )
-    return Response(
-        out.getvalue().encode("utf-8"),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="reports.csv"'},
-    )
+    return csv_download("reports.csv", texts.REPORTS_CSV_HEADER, lines)
 
 
 def dashboard_panel() -> dict[str, object]:

@@ -730,7 +730,8 @@ def spreadsheet_safe(value: str | None) -> str:
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
-def _local(moment: dt.datetime | None, tz: dt.tzinfo) -> str:
+def csv_time(moment: dt.datetime | None, tz: dt.tzinfo) -> str:
+    """A moment in a CSV cell: local time, sortable; empty for none."""
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
@@ -739,10 +740,7 @@ def _local(moment: dt.datetime | None, tz: dt.tzinfo) -> str:
 def export_csv(broadcast_id: int) -> Response:
     services = current_services()
     tz = services.settings.tz
-    out = io.StringIO()
-    out.write("\ufeff")  # UTF-8 with a BOM: Excel opens the Thai correctly
-    writer = csv.writer(out)
-    writer.writerow(texts.CSV_HEADER)
+    lines: list[list[object]] = []
     with services.db.session() as session:
         _load(session, broadcast_id)
         rows = session.execute(
@@ -757,7 +755,7 @@ def export_csv(broadcast_id: int) -> Response:
             rows, key=lambda row: (row[2] is None, order[row[2] or ""], order[row[1].name or ""], row[0].id)
         )
         for delivery, group, province, region in ordered:
-            writer.writerow(
+            lines.append(
                 [
                     spreadsheet_safe(province),
                     spreadsheet_safe(region),
@@ -765,13 +763,23 @@ def export_csv(broadcast_id: int) -> Response:
                     spreadsheet_safe(group.line_group_id),
                     texts.DELIVERY_NAMES.get(delivery.status.value, delivery.status.value),
                     delivery.attempts,
-                    _local(delivery.sent_at, tz),
-                    _local(delivery.acknowledged_at, tz),
+                    csv_time(delivery.sent_at, tz),
+                    csv_time(delivery.acknowledged_at, tz),
                     spreadsheet_safe(delivery.last_error),
                 ]
             )
+    return csv_download(f"broadcast-{broadcast_id}.csv", texts.CSV_HEADER, lines)
+
+
+def csv_download(filename: str, header: Sequence[object], lines: Iterable[Sequence[object]]) -> Response:
+    """A CSV file to download, in UTF-8 with a BOM: Excel opens the Thai correctly."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(lines)
     return Response(
         out.getvalue().encode("utf-8"),
         content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="broadcast-{broadcast_id}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
