@@ -84,7 +84,7 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
     if number is None:
         warnings.append(WARN_NO_NUMBER)
 
-    chair = fields.find_chair(paragraphs)
+    chair = fields.find_chair(paragraphs, article.title)
     if chair is None:
         warnings.append(WARN_NO_CHAIR)
 

@@ -28,7 +28,7 @@ from typing import Final
 from bot import thai
 from meetings.parsing import texts
 from meetings.parsing import vocabulary as vocab
-from meetings.parsing.fields import Chair
+from meetings.parsing.fields import Chair, canonical_position
 
 # --- Markers ----------------------------------------------------------------------------------------
 
@@ -150,8 +150,10 @@ class NumberedList:
 
     @property
     def thin(self) -> bool:
-        """Kept, but the evidence is close to the line: the editor is told."""
-        return self.accepted and self.score < vocab.DIRECTIVE_SURE_SCORE
+        """Kept, but the evidence is close to the line, or nothing says its items are orders (no hand-down
+        verb before them, items not worded as orders): the editor is told."""
+        ordered = any(e.key in ("hands_down", "items_order") for e in self.evidence)
+        return self.accepted and (self.score < vocab.DIRECTIVE_SURE_SCORE or not ordered)
 
     @property
     def near_miss(self) -> bool:
@@ -267,6 +269,7 @@ _CONDITIONS_RE: Final = re.compile("|".join(vocab.CONDITION_CUES))
 _HABITUAL_RE: Final = re.compile("|".join(vocab.HABITUAL_CUES))
 _FRAMEWORK_RE: Final = re.compile("|".join(vocab.FRAMEWORK_CUES), re.I)
 _IMPERATIVE_RES: Final = [re.compile(cue) for cue in vocab.ITEM_IMPERATIVE_CUES]
+_UPWARD_RE: Final = re.compile(vocab.UPWARD_REQUEST)
 _ITEM_REPORT_RE: Final = re.compile("|".join(vocab.ITEM_REPORT_CUES))
 _DEFINITION_RE: Final = re.compile(vocab.ITEM_DEFINITION_CUE)
 _SPEECH_RE: Final = re.compile(vocab.SPEECH_VERBS)
@@ -307,8 +310,9 @@ def speaker_is_chair(speaker: str, chair: Chair) -> bool:
     first = chair.first_name()
     if first and len(first) >= 2 and first in cleaned:
         return True
-    position = chair.position or ""
-    return bool(position) and (position in cleaned or (len(cleaned) >= 4 and cleaned in position))
+    position = canonical_position(chair.position or "")
+    said = canonical_position(cleaned)
+    return bool(position) and (position in said or (len(said) >= 4 and said in position))
 
 
 def _lead_in(numbered: NumberedList, paragraphs: list[str], body: str) -> tuple[str, int]:
@@ -330,7 +334,10 @@ def _lead_in(numbered: NumberedList, paragraphs: list[str], body: str) -> tuple[
 
 def _speaks_for_meeting(speaker: str, handed_down: bool) -> bool:
     """Someone other than the chair whose list still belongs to the meeting: a deputy or spokesperson
-    speaking for it, or any official handing the items down (สั่งการ, ขอความร่วมมือ...) at it."""
+    speaking for it (not a รองศาสตราจารย์), or any official handing the items down (สั่งการ,
+    ขอความร่วมมือ...) at it."""
+    for title in vocab.ACADEMIC_TITLES:
+        speaker = speaker.replace(title, "")
     return handed_down or any(role in speaker for role in vocab.DEPUTY_ROLE_WORDS)
 
 
@@ -363,7 +370,11 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
         numbered.evidence.append(Evidence(points, key, cue))
         numbered.reasons.append(f"{points:+d} {key}{': ' + cue if cue else ''}")
 
-    strong = _STRONG_RE.search(strong_window)
+    speaker = paragraph_speaker(paragraphs[speaker_paragraph])
+    numbered.speaker = speaker
+    others_speak = bool(speaker and chair is not None and not speaker_is_chair(speaker, chair))
+    asks_upward = _UPWARD_RE.search(weak_window) if others_speak and _speaker_is_person(speaker or "") else None
+    strong = None if asks_upward else _STRONG_RE.search(strong_window)
     if strong:
         add(3, "hands_down", strong.group(0))
     counted = _COUNTED_RE.search(weak_window)
@@ -388,13 +399,13 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
     if habitual:
         add(-3, "habitual", habitual.group(0))
 
-    speaker = paragraph_speaker(paragraphs[speaker_paragraph])
-    numbered.speaker = speaker
     if speaker and chair is not None:
-        if speaker_is_chair(speaker, chair):
+        if not others_speak:
             add(2, "chair_speaks", speaker)
         elif _speaker_is_person(speaker):
-            if _speaks_for_meeting(speaker, strong is not None and habitual is None):
+            if asks_upward:
+                add(-3, "asks_upward", asks_upward.group(0))
+            elif _speaks_for_meeting(speaker, strong is not None and habitual is None):
                 add(1, "speaks_for_meeting", speaker)
             else:
                 add(-3, "someone_else", speaker)
@@ -416,6 +427,9 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
     people = _items_of_people(items)
     if people >= half:
         add(-4, "items_people", f"{people}/{len(items)}")
+    sessions = _items_starting_with(items, vocab.ITEM_SESSION_STARTS)
+    if sessions >= half:
+        add(-3, "items_sessions", f"{sessions}/{len(items)}")
     places = _items_starting_with(items, vocab.PLACE_WORDS)
     if places >= half:
         add(-3, "items_places", f"{places}/{len(items)}")

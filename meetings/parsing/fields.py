@@ -174,24 +174,33 @@ def find_meeting_number(paragraphs: tuple[str, ...], headline: str = "") -> str 
 
 # --- Chair ------------------------------------------------------------------------------------------
 
-_TITLE_PATTERN: Final = "|".join(re.escape(t) for t in sorted(vocab.PERSON_TITLES, key=len, reverse=True))
+_TITLE_PATTERN: Final = "|".join(
+    [*vocab.MONASTIC_TITLE_PATTERNS, *(re.escape(t) for t in sorted(vocab.PERSON_TITLES, key=len, reverse=True))]
+)
 _THAI_WORD: Final = r"[\u0e01-\u0e4e]+"
 # A person: honorific, a first name, optionally a surname (one space apart).
 _NOT_A_NAME: Final = "|".join(re.escape(word) for word in vocab.TITLE_LOOKALIKE_WORDS)
 _PERSON_RE: Final = re.compile(
-    rf"(?<![\u0e01-\u0e4e])(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
+    rf"(?:(?<![\u0e01-\u0e4e])|(?=เจ้าประคุณ))(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
     rf"(?:\s(?!(?:{_TITLE_PATTERN})){_THAI_WORD})?)"
 )
 _CHAIR_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.CHAIR_VERBS) + ")")
 _LEAD_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.LEAD_VERBS) + ")")
 _POSITION_RE: Final = re.compile(
-    r"\s(?P<position>(?:"
+    r"\s(?P<position>(?:(?:"
     + "|".join(vocab.POSITION_HEADS)
     + r")\s(?:"
     + "|".join(vocab.POSITION_HEAD_CONTINUATIONS)
     + r")[^\s(]{0,80}|[^\s(]{2,80}(?:\s(?:และ|ในฐานะ)\S{2,80})?)"
+    + r"(?:\s?\([^()\s]{2,12}\)(?=\s(?:"
+    + "|".join(re.escape(word) for word in vocab.POSITION_MORE_STARTS)
+    + r")))?"
+    + r"(?:\s(?:และ\s?)?(?:"
+    + "|".join(re.escape(word) for word in vocab.POSITION_MORE_STARTS)
+    + r")[^\s(]{1,120}(?:\s?\([^()\s]{2,12}\))?)*)"
 )
 _LATE_CHAIR_VERB_RE: Final = re.compile(vocab.LATE_CHAIR_VERB)
+_MONK_NAME_RE: Final = re.compile(rf"(?:{'|'.join(vocab.MONASTIC_TITLE_PATTERNS)})[\u0e01-\u0e4e]+")
 
 
 @dataclass(frozen=True)
@@ -233,6 +242,9 @@ def _person_with_position(text: str, match: re.Match[str]) -> Chair:
     นายกสมาคม...``) belongs to the name when the word after it opens a position and it does not."""
     name = match.group("person").strip()
     end = match.end("person")
+    monk = _MONK_NAME_RE.match(name)
+    if monk:  # a monk's name is his title of rank and one word: what follows is his position
+        name, end = monk.group(0), match.start("person") + monk.end()
     extra = _NAME_PART_RE.match(text, end)
     if extra and not extra.group("part").startswith(vocab.POSITION_STARTS):
         after = text[extra.end() :].lstrip()
@@ -277,30 +289,72 @@ def _resolve_reference(chair: Chair, text: str) -> Chair:
     return chair
 
 
-def find_chair(paragraphs: tuple[str, ...]) -> Chair | None:
+def canonical_position(text: str) -> str:
+    """A position in one spelling, to compare two mentions: short forms written out (``ปลัด มท.``,
+    ``รมว.มหาดไทย``, ``ผวจ.``), ministries by name without กระทรวง, no spaces."""
+    text = "".join(text.split())
+    for short, full in vocab.POSITION_SHORT_FORMS:
+        text = text.replace(short, full)
+    for full, short in vocab.ORGANISATIONS:
+        if full.startswith("กระทรวง"):
+            text = text.replace(short, full)
+    text = text.replace("ปลัดมหาดไทย", "ปลัดกระทรวงมหาดไทย")
+    return text.replace("กระทรวง", "").replace("ฯ", "")
+
+
+_DELEGATED_RE: Final = re.compile(vocab.DELEGATED_CHAIR)
+_HEADLINE_LEADER_RE: Final = re.compile(
+    r"^(?P<position>\S{2,40}(?:\s(?:มท\.|มหาดไทย))?)\s?(?:" + "|".join(vocab.HEADLINE_LEAD_VERBS) + ")"
+)
+
+
+def _headline_leader(headline: str, paragraphs: tuple[str, ...]) -> Chair | None:
+    """``ปลัดมหาดไทย นำประชุม...`` in the headline: the person the body names with that position."""
+    lead = _HEADLINE_LEADER_RE.match(headline.strip())
+    if lead is None or not lead.group("position").startswith(vocab.POSITION_STARTS):
+        return None
+    wanted = canonical_position(lead.group("position"))
+    text = "\n".join(paragraphs)[:6000]
+    for person in _PERSON_RE.finditer(text):
+        chair = _person_with_position(text, person)
+        if chair.position and canonical_position(chair.position).startswith(wanted):
+            return chair
+    return None
+
+
+def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
     """The person presiding: ``NAME POSITION เป็นประธาน`` (or ``ในฐานะประธาน...``, ``ประธานที่ประชุม``,
-    ``นั่งหัวโต๊ะ``) in the opening paragraphs, else the first person who leads the meeting in the
-    opening sentence; else, in a later paragraph, the one who ``เป็นประธานการประชุม`` (an article that
-    opens with a visit)."""
+    ``นั่งหัวโต๊ะ``) in the opening paragraphs (the one assigned, when the committee's chair delegates:
+    ``มอบหมายให้ NAME เป็นประธาน``), else the first person who leads the meeting in the opening
+    sentence (not one of the attendees after ``โดยมี``); else, in a later paragraph, the one who
+    ``เป็นประธานการประชุม`` (an article that opens with a visit); else the one whose position opens the
+    headline before a meeting verb (``ปลัดมหาดไทย นำประชุม...``)."""
     opening = "\n".join(paragraphs[:4])[:6000]
     for verb in _CHAIR_VERB_RE.finditer(opening):
+        if _DELEGATED_RE.search(opening, verb.end(), verb.end() + 300) and not verb.group(0).endswith(
+            "เป็นประธาน"
+        ):
+            continue
         close_only = not verb.group(0).endswith("เป็นประธาน") and "เป็นประธาน" not in verb.group(0)
         chair = _last_person_before(opening, verb.start(), 160 if close_only else 220)
         if chair is not None:
             return _resolve_reference(chair, opening)
     first = paragraphs[0][:_OPENING_CHARS] if paragraphs else ""
-    for person in _PERSON_RE.finditer(first):
+    attendees = min((first.find(w) for w in vocab.ATTENDEE_LIST_STARTS if w in first), default=len(first))
+    for person in _PERSON_RE.finditer(first, 0, attendees):
         after = first[person.end() : person.end() + 160]
         chair = _person_with_position(first, person)
         lead = _LEAD_VERB_RE.search(after)
-        if lead and not _PERSON_RE.search(after, 0, lead.start()) and "เปิดเผย" not in lead.group(0):
+        # ``NAME POSITION พร้อมด้วย NAME2 ... ประชุม``: the first named leads, the others join
+        joined = min((after.find(w) for w in vocab.ATTENDEE_LIST_STARTS if w in after), default=len(after))
+        if lead and not _PERSON_RE.search(after, 0, min(lead.start(), joined)) and "เปิดเผย" not in lead.group(0):
             return chair
     for paragraph in paragraphs[4:]:
         for verb in _LATE_CHAIR_VERB_RE.finditer(paragraph):
             chair = _last_person_before(paragraph, verb.start())
             if chair is not None:
                 return _resolve_reference(chair, paragraph)
-    return None
+    return _headline_leader(headline, paragraphs) if headline else None
 
 
 # --- Body -------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ CUES: Final = {
     "chair_speaks": "ประธานเป็นผู้กล่าว",
     "speaks_for_meeting": "ผู้กล่าว ({cue}) สั่งการแทนที่ประชุม",
     "someone_else": "ผู้กล่าวไม่ใช่ประธาน ({cue})",
+    "asks_upward": "ผู้กล่าวขอต่อที่ประชุมหรือกระทรวง “{cue}” ไม่ใช่การสั่งการ",
     "items_order": "เนื้อหาเป็นคำสั่ง {cue} ข้อ",
     "items_noted": "เนื้อหาเป็นสิ่งที่ที่ประชุมรับทราบ {cue} ข้อ",
     "items_define": "เนื้อหาเป็นคำนิยาม {cue} ข้อ",
@@ -33,5 +34,6 @@ CUES: Final = {
     "items_short": "เนื้อหาแต่ละข้อสั้นมาก",
     "items_people": "เนื้อหาเป็นรายชื่อบุคคล {cue} ข้อ",
     "items_places": "เนื้อหาเป็นรายชื่อพื้นที่ {cue} ข้อ",
+    "items_sessions": "เนื้อหาเป็นช่วงหรือวาระของการประชุม {cue} ข้อ",
 }
 """Thai names of the cues, by the key the parser gives each piece of evidence."""

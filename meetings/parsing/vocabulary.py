@@ -150,6 +150,15 @@ PERSON_TITLES: Final = (
 )
 """Honorifics that open a Thai person's name (longest is tried first)."""
 
+MONASTIC_TITLE_PATTERNS: Final = (
+    r"(?:เจ้าประคุณ\s?)?สมเด็จพระ(?!เจ้า|บรม|ราช|นาง|สังฆราช|กนิษฐา|เทพ|ศรี|ปิตุ|ยุพ)",
+    r"พระ(?:พรหม|ธรรม|เทพ|ครู)(?!คำ|รัตน|ทูต)",
+)
+"""A monk's title of rank, which opens his name as an honorific does (``เจ้าประคุณสมเด็จพระมหาวีรวงศ์``,
+``พระพรหมวชิรญาณ``, ``พระครูสมุห์...``): monks preside over the ministry's committees with the clergy.
+Royal names (``สมเด็จพระเจ้าพี่นางเธอ``, ``สมเด็จพระกนิษฐาธิราชเจ้า``) and words (``พระธรรมคำสอน``) are not
+matched."""
+
 TITLE_LOOKALIKE_WORDS: Final = (
     "กรัฐมนตรี",
     "กฯ",
@@ -227,6 +236,41 @@ LATE_CHAIR_VERB: Final = r"เป็นประธาน(?:ใน)?(?:การ
 """``จากนั้น ... NAME POSITION เป็นประธานการประชุม...``: an article that opens with a visit or a ceremony
 and reaches the meeting later; read beyond the opening paragraphs only when they name no one presiding
 or leading."""
+
+POSITION_MORE_STARTS: Final = (
+    "รมว.",
+    "รมช.",
+    "รัฐมนตรี",
+    "รักษาราชการแทน",
+    "ที่ปรึกษา",
+    "เลขานุการ",
+    "กรรมการ",
+    "ประธาน",
+    "เจ้าอาวาส",
+    "ผู้ช่วย",
+    "หัวหน้า",
+)
+"""A position written in several parts after one name (``ผู้ช่วยเจ้าอาวาสวัด... เลขานุการสมเด็จพระสังฆราช
+กรรมการมหาเถรสมาคม``, ``ที่ปรึกษา... รักษาราชการแทนรองเลขาธิการ... (กปร.)``, ``รองนายกรัฐมนตรีและ
+รมว.มหาดไทย``): a part after a space that opens with one of these is more of the same position."""
+
+POSITION_SHORT_FORMS: Final = (
+    ("รมว.", "รัฐมนตรีว่าการกระทรวง"),
+    ("รมช.", "รัฐมนตรีช่วยว่าการกระทรวง"),
+    ("ผวจ.", "ผู้ว่าราชการจังหวัด"),
+    ("ผู้ว่าฯ", "ผู้ว่าราชการจังหวัด"),
+    ("นายกฯ", "นายกรัฐมนตรี"),
+)
+"""How officials shorten a position (``ปลัด มท.`` is the ปลัดกระทรวงมหาดไทย, ``รมว.มหาดไทย`` the
+รัฐมนตรีว่าการกระทรวงมหาดไทย): a speaker so named is the chair whose position is written in full."""
+
+DELEGATED_CHAIR: Final = r"มอบหมาย(?:ให้)?[^\n]{0,200}?เป็นประธาน"
+"""``NAME ในฐานะประธานคณะอนุกรรมการ... มอบหมายให้ NAME2 ปลัด... เป็นประธานการประชุม``: the chair of the
+committee delegates; the person assigned presides over this meeting."""
+
+HEADLINE_LEAD_VERBS: Final = (r"นำประชุม", r"เป็นประธาน", r"ประชุม", r"นั่งหัวโต๊ะ")
+"""``ปลัดมหาดไทย นำประชุม...``: a headline that opens with a position and a meeting verb names who leads,
+when the body names no one presiding or leading (the body then says who holds that position)."""
 
 POSITION_STOP_WORDS: Final = ("โดยมี", "พร้อมด้วย", "ร่วมกับ", "ในฐานะ", "ได้", "จะ", "ร่วม", "เป็น", "กล่าว")
 
@@ -350,8 +394,8 @@ REPORT_CUES: Final = (
     r"เหตุผล|สาเหตุ",
     r"(?:พิจารณา|มีมติ)?เห็นชอบ",
     r"\d+\s*(?:ช่วง|ระยะ|สถานี|รูปแบบ|แหล่ง|โครงการ|กิจกรรม|มิติ|ขั้นตอน|จังหวัด|อำเภอ|ผลงาน|รางวัล|ประเภท"
-    r"|คณะ|ท่าน|ราย|คน|กลุ่ม|กระบวนการ|องค์กร|ชนิด)",
-    r"แบ่ง(?:ออก)?เป็น\s*\d+",
+    r"|คณะ|ท่าน|ราย|คน|กลุ่ม|กระบวนการ|องค์กร|ชนิด|ลักษณะ)",
+    r"(?:แบ่ง|จำแนก)(?:ออก)?(?:ได้)?(?:เป็น)\s*\d+",
     r"กำหนดการ|กิจกรรมใน(?:งาน|การประชุม)|ช่วง(?:เช้า|บ่าย|ค่ำ)\s*(?:จะ|เป็น)",
 )
 """In the lead-in: the list reports, schedules, describes, gives reasons or causes, proposes to the
@@ -378,6 +422,16 @@ CONDITION_CUES: Final = (r"เงื่อนไข", r"หลักเกณฑ
 """In the lead-in: conditions, criteria or qualifications to be met (rules described). Minus 3."""
 
 DEPUTY_ROLE_WORDS: Final = ("โฆษก", "รอง", "ประธานร่วม")
+ACADEMIC_TITLES: Final = ("รองศาสตราจารย์", "ผู้ช่วยศาสตราจารย์", "รศ.", "ผศ.")
+"""Academic ranks that contain รอง but name no deputy: a รองศาสตราจารย์ does not speak for the meeting."""
+
+UPWARD_REQUEST: Final = r"(?:ขอให้|ขอความร่วมมือ(?:จาก|ให้)?)\s?(?:ท่าน|กระทรวง|รัฐบาล|ประธาน|ที่ประชุม|ส่วนกลาง|ฝ่ายบริหาร)"
+"""Someone other than the chair asking the ministry, the government or the chair (``ขอให้กระทรวงมหาดไทย
+ช่วยเร่งรัด...``): a request made *to* the meeting, not an order it hands down."""
+
+ITEM_SESSION_STARTS: Final = ("การประชุม", "การหารือ", "วาระที่", "ช่วงที่", "Session", "การสัมมนา")
+"""Items that each name a session of a meeting or event (``1. การประชุม Business Session ...``): a report of
+what happened, or a programme, not orders. Minus 3 when at least half the items do."""
 """A speaker other than the chair with one of these speaks for the meeting (a deputy, a spokesperson):
 their list is not someone else's speech."""
 

@@ -565,3 +565,129 @@ def test_a_long_lead_in_keeps_its_end_from_a_word() -> None:
     words = " ".join(f"คำที่{n}" for n in range(60)) + " ดังนี้"
     kept = lead_in_subject(words)
     assert len(kept) <= 200 and kept.endswith("คำที่59") and kept.startswith("คำที่")
+
+
+# --- Round 3 (labels-unseen-3a): classes of writing the 40 articles of batch A showed ---------------
+
+
+@pytest.mark.parametrize(
+    ("opening", "chair"),
+    [
+        # a monk presides: his title of rank opens his name, no surname, his positions in several parts
+        (
+            "วันนี้ (27 มี.ค. 66) นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย ร่วมประชุมคณะกรรมการจัดงาน "
+            "โดยได้รับเมตตาจากเจ้าประคุณสมเด็จพระมหาวีรวงศ์ ผู้ช่วยเจ้าอาวาสวัดราชบพิธ กรรมการมหาเถรสมาคม "
+            "เป็นประธานการประชุม",
+            "เจ้าประคุณสมเด็จพระมหาวีรวงศ์ ผู้ช่วยเจ้าอาวาสวัดราชบพิธ กรรมการมหาเถรสมาคม",
+        ),
+        (
+            "วันนี้ (5 ม.ค. 67) พระพรหมวชิรญาณ เจ้าอาวาสวัดยานนาวา เป็นประธานการประชุมคณะกรรมการ",
+            "พระพรหมวชิรญาณ เจ้าอาวาสวัดยานนาวา",
+        ),
+        (
+            "วันนี้ (2 ม.ค. 67) นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย พร้อมด้วย พระครูสุภัทรธรรมโฆษิต "
+            "ผู้ช่วยเจ้าอาวาสวัดระฆัง ประชุมหารือการออกแบบพื้นที่",
+            "นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย",
+        ),
+        # a position written in several parts
+        (
+            "วันนี้ (27 พ.ย. 67) นายอนุทิน ชาญวีรกูล รองนายกรัฐมนตรีและ รมว.มหาดไทย เป็นประธานการประชุม",
+            "นายอนุทิน ชาญวีรกูล รองนายกรัฐมนตรีและ รมว.มหาดไทย",
+        ),
+        (
+            "เมื่อวันที่ 27 ม.ค. 2566 นางสุพร ตรีนรินทร์ ที่ปรึกษาด้านการประสานงานโครงการ รักษาราชการแทน"
+            "รองเลขาธิการคณะกรรมการพิเศษ (กปร.) เป็นประธานการประชุม",
+            "นางสุพร ตรีนรินทร์ ที่ปรึกษาด้านการประสานงานโครงการ รักษาราชการแทนรองเลขาธิการคณะกรรมการพิเศษ (กปร.)",
+        ),
+        # the committee's chair delegates: the one assigned presides
+        (
+            "วันนี้ (28 ส.ค. 68) นายภูมิธรรม เวชยชัย รองนายกรัฐมนตรี ในฐานะประธานคณะอนุกรรมการประจำภาค "
+            "มอบหมายให้ นายอรรษิษฐ์ สัมพันธรัตน์ ปลัดกระทรวงมหาดไทย เป็นประธานการประชุมคณะอนุกรรมการ",
+            "นายอรรษิษฐ์ สัมพันธรัตน์ ปลัดกระทรวงมหาดไทย",
+        ),
+        (
+            "วันนี้ (3 มี.ค. 66) นายชาดา ไทยเศรษฐ์ รมว.มหาดไทย ในฐานะประธานกรรมการ ได้มอบหมายให้ "
+            "นายสมคิด จันทมฤก รองปลัดกระทรวงมหาดไทย เป็นประธานในการประชุม",
+            "นายสมคิด จันทมฤก รองปลัดกระทรวงมหาดไทย",
+        ),
+    ],
+)
+def test_who_presides_round_3(opening: str, chair: str) -> None:
+    assert parse(opening).chair == chair
+
+
+@pytest.mark.parametrize(
+    ("headline", "attendees"),
+    [
+        # the headline names who leads; the body tells it as a report and lists who attended
+        (
+            "ปลัดมหาดไทย นำประชุมขับเคลื่อนโครงการเดิน - วิ่ง",
+            "กระทรวงมหาดไทยได้จัดการประชุมโครงการ โดยมีนายเชษฐา โมสิกรัตน์ รองปลัดกระทรวงมหาดไทย "
+            "นายสุรพล เจริญภูมิ รองอธิบดีกรมส่งเสริมการปกครองท้องถิ่น และเจ้าหน้าที่ เข้าร่วมประชุม",
+        ),
+        (
+            "ปลัด มท. ประชุมติดตามสถานการณ์ไฟป่า",
+            "ได้มีการประชุมติดตามสถานการณ์ โดยมี นายสมคิด จันทมฤก อธิบดีกรมการปกครอง เข้าร่วมประชุม",
+        ),
+    ],
+)
+def test_the_headline_names_who_leads_when_the_body_does_not(headline: str, attendees: str) -> None:
+    draft = parse(
+        f"วันนี้ (23 เม.ย. 67) นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย เปิดเผยว่า {attendees}",
+        title=headline,
+    )
+    assert draft.chair == "นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย"
+
+
+@pytest.mark.parametrize("short", ["ปลัด มท.", "ปลัดมหาดไทย", "ปลัด มท.ฯ"])
+def test_the_chair_named_by_a_short_form_of_the_position_speaks_for_the_meeting(short: str) -> None:
+    draft = parse(
+        "วันนี้ (10 มี.ค. 66) นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย เป็นประธานการประชุมติดตามสถานการณ์",
+        f"{short} กล่าวว่า เรื่องที่สำคัญ คือ 1) {ORDERS[0]} 2) {ORDERS[1]} 3) {ORDERS[2]}",
+    )
+    assert [d.text for d in draft.directives] == list(ORDERS)
+
+
+@pytest.mark.parametrize(
+    "request_up",
+    [
+        # an academic (รองศาสตราจารย์ is no deputy) asks the ministry
+        "ด้าน รองศาสตราจารย์ชูโชค อายุพงศ์ กล่าวว่า ขอให้กระทรวงมหาดไทยช่วยเร่งรัด (1) {0} (2) {1} (3) {2}",
+        # a mayor asks the government
+        "นายสมชาย ใจดี นายกเทศมนตรีนครเชียงใหม่ กล่าวว่า ขอให้รัฐบาลสนับสนุน ดังนี้ 1) {0} 2) {1} 3) {2}",
+        # an association asks the chair
+        "นายวิชัย มั่นคง นายกสมาคมสันนิบาตเทศบาล กล่าวว่า ขอความร่วมมือจากท่านปลัดกระทรวง 1) {0} 2) {1} 3) {2}",
+    ],
+)
+def test_a_request_made_to_the_ministry_or_the_chair_is_not_directives(request_up: str) -> None:
+    assert parse(OPENING, request_up.format(*ORDERS)).directives == ()
+
+
+@pytest.mark.parametrize(
+    "not_orders",
+    [
+        # the sessions of a meeting, reported by a spokesperson
+        "นายพรชัย ฐีระเวช โฆษกกระทรวงการคลัง เปิดเผยว่า ผลการประชุม ดังนี้ 1. การประชุม Business Session "
+        "ประธานรายงานผลการดำเนินงาน 2. การประชุมเต็มคณะ เพื่อหารือการเพิ่มศักยภาพ 3. การประชุมโต๊ะกลม ว่าด้วยภัยพิบัติ",
+        "นายอนุชา บูรพชัยศรี โฆษกประจำสำนักนายกรัฐมนตรี กล่าวว่า ในวันนี้มีกิจกรรม ดังนี้ 1) การหารือทวิภาคี"
+        "กับผู้นำญี่ปุ่น 2) การหารือกับภาคเอกชน 3) การสัมมนาว่าด้วยการลงทุน",
+        # kinds of work classified (จำแนกได้เป็น N ลักษณะ)
+        "นายประยูร รัตนเสนีย์ กล่าวว่า งานของพวกเราจำแนกได้เป็น 3 ลักษณะ ได้แก่ 1) งานประจำ ต้องทำให้ดีและพัฒนา"
+        "งานอยู่เสมอ 2) ภารกิจพิเศษ ด้วยความคิดริเริ่มสร้างสรรค์ 3) การสื่อสาร เพื่อให้สังคมรับรู้",
+    ],
+)
+def test_sessions_and_classifications_are_not_orders(not_orders: str) -> None:
+    assert parse(OPENING, not_orders).directives == ()
+
+
+def test_a_list_whose_items_are_not_orders_is_kept_with_a_warning() -> None:
+    """The chair speaks and counts the items, but no hand-down verb introduces them and none is worded
+    as an order: kept, and the editor is told."""
+    draft = parse(
+        OPENING,
+        "นายประยูร รัตนเสนีย์ กล่าวว่า ฝ่ายสาธารณสงเคราะห์จะส่งเสริมใน 3 ประการ คือ 1. เผยแผ่หลักธรรมคำสอน"
+        "ในการเสริมสร้างจิตใจของประชาชนในพื้นที่ 2. ช่วยสงเคราะห์ประชาชนผู้ประสบภัยพิบัติในทุกพื้นที่ "
+        "3. สนับสนุนการศึกษาของเยาวชนในชุมชนรอบวัดและโรงเรียน",
+    )
+    assert len(draft.directives) == 3
+    assert list_warnings(draft)
