@@ -146,7 +146,12 @@ class NumberedList:
 
     @property
     def accepted(self) -> bool:
-        return not self.ten_es and self.score >= vocab.DIRECTIVE_MIN_SCORE
+        """Its score reaches the line, and not only because of who speaks: a list whose lead-in and items
+        say nothing of orders is the chair's talk (a report, a description), dropped with a warning."""
+        return not self.ten_es and self.score >= vocab.DIRECTIVE_MIN_SCORE and self._says_something()
+
+    def _says_something(self) -> bool:
+        return any(e.points > 0 and e.key not in _SPEAKER_CUES for e in self.evidence)
 
     @property
     def thin(self) -> bool:
@@ -158,7 +163,7 @@ class NumberedList:
     @property
     def near_miss(self) -> bool:
         """Dropped, but some evidence says directives: the editor is told."""
-        return not self.ten_es and vocab.DIRECTIVE_NEAR_SCORE <= self.score < vocab.DIRECTIVE_MIN_SCORE
+        return not self.ten_es and not self.accepted and self.score >= vocab.DIRECTIVE_NEAR_SCORE
 
 
 def chain_lists(markers: list[Marker], relaxed: list[Marker] | None = None) -> list[NumberedList]:
@@ -269,6 +274,7 @@ _CONDITIONS_RE: Final = re.compile("|".join(vocab.CONDITION_CUES))
 _HABITUAL_RE: Final = re.compile("|".join(vocab.HABITUAL_CUES))
 _FRAMEWORK_RE: Final = re.compile("|".join(vocab.FRAMEWORK_CUES), re.I)
 _IMPERATIVE_RES: Final = [re.compile(cue) for cue in vocab.ITEM_IMPERATIVE_CUES]
+_SPEAKER_CUES: Final = ("chair_speaks", "speaks_for_meeting")
 _UPWARD_RE: Final = re.compile(vocab.UPWARD_REQUEST)
 _ITEM_REPORT_RE: Final = re.compile("|".join(vocab.ITEM_REPORT_CUES))
 _DEFINITION_RE: Final = re.compile(vocab.ITEM_DEFINITION_CUE)
@@ -373,7 +379,8 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
     speaker = paragraph_speaker(paragraphs[speaker_paragraph])
     numbered.speaker = speaker
     others_speak = bool(speaker and chair is not None and not speaker_is_chair(speaker, chair))
-    asks_upward = _UPWARD_RE.search(weak_window) if others_speak and _speaker_is_person(speaker or "") else None
+    person = others_speak and _speaker_is_person(speaker or "")
+    asks_upward = _UPWARD_RE.search(weak_window) if person else None
     strong = None if asks_upward else _STRONG_RE.search(strong_window)
     if strong:
         add(3, "hands_down", strong.group(0))

@@ -175,13 +175,16 @@ def find_meeting_number(paragraphs: tuple[str, ...], headline: str = "") -> str 
 # --- Chair ------------------------------------------------------------------------------------------
 
 _TITLE_PATTERN: Final = "|".join(
-    [*vocab.MONASTIC_TITLE_PATTERNS, *(re.escape(t) for t in sorted(vocab.PERSON_TITLES, key=len, reverse=True))]
+    [
+        *vocab.MONASTIC_TITLE_PATTERNS,
+        *(re.escape(t) for t in sorted(vocab.PERSON_TITLES, key=len, reverse=True)),
+    ]
 )
 _THAI_WORD: Final = r"[\u0e01-\u0e4e]+"
 # A person: honorific, a first name, optionally a surname (one space apart).
 _NOT_A_NAME: Final = "|".join(re.escape(word) for word in vocab.TITLE_LOOKALIKE_WORDS)
 _PERSON_RE: Final = re.compile(
-    rf"(?:(?<![\u0e01-\u0e4e])|(?=เจ้าประคุณ))(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
+    rf"(?:(?<![\u0e01-\u0e4e])|(?<=โดยมี)|(?<=พร้อมด้วย)|(?<=จาก)|(?=เจ้าประคุณ))(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
     rf"(?:\s(?!(?:{_TITLE_PATTERN})){_THAI_WORD})?)"
 )
 _CHAIR_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.CHAIR_VERBS) + ")")
@@ -200,6 +203,9 @@ _POSITION_RE: Final = re.compile(
     + r")[^\s(]{1,120}(?:\s?\([^()\s]{2,12}\))?)*)"
 )
 _LATE_CHAIR_VERB_RE: Final = re.compile(vocab.LATE_CHAIR_VERB)
+_ORGANISATION_AFTER_RE: Final = re.compile(
+    r"\s(?P<of>(?:" + "|".join(vocab.ORGANISATION_AFTER_POSITION) + r")[\u0e01-\u0e4e.]{2,60})"
+)
 _MONK_NAME_RE: Final = re.compile(rf"(?:{'|'.join(vocab.MONASTIC_TITLE_PATTERNS)})[\u0e01-\u0e4e]+")
 
 
@@ -252,6 +258,10 @@ def _person_with_position(text: str, match: re.Match[str]) -> Chair:
             name, end = f"{name} {extra.group('part')}", extra.end()
     position_match = _POSITION_RE.match(text, end)
     position = _clean_position(position_match.group("position")) if position_match else None
+    if position and position_match and not any(org in position for org in vocab.ORGANISATION_AFTER_POSITION):
+        of = _ORGANISATION_AFTER_RE.match(text, position_match.end())
+        if of and position_match.group("position").strip() == position:
+            position = f"{position} {of.group('of')}"
     return Chair(name, position)
 
 
@@ -303,6 +313,7 @@ def canonical_position(text: str) -> str:
 
 
 _DELEGATED_RE: Final = re.compile(vocab.DELEGATED_CHAIR)
+_CEREMONY_RE: Final = re.compile(vocab.CEREMONY_NOT_MEETING)
 _HEADLINE_LEADER_RE: Final = re.compile(
     r"^(?P<position>\S{2,40}(?:\s(?:มท\.|มหาดไทย))?)\s?(?:" + "|".join(vocab.HEADLINE_LEAD_VERBS) + ")"
 )
@@ -331,6 +342,8 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
     headline before a meeting verb (``ปลัดมหาดไทย นำประชุม...``)."""
     opening = "\n".join(paragraphs[:4])[:6000]
     for verb in _CHAIR_VERB_RE.finditer(opening):
+        if _CEREMONY_RE.match(opening, verb.end()):
+            continue
         if _DELEGATED_RE.search(opening, verb.end(), verb.end() + 300) and not verb.group(0).endswith(
             "เป็นประธาน"
         ):
@@ -344,10 +357,19 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
     for person in _PERSON_RE.finditer(first, 0, attendees):
         after = first[person.end() : person.end() + 160]
         chair = _person_with_position(first, person)
-        lead = _LEAD_VERB_RE.search(after)
-        # ``NAME POSITION พร้อมด้วย NAME2 ... ประชุม``: the first named leads, the others join
+        # ``NAME POSITION พร้อมด้วย NAME2 ... ประชุม``: the first named leads, the others join (the list
+        # of those who join may be long: the verb is looked for after it, to the opening's end);
+        # and co-leads ``NAME POSITION และ NAME2 POSITION มอบแนวทาง``: the first named
         joined = min((after.find(w) for w in vocab.ATTENDEE_LIST_STARTS if w in after), default=len(after))
-        if lead and not _PERSON_RE.search(after, 0, min(lead.start(), joined)) and "เปิดเผย" not in lead.group(0):
+        if joined < len(after):
+            after = first[person.end() :]
+        lead = _LEAD_VERB_RE.search(after)
+        others = [
+            other
+            for other in _PERSON_RE.finditer(after, 0, min(lead.start(), joined) if lead else 0)
+            if not _JOINED_BEFORE_RE.search(after[: other.start()])
+        ]
+        if lead and not others and "เปิดเผย" not in lead.group(0):
             return chair
     for paragraph in paragraphs[4:]:
         for verb in _LATE_CHAIR_VERB_RE.finditer(paragraph):

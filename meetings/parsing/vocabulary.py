@@ -254,6 +254,11 @@ POSITION_MORE_STARTS: Final = (
 กรรมการมหาเถรสมาคม``, ``ที่ปรึกษา... รักษาราชการแทนรองเลขาธิการ... (กปร.)``, ``รองนายกรัฐมนตรีและ
 รมว.มหาดไทย``): a part after a space that opens with one of these is more of the same position."""
 
+ORGANISATION_AFTER_POSITION: Final = ("กระทรวง", "กรม", "สำนักงาน")
+"""``ที่ปรึกษาด้านการปกครอง กระทรวงมหาดไทย``: a role, then after a space the ministry or department it is
+of, is one position (only when the role names none: ``อธิบดีกรม... (สถ.) กระทรวงมหาดไทย`` stays
+``อธิบดีกรม...``)."""
+
 POSITION_SHORT_FORMS: Final = (
     ("รมว.", "รัฐมนตรีว่าการกระทรวง"),
     ("รมช.", "รัฐมนตรีช่วยว่าการกระทรวง"),
@@ -267,6 +272,10 @@ POSITION_SHORT_FORMS: Final = (
 DELEGATED_CHAIR: Final = r"มอบหมาย(?:ให้)?[^\n]{0,200}?เป็นประธาน"
 """``NAME ในฐานะประธานคณะอนุกรรมการ... มอบหมายให้ NAME2 ปลัด... เป็นประธานการประชุม``: the chair of the
 committee delegates; the person assigned presides over this meeting."""
+
+CEREMONY_NOT_MEETING: Final = r"\s?(?:ใน|ของ)?พิธี(?:เปิด|ปิด)?(?!\S{0,20}(?:ประชุม|สัมมนา))"
+"""``ให้เกียรติเป็นประธานในพิธีเปิดงาน``: presiding over an event's ceremony (often another day's), not
+over the meeting; ``เป็นประธานในพิธีเปิดการประชุม`` still presides over the meeting."""
 
 HEADLINE_LEAD_VERBS: Final = (r"นำประชุม", r"เป็นประธาน", r"ประชุม", r"นั่งหัวโต๊ะ")
 """``ปลัดมหาดไทย นำประชุม...``: a headline that opens with a position and a meeting verb names who leads,
@@ -374,8 +383,10 @@ COUNTED_DIRECTIVE_CUE: Final = (
 )
 """``มอบ 4 แนวทาง ได้แก่``, ``4 มาตรการ ได้แก่``, ``นโยบาย 7 ข้อสำคัญ ดังนี้``. Worth 2 points."""
 
-WEAK_DIRECTIVE_CUES: Final = (r"แนวทาง", r"มาตรการ", r"ภารกิจ", r"นโยบาย", r"ดังนี้")
-"""Worth 1 point each kind, in the last words before the list."""
+WEAK_DIRECTIVE_CUES: Final = (r"แนวทาง", r"มาตรการ", r"ภารกิจ", r"นโยบาย", r"ดังนี้", r"ด้วยการ(?:ดำเนินการ)?\s*$")
+"""Worth 1 point each kind, in the last words before the list. ``ด้วยการ`` / ``ด้วยการดำเนินการ`` right
+before the items (``...ให้ยั่งยืน ด้วยการ 1) ดูแลรักษา... 2) คำนึงถึง...``) says they are the ways to do
+what was just asked: courses of action."""
 
 REPORT_CUES: Final = (
     r"ได้รับทราบ",
@@ -425,7 +436,9 @@ DEPUTY_ROLE_WORDS: Final = ("โฆษก", "รอง", "ประธานร�
 ACADEMIC_TITLES: Final = ("รองศาสตราจารย์", "ผู้ช่วยศาสตราจารย์", "รศ.", "ผศ.")
 """Academic ranks that contain รอง but name no deputy: a รองศาสตราจารย์ does not speak for the meeting."""
 
-UPWARD_REQUEST: Final = r"(?:ขอให้|ขอความร่วมมือ(?:จาก|ให้)?)\s?(?:ท่าน|กระทรวง|รัฐบาล|ประธาน|ที่ประชุม|ส่วนกลาง|ฝ่ายบริหาร)"
+UPWARD_REQUEST: Final = (
+    r"(?:ขอให้|ขอความร่วมมือ(?:จาก|ให้)?)\s?(?:ท่าน|กระทรวง|รัฐบาล|ประธาน|ที่ประชุม|ส่วนกลาง|ฝ่ายบริหาร)"
+)
 """Someone other than the chair asking the ministry, the government or the chair (``ขอให้กระทรวงมหาดไทย
 ช่วยเร่งรัด...``): a request made *to* the meeting, not an order it hands down."""
 

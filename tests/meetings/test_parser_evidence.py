@@ -179,7 +179,7 @@ def test_people_places_conditions_standing_policies_and_teachings_are_not_orders
 def test_a_thin_list_is_kept_with_a_warning_naming_its_cues() -> None:
     draft = parse(
         OPENING,
-        "นายประยูร รัตนเสนีย์ เปิดเผยว่า แผนการตรวจราชการมีสาระสำคัญ ประกอบด้วย "
+        "นายประยูร รัตนเสนีย์ เปิดเผยว่า แผนการตรวจราชการมีสาระสำคัญ ดังนี้ "
         "1. การตรวจราชการตามยุทธศาสตร์ชาติและนโยบายสำคัญของรัฐบาล "
         "2. การตรวจราชการตามภารกิจของกระทรวงในอำนาจหน้าที่ของผู้ตรวจราชการ "
         "3. การตรวจติดตามภารกิจสำคัญของกระทรวงประจำปีงบประมาณ",
@@ -187,8 +187,28 @@ def test_a_thin_list_is_kept_with_a_warning_naming_its_cues() -> None:
     assert len(draft.directives) == 3
     (warning,) = list_warnings(draft)
     assert warning.startswith("ข้อสั่งการข้อ 1–3")
-    assert "ประธานเป็นผู้กล่าว" in warning
+    assert "ประธานเป็นผู้กล่าว" in warning and "ดังนี้" in warning
     assert warning in draft.directives[0].warnings
+
+
+@pytest.mark.parametrize(
+    "talk",
+    [
+        "แผนการตรวจราชการมีสาระสำคัญ ประกอบด้วย 1. การตรวจราชการตามยุทธศาสตร์ชาติและนโยบายสำคัญของรัฐบาล "
+        "2. การตรวจราชการตามภารกิจของกระทรวงในอำนาจหน้าที่ของผู้ตรวจราชการ 3. การตรวจติดตามภารกิจสำคัญของกระทรวง",
+        "โขนเป็นศิลปะชั้นสูง มีความโดดเด่น 1. โขนเป็นการเผยแพร่อัตลักษณ์ความเป็นไทยสู่สายตาชาวโลก "
+        "2. โขนรวมศิลปะหลายแขนงไว้ในการแสดงเดียว 3. โขนเป็นมรดกทางวัฒนธรรมที่ยูเนสโกรับรองแล้ว",
+        "การดำเนินงานที่ผ่านมาของโครงการ 1) การดำเนินงานโครงการถังขยะเปียกในทุกครัวเรือนของจังหวัด "
+        "2) การจัดเก็บข้อมูลปริมาณขยะของแต่ละหมู่บ้าน 3) การรับรองคาร์บอนเครดิตของท้องถิ่นนำร่อง",
+    ],
+)
+def test_a_list_supported_only_by_who_speaks_is_dropped_with_a_warning(talk: str) -> None:
+    """The chair speaks, but neither the lead-in nor the items say the items are orders: the chair's talk
+    (a plan described, a report, a description), not directives; the editor is told."""
+    draft = parse(OPENING, f"นายประยูร รัตนเสนีย์ กล่าวว่า {talk}")
+    assert draft.directives == ()
+    (warning,) = list_warnings(draft)
+    assert "ไม่ถูกนับเป็นข้อสั่งการ" in warning and "ประธานเป็นผู้กล่าว" in warning
 
 
 def test_a_near_miss_is_dropped_with_a_warning() -> None:

@@ -1,0 +1,62 @@
+"""Pick meeting articles no fixture holds yet, at random with a fixed seed, for reading by hand.
+
+    .venv/bin/python scripts/pick_unlabelled.py SEED N_WITHOUT_LIST N_WITH_LIST OUT_DIR [SKIP]
+
+Articles of ``../shared/corpus/thaigov-moi.jsonl.gz`` whose headline says ประชุม, that no file of
+``tests/fixtures`` or ``../shared/corpus`` holds and no label file names, international finance meetings
+left out; shuffled with SEED, split into those without and with a numbered list; the first N of each
+(after SKIP, for a second batch of the same draw) are written to OUT_DIR as ``thaigov-ID.txt``, text as
+collected. Used for labels-unseen-3a (seed 2026112902, 20 + 20) and -3b (the same, 10 + 10, skip 20).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+LIST_RE = re.compile(r"(?:^|\s)(?:1[.)]|\(1\)|๑[.)])\s*\S")
+LEFT_OUT_RE = re.compile(r"อาเซียน|ASEAN|IMF|ธนาคารโลก|APEC|G20|ไอเอ็มเอฟ")
+
+
+def already_read() -> set[str]:
+    seen: set[str] = set()
+    texts = [*(ROOT / "tests" / "fixtures").rglob("*.txt"), *(SHARED / "corpus").glob("*.txt")]
+    for path in texts:
+        found = re.search(r"(\d+)", path.name)
+        if found:
+            seen.add(found.group(1))
+    for labels in (ROOT / "tests" / "fixtures" / "labelled").glob("*.yaml"):
+        seen |= set(re.findall(r'id: "(\d+)"', labels.read_text(encoding="utf-8")))
+    return seen
+
+
+def main() -> None:
+    seed, n_without, n_with, out = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
+    skip = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+    seen = already_read()
+    without: list[dict[str, str]] = []
+    with_list: list[dict[str, str]] = []
+    with gzip.open(SHARED / "corpus" / "thaigov-moi.jsonl.gz", "rt", encoding="utf-8") as lines:
+        for line in lines:
+            article = json.loads(line)
+            headline = article["text"].split("\n", 1)[0]
+            if "ประชุม" not in headline or article["id"] in seen or LEFT_OUT_RE.search(headline):
+                continue
+            (with_list if LIST_RE.search(article["text"]) else without).append(article)
+    draw = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
+    draw.shuffle(without)
+    draw.shuffle(with_list)
+    out.mkdir(parents=True, exist_ok=True)
+    for article in without[skip : skip + n_without] + with_list[skip : skip + n_with]:
+        (out / f"thaigov-{article['id']}.txt").write_text(article["text"], encoding="utf-8")
+        print(article["id"])
+
+
+if __name__ == "__main__":
+    main()
