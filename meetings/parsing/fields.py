@@ -306,30 +306,31 @@ def canonical_position(text: str) -> str:
     for short, full in vocab.POSITION_SHORT_FORMS:
         text = text.replace(short, full)
     for full, short in vocab.ORGANISATIONS:
-        if full.startswith("กระทรวง"):
-            text = text.replace(short, full)
+        text = text.replace(short, full)
     text = text.replace("ปลัดมหาดไทย", "ปลัดกระทรวงมหาดไทย")
     return text.replace("กระทรวง", "").replace("ฯ", "")
 
 
 _DELEGATED_RE: Final = re.compile(vocab.DELEGATED_CHAIR)
 _CEREMONY_RE: Final = re.compile(vocab.CEREMONY_NOT_MEETING)
-_HEADLINE_LEADER_RE: Final = re.compile(
-    r"^(?P<position>\S{2,40}(?:\s(?:มท\.|มหาดไทย))?)\s?(?:" + "|".join(vocab.HEADLINE_LEAD_VERBS) + ")"
-)
+_HEADLINE_MEETS_RE: Final = re.compile("|".join(vocab.HEADLINE_LEAD_VERBS))
 
 
 def _headline_leader(headline: str, paragraphs: tuple[str, ...]) -> Chair | None:
-    """``ปลัดมหาดไทย นำประชุม...`` in the headline: the person the body names with that position."""
-    lead = _HEADLINE_LEADER_RE.match(headline.strip())
-    if lead is None or not lead.group("position").startswith(vocab.POSITION_STARTS):
+    """A headline that opens with a position (``ปลัดมหาดไทย นำประชุม...``, ``ผู้ว่าฯ กาฬสินธุ์ นำส่วนราชการ
+    ประชุม...``, ``ผู้ว่าการ ยสท. ประชุมร่วมกับ...``) and says a meeting was held: the person the body names
+    with that position (its first two words, else its first)."""
+    headline = headline.strip()
+    words = headline.split()
+    if not words or not words[0].startswith(vocab.POSITION_STARTS) or not _HEADLINE_MEETS_RE.search(headline):
         return None
-    wanted = canonical_position(lead.group("position"))
     text = "\n".join(paragraphs)[:6000]
-    for person in _PERSON_RE.finditer(text):
-        chair = _person_with_position(text, person)
-        if chair.position and canonical_position(chair.position).startswith(wanted):
-            return chair
+    people = [_person_with_position(text, person) for person in _PERSON_RE.finditer(text)]
+    for wanted in (" ".join(words[:2]), words[0]):
+        canonical = canonical_position(wanted)
+        for chair in people:
+            if chair.position and canonical_position(chair.position).startswith(canonical):
+                return chair
     return None
 
 

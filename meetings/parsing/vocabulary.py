@@ -277,9 +277,10 @@ CEREMONY_NOT_MEETING: Final = r"\s?(?:ใน|ของ)?พิธี(?:เปิ
 """``ให้เกียรติเป็นประธานในพิธีเปิดงาน``: presiding over an event's ceremony (often another day's), not
 over the meeting; ``เป็นประธานในพิธีเปิดการประชุม`` still presides over the meeting."""
 
-HEADLINE_LEAD_VERBS: Final = (r"นำประชุม", r"เป็นประธาน", r"ประชุม", r"นั่งหัวโต๊ะ")
-"""``ปลัดมหาดไทย นำประชุม...``: a headline that opens with a position and a meeting verb names who leads,
-when the body names no one presiding or leading (the body then says who holds that position)."""
+HEADLINE_LEAD_VERBS: Final = (r"ประชุม", r"เป็นประธาน", r"นั่งหัวโต๊ะ")
+"""``ปลัดมหาดไทย นำประชุม...``, ``ผู้ว่าฯ สมุทรสงคราม ลงพื้นที่... พร้อมทั้งประชุมติดตาม...``: a headline that
+opens with a position and says a meeting was held names who leads it, when the body names no one
+presiding or leading (the body then says who holds that position)."""
 
 POSITION_STOP_WORDS: Final = ("โดยมี", "พร้อมด้วย", "ร่วมกับ", "ในฐานะ", "ได้", "จะ", "ร่วม", "เป็น", "กล่าว")
 
