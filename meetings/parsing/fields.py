@@ -154,12 +154,19 @@ def _names_another_meeting(text: str, start: int, end: int) -> bool:
     return meeting >= 0 and _prepared_for(text, meeting)
 
 
+_RELEASE_FOOTER_RE: Final = re.compile(r"^\s*ครั้งที่\s*[\d๐-๙]+\s*/\s*[\d๐-๙]{2,4}\s+วันที่")
+"""The press office's line under an article (``กองสารนิเทศ สป.มท.`` / ``ครั้งที่ 172/2568 วันที่ 12 มี.ค.
+2568``): the number of the press release, not of a meeting."""
+
+
 def find_meeting_number(paragraphs: tuple[str, ...], headline: str = "") -> str | None:
     """``ครั้งที่ 3/2565`` or ``ครั้งที่ ๖/๒๕๖๗`` → ``3/2565``; ``ครั้งที่ 1 ประจำปีงบประมาณ พ.ศ. 2567`` →
     ``1/2567``. A round without a year (``ครั้งที่ ๒``) and the numbers of other meetings (an earlier
     resolution, the next meeting, one being prepared) are not the meeting's number. The body is read
     first, then the headline (some articles print the number only there)."""
     for paragraph in (*paragraphs, headline):
+        if _RELEASE_FOOTER_RE.match(paragraph):
+            continue
         text = thai.thai_digits_to_arabic(paragraph)
         for match in _NUMBER_RE.finditer(text):
             if _names_another_meeting(text, match.start(), match.end()):
@@ -184,7 +191,7 @@ _THAI_WORD: Final = r"[\u0e01-\u0e4e]+"
 # A person: honorific, a first name, optionally a surname (one space apart).
 _NOT_A_NAME: Final = "|".join(re.escape(word) for word in vocab.TITLE_LOOKALIKE_WORDS)
 _PERSON_RE: Final = re.compile(
-    rf"(?:(?<![\u0e01-\u0e4e])|(?<=โดยมี)|(?<=พร้อมด้วย)|(?<=จาก)|(?=เจ้าประคุณ))(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
+    rf"(?:(?<![\u0e01-\u0e4e])|(?<=โดยมี)|(?<=พร้อมด้วย)|(?<=จาก)|(?<=ให้)|(?=เจ้าประคุณ))(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
     rf"(?:\s(?!(?:{_TITLE_PATTERN})){_THAI_WORD})?)"
 )
 _CHAIR_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.CHAIR_VERBS) + ")")

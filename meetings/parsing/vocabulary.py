@@ -408,13 +408,15 @@ REPORT_CUES: Final = (
     r"\d+\s*(?:ช่วง|ระยะ|สถานี|รูปแบบ|แหล่ง|โครงการ|กิจกรรม|มิติ|ขั้นตอน|จังหวัด|อำเภอ|ผลงาน|รางวัล|ประเภท"
     r"|คณะ|ท่าน|ราย|คน|กลุ่ม|กระบวนการ|องค์กร|ชนิด|ลักษณะ)",
     r"(?:แบ่ง|จำแนก)(?:ออก)?(?:ได้)?(?:เป็น)\s*\d+",
+    r"(?:เป้าหมาย|วัตถุประสงค์)(?:หลัก|สำคัญ)?\s*(?:ทั้ง)?\s*\d+",
     r"กำหนดการ|กิจกรรมใน(?:งาน|การประชุม)|ช่วง(?:เช้า|บ่าย|ค่ำ)\s*(?:จะ|เป็น)",
 )
 """In the lead-in: the list reports, schedules, describes, gives reasons or causes, proposes to the
 meeting, records what it approved, or counts things that are not orders (periods, projects, people,
-groups...), says how a plan is divided (``แบ่งออกเป็น 3 ด้าน``) or gives an event's programme
-(``กิจกรรมในงาน ช่วงเช้า จะเป็นการ...``, ``กำหนดการ``). Minus 3. A count of aspects (``4 ด้าน``,
-``3 เรื่อง``, ``5 ประเด็น``) says how many items follow, not what they are: neutral."""
+groups...), states a body's goals or objectives (``เป้าหมายหลัก 2 ประการ``), says how a plan is divided
+(``แบ่งออกเป็น 3 ด้าน``) or gives an event's programme (``กิจกรรมในงาน ช่วงเช้า จะเป็นการ...``,
+``กำหนดการ``). Minus 3. A count of aspects (``4 ด้าน``, ``3 เรื่อง``, ``5 ประเด็น``) says how many items
+follow, not what they are: neutral."""
 
 STANDING_POLICY_CUES: Final = (
     r"ได้กำหนด\s*\d+\s*(?:นโยบาย|ยุทธศาสตร์)",

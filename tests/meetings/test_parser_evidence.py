@@ -744,3 +744,48 @@ def test_a_headline_without_a_meeting_names_no_leader() -> None:
         title="รมช.มท. ติดตามสถานการณ์อุทกภัย พร้อมมอบสิ่งของยังชีพ",
     )
     assert draft.chair is None
+
+
+# --- Round 4 (labels-unseen-4): classes the 30 articles showed after their blind run ---------------------
+
+
+@pytest.mark.parametrize(
+    "assigned",
+    [
+        "นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย มอบหมายให้นายชัยวัฒน์ ชื่นโกสุม รองปลัดกระทรวงมหาดไทย เป็นประธานการประชุม",
+        "นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย ได้มอบหมายให้ นายชัยวัฒน์ ชื่นโกสุม รองปลัดกระทรวงมหาดไทย เป็นประธาน",
+        "โดยมีนายชัยวัฒน์ ชื่นโกสุม รองปลัดกระทรวงมหาดไทย เป็นประธานการประชุม",
+    ],
+)
+def test_a_name_written_tight_after_hai_or_doi_mee_is_read(assigned: str) -> None:
+    assert parse(f"เมื่อวันที่ 13 มิ.ย. 2566 {assigned}").chair == "นายชัยวัฒน์ ชื่นโกสุม รองปลัดกระทรวงมหาดไทย"
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "ครั้งที่ 172/2568\u00a0 วันที่ 12 มี.ค. 2568",
+        "ครั้งที่ 85/2565 วันที่ 16 มี.ค. 2565",
+        "ครั้งที่ ๑๐๗/๒๕๖๕ วันที่ ๑ เม.ย. ๒๕๖๕",
+    ],
+)
+def test_the_press_offices_release_number_is_not_the_meetings(footer: str) -> None:
+    draft = parse(OPENING.replace(" ครั้งที่ 3/2565", ""), "กองสารนิเทศ สป.มท.", footer)
+    assert draft.number is None
+
+
+@pytest.mark.parametrize(
+    "goals",
+    [
+        "คณะทำงานมีเป้าหมายหลัก 2 ประการ คือ",
+        "โครงการมีวัตถุประสงค์สำคัญ 3 ข้อ ได้แก่",
+        "โดยมีเป้าหมายทั้ง 3 ด้าน คือ",
+    ],
+)
+def test_a_bodys_goals_are_not_orders(goals: str) -> None:
+    draft = parse(
+        OPENING,
+        f"นายประยูร รัตนเสนีย์ กล่าวว่า {goals} 1) รวมกลุ่มเพื่อริเริ่มนำเสนอสิ่งใหม่ในการทำงาน "
+        "2) สร้างเครือข่ายการทำงานร่วมกันทุกระดับในพื้นที่ 3) พัฒนาคุณภาพชีวิตของประชาชนอย่างยั่งยืน",
+    )
+    assert draft.directives == ()
