@@ -162,8 +162,10 @@ class NumberedList:
 
     @property
     def near_miss(self) -> bool:
-        """Dropped, but some evidence says directives: the editor is told."""
-        return not self.ten_es and not self.accepted and self.score >= vocab.DIRECTIVE_NEAR_SCORE
+        """Dropped, but some evidence says directives (the score is close, or at least half its items are
+        worded as orders, whatever else speaks against it): the editor is told."""
+        ordered = any(e.key == "items_order" for e in self.evidence)
+        return not self.ten_es and not self.accepted and (self.score >= vocab.DIRECTIVE_NEAR_SCORE or ordered)
 
 
 def chain_lists(markers: list[Marker], relaxed: list[Marker] | None = None) -> list[NumberedList]:

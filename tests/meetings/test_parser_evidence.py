@@ -789,3 +789,18 @@ def test_a_bodys_goals_are_not_orders(goals: str) -> None:
         "2) สร้างเครือข่ายการทำงานร่วมกันทุกระดับในพื้นที่ 3) พัฒนาคุณภาพชีวิตของประชาชนอย่างยั่งยืน",
     )
     assert draft.directives == ()
+
+
+@pytest.mark.parametrize(
+    "speech",
+    [
+        # someone other than the chair, with a count of projects: far below the line, items read as orders
+        "ดร.วันดี กุญชรยาคง จุลเจริญ นายกสมาคมแม่บ้านมหาดไทย กล่าวว่า ในปีนี้มี 3 โครงการ คือ 1) {0} 2) {1} 3) {2}",
+        "นายวิชัย มั่นคง นายกสมาคมสันนิบาตเทศบาล รายงานผลการดำเนินงาน 3 โครงการ ได้แก่ 1) {0} 2) {1} 3) {2}",
+    ],
+)
+def test_a_dropped_list_whose_items_read_as_orders_is_warned(speech: str) -> None:
+    draft = parse(OPENING, speech.format(*ORDERS))
+    assert draft.directives == ()
+    (warning,) = list_warnings(draft)
+    assert "ไม่ถูกนับเป็นข้อสั่งการ" in warning and "เนื้อหาเป็นคำสั่ง" in warning

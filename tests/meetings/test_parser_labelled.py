@@ -79,7 +79,7 @@ MINIMUMS: Final = {
         "directive count": 28,
         "directive first words": 18,
         "directive deadline": 18,
-        "silent list errors": 29,
+        "silent list errors": 30,
     },
     UNSEEN_3B: {
         "date": 20,
