@@ -1,7 +1,7 @@
 """Broadcast benchmark: a national broadcast to 7,850 groups at LINE's push rate limit, exactly once.
 
     .venv/bin/python bench/broadcast.py [--groups 7850] [--latency-ms 40] [--rate 2000] [--sample 200]
-                                        [--runs throughput,sdk,errors,kill,two]
+                                        [--runs throughput,reminder,memory,sdk,errors,kill,two]
 
 Each run gets a fresh PostgreSQL schema (127.0.0.1:5432/test, dropped afterwards; `create_app` +
 `bot.migrate.upgrade` + `bot.seed.seed_all`), groups spread over the 77 provinces, a text broadcast
@@ -12,6 +12,13 @@ limit, and its own LINE stand-in process (`python -m linesim`: every request ans
 
 - throughput: elapsed, pushes/s, share of requests answered 429, peak memory of the sender
   (ru_maxrss, and its growth during the send). Target: ≥ 90 % of the rate (7,850 in ≤ 4.4 s), < 1 % 429.
+- reminder: the same figures for two broadcasts the bot makes itself, one after the other: the seed
+  meeting's summary (`service.schedule_meeting_summary`, as publishing schedules it) to every group,
+  then the reminder a week before its first directive's deadline (`broadcasts.reminders.plan`, as the
+  scheduler makes it) to the groups of the 76 provinces that have not reported it done, while the
+  province that has (its report recorded by `broadcasts.reports.record`) has 100 more groups, which
+  must get nothing. Each falls due as the scheduler takes it (`claim_due`, `write_deliveries`), and the
+  sender pushes its own messages (`broadcasts.content.messages_for`); then the ratio of the two.
 - memory: the same send with tracemalloc on: the peak of Python allocations while sending.
 - sdk: a plain loop of line-bot-sdk `push_message` calls to `--sample` groups, for the ratio.
 - sdk-async: the fan-out's transport alone (no database, no rate limit), through line-bot-sdk's
@@ -21,8 +28,9 @@ limit, and its own LINE stand-in process (`python -m linesim`: every request ans
   restarted one waits out the dead one's claims (`broadcasts.sender.LEASE_SECONDS`) and sends the rest.
 - two: two sender processes at once on one database and one Redis.
 
-Every run counts what the stand-in accepted per group id and checks each group exactly once, and that
-the database agrees (every delivery delivered, the broadcast done).
+Every run counts what the stand-in accepted per group id and checks each targeted group exactly once
+and no other group, each push with its delivery row's retry key (all distinct), and that the database
+agrees (every delivery delivered, the broadcast done).
 """
 
 from __future__ import annotations
@@ -39,11 +47,11 @@ import time
 import tracemalloc
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -53,6 +61,7 @@ from bench.harness import control, options, postgres_schema, standin_process  # 
 
 TOKEN = "bench-access-token"
 SECRET = "bench-channel-secret"
+T = TypeVar("T")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 MESSAGES = json.dumps(
     [{"type": "text", "text": "แจ้งเวียนด่วน: ขอให้ อปท. ทุกแห่งรายงานผลการดำเนินงานตามข้อสั่งการภายในวันศุกร์"}],
@@ -94,20 +103,29 @@ def send_main(argv: list[str]) -> None:
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--lease-seconds", type=float, default=None, help="default: the sender's")
     parser.add_argument("--tracemalloc", action="store_true", help="peak of Python allocations (slower)")
+    parser.add_argument(
+        "--content", action="store_true", help="the broadcast's own messages (as the scheduler sends them)"
+    )
     args = parser.parse_args(argv)
 
     from bot.app import create_app, services_of
+    from bot.models import Broadcast
+    from broadcasts.content import messages_for
     from broadcasts.sender import send_broadcast
 
     app = create_app(settings_for(args.database_url, args.line_url, args.key_prefix, args.concurrency))
     services = services_of(app)
     services.db.ping()
+    messages = MESSAGES
+    if args.content:
+        with services.db.session() as session:
+            messages = messages_for(session, session.get_one(Broadcast, args.broadcast_id)).encoded
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if args.tracemalloc:
         tracemalloc.start()
     lease = {} if args.lease_seconds is None else {"lease_seconds": args.lease_seconds}
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-    report = send_broadcast(services, args.broadcast_id, MESSAGES, **lease)
+    report = send_broadcast(services, args.broadcast_id, messages, **lease)
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     cpu_seconds = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     traced_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
@@ -115,6 +133,7 @@ def send_main(argv: list[str]) -> None:
     services.close()
     memory = {"maxrss_kb": after, "maxrss_growth_kb": after - before, "traced_peak_bytes": traced_peak}
     memory["cpu_seconds"] = round(cpu_seconds, 3)  # the sender's CPU while sending (all its threads)
+    memory["body_bytes"] = len(messages)
     print(json.dumps({**report.__dict__, **memory}), flush=True)
 
 
@@ -127,61 +146,72 @@ class World:
     line_url: str
     key_prefix: str
     broadcast_id: int
+    wanted: frozenset[str]  # the LINE group ids the broadcast must reach, each once
+    content: bool  # the sender pushes the broadcast's own messages, not the bench's text
 
 
 @contextmanager
 def standin(args: argparse.Namespace, *extra: str) -> Iterator[str]:
-    stand_in_options = options(
-        latency_ms=args.latency_ms, rate=args.rate, groups=args.groups + args.sample, group_members=20
-    )
+    groups = args.groups + max(args.sample, DONE_GROUPS)
+    stand_in_options = options(latency_ms=args.latency_ms, rate=args.rate, groups=groups, group_members=20)
     with standin_process(TOKEN, *stand_in_options, *extra) as url:
         yield url
 
 
-def create_world(database_url: str, groups: int) -> int:
-    """Migrate and seed, then `groups` groups over the 77 provinces and a broadcast to them all."""
+def populate(services: Any, groups: int, done_groups: int = 0) -> None:
+    """Migrate and seed, then `groups` groups over the provinces; with `done_groups`, that many more in
+    the first province (the one that reports done in the reminder run) and the others over the rest."""
     from sqlalchemy import insert, select
 
     from bot import migrate
-    from bot.app import create_app, services_of
-    from bot.models import (
-        Broadcast,
-        BroadcastKind,
-        BroadcastStatus,
-        BroadcastTarget,
-        Delivery,
-        GroupStatus,
-        LineGroup,
-        Province,
-        new_retry_key,
-        utcnow,
-    )
+    from bot.models import GroupStatus, LineGroup, Province, utcnow
     from bot.seed import seed_all
 
-    app = create_app(settings_for(database_url, "http://127.0.0.1:1", "bench:", 1))
-    services = services_of(app)
     migrate.upgrade(services.db.engine)
     with services.db.session() as session:
         seed_all(session)
     now = utcnow()
     with services.db.session() as session:
         provinces = list(session.scalars(select(Province.id).order_by(Province.id)))
+        spread = provinces[1:] if done_groups else provinces
+        homes = [spread[n % len(spread)] for n in range(groups)] + [provinces[0]] * done_groups
         session.execute(
             insert(LineGroup),
             [
                 {
                     "line_group_id": group_id(n),
                     "name": f"อปท. {n + 1}",
-                    "province_id": provinces[n % len(provinces)],
+                    "province_id": province,
                     "status": GroupStatus.ACTIVE,
                     "member_count": 20,
+                    "member_count_at": now,  # known today: estimating the cost asks LINE nothing
                     "joined_at": now,
                     "created_at": now,
                     "updated_at": now,
                 }
-                for n in range(groups)
+                for n, province in enumerate(homes)
             ],
         )
+
+
+def text_broadcast(services: Any) -> int:
+    """A text broadcast to every group, its deliveries written directly (the sender's own work only)."""
+    from sqlalchemy import insert, select
+
+    from bot.models import (
+        Broadcast,
+        BroadcastKind,
+        BroadcastStatus,
+        BroadcastTarget,
+        Delivery,
+        LineGroup,
+        new_retry_key,
+        utcnow,
+    )
+
+    now = utcnow()
+    with services.db.session() as session:
+        groups = list(session.scalars(select(LineGroup.id).order_by(LineGroup.id)))
         broadcast = Broadcast(
             kind=BroadcastKind.TEXT,
             text="แจ้งเวียนด่วน",
@@ -189,11 +219,10 @@ def create_world(database_url: str, groups: int) -> int:
             scheduled_at=now,
             status=BroadcastStatus.SENDING,
             started_at=now,
-            estimated_cost=20 * groups,
+            estimated_cost=20 * len(groups),
         )
         session.add(broadcast)
         session.flush()
-        ids = list(session.scalars(select(LineGroup.id).order_by(LineGroup.id)))
         session.execute(
             insert(Delivery),
             [
@@ -204,12 +233,102 @@ def create_world(database_url: str, groups: int) -> int:
                     "created_at": now,
                     "updated_at": now,
                 }
-                for gid in ids
+                for gid in groups
             ],
         )
-        broadcast_id = broadcast.id
-    services.close()
+        broadcast_id: int = broadcast.id
     return broadcast_id
+
+
+def _falls_due(services: Any, broadcast_id: int) -> int:
+    """What the scheduler does with a broadcast that fell due (broadcasts.scheduler.due_broadcasts):
+    claim it, write its deliveries. Called directly so that the bench's own clock (quiet hours now)
+    does not postpone it."""
+    from bot.models import Broadcast
+    from broadcasts import service
+
+    with services.db.session() as session:
+        if not service.claim_due(session, broadcast_id):
+            raise SystemExit(f"broadcast {broadcast_id} was not scheduled")
+        return service.write_deliveries(session, session.get_one(Broadcast, broadcast_id))
+
+
+def summary_broadcast(services: Any) -> int:
+    """The seed meeting's summary, scheduled as publishing it schedules it, to every active group."""
+    from sqlalchemy import select
+
+    from bot.models import Meeting
+    from broadcasts import service
+
+    with services.db.session() as session:
+        meeting = session.scalars(select(Meeting).where(Meeting.published_at.is_not(None))).one()
+        broadcast = service.schedule_meeting_summary(services, session, meeting, actor="bench")
+        if broadcast is None:
+            raise SystemExit("the summary was not scheduled")
+        broadcast_id: int = broadcast.id
+    _falls_due(services, broadcast_id)
+    return broadcast_id
+
+
+def reminder_broadcast(services: Any) -> int:
+    """The reminder the scheduler makes a week before a deadline (broadcasts.reminders.plan): the seed
+    meeting's first directive gets a deadline in 7 days, the first province reports it done from one
+    of its groups, and the groups of every other province are reminded."""
+    from sqlalchemy import select
+
+    from bot.models import Directive, LineGroup, Meeting, Province, ReportStatus, utcnow
+    from broadcasts import reminders, reports
+    from meetings import store
+
+    today = utcnow().astimezone(services.settings.tz).date()
+    with services.db.session() as session:
+        meeting = session.scalars(select(Meeting).where(Meeting.published_at.is_not(None))).one()
+        change = store.DirectiveChange(seq=1, deadline=today + dt.timedelta(days=7))
+        store.apply_change(session, meeting, store.MeetingChange(directives=[change]))
+        directive_id = session.scalars(
+            select(Directive.id).where(Directive.meeting_id == meeting.id, Directive.seq == 1)
+        ).one()
+        done_group = session.scalars(
+            select(LineGroup.line_group_id)
+            .join(Province, LineGroup.province_id == Province.id)
+            .order_by(Province.id, LineGroup.id)
+        ).first()
+        reported = reports.record(
+            session,
+            directive_id=directive_id,
+            line_group_id=done_group,
+            status=ReportStatus.DONE,
+            user_id="Ubench",
+            user_name="bench",
+            at=utcnow(),
+            webhook_event_id="bench-report-done",
+        )
+        if not isinstance(reported, reports.Reported):
+            raise SystemExit(f"the report was refused: {reported}")
+    made = reminders.plan(services)
+    if len(made) != 1:
+        raise SystemExit(f"reminders.plan made {made}, not one reminder")
+    _falls_due(services, made[0])
+    return made[0]
+
+
+BROADCASTS = {"text": text_broadcast, "summary": summary_broadcast, "reminder": reminder_broadcast}
+DONE_GROUPS = 100  # the reminder run's groups of the province that reported done: reminded never
+
+
+def create_world(database_url: str, line_url: str, groups: int, kind: str) -> tuple[int, frozenset[str]]:
+    """A populated schema and one broadcast of `kind` ready to send; (its id, the groups it must reach)."""
+    from bot.app import create_app, services_of
+
+    done_groups = DONE_GROUPS if kind == "reminder" else 0
+    app = create_app(settings_for(database_url, line_url, "bench:", 1))
+    services = services_of(app)
+    try:
+        populate(services, groups, done_groups)
+        broadcast_id = BROADCASTS[kind](services)
+    finally:
+        services.close()
+    return broadcast_id, frozenset(group_id(n) for n in range(groups))
 
 
 def start_sender(world: World, args: argparse.Namespace, *extra: str) -> subprocess.Popen[str]:
@@ -227,6 +346,7 @@ def start_sender(world: World, args: argparse.Namespace, *extra: str) -> subproc
         str(world.broadcast_id),
         "--concurrency",
         str(args.concurrency),
+        *(["--content"] if world.content else []),
         *extra,
     ]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
@@ -241,28 +361,38 @@ def finish_sender(process: subprocess.Popen[str]) -> dict[str, Any]:
 
 
 def push_statuses(line_url: str) -> Counter[int]:
-    statuses: Counter[int] = Counter()
-    since = 0
-    while True:
-        page = control(line_url, f"received?endpoint=push&since={since}")
-        statuses.update(request["status"] for request in page["requests"])
-        if page["next"] == since or not page["requests"]:
-            return statuses
-        since = page["next"]
+    """The statuses the stand-in answered pushes with, counted there (no bodies: see `in_child`)."""
+    page = control(line_url, "received?endpoint=push&summary=1")
+    return Counter({int(status): count for status, count in page["statuses"].items()})
 
 
-def check_exactly_once(world: World, groups: int) -> str:
-    """Each group accepted exactly once by the stand-in; the database agrees."""
+def in_child(function: Callable[..., T], *args: Any) -> T:
+    """`function(*args)` in a fresh process: a sender started from this one inherits its peak memory
+    in ru_maxrss (Linux keeps it across fork and exec), so this one imports and reads nothing big."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(function, args)
+
+
+def check_exactly_once(world: World) -> str:
+    return in_child(exactly_once, world)
+
+
+def exactly_once(world: World) -> str:
+    """Each wanted group accepted exactly once by the stand-in, no other group at all, each push with its
+    delivery row's retry key (all distinct), one body for all; the database agrees."""
     from sqlalchemy import func, select
 
     from bot.db import Database
-    from bot.models import Broadcast, Delivery
+    from bot.models import Broadcast, Delivery, LineGroup
     from bot.settings import DatabaseSettings
 
-    counts: dict[str, int] = control(world.line_url, "deliveries")["counts"]
-    wanted = {group_id(n) for n in range(groups)}
-    missing = wanted - set(counts)
+    accepted: list[dict[str, Any]] = control(world.line_url, "deliveries?detail=1")["deliveries"]
+    counts = Counter(str(delivery["to"]) for delivery in accepted)
+    missing = world.wanted - set(counts)
     twice = {to: n for to, n in counts.items() if n != 1}
+    unwanted = set(counts) - world.wanted
     db = Database(DatabaseSettings(url=world.database_url))
     with db.session() as session:
         statuses = dict(
@@ -273,13 +403,35 @@ def check_exactly_once(world: World, groups: int) -> str:
                 .group_by(Delivery.status)
             )
         )
+        keys = {
+            line_group: key
+            for line_group, key in session.execute(
+                select(LineGroup.line_group_id, Delivery.retry_key)
+                .join(LineGroup, Delivery.group_id == LineGroup.id)
+                .where(Delivery.broadcast_id == world.broadcast_id)
+            )
+        }
         broadcast = session.get(Broadcast, world.broadcast_id)
         state = None if broadcast is None else broadcast.status.value
     db.dispose()
-    ok = not missing and not twice and set(counts) <= wanted
-    verdict = "every group exactly once" if ok else f"MISSING {len(missing)}, MORE THAN ONCE {len(twice)}"
+    ok = not missing and not twice and not unwanted
+    verdict = (
+        f"every one of the {len(world.wanted)} groups exactly once, no other group"
+        if ok
+        else f"MISSING {len(missing)}, MORE THAN ONCE {len(twice)}, NOT TARGETED {len(unwanted)}"
+    )
+    pushed_keys = [delivery["retryKey"] for delivery in accepted]
+    own = sum(1 for delivery in accepted if keys.get(str(delivery["to"])) == delivery["retryKey"])
+    bodies = {json.dumps(delivery["messages"], sort_keys=True) for delivery in accepted}
+    first = accepted[0]["messages"][0] if accepted else {}
+    said = str(first.get("altText") or first.get("text") or "")
     rows = ", ".join(f"{status.value} {count}" for status, count in statuses.items())
-    return f"{verdict}; database: {rows}; broadcast {state}"
+    return (
+        f"{verdict}; retry keys: {len(set(pushed_keys))} distinct of {len(pushed_keys)} accepted pushes, "
+        f"{own} the group's delivery row's; {len(bodies)} distinct message bodies ({said[:60]!r}…); "
+        f"database: {rows}; "
+        f"broadcast {state}"
+    )
 
 
 def describe(label: str, elapsed: float, statuses: Counter[int], extra: str = "") -> None:
@@ -292,21 +444,24 @@ def describe(label: str, elapsed: float, statuses: Counter[int], extra: str = ""
 
 
 @contextmanager
-def world_for(args: argparse.Namespace, *standin_args: str) -> Iterator[World]:
+def world_for(args: argparse.Namespace, *standin_args: str, kind: str = "text") -> Iterator[World]:
     with postgres_schema() as database_url, standin(args, *standin_args) as line_url:
-        broadcast_id = create_world(database_url, args.groups)
-        yield World(database_url, line_url, f"bench-{uuid.uuid4().hex[:8]}:", broadcast_id)
+        broadcast_id, wanted = in_child(create_world, database_url, line_url, args.groups, kind)
+        prefix = f"bench-{uuid.uuid4().hex[:8]}:"
+        yield World(database_url, line_url, prefix, broadcast_id, wanted, content=kind != "text")
 
 
-def run_throughput(args: argparse.Namespace) -> None:
-    with world_for(args) as world:
+def throughput(args: argparse.Namespace, kind: str, label: str) -> dict[str, Any]:
+    """One broadcast of `kind` to `--groups` groups, sent by one sender process; prints and returns its
+    report with the process's wall time."""
+    with world_for(args, kind=kind) as world:
         started = time.perf_counter()
         report = finish_sender(start_sender(world, args))
         wall = time.perf_counter() - started
         statuses = push_statuses(world.line_url)
         target = args.groups / (0.9 * args.rate)
         describe(
-            "throughput",
+            label,
             report["elapsed_seconds"],
             statuses,
             f"\n  sender: {args.groups / report['elapsed_seconds']:,.0f} groups/s "
@@ -314,8 +469,34 @@ def run_throughput(args: argparse.Namespace) -> None:
             f"{target:.1f} s); sender CPU {report['cpu_seconds'] * 1e3 / args.groups:.3f} ms per group; "
             f"process wall time {wall:.2f} s incl. start-up; "
             f"ru_maxrss {report['maxrss_kb'] / 1024:.0f} MB (+{report['maxrss_growth_kb'] / 1024:.0f} MB "
-            f"during the send); report {report}\n  {check_exactly_once(world, args.groups)}",
+            f"during the send); report {report}\n  {check_exactly_once(world)}",
         )
+    return {**report, "wall_seconds": wall}
+
+
+def run_throughput(args: argparse.Namespace) -> None:
+    throughput(args, "text", "throughput")
+
+
+def run_reminder(args: argparse.Namespace) -> None:
+    """A meeting's summary and a directive's reminder, each made by the bot's own code (publishing's
+    `schedule_meeting_summary`, the scheduler's `reminders.plan`), written and sent as the scheduler
+    does, one after the other on this machine: the ratio is the figure to compare."""
+    summary = throughput(args, "summary", "summary (the seed meeting's carousel, every group)")
+    reminder = throughput(
+        args,
+        "reminder",
+        f"reminder (7 days before; {DONE_GROUPS} more groups in a province that reported done)",
+    )
+
+    def ratio(name: str) -> str:
+        return f"{reminder[name] / summary[name]:.2f}"
+
+    print(
+        f"reminder / summary: send time {ratio('elapsed_seconds')}x, sender CPU {ratio('cpu_seconds')}x, "
+        f"process wall time {ratio('wall_seconds')}x, body {ratio('body_bytes')}x "
+        f"({reminder['body_bytes']:,} / {summary['body_bytes']:,} bytes)"
+    )
 
 
 def run_memory(args: argparse.Namespace) -> None:
@@ -325,7 +506,7 @@ def run_memory(args: argparse.Namespace) -> None:
             f"memory: peak of Python allocations during the send (tracemalloc, which slows it: "
             f"{report['elapsed_seconds']:.2f} s) {report['traced_peak_bytes'] / 2**20:.1f} MiB; "
             f"ru_maxrss {report['maxrss_kb'] / 1024:.0f} MB, of which the send added "
-            f"{report['maxrss_growth_kb'] / 1024:.0f} MB\n  {check_exactly_once(world, args.groups)}"
+            f"{report['maxrss_growth_kb'] / 1024:.0f} MB\n  {check_exactly_once(world)}"
         )
 
 
@@ -426,7 +607,7 @@ def run_errors(args: argparse.Namespace) -> None:
             "errors (3 % 500, 2 % 500 after accept)",
             report["elapsed_seconds"],
             statuses,
-            f"\n  report {report}\n  {check_exactly_once(world, args.groups)}",
+            f"\n  report {report}\n  {check_exactly_once(world)}",
         )
 
 
@@ -452,7 +633,7 @@ def run_kill(args: argparse.Namespace) -> None:
             statuses,
             f"\n  SIGKILL at {killed_at:.2f} s with {at_kill} groups sent; the restarted sender (lease "
             f"{LEASE_SECONDS:g} s) took {report['elapsed_seconds']:.2f} s: report {report}\n"
-            f"  {check_exactly_once(world, args.groups)}",
+            f"  {check_exactly_once(world)}",
         )
 
 
@@ -470,7 +651,7 @@ def run_two(args: argparse.Namespace) -> None:
             slowest,
             statuses,
             f"\n  groups worked {shares}; wall {elapsed:.2f} s incl. start-up; reports {reports}\n"
-            f"  {check_exactly_once(world, args.groups)}",
+            f"  {check_exactly_once(world)}",
         )
 
 
@@ -484,10 +665,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=2000.0)
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--sample", type=int, default=200, help="groups for the line-bot-sdk loop")
-    parser.add_argument("--runs", default="throughput,memory,sdk,errors,kill,two")
+    parser.add_argument("--runs", default="throughput,reminder,memory,sdk,errors,kill,two")
     args = parser.parse_args()
     runs = {
         "throughput": run_throughput,
+        "reminder": run_reminder,
         "memory": run_memory,
         "sdk": run_sdk,
         "sdk-async": run_sdk_async,

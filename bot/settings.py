@@ -305,6 +305,12 @@ class BroadcastSettings(_Section):
     reminder_days: tuple[Annotated[int, Field(ge=1, le=365)], ...] = (7, 1)
 
 
+class ReportSettings(_Section):
+    # After a province's report ("รายงานผล"), the reporter's next text in the group within this many
+    # seconds is taken as its one-line note (the bot says how long, in minutes when whole ones).
+    note_window_seconds: int = Field(default=300, gt=0, le=86_400)
+
+
 class GroupSettings(_Section):
     # When true, a group's registration for a province waits for an administrator's approval.
     require_approval: bool = False
@@ -408,6 +414,7 @@ class Settings(_Section):
     content: ContentSettings = ContentSettings()
     groups: GroupSettings = GroupSettings()
     broadcasts: BroadcastSettings = BroadcastSettings()
+    reports: ReportSettings = ReportSettings()
     ingest: IngestSettings = IngestSettings()
     feeds: FeedSettings = FeedSettings()
     richmenu: RichMenuSettings = RichMenuSettings()

@@ -764,9 +764,6 @@ def acknowledge(ctx: Context, broadcast_id: int) -> list[Message]:
 
 # --- reports back from the provinces ("รายงานผล") -----------------------------------------------------
 
-# How long after a report the bot takes the reporter's next text in the group as its note.
-REPORT_NOTE_SECONDS = 5 * 60
-
 
 def _note_key(ctx: Context) -> str:
     return f"conversation:report-note:{ctx.group_id}:{ctx.user_id}"
@@ -820,15 +817,24 @@ def give_report(ctx: Context, directive_id: int, status: ReportStatus) -> list[M
     status_name = broadcast_texts.REPORT_STATUS_NAMES[done.status.value]
     if done.again:
         return [flex.text(texts.REPORT_AGAIN.format(status=status_name))]
+    window = ctx.services.settings.reports.note_window_seconds
     if ctx.user_id:
-        ctx.services.kv.set(_note_key(ctx), str(done.report_id), REPORT_NOTE_SECONDS)
+        ctx.services.kv.set(_note_key(ctx), str(done.report_id), window)
     body = texts.REPORT_RECORDED.format(
         province=done.province,
         status=status_name,
         title=flex.shorten(done.directive_title, 200),
-        minutes=REPORT_NOTE_SECONDS // 60,
+        window=note_window_text(window),
     )
     return [flex.text(body)]
+
+
+def note_window_text(seconds: int) -> str:
+    """How long the reporter has to add a note, as the bot says it: minutes, or seconds when the
+    setting is not a whole number of minutes."""
+    if seconds % 60 == 0:
+        return texts.REPORT_NOTE_MINUTES.format(minutes=seconds // 60)
+    return texts.REPORT_NOTE_SECONDS.format(seconds=seconds)
 
 
 def report_note(ctx: Context, text: str) -> list[Message] | None:

@@ -131,8 +131,10 @@ ASK_DRY_RUN = "(ทดลองถาม: ไม่ได้บันทึก�
 REPORT_ASK = "รายงานผลข้อสั่งการของจังหวัด{province}\n{title}{deadline}\n\nเลือกสถานะด้านล่างครับ"
 REPORT_RECORDED = (
     "บันทึกผลของจังหวัด{province} แล้วครับ: {status}\n{title}\n\n"
-    "ถ้าต้องการเพิ่มหมายเหตุ พิมพ์สั้น ๆ หนึ่งบรรทัดเป็นข้อความถัดไปภายใน {minutes} นาที"
+    "ถ้าต้องการเพิ่มหมายเหตุ พิมพ์สั้น ๆ หนึ่งบรรทัดเป็นข้อความถัดไปภายใน {window}"
 )
+REPORT_NOTE_MINUTES = "{minutes} นาที"  # the note's window, when it is whole minutes
+REPORT_NOTE_SECONDS = "{seconds} วินาที"
 REPORT_AGAIN = "บันทึกผลนี้ไว้แล้วครับ: {status}"
 REPORT_NOTE_SAVED = "บันทึกหมายเหตุของผลการดำเนินงานแล้วครับ 🙏"
 REPORT_ONLY_GROUPS = "รายงานผลได้ในกลุ่ม LINE ของจังหวัดที่ลงทะเบียนกับบอทแล้วเท่านั้นครับ"

@@ -23,6 +23,7 @@ def test_defaults_from_config_yaml() -> None:
     assert settings.line.api_base_url == "https://api.line.me"
     assert settings.timezone == "Asia/Bangkok"
     assert settings.server.port == 8000
+    assert settings.reports.note_window_seconds == 300
     assert not settings.line.configured
 
 
@@ -83,6 +84,8 @@ def test_settings_are_frozen() -> None:
         ({"TIMEZONE": "Asia/Bangkokk"}, "unknown time zone"),
         ({"SCHEDULER_EMBEDDED": "perhaps"}, "scheduler.embedded"),
         ({"LOG_LEVEL": "LOUD"}, "log_level"),
+        ({"REPORTS_NOTE_WINDOW_SECONDS": "0"}, "reports.note_window_seconds"),
+        ({"REPORTS_NOTE_WINDOW_SECONDS": "five minutes"}, "reports.note_window_seconds"),
     ],
 )
 def test_bad_values_name_the_setting(env: dict[str, str], expected: str) -> None:

@@ -17,7 +17,6 @@ from bot import postback
 from bot.models import AdminRole, DirectiveProgress, DirectiveReport, Meeting, Province, ReportStatus
 from broadcasts import reports
 from broadcasts.scheduler import run_due
-from handlers.conversation import REPORT_NOTE_SECONDS
 from linesim import LineStandIn, validate_messages
 from tests.admin.test_api import Api
 from tests.admin.test_console import _edit_form
@@ -172,7 +171,8 @@ def test_the_next_line_from_the_reporter_is_the_note(bot: Flask, standin: LineSt
     summary = standin.messages_to("C2")[0]
     reporter, colleague = Chat(standin, "U2", group_id="C2"), Chat(standin, "U5", group_id="C2")
     answer = press(bot, reporter, choose(press(bot, reporter, report_button(summary, 2)["data"]), "มีปัญหา"))
-    assert f"ภายใน {REPORT_NOTE_SECONDS // 60} นาที" in answer[-1]["text"]
+    window = services_of(bot).settings.reports.note_window_seconds  # config.yaml's
+    assert f"ภายใน {window // 60} นาที" in answer[-1]["text"]
     say(bot, colleague, "ใครไปประชุมพรุ่งนี้บ้าง")  # another member's chatter is no note
     saved = say(bot, reporter, "งบประมาณยังไม่ได้รับจัดสรร\nรออนุมัติจากจังหวัด")
     assert "บันทึกหมายเหตุ" in all_text(saved)
@@ -180,18 +180,48 @@ def test_the_next_line_from_the_reporter_is_the_note(bot: Flask, standin: LineSt
     assert history(bot) == [("problem", "U2", "งบประมาณยังไม่ได้รับจัดสรร")]
 
 
-def test_a_note_after_the_minutes_have_passed_is_not_taken(
-    bot: Flask, standin: LineStandIn, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def note_after(bot: Flask, standin: LineStandIn, seconds: float, monkeypatch: pytest.MonkeyPatch) -> str:
+    """สงขลา reports done; the reporter's next line comes `seconds` later. The bot's answer to the report."""
     send_summary(bot, standin)
     summary = standin.messages_to("C2")[0]
     reporter = Chat(standin, "U2", group_id="C2")
-    press(bot, reporter, choose(press(bot, reporter, report_button(summary, 2)["data"]), "ดำเนินการแล้ว"))
+    answer = press(
+        bot, reporter, choose(press(bot, reporter, report_button(summary, 2)["data"]), "ดำเนินการแล้ว")
+    )
     kv = services_of(bot).kv
-    later = time.monotonic() + REPORT_NOTE_SECONDS + 1
+    later = time.monotonic() + seconds
     monkeypatch.setattr(kv, "_now", lambda: later)
-    assert say(bot, reporter, "เสร็จเรียบร้อย") == []
+    say(bot, reporter, "เสร็จเรียบร้อย")
+    return str(answer[-1]["text"])
+
+
+def test_a_note_after_the_minutes_have_passed_is_not_taken(
+    bot: Flask, standin: LineStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note_after(bot, standin, services_of(bot).settings.reports.note_window_seconds + 1, monkeypatch)
     assert history(bot) == [("done", "U2", None)]
+
+
+@pytest.mark.parametrize(
+    ("window", "after", "said", "taken"),
+    [
+        (600, 400, "ภายใน 10 นาที", True),  # past config.yaml's 5 minutes, inside this window
+        (90, 120, "ภายใน 90 วินาที", False),  # inside 5 minutes, past this window
+    ],
+)
+def test_the_note_window_is_a_setting(
+    build_app: Callable[..., Flask],
+    standin: LineStandIn,
+    monkeypatch: pytest.MonkeyPatch,
+    window: int,
+    after: float,
+    said: str,
+    taken: bool,
+) -> None:
+    overrides = {"line": {"api_base_url": standin.base_url}, "reports": {"note_window_seconds": window}}
+    bot = build_app(overrides, env={**LINE_ENV, "ADMIN_TOKEN": TOKEN})
+    assert said in note_after(bot, standin, after, monkeypatch)
+    assert history(bot) == [("done", "U2", "เสร็จเรียบร้อย" if taken else None)]
 
 
 @pytest.mark.parametrize(
