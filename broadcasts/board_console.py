@@ -4,8 +4,9 @@
 and status; on a phone, one directive at a time), `/admin/followup/directives/<id>` a directive's page
 (the provinces that have not reported with their groups, the others, the history), and
 `/admin/followup/reports.csv` the board's cells as a spreadsheet; and a panel on the dashboard (the
-share of provinces that reported on the latest meeting's directives, the nearest deadlines). All read
-`broadcasts.board`, as the admin API does.
+share of provinces that reported on the latest meeting's directives, the nearest deadlines). The board
+and the dashboard show the latest (or the chosen) meeting on a map, a directive's page that directive
+(`broadcasts.board_map`). All read `broadcasts.board`, as the admin API does.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bot.current import current_services
 from bot.inputs import parse_int
 from bot.models import AdminRole, Meeting, Region, RegionScheme, ReportStatus
 from bot.services import Services
-from broadcasts import board, texts
+from broadcasts import board, board_map, texts
 from broadcasts.console import csv_download, csv_time, spreadsheet_safe
 
 blueprint = Blueprint("followup_console", __name__, url_prefix="/admin/followup", template_folder="templates")
@@ -87,6 +88,7 @@ def board_page() -> ResponseReturnValue:
         return render_template(
             "followup_console/board.html",
             board=found,
+            status_map=board_map.status_map(found) if found.rows else None,
             meetings=meetings,
             regions=regions,
             filters=filters,
@@ -108,6 +110,7 @@ def directive_page(directive_id: int) -> ResponseReturnValue:
             "followup_console/directive.html",
             board=found,
             row=found.rows[0],
+            status_map=board_map.status_map(found, found.rows[0]),
             history=board.history(session, directive_id, provinces_of(current_admin())),
             statuses=texts.REPORT_STATUS_NAMES,
             not_reported=texts.REPORT_NONE,
@@ -148,7 +151,7 @@ def export_csv() -> Response:
 
 def dashboard_panel() -> dict[str, object]:
     """The dashboard's panel: the share of provinces that reported on each of the latest meeting's
-    directives, and the directives nearest to their deadline."""
+    directives, the meeting on the map, and the directives nearest to their deadline."""
     services = current_services()
     today = _today(services)
     with services.db.session() as session:
@@ -177,4 +180,5 @@ def dashboard_panel() -> dict[str, object]:
             "provinces": len(provinces),
             "shares": shares,
             "nearest": nearest,
+            "status_map": board_map.status_map(found) if found.rows else None,
         }

@@ -95,3 +95,11 @@ REPORTS_CSV_HEADER = (
     "ผู้รายงาน",
     "หมายเหตุ",
 )
+
+# --- the follow-up map (broadcasts/board_map.py) ----------------------------------------------------
+MAP_STATUS_NAMES = {**REPORT_STATUS_NAMES, "none": REPORT_NONE, "no_group": "ไม่มีกลุ่มรับข่าว"}
+MAP_LABEL = "แผนที่ประเทศไทย สถานะการรายงานผลรายจังหวัด: {counts}"
+MAP_TITLE_DIRECTIVE = "แผนที่การรายงานผลของข้อนี้"
+MAP_TITLE_MEETING = "แผนที่การรายงานผลทั้งการประชุม"
+MAP_MEETING_RULE = "สีของจังหวัดคือสถานะที่ต้องติดตามที่สุดในข้อสั่งการทุกข้อของการประชุม ({order})"
+MAP_CREDIT = "แผนที่: @svg-maps/thailand โดย Tae Noppakun Wongsrinoppakun จากงานของ MapSVG · CC BY 4.0"

@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from admin.console import accounts
 from bot.models import AdminRole
 from linesim import LineStandIn
 from tests.broadcasts.test_reports import AUTH, TOKEN, api, choose, press, report_button, say, send_summary
-from tests.console_helpers import Browser, logged_in
+from tests.conftest import services_of
+from tests.console_helpers import PASSWORD, Browser, logged_in
 from tests.linebot_helpers import LINE_ENV, Chat
 
 # After the deadlines (31 มี.ค. 68 and 30 มิ.ย. 68) of the first and third directives: 15 April 2025.
@@ -207,3 +209,118 @@ def test_the_dashboard_shows_the_share_reported_and_the_nearest_deadlines(
     assert f"/admin/followup/directives/{third}" in nearest  # due 30 มิ.ย. 68
     assert f"/admin/followup/directives/{first}" not in nearest  # overdue since 31 มี.ค. 68
     assert "กำหนด 30 มิถุนายน 2568" in nearest
+
+
+class MapParts(HTMLParser):
+    """The map of a page (figure `figure_id`): {province: status} of its outlines, their titles, the
+    legend's counts and the map's accessible name."""
+
+    def __init__(self, figure_id: str) -> None:
+        super().__init__()
+        self.figure_id = figure_id
+        self.inside = False
+        self.statuses: dict[str, str] = {}
+        self.titles: dict[str, str] = {}
+        self.counts: dict[str, int] = {}
+        self.outlines = 0
+        self.label = ""
+        self._title_of: str | None = None
+        self._count_of: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "figure":
+            self.inside = found.get("id") == self.figure_id
+        elif not self.inside:
+            return
+        elif tag == "svg":
+            assert found.get("role") == "img"
+            self.label = str(found.get("aria-label"))
+        elif tag == "path":
+            self.outlines += 1
+            if found.get("data-province"):
+                province = str(found["data-province"])
+                self.statuses[province] = str(found["data-status"])
+                self._title_of = province
+        elif tag == "li" and found.get("data-status"):
+            self._count_of = found["data-status"]
+
+    def handle_data(self, data: str) -> None:
+        if self._title_of and self.get_starttag_text() == "<title>":
+            self.titles[self._title_of] = data
+            self._title_of = None
+        elif self._count_of and data.strip().isdigit():
+            self.counts[self._count_of] = int(data)
+            self._count_of = None
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "figure":
+            self.inside = False
+
+
+def map_of(page: str, figure_id: str) -> MapParts:
+    parser = MapParts(figure_id)
+    parser.feed(page)
+    assert parser.outlines == 78, f"no whole map #{figure_id} on the page"
+    return parser
+
+
+def test_a_directives_map_colours_each_province_by_its_report_or_its_missing_group(
+    bot: Flask, reported: dict[str, Any]
+) -> None:
+    """เชียงใหม่ done and สงขลา in progress on the first directive; ขอนแก่น has a group and has not
+    reported; the 74 provinces without a group are "no group"."""
+    first, second = (d["id"] for d in reported["directives"][:2])
+    viewer = logged_in(bot, "viewer", AdminRole.VIEWER)
+    shown = map_of(viewer.get(f"/admin/followup/directives/{first}").get_data(as_text=True), "directive-map")
+    assert len(shown.statuses) == 77  # every province is drawn once, the lake besides
+    assert {p: s for p, s in shown.statuses.items() if s != "no_group"} == {
+        "เชียงใหม่": "done",
+        "สงขลา": "in_progress",
+        "ขอนแก่น": "none",
+    }
+    assert shown.counts == {"done": 1, "in_progress": 1, "problem": 0, "none": 1, "no_group": 74}
+    assert shown.titles["เชียงใหม่"] == "เชียงใหม่: ดำเนินการแล้ว"
+    assert shown.titles["ลำพูน"] == "ลำพูน: ไม่มีกลุ่มรับข่าว"
+    assert shown.titles["กรุงเทพมหานคร"] == "กรุงเทพมหานคร: ไม่มีกลุ่มรับข่าว"
+    assert "ดำเนินการแล้ว 1" in shown.label and "ไม่มีกลุ่มรับข่าว 74" in shown.label
+    second_map = map_of(
+        viewer.get(f"/admin/followup/directives/{second}").get_data(as_text=True), "directive-map"
+    )
+    assert (second_map.statuses["สงขลา"], second_map.statuses["เชียงใหม่"]) == ("problem", "none")
+
+
+def test_a_meetings_map_shows_each_province_at_its_least_advanced(
+    bot: Flask, reported: dict[str, Any]
+) -> None:
+    """On the board and the dashboard: เชียงใหม่ reported only the first of four directives (not yet),
+    สงขลา has a problem on the second (a problem shows first)."""
+    viewer = logged_in(bot, "viewer", AdminRole.VIEWER)
+    expected = {"เชียงใหม่": "none", "สงขลา": "problem", "ขอนแก่น": "none"}
+    for path, figure in (("/admin/followup/", "board-map"), ("/admin/", "dashboard-map")):
+        page = viewer.get(path).get_data(as_text=True)
+        shown = map_of(page, figure)
+        assert {p: s for p, s in shown.statuses.items() if s != "no_group"} == expected, path
+        assert shown.counts == {"done": 0, "in_progress": 0, "problem": 1, "none": 2, "no_group": 74}
+        assert "@svg-maps/thailand" in page and "CC BY 4.0" in page  # the attribution, under the map
+        assert "https://" not in page.split(f'id="{figure}"')[1].split("</svg>")[0]  # nothing fetched
+
+
+def test_a_provincial_office_sees_the_country_with_only_its_province_coloured(
+    bot: Flask, reported: dict[str, Any]
+) -> None:
+    with services_of(bot).db.session() as session:
+        accounts.create(session, "songkhla", PASSWORD, AdminRole.PROVINCE, actor="test", provinces=["สงขลา"])
+    office = Browser(bot)
+    office.login("songkhla")
+    first = reported["directives"][0]["id"]
+    for path, figure, status in (
+        ("/admin/followup/", "board-map", "problem"),
+        (f"/admin/followup/directives/{first}", "directive-map", "in_progress"),
+        ("/admin/", "dashboard-map", "problem"),
+    ):
+        page = office.get(path).get_data(as_text=True)
+        shown = map_of(page, figure)  # the whole country, its outlines
+        assert shown.statuses == {"สงขลา": status}, path
+        assert sum(shown.counts.values()) == 1
+        assert "เชียงใหม่" not in page.split(f'id="{figure}"')[1].split("</figure>")[0]

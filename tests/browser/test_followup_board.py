@@ -1,6 +1,7 @@
 """The follow-up board in a real browser, on a desktop and at 390 px (a phone): after provinces reported
-through the real /callback, the board shows their statuses, filters, leads to a directive's page;
-on a phone it shows one directive at a time and nothing runs off the side of the screen."""
+through the real /callback, the board shows their statuses and the meeting's map, filters, leads to a
+directive's page and its map; on a phone it shows one directive at a time, the maps fit the screen's
+width, and nothing runs off the side of the screen."""
 
 from __future__ import annotations
 
@@ -70,6 +71,13 @@ def test_the_board_on_a_desktop(
     board = page.locator("#board")
     expect(board).to_be_visible()
     expect(page.locator("#phone-board")).to_be_hidden()
+    meeting_map = page.locator("#board-map svg")
+    expect(meeting_map).to_be_visible()
+    # the whole meeting: เชียงใหม่ reported one directive of four, so it has not finished
+    expect(meeting_map.locator('path[data-province="เชียงใหม่"]')).to_have_attribute("data-status", "none")
+    expect(page.locator('#board-map li[data-status="no_group"]')).to_contain_text("74")
+    box = meeting_map.bounding_box()
+    assert box is not None and 200 < box["width"] <= 400 and box["height"] > 1.5 * box["width"]
     first = meeting["directives"][0]["id"]
     row = board.locator(f'tr[data-directive="{first}"]')
     expect(row.locator('td[data-province="เชียงใหม่"]')).to_have_attribute("data-status", "done")
@@ -83,6 +91,12 @@ def test_the_board_on_a_desktop(
     waiting = page.locator("#not-reported")
     expect(waiting.locator('li[data-province="ขอนแก่น"] [data-group="C3"]')).to_be_visible()
     expect(waiting.locator('li[data-province="เชียงใหม่"]')).to_have_count(0)
+    directive_map = page.locator("#directive-map svg")
+    expect(directive_map).to_be_visible()
+    expect(directive_map.locator('path[data-province="เชียงใหม่"]')).to_have_attribute("data-status", "done")
+    expect(directive_map.locator('path[data-province="สงขลา"]')).to_have_attribute(
+        "data-status", "in_progress"
+    )
 
 
 def test_the_board_on_a_phone_shows_one_directive_at_a_time(
@@ -99,10 +113,25 @@ def test_the_board_on_a_phone_shows_one_directive_at_a_time(
     expect(phone).to_have_attribute("data-directive", ids[0])
     expect(phone.locator('li[data-province="เชียงใหม่"] [data-status="done"]')).to_be_visible()
     assert fits_the_screen(page)
+    meeting_map = page.locator("#board-map svg")
+    expect(meeting_map).to_be_visible()
+    box = meeting_map.bounding_box()
+    assert box is not None and 300 < box["width"] <= 390  # the screen's width, less the margins
+    expect(page.locator('#board-map li[data-status="problem"]')).to_be_visible()
     page.locator("#phone-next").click()
     expect(page.locator("#phone-board")).to_have_attribute("data-directive", ids[1])
     page.locator("#phone-prev").click()
     expect(page.locator("#phone-board")).to_have_attribute("data-directive", ids[0])
     page.locator("#phone-board h2 a").click()
     expect(page.locator("#not-reported")).to_be_visible()
+    expect(page.locator('#directive-map path[data-province="เชียงใหม่"]')).to_have_attribute(
+        "data-status", "done"
+    )
+    expect(page.locator("#directive-map svg")).to_be_visible()
+    assert fits_the_screen(page)
+    page.goto(f"{base}/admin/")
+    expect(page.locator("#dashboard-map svg")).to_be_visible()
+    expect(page.locator('#dashboard-map path[data-province="สงขลา"]')).to_have_attribute(
+        "data-status", "none"
+    )
     assert fits_the_screen(page)
