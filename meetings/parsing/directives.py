@@ -278,6 +278,7 @@ _FRAMEWORK_RE: Final = re.compile("|".join(vocab.FRAMEWORK_CUES), re.I)
 _IMPERATIVE_RES: Final = [re.compile(cue) for cue in vocab.ITEM_IMPERATIVE_CUES]
 _SPEAKER_CUES: Final = ("chair_speaks", "speaks_for_meeting")
 _UPWARD_RE: Final = re.compile(vocab.UPWARD_REQUEST)
+_AGREED_RE: Final = re.compile(vocab.ITEM_AGREED_CUE)
 _ITEM_REPORT_RE: Final = re.compile("|".join(vocab.ITEM_REPORT_CUES))
 _DEFINITION_RE: Final = re.compile(vocab.ITEM_DEFINITION_CUE)
 _SPEECH_RE: Final = re.compile(vocab.SPEECH_VERBS)
@@ -427,6 +428,9 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
     reported = sum(1 for item in items if _ITEM_REPORT_RE.search(item))
     if reported >= half:
         add(-3, "items_noted", f"{reported}/{len(items)}")
+    agreed = sum(1 for item in items if _AGREED_RE.search(item))
+    if agreed >= half:
+        add(-5, "items_agreed", f"{agreed}/{len(items)}")
     defined = sum(1 for item in items if _DEFINITION_RE.search(item))
     if defined >= half:
         add(-2, "items_define", f"{defined}/{len(items)}")

@@ -20,6 +20,7 @@ _OPENING_CHARS: Final = 600
 _MEETING_DATE_CUE_RES: Final = [re.compile(cue) for cue in vocab.MEETING_DATE_CUES]
 _FUTURE_CUE_RE: Final = re.compile(vocab.FUTURE_EVENT_CUE)
 _PAST_CUE_RE: Final = re.compile(vocab.PAST_EVENT_CUE)
+_PAST_AFTER_RE: Final = re.compile(vocab.PAST_EVENT_AFTER)
 _RANGE_START_RE: Final = re.compile(r"(?<![\d๐-๙])(?P<day>[\d๐-๙]{1,2})\s*[-–]\s*$")
 
 
@@ -76,6 +77,9 @@ def _preview_date(paragraphs: tuple[str, ...], best: _DateCandidate) -> thai.Fou
             return found
         if _PAST_CUE_RE.search(before) and "ประชุม" in before[-200:]:
             return found
+        # ``วันนี้ (26 มิ.ย. 65) NAME เปิดเผยว่า ในการประชุม... ระหว่างวันที่ 23 – 25 มิถุนายน 2565 ที่ผ่านมา``
+        if _PAST_AFTER_RE.match(paragraph, found.end) and "ประชุม" in before[-200:]:
+            return found
     return None
 
 
@@ -101,7 +105,7 @@ def _best_date(paragraphs: tuple[str, ...], default_year: int | None, need_cue: 
         return None
     preview = _preview_date(paragraphs, best)
     if preview:
-        return preview.date
+        return _first_day_of_range(paragraphs[best.paragraph], preview)
     return _first_day_of_range(paragraphs[best.paragraph], best.found)
 
 
@@ -273,6 +277,8 @@ def _person_with_position(text: str, match: re.Match[str]) -> Chair:
 
 
 _JOINED_BEFORE_RE: Final = re.compile(r"(?:พร้อมด้วย|และ)\s*$")
+_PERIOD_RE: Final = re.compile(r"(?:โดยมี|เพื่อ|ซึ่ง|\n)")
+"""What ends a list of people joined by พร้อมด้วย: another clause or paragraph."""
 _ASSIGNED_BY_RE: Final = re.compile(r"ได้รับ(?:การ)?มอบหมาย(?:จาก)?\S{0,40}\s*$")
 
 
@@ -292,6 +298,17 @@ def _last_person_before(text: str, end: int, max_gap: int = 220) -> Chair | None
         if len(between) > 250 or not _JOINED_BEFORE_RE.search(between):
             break
         index -= 1
+    # ``NAME POSITION พร้อมด้วย NAME2 POSITION2 NAME3 POSITION3 เป็นประธาน``: a list of people joined to
+    # the first named, written one after another: the first named presides.
+    while index > 0:
+        between = text[persons[index - 1].end() : persons[index].start()]
+        joined = text.rfind("พร้อมด้วย", persons[0].start(), persons[index].start())
+        if joined < 0 or len(between) > 250 or _PERIOD_RE.search(between):
+            break
+        first = max((i for i, p in enumerate(persons) if p.end() <= joined), default=None)
+        if first is None or joined - persons[first].end() > 250:
+            break
+        index = first
     return _person_with_position(text, persons[index])
 
 
@@ -320,6 +337,8 @@ def canonical_position(text: str) -> str:
 
 _DELEGATED_RE: Final = re.compile(vocab.DELEGATED_CHAIR)
 _CEREMONY_RE: Final = re.compile(vocab.CEREMONY_NOT_MEETING)
+_GUEST_OF_HONOUR_RE: Final = re.compile(vocab.GUEST_OF_HONOUR)
+_PRESIDES_RE: Final = re.compile(r"เป็น(?:องค์)?ประธาน")
 _HEADLINE_MEETS_RE: Final = re.compile("|".join(vocab.HEADLINE_LEAD_VERBS))
 
 
@@ -350,13 +369,14 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
     headline before a meeting verb (``ปลัดมหาดไทย นำประชุม...``)."""
     opening = "\n".join(paragraphs[:4])[:6000]
     for verb in _CHAIR_VERB_RE.finditer(opening):
-        if _CEREMONY_RE.match(opening, verb.end()):
-            continue
-        if _DELEGATED_RE.search(opening, verb.end(), verb.end() + 300) and not verb.group(0).endswith(
-            "เป็นประธาน"
+        if _CEREMONY_RE.match(opening, verb.end()) and _GUEST_OF_HONOUR_RE.search(
+            opening, max(0, verb.start() - 15), verb.start()
         ):
             continue
-        close_only = not verb.group(0).endswith("เป็นประธาน") and "เป็นประธาน" not in verb.group(0)
+        presides = _PRESIDES_RE.search(verb.group(0)) is not None
+        if _DELEGATED_RE.search(opening, verb.end(), verb.end() + 300) and not presides:
+            continue
+        close_only = not presides
         chair = _last_person_before(opening, verb.start(), 160 if close_only else 220)
         if chair is not None:
             return _resolve_reference(chair, opening)

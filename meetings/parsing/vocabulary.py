@@ -62,6 +62,10 @@ FUTURE_EVENT_CUE: Final = r"(?:วัน)?พรุ่งนี้\s*\(?[^)]{0,2
 PAST_EVENT_CUE: Final = r"(?:เมื่อวานนี้|เมื่อวาน|เมื่อวันที่|เมื่อวัน\S{2,9}ที่)\s*\(?\s*$"
 """``เมื่อวานนี้ (9 พ.ค. 65)``: a day before the report, with its date beside it."""
 
+PAST_EVENT_AFTER: Final = r"\s*(?:ที่ผ่านมา|ที่ผ่านไป)"
+"""``ในการประชุม... ระหว่างวันที่ 23 – 25 มิถุนายน 2565 ที่ผ่านมา`` told on a later day: the date of the
+meeting reported, not the day it is told (a range: its first day)."""
+
 RELATIVE_DAYS: Final = (("เมื่อวานนี้", -1), ("เมื่อวาน", -1), ("วันนี้", 0))
 """A relative day written without its date, counted from the page date."""
 
@@ -147,6 +151,10 @@ PERSON_TITLES: Final = (
     "ดร.",
     "ม.ร.ว.",
     "ม.ล.",
+    "หม่อมราชวงศ์",
+    "หม่อมหลวง",
+    "คุณหญิง",
+    "ท่านผู้หญิง",
 )
 """Honorifics that open a Thai person's name (longest is tried first)."""
 
@@ -181,7 +189,7 @@ TITLE_LOOKALIKE_WORDS: Final = (
 """What follows นาย/นาง in a position, not a name: นายกรัฐมนตรี, นายอำเภอ, นายทะเบียน, นางงาม..."""
 
 CHAIR_VERBS: Final = (
-    r"(?:ได้)?(?:จะ)?(?:ร่วม)?เป็นประธาน",
+    r"(?:ได้)?(?:จะ)?(?:ร่วม)?เป็น(?:องค์)?ประธาน",
     r"นั่งหัวโต๊ะ",
     r"ในฐานะประธาน",
     r"(?<!เป็น)ประธานที่ประชุม",
@@ -242,6 +250,7 @@ POSITION_MORE_STARTS: Final = (
     "รมช.",
     "รัฐมนตรี",
     "รักษาราชการแทน",
+    "รักษาการ",
     "ที่ปรึกษา",
     "เลขานุการ",
     "กรรมการ",
@@ -272,6 +281,11 @@ POSITION_SHORT_FORMS: Final = (
 DELEGATED_CHAIR: Final = r"มอบหมาย(?:ให้)?[^\n]{0,200}?เป็นประธาน"
 """``NAME ในฐานะประธานคณะอนุกรรมการ... มอบหมายให้ NAME2 ปลัด... เป็นประธานการประชุม``: the chair of the
 committee delegates; the person assigned presides over this meeting."""
+
+GUEST_OF_HONOUR: Final = r"(?:ให้เกียรติ|รับเชิญ)\s?$"
+"""``โดยได้รับเกียรติจาก NAME ให้เกียรติเป็นประธานในพิธีเปิดงาน``: a guest of honour opening an event, not the
+chair of the meeting reported (who presides ``ในพิธี`` without it, e.g. a monk at the clergy's meeting,
+is the chair)."""
 
 CEREMONY_NOT_MEETING: Final = r"\s?(?:ใน|ของ)?พิธี(?:เปิด|ปิด)?(?!\S{0,20}(?:ประชุม|สัมมนา))"
 """``ให้เกียรติเป็นประธานในพิธีเปิดงาน``: presiding over an event's ceremony (often another day's), not
@@ -477,6 +491,11 @@ ITEM_IMPERATIVE_CUES: Final = (
 
 ITEM_REPORT_CUES: Final = (r"ที่ประชุม(?:ได้)?(?:รับทราบ|ยินดี|รับรอง)",)
 """In an item: it says what the meeting took note of. Minus 3 when at least half the items do."""
+
+ITEM_AGREED_CUE: Final = r"(?:ทั้ง)?(?:สอง|2|ทั้งสอง)\s?ฝ่าย(?:ได้)?(?:เห็นพ้อง|ตกลง|เห็นชอบ|ยืนยัน|รับทราบ)"
+"""In an item: what both sides of a bilateral meeting agreed (``การข้ามแดน : ทั้งสองฝ่ายเห็นพ้องให้...``):
+joint commitments of two countries or parties, not orders handed down, whoever reads them out. Minus 5
+when at least half the items do."""
 
 ITEM_DEFINITION_CUE: Final = r"^.{1,40}?\s(?:คือ|หมายถึง)\s"
 """``อธิศีลสิกขา คือ ศีลอันยิ่ง``: a list of concepts being defined. Minus 2."""
