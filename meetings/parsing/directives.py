@@ -321,7 +321,12 @@ def speaker_is_chair(speaker: str, chair: Chair) -> bool:
         return True
     position = canonical_position(chair.position or "")
     said = canonical_position(cleaned)
-    return bool(position) and (position in said or (len(said) >= 4 and said in position))
+    if not position:
+        return False
+    at = said.find(position)
+    if at >= 0:
+        return not said[:at].endswith(vocab.NOT_THE_HOLDER)
+    return len(said) >= 4 and said in position
 
 
 def _lead_in(numbered: NumberedList, paragraphs: list[str], body: str) -> tuple[str, int]:

@@ -242,6 +242,8 @@ _ANOTHER_PERSON_RE: Final = re.compile(rf"\s?และ\s?(?={_TITLE_PATTERN})")
 
 def _clean_position(raw: str) -> str | None:
     position = _ANOTHER_PERSON_RE.split(raw.strip())[0]
+    if position.startswith(vocab.POSITION_STOP_WORDS):  # ``NAME กล่าวว่า...``: no position written
+        return None
     for stop in vocab.POSITION_STOP_WORDS:
         cut = position.find(stop, 2)
         if cut > 0:
@@ -383,8 +385,9 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
     first = paragraphs[0][:_OPENING_CHARS] if paragraphs else ""
     attendees = min((first.find(w) for w in vocab.ATTENDEE_LIST_STARTS if w in first), default=len(first))
     for person in _PERSON_RE.finditer(first, 0, attendees):
-        after = first[person.end() : person.end() + 160]
         chair = _person_with_position(first, person)
+        # the verb is looked for in the 160 characters after the position, however long it is written
+        after = first[person.end() : person.end() + 160 + len(chair.position or "")]
         # ``NAME POSITION พร้อมด้วย NAME2 ... ประชุม``: the first named leads, the others join (the list
         # of those who join may be long: the verb is looked for after it, to the opening's end);
         # and co-leads ``NAME POSITION และ NAME2 POSITION มอบแนวทาง``: the first named

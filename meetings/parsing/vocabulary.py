@@ -296,7 +296,20 @@ HEADLINE_LEAD_VERBS: Final = (r"ประชุม", r"เป็นประธ�
 opens with a position and says a meeting was held names who leads it, when the body names no one
 presiding or leading (the body then says who holds that position)."""
 
-POSITION_STOP_WORDS: Final = ("โดยมี", "พร้อมด้วย", "ร่วมกับ", "ในฐานะ", "ได้", "จะ", "ร่วม", "เป็น", "กล่าว")
+POSITION_STOP_WORDS: Final = (
+    "โดยมี",
+    "พร้อมด้วย",
+    "ร่วมกับ",
+    "ในฐานะ",
+    "ได้",
+    "จะ",
+    "ร่วม",
+    "เป็น",
+    "กล่าว",
+    " และคณะ",
+    "และคณะ",
+)
+"""Where a position written after a name ends: the next clause, a verb, or ``และคณะ...`` (his team)."""
 
 # --- Body (the organisation holding the meeting) ----------------------------------------------------
 
@@ -436,10 +449,15 @@ STANDING_POLICY_CUES: Final = (
     r"ได้กำหนด\s*\d+\s*(?:นโยบาย|ยุทธศาสตร์)",
     r"ตาม\s*\d+\s*(?:นโยบาย|ยุทธศาสตร์)",
     r"ยุทธศาสตร์(?:สำคัญ|หลัก)?\s*(?:ทั้ง)?\s*\d+",
+    r"(?:วัตถุประสงค์|นโยบาย)(?:และนโยบาย)?ของ(?:สมาคม|มูลนิธิ|องค์กร|ชมรม)",
 )
 """In the lead-in: an organisation's standing policies described (``ได้กำหนด 5 นโยบายหลัก คือ``,
-``ตาม 5 นโยบายหลัก``) or a plan's strategies (``ยุทธศาสตร์สำคัญทั้ง 5 ข้อ คือ``), not handed down at
-this meeting. Minus 2."""
+``ตาม 5 นโยบายหลัก``, ``ตามวัตถุประสงค์และนโยบายของสมาคม...``) or a plan's strategies (``ยุทธศาสตร์สำคัญ
+ทั้ง 5 ข้อ คือ``), not handed down at this meeting. Minus 2."""
+
+NOT_THE_HOLDER: Final = ("ที่ปรึกษา", "ผู้ช่วย", "รอง", "เลขานุการ", "ผู้แทน", "ผู้ตรวจราชการ")
+"""Before a position, what makes the speaker someone else than its holder: the ที่ปรึกษาปลัดกระทรวงมหาดไทย
+(an adviser to the permanent secretary) is not the ปลัดกระทรวงมหาดไทย who chairs."""
 
 HABITUAL_CUES: Final = (r"อยู่\s?เสมอ", r"เสมอมา", r"เป็นประจำ", r"มาโดยตลอด", r"ตลอดมา")
 """In the lead-in: what someone always stresses or does (``สิ่งที่คณะทำงานเน้นย้ำกับทุกพื้นที่อยู่เสมอ มี 4

@@ -887,3 +887,42 @@ def test_what_both_sides_agreed_is_not_orders(agreed: str) -> None:
 )
 def test_a_meeting_told_as_past_is_dated_by_its_own_date(told: str, date: dt.date) -> None:
     assert parse(told).date == date
+
+
+@pytest.mark.parametrize(
+    "adviser",
+    [
+        "พระพิพัฒน์วชิโรภาส ที่ปรึกษาปลัดกระทรวงมหาดไทย",
+        "นายสมชาย ใจดี ผู้ช่วยปลัดกระทรวงมหาดไทย",
+        "นางสาวสมศรี มั่นคง เลขานุการปลัดกระทรวงมหาดไทย",
+    ],
+)
+def test_someone_attached_to_the_chairs_position_is_not_the_chair(adviser: str) -> None:
+    """The adviser, assistant or secretary *of* the permanent secretary who chairs speaks for himself."""
+    draft = parse(
+        "วันนี้ (10 ม.ค. 66) นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย เป็นประธานการประชุมคณะกรรมการ",
+        f"{adviser} กล่าวว่า ครอบครัวเข้มแข็งมี 3 ประการ คือ 1) หัวหน้าครอบครัวและสมาชิกต้องดูแลกัน "
+        "2) ครอบครัวต้องปลูกผักสวนครัวไว้กินเอง 3) ครอบครัวต้องช่วยเหลือเพื่อนบ้าน",
+    )
+    assert draft.directives == ()
+
+
+@pytest.mark.parametrize(
+    "team",
+    [
+        "นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย และคณะผู้บริหารกระทรวงมหาดไทย",
+        "นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทยและคณะ",
+    ],
+)
+def test_his_team_is_not_part_of_the_position(team: str) -> None:
+    assert parse(f"วันนี้ (1 ก.พ. 66) {team} เป็นประธานการประชุม").chair == "นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย"
+
+
+def test_an_associations_own_policies_restated_are_not_kept_silently() -> None:
+    draft = parse(
+        "วันนี้ (12 มี.ค. 65) ดร.วันดี กุญชรยาคง จุลเจริญ นายกสมาคมแม่บ้านมหาดไทย เป็นประธานการประชุมสมาคม",
+        "ดร.วันดี กุญชรยาคง จุลเจริญ กล่าวว่า ได้เน้นย้ำนโยบายการปฏิบัติงานตามวัตถุประสงค์และนโยบายของสมาคม"
+        "แม่บ้านมหาดไทย ได้แก่ 1) โครงการเสริมสร้างความมั่นคงทางด้านอาหารในครัวเรือน 2) โครงการส่งเสริม"
+        "การใช้ผ้าไทยในชีวิตประจำวัน 3) โครงการคัดแยกขยะเปียกในครัวเรือนทุกหลัง",
+    )
+    assert draft.directives == () or list_warnings(draft)
