@@ -136,7 +136,7 @@ def _relative_day(paragraphs: tuple[str, ...], page_date: dt.date) -> dt.date | 
 # --- Meeting number ---------------------------------------------------------------------------------
 
 _NUMBER_RE: Final = re.compile(
-    r"ครั้งที่\s*(?P<round>\d{1,3})\s*(?:"
+    r"ครั้ง(?:ที่)?\s*(?P<round>\d{1,3})\s*(?:"
     r"/\s*(?P<year>\d{4}|\d{2})(?![\d/])"
     r"|(?:[^\d\n]{0,60}?)ประจำปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?\s*)?(?P<fiscal>\d{4})(?!\d))"
     r"|ประจำปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?\s*)?(?P<year_first>\d{4})\s*ครั้งที่\s*(?P<round_after>\d{1,3})(?![\d/])"
@@ -195,7 +195,7 @@ _THAI_WORD: Final = r"[\u0e01-\u0e4e]+"
 # A person: honorific, a first name, optionally a surname (one space apart).
 _NOT_A_NAME: Final = "|".join(re.escape(word) for word in vocab.TITLE_LOOKALIKE_WORDS)
 _PERSON_RE: Final = re.compile(
-    rf"(?:(?<![\u0e01-\u0e4e])|(?<=โดยมี)|(?<=พร้อมด้วย)|(?<=จาก)|(?<=ให้)|(?=เจ้าประคุณ))(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
+    rf"(?:(?<![\u0e01-\u0e4e])|(?<=มี)|(?<=พร้อมด้วย)|(?<=จาก)|(?<=ให้)|(?=เจ้าประคุณ))(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
     rf"(?:\s(?!(?:{_TITLE_PATTERN})){_THAI_WORD})?)"
 )
 _CHAIR_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.CHAIR_VERBS) + ")")
@@ -342,6 +342,7 @@ _CEREMONY_RE: Final = re.compile(vocab.CEREMONY_NOT_MEETING)
 _GUEST_OF_HONOUR_RE: Final = re.compile(vocab.GUEST_OF_HONOUR)
 _PRESIDES_RE: Final = re.compile(r"เป็น(?:องค์)?ประธาน")
 _HEADLINE_MEETS_RE: Final = re.compile("|".join(vocab.HEADLINE_LEAD_VERBS))
+_HEADLINE_VERB_RE: Final = re.compile(r"(?:นำ|ร่วม|เป็น|เรียก)?(?:ประชุม|ประธาน)|นั่งหัวโต๊ะ|มอบ|สั่ง|เน้น|ย้ำ")
 
 
 def _headline_leader(headline: str, paragraphs: tuple[str, ...]) -> Chair | None:
@@ -352,6 +353,10 @@ def _headline_leader(headline: str, paragraphs: tuple[str, ...]) -> Chair | None
     words = headline.split()
     if not words or not words[0].startswith(vocab.POSITION_STARTS) or not _HEADLINE_MEETS_RE.search(headline):
         return None
+    # ``ปลัดมหาดไทยนำประชุม...``: the position written tight against the verb
+    tight = _HEADLINE_VERB_RE.search(words[0], 3)
+    if tight:
+        words = [words[0][: tight.start()]]
     text = "\n".join(paragraphs)[:6000]
     people = [_person_with_position(text, person) for person in _PERSON_RE.finditer(text)]
     for wanted in (" ".join(words[:2]), words[0]):

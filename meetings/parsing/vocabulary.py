@@ -190,6 +190,7 @@ TITLE_LOOKALIKE_WORDS: Final = (
 
 CHAIR_VERBS: Final = (
     r"(?:ได้)?(?:จะ)?(?:ร่วม)?เป็น(?:องค์)?ประธาน",
+    r"(?:ปฏิบัติ|ทำ)หน้าที่(?:เป็น)?ประธาน",
     r"นั่งหัวโต๊ะ",
     r"ในฐานะประธาน",
     r"(?<!เป็น)ประธานที่ประชุม",
@@ -263,7 +264,7 @@ POSITION_MORE_STARTS: Final = (
 กรรมการมหาเถรสมาคม``, ``ที่ปรึกษา... รักษาราชการแทนรองเลขาธิการ... (กปร.)``, ``รองนายกรัฐมนตรีและ
 รมว.มหาดไทย``): a part after a space that opens with one of these is more of the same position."""
 
-ORGANISATION_AFTER_POSITION: Final = ("กระทรวง", "กรม", "สำนักงาน")
+ORGANISATION_AFTER_POSITION: Final = ("กระทรวง", "กรม", "สำนักงาน", "มหาวิทยาลัย")
 """``ที่ปรึกษาด้านการปกครอง กระทรวงมหาดไทย``: a role, then after a space the ministry or department it is
 of, is one position (only when the role names none: ``อธิบดีกรม... (สถ.) กระทรวงมหาดไทย`` stays
 ``อธิบดีกรม...``)."""

@@ -926,3 +926,49 @@ def test_an_associations_own_policies_restated_are_not_kept_silently() -> None:
         "การใช้ผ้าไทยในชีวิตประจำวัน 3) โครงการคัดแยกขยะเปียกในครัวเรือนทุกหลัง",
     )
     assert draft.directives == () or list_warnings(draft)
+
+
+# --- Round 7 (labels-unseen-7): classes the 30 articles showed after their blind run ---------------------
+
+
+@pytest.mark.parametrize(
+    ("opening", "chair"),
+    [
+        # someone acts as chair (ปฏิบัติหน้าที่/ทำหน้าที่ประธาน), named tight after มี
+        (
+            "วันนี้ (6 มิ.ย. 67) นายอนุทิน ชาญวีรกูล รองนายกรัฐมนตรี ให้การต้อนรับผู้เข้าร่วมประชุมคณะกรรมการ "
+            "นอกจากจะมีนายชูวิทย์ พิทักษ์พรพัลลภ กรรมการผู้ช่วยรัฐมนตรี ปฏิบัติหน้าที่ประธานการประชุมแล้ว",
+            "นายชูวิทย์ พิทักษ์พรพัลลภ กรรมการผู้ช่วยรัฐมนตรี",
+        ),
+        (
+            "วันนี้ (1 ก.ค. 67) ที่ประชุมคณะกรรมการจังหวัด มีนายสมคิด จันทมฤก รองผู้ว่าราชการจังหวัด "
+            "ทำหน้าที่ประธานแทนผู้ว่าราชการจังหวัด",
+            "นายสมคิด จันทมฤก รองผู้ว่าราชการจังหวัด",
+        ),
+        # a university after the position
+        (
+            "วันนี้ (4 ส.ค. 68) โดยมี ศ.นพ.อภิชาติ อัศวมงคลกุล คณบดีคณะแพทยศาสตร์ศิริราชพยาบาล มหาวิทยาลัยมหิดล "
+            "เป็นประธานการประชุม",
+            "ศ.นพ.อภิชาติ อัศวมงคลกุล คณบดีคณะแพทยศาสตร์ศิริราชพยาบาล มหาวิทยาลัยมหิดล",
+        ),
+    ],
+)
+def test_who_presides_round_7(opening: str, chair: str) -> None:
+    assert parse(opening).chair == chair
+
+
+@pytest.mark.parametrize(
+    "headline", ["ปลัดมหาดไทยนำประชุมขับเคลื่อนจัดตั้งสำนักงาน", "ปลัดมหาดไทยประชุมหารือการจัดตั้งสำนักงาน"]
+)
+def test_a_headline_position_written_tight_against_its_verb(headline: str) -> None:
+    draft = parse(
+        "วันนี้ (8 ก.พ. 67) นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย เปิดเผยถึงความคืบหน้า ซึ่งล่าสุด "
+        "กระทรวงได้มีการจัดประชุม โดยมี รองศาสตราจารย์วรวรรณ โรจนไพบูลย์ ที่ปรึกษา ร่วมประชุม",
+        title=headline,
+    )
+    assert draft.chair == "นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย"
+
+
+@pytest.mark.parametrize(("written", "number"), [("ครั้ง 1/2567", "1/2567"), ("ครั้ง ๒/๒๕๖๖", "2/2566")])
+def test_a_round_written_without_thi(written: str, number: str) -> None:
+    assert parse(f"วันนี้ (8 ก.พ. 67) นายอนุทิน ชาญวีรกูล เป็นประธานการประชุมคณะกรรมการ {written}").number == number
