@@ -417,7 +417,7 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
     if speaker and chair is not None:
         if not others_speak:
             add(2, "chair_speaks", speaker)
-        elif _speaker_is_person(speaker):
+        elif person:
             if asks_upward:
                 add(-3, "asks_upward", asks_upward.group(0))
             elif _speaks_for_meeting(speaker, strong is not None and habitual is None):

@@ -333,7 +333,6 @@ def canonical_position(text: str) -> str:
         text = text.replace(short, full)
     for full, short in vocab.ORGANISATIONS:
         text = text.replace(short, full)
-    text = text.replace("ปลัดมหาดไทย", "ปลัดกระทรวงมหาดไทย")
     return text.replace("กระทรวง", "").replace("ฯ", "")
 
 

@@ -307,7 +307,6 @@ POSITION_STOP_WORDS: Final = (
     "ร่วม",
     "เป็น",
     "กล่าว",
-    " และคณะ",
     "และคณะ",
 )
 """Where a position written after a name ends: the next clause, a verb, or ``และคณะ...`` (his team)."""

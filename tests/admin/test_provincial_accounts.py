@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,7 @@ from broadcasts import service
 from linesim import LineStandIn
 from tests.conftest import services_of
 from tests.console_helpers import PASSWORD, Browser, csrf_token, logged_in
-from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV
+from tests.linebot_helpers import LINE_ENV
 
 OWN, OTHER = "เชียงใหม่", "สงขลา"
 NEW = "/admin/broadcasts/new"
@@ -64,12 +64,6 @@ PUBLIC = frozenset(
         "auth.logout",
     }
 )
-
-
-@pytest.fixture
-def standin() -> Iterator[LineStandIn]:
-    with LineStandIn(token=ACCESS_TOKEN) as running:
-        yield running
 
 
 @pytest.fixture

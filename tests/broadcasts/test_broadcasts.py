@@ -4,7 +4,7 @@ acknowledgements, bulk group registration — on SQLite and PostgreSQL, against 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,17 +32,11 @@ from broadcasts.content import messages_for
 from broadcasts.scheduler import due_broadcasts
 from linesim import LineStandIn, validate_messages
 from tests.conftest import services_of
-from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV, Chat, post_events
+from tests.linebot_helpers import LINE_ENV, Chat, post_events
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 TOKEN = "test-admin-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture
-def standin() -> Iterator[LineStandIn]:
-    with LineStandIn(token=ACCESS_TOKEN) as running:
-        yield running
 
 
 @pytest.fixture

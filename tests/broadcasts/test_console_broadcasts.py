@@ -9,7 +9,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,18 +41,12 @@ from broadcasts.scheduler import due_broadcasts, run_due
 from linesim import LineStandIn, validate_messages
 from tests.conftest import services_of
 from tests.console_helpers import Browser, csrf_token, logged_in
-from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV
+from tests.linebot_helpers import LINE_ENV
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 NEW = "/admin/broadcasts/new"
 GROUPS = {"C1": ("เชียงใหม่", 20), "C2": ("เชียงราย", 15), "C3": ("สงขลา", 30), "C4": ("พิษณุโลก", 10)}
 SCRIPT = '<script>alert("x")</script>'
-
-
-@pytest.fixture
-def standin() -> Iterator[LineStandIn]:
-    with LineStandIn(token=ACCESS_TOKEN) as running:
-        yield running
 
 
 @pytest.fixture

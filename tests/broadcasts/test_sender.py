@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -35,12 +35,6 @@ from tests.conftest import services_of
 from tests.linebot_helpers import ACCESS_TOKEN, LINE_ENV
 
 MESSAGES = json.dumps([{"type": "text", "text": "แจ้งเวียน: ประชุมผู้บริหารท้องถิ่น"}], ensure_ascii=False).encode()
-
-
-@pytest.fixture
-def standin() -> Iterator[LineStandIn]:
-    with LineStandIn(token=ACCESS_TOKEN) as running:
-        yield running
 
 
 @pytest.fixture
