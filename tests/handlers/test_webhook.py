@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from bot.app import create_app
 from bot.models import GroupStatus, InboxEvent, InboxStatus, LineGroup, LineUser, utcnow
 from bot.settings import Settings
+from handlers import inbox as inbox_module
 from handlers.inbox import Inbox
 from handlers.webhook import signature_of
 from linesim import LineStandIn
@@ -352,6 +353,9 @@ def test_a_pool_waiting_for_a_slow_line_leaves_events_for_whichever_pool_is_free
     """With every worker waiting for a slow LINE, new events stay in the table for another process's
     idle workers. With LINE quick, the work is CPU, which every process is as short of: kept."""
     standin.configure(latency_ms=2000 if line_slow else 0)
+    # Idle pools look in the table ten times a second rather than once: on a loaded machine a look
+    # once a second could come after the busy pool's workers are back from LINE, and take nothing.
+    monkeypatch.setattr(inbox_module, "TABLE_POLL_SECONDS", 0.1)
     busy, other = make_bot(webhook={"workers": 2}), make_bot(webhook={"workers": 8})
     by_busy, by_other = _answered_by(busy, monkeypatch), _answered_by(other, monkeypatch)
     client = busy.test_client()
