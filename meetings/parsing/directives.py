@@ -156,9 +156,11 @@ class NumberedList:
     @property
     def thin(self) -> bool:
         """Kept, but the evidence is close to the line, or nothing says its items are orders (no hand-down
-        verb before them, items not worded as orders): the editor is told."""
+        verb before them, items not worded as orders), or its items are the named parts of a model being
+        taught: the editor is told."""
         ordered = any(e.key in ("hands_down", "items_order") for e in self.evidence)
-        return self.accepted and (self.score < vocab.DIRECTIVE_SURE_SCORE or not ordered)
+        taught = any(e.key == "items_named" for e in self.evidence)  # a model's parts, however handed down
+        return self.accepted and (self.score < vocab.DIRECTIVE_SURE_SCORE or not ordered or taught)
 
     @property
     def near_miss(self) -> bool:
@@ -281,6 +283,8 @@ _UPWARD_RE: Final = re.compile(vocab.UPWARD_REQUEST)
 _AGREED_RE: Final = re.compile(vocab.ITEM_AGREED_CUE)
 _ITEM_REPORT_RE: Final = re.compile("|".join(vocab.ITEM_REPORT_CUES))
 _DEFINITION_RE: Final = re.compile(vocab.ITEM_DEFINITION_CUE)
+_NAMED_TERM_RE: Final = re.compile(vocab.ITEM_NAMED_TERM_CUE)
+_APPOINTMENT_RE: Final = re.compile(vocab.ITEM_APPOINTMENT_CUE)
 _SPEECH_RE: Final = re.compile(vocab.SPEECH_VERBS)
 _CONNECTIVE_RE: Final = re.compile(r"^(?:" + "|".join(vocab.PARAGRAPH_CONNECTIVES) + r")\s*")
 _QUOTE_ATTRIBUTION_RE: Final = re.compile(
@@ -415,8 +419,8 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
         add(-3, "habitual", habitual.group(0))
 
     if speaker and chair is not None:
-        if not others_speak:
-            add(2, "chair_speaks", speaker)
+        if not others_speak:  # a host who receives a delegation is less sure to hand down orders than a chair
+            add(1 if chair.hosts else 2, "chair_speaks", speaker)
         elif person:
             if asks_upward:
                 add(-3, "asks_upward", asks_upward.group(0))
@@ -439,6 +443,15 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
     defined = sum(1 for item in items if _DEFINITION_RE.search(item))
     if defined >= half:
         add(-2, "items_define", f"{defined}/{len(items)}")
+    appointed = sum(1 for item in items if _APPOINTMENT_RE.search(item[:300]))
+    if appointed >= half:
+        add(-5, "items_appointed", f"{appointed}/{len(items)}")
+    purposes = _items_starting_with(items, (vocab.ITEM_PURPOSE_START,))
+    if purposes >= max(2, half):
+        add(-3, "items_purposes", f"{purposes}/{len(items)}")
+    named = sum(1 for item in items if _NAMED_TERM_RE.match(item))
+    if named >= half:
+        add(-3, "items_named", f"{named}/{len(items)}")
     dated = sum(1 for item in items if thai.find_dates(item[:80]))
     if dated >= half:
         add(-2, "items_dated", f"{dated}/{len(items)}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from bot import thai
@@ -194,12 +194,24 @@ _TITLE_PATTERN: Final = "|".join(
 _THAI_WORD: Final = r"[\u0e01-\u0e4e]+"
 # A person: honorific, a first name, optionally a surname (one space apart).
 _NOT_A_NAME: Final = "|".join(re.escape(word) for word in vocab.TITLE_LOOKALIKE_WORDS)
+_NOT_A_SURNAME: Final = "|".join(re.escape(word) for word in vocab.NOT_A_SURNAME)
 _PERSON_RE: Final = re.compile(
     rf"(?:(?<![\u0e01-\u0e4e])|(?<=มี)|(?<=พร้อมด้วย)|(?<=จาก)|(?<=ให้)|(?=เจ้าประคุณ))(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
-    rf"(?:\s(?!(?:{_TITLE_PATTERN})){_THAI_WORD})?)"
+    rf"(?:\s(?!(?:{_TITLE_PATTERN})|{_NOT_A_SURNAME}){_THAI_WORD})?)"
 )
 _CHAIR_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.CHAIR_VERBS) + ")")
 _LEAD_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.LEAD_VERBS) + ")")
+_HOST_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.HOST_VERBS) + ")")
+_JOINS_BEFORE_RE: Final = re.compile(vocab.JOINS_BEFORE)
+_NOT_PRESENT_BEFORE_RE: Final = re.compile(vocab.NOT_PRESENT_BEFORE)
+_GUEST_BEFORE_RE: Final = re.compile(r"ให้การต้อนรับ\s*$")
+_STANDING_ROLE_RE: Final = re.compile(rf"(?:คณะ)?(?:อนุ)?กรรมการ\S*\s(?:ซึ่ง|(?:{_TITLE_PATTERN}))")
+"""``เป็นประธานคณะกรรมการ`` then at once another person or ``ซึ่ง``: the committee a person chairs (his role,
+told in a list of roles or a relative clause), not the meeting he presides (``เป็นประธานการประชุม...``,
+``เป็นประธานคณะกรรมการ... ครั้งที่ 1/2566``)."""
+_HOSTED_TALK_RE: Final = re.compile(vocab.HOSTED_TALK)
+# characters between a position as cleaned and its ``ในฐานะประธาน`` (what cleaning cut off the position)
+_CAPACITY_GAP: Final = 40
 _POSITION_RE: Final = re.compile(
     r"\s(?P<position>(?:(?:"
     + "|".join(vocab.POSITION_HEADS)
@@ -224,6 +236,7 @@ _MONK_NAME_RE: Final = re.compile(rf"(?:{'|'.join(vocab.MONASTIC_TITLE_PATTERNS)
 class Chair:
     name: str
     position: str | None
+    hosts: bool = False  # found as the host who receives a delegation, not as one said to preside or lead
 
     @property
     def label(self) -> str:
@@ -281,7 +294,8 @@ def _person_with_position(text: str, match: re.Match[str]) -> Chair:
 _JOINED_BEFORE_RE: Final = re.compile(r"(?:พร้อมด้วย|และ)\s*$")
 _PERIOD_RE: Final = re.compile(r"(?:โดยมี|เพื่อ|ซึ่ง|\n)")
 """What ends a list of people joined by พร้อมด้วย: another clause or paragraph."""
-_ASSIGNED_BY_RE: Final = re.compile(r"ได้รับ(?:การ)?มอบหมาย(?:จาก)?\S{0,40}\s*$")
+_ASSIGNED_BY_RE: Final = re.compile(r"ได้รับ(?:การ)?มอบหมาย(?:จาก)?\S{0,40}\s*\(?\s*$")
+"""``NAME ได้รับมอบหมายจาก NAME2``, ``... จากปลัดกระทรวงเกษตรและสหกรณ์ (NAME2)``: NAME2 assigned, NAME acts."""
 
 
 def _last_person_before(text: str, end: int, max_gap: int = 220) -> Chair | None:
@@ -366,6 +380,60 @@ def _headline_leader(headline: str, paragraphs: tuple[str, ...]) -> Chair | None
     return None
 
 
+def _holds_capacity(text: str, chair: Chair, verb: int) -> bool:
+    """``NAME POSITION ในฐานะประธาน...``: the capacity is said of the one named right before it (his
+    position then the verb, nothing between), who is not a guest received nor the source of orders cited
+    (``ตามข้อสั่งการของ NAME ... ในฐานะประธาน...``: his office, not this meeting)."""
+    at = text.rfind(chair.name, 0, verb)
+    if at < 0:
+        return True
+    if _NOT_PRESENT_BEFORE_RE.search(text, max(0, at - 30), at):
+        return False
+    end = at + len(chair.name)
+    if chair.position:
+        written = text.find(chair.position, end, verb)
+        end = written + len(chair.position) if written >= 0 else end
+    return len(text[end:verb].strip()) <= _CAPACITY_GAP
+
+
+def _first_to_lead(paragraph: str, verbs: re.Pattern[str]) -> Chair | None:
+    """The first person of the opening sentence followed by one of ``verbs`` with no one else between
+    (an attendee after ``โดยมี`` does not count; one joined by ``พร้อมด้วย``/``และ`` or who assigned him
+    does not stand between)."""
+    first = paragraph[:_OPENING_CHARS]
+    attendees = min((first.find(w) for w in vocab.ATTENDEE_LIST_STARTS if w in first), default=len(first))
+    for person in _PERSON_RE.finditer(first, 0, attendees):
+        before = first[: person.start()]
+        if _ASSIGNED_BY_RE.search(before) or _GUEST_BEFORE_RE.search(before):
+            continue  # the one who assigned is not the one acting; a guest received does not lead
+        chair = _person_with_position(first, person)
+        # the verb is looked for in the 160 characters after the position, however long it is written
+        after = first[person.end() : person.end() + 160 + len(chair.position or "")]
+        # ``NAME POSITION พร้อมด้วย NAME2 ... ประชุม``: the first named leads, the others join (the list
+        # of those who join may be long: the verb is looked for after it, to the opening's end);
+        # and co-leads ``NAME POSITION และ NAME2 POSITION มอบแนวทาง``: the first named
+        joined = min((after.find(w) for w in vocab.ATTENDEE_LIST_STARTS if w in after), default=len(after))
+        if joined < len(after):
+            after = first[person.end() :]
+        lead = verbs.search(after)
+        if lead and _JOINS_BEFORE_RE.search(after, 0, lead.start()):  # a delegate joins, does not lead
+            continue
+        if lead and verbs is _HOST_VERB_RE:  # a host leads a talk or a meeting, not a visit
+            talk_from = person.end() + lead.end()
+            if not _HOSTED_TALK_RE.search(paragraph, talk_from, talk_from + 400):
+                continue
+        others = [
+            other
+            for other in _PERSON_RE.finditer(after, 0, min(lead.start(), joined) if lead else 0)
+            if not _JOINED_BEFORE_RE.search(after[: other.start()])
+            and not _ASSIGNED_BY_RE.search(after[: other.start()])
+            and not _GUEST_BEFORE_RE.search(after[: other.start()])
+        ]
+        if lead and not others and "เปิดเผย" not in lead.group(0):
+            return replace(chair, hosts=True) if verbs is _HOST_VERB_RE else chair
+    return None
+
+
 def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
     """The person presiding: ``NAME POSITION เป็นประธาน`` (or ``ในฐานะประธาน...``, ``ประธานที่ประชุม``,
     ``นั่งหัวโต๊ะ``) in the opening paragraphs (the one assigned, when the committee's chair delegates:
@@ -380,31 +448,24 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
         ):
             continue
         presides = _PRESIDES_RE.search(verb.group(0)) is not None
+        if presides and _STANDING_ROLE_RE.match(opening, verb.end()):
+            continue  # ``โดยมี NAME เป็นประธานคณะกรรมการ NAME2 ...``: who chairs what, a list of roles
         if _DELEGATED_RE.search(opening, verb.end(), verb.end() + 300) and not presides:
             continue
         close_only = not presides
         chair = _last_person_before(opening, verb.start(), 160 if close_only else 220)
+        if chair is not None and close_only and not _holds_capacity(opening, chair, verb.start()):
+            continue
         if chair is not None:
             return _resolve_reference(chair, opening)
-    first = paragraphs[0][:_OPENING_CHARS] if paragraphs else ""
-    attendees = min((first.find(w) for w in vocab.ATTENDEE_LIST_STARTS if w in first), default=len(first))
-    for person in _PERSON_RE.finditer(first, 0, attendees):
-        chair = _person_with_position(first, person)
-        # the verb is looked for in the 160 characters after the position, however long it is written
-        after = first[person.end() : person.end() + 160 + len(chair.position or "")]
-        # ``NAME POSITION พร้อมด้วย NAME2 ... ประชุม``: the first named leads, the others join (the list
-        # of those who join may be long: the verb is looked for after it, to the opening's end);
-        # and co-leads ``NAME POSITION และ NAME2 POSITION มอบแนวทาง``: the first named
-        joined = min((after.find(w) for w in vocab.ATTENDEE_LIST_STARTS if w in after), default=len(after))
-        if joined < len(after):
-            after = first[person.end() :]
-        lead = _LEAD_VERB_RE.search(after)
-        others = [
-            other
-            for other in _PERSON_RE.finditer(after, 0, min(lead.start(), joined) if lead else 0)
-            if not _JOINED_BEFORE_RE.search(after[: other.start()])
-        ]
-        if lead and not others and "เปิดเผย" not in lead.group(0):
+    # the opening sentence: the first paragraph naming someone (a summary under the headline names no one)
+    first = next(
+        (p for p in paragraphs[:3] if _PERSON_RE.search(p, 0, _OPENING_CHARS)),
+        paragraphs[0] if paragraphs else "",
+    )
+    for verbs in (_LEAD_VERB_RE, _HOST_VERB_RE):  # who leads; else who hosts
+        chair = _first_to_lead(first, verbs)
+        if chair is not None:
             return chair
     for paragraph in paragraphs[4:]:
         for verb in _LATE_CHAIR_VERB_RE.finditer(paragraph):
@@ -417,7 +478,10 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
 # --- Body -------------------------------------------------------------------------------------------
 
 _COMMITTEE_RE: Final = re.compile(
-    r"ประชุม(?:ใหญ่)?(?:สามัญ|วิสามัญ)?\s?(?P<name>(?:" + "|".join(vocab.BODY_KINDS) + r")[^\n]{2,220})"
+    "".join(f"(?<!{place})" for place in vocab.MEETING_PLACE_BEFORE)
+    + r"ประชุม(?:ใหญ่)?(?:สามัญ|วิสามัญ)?\s?(?P<name>(?:"
+    + "|".join(vocab.BODY_KINDS)
+    + r")[^\n]{2,220})"
 )
 _NAME_STOP_RE: Final = re.compile(r"ครั้งที่|\(|[“”\"]|,|\s(?:" + "|".join(vocab.BODY_NAME_STOPS) + r")")
 _ABBREVIATION_RE: Final = re.compile(r"\s?\((?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.?)*)\)")

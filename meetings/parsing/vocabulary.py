@@ -104,7 +104,7 @@ are not this meeting's)."""
 
 # --- Chair ------------------------------------------------------------------------------------------
 
-PERSON_TITLES: Final = (
+_HONORIFICS: Final = (
     "นางสาว",
     "น.ส.",
     "นาง",
@@ -156,6 +156,62 @@ PERSON_TITLES: Final = (
     "คุณหญิง",
     "ท่านผู้หญิง",
 )
+_RANK_STEMS: Final = (
+    "พล",
+    "พัน",
+    "ร้อย",
+    "จ่าสิบ",
+    "สิบ",
+    "พลเรือ",
+    "นาวา",
+    "เรือ",
+    "พันจ่า",
+    "จ่า",
+    "พลอากาศ",
+    "นาวาอากาศ",
+    "เรืออากาศ",
+    "พันจ่าอากาศ",
+    "จ่าอากาศ",
+    "พลตำรวจ",
+    "พันตำรวจ",
+    "ร้อยตำรวจ",
+    "จ่าสิบตำรวจ",
+    "สิบตำรวจ",
+)
+_RANK_ABBREVIATIONS: Final = (
+    "พ.ท.",
+    "พ.ต.",
+    "ร.ท.",
+    "ร.ต.",
+    "จ.ส.อ.",
+    "พ.จ.อ.",
+    "น.อ.",
+    "น.ท.",
+    "น.ต.",
+    "พ.ต.ท.",
+    "พ.ต.ต.",
+    "ร.ต.ท.",
+    "ร.ต.ต.",
+    "พล.ร.ท.",
+    "พล.ร.ต.",
+    "พล.อ.ท.",
+    "พล.อ.ต.",
+    "ด.ต.",
+)
+MILITARY_AND_POLICE_RANKS: Final = tuple(
+    f"{acting}{rank}"
+    for acting in ("", "ว่าที่", "ว่าที่ ")
+    for rank in (
+        *(f"{stem}{grade}" for stem in _RANK_STEMS for grade in ("เอก", "โท", "ตรี")),
+        "ดาบตำรวจ",
+        *_RANK_ABBREVIATIONS,
+    )
+)
+"""Every rank of the army, navy, air force and police, in full (stem and grade: ``พันจ่าเอก``, ``นาวาอากาศโท``,
+``ร้อยตำรวจตรี``) and abbreviated (``พ.จ.อ.``, ``น.ท.``), also acting (``ว่าที่พันตรี``): they open a name as
+นาย does (``พันจ่าเอก ประเสริฐ มาลัย หัวหน้าผู้ตรวจราชการ...``)."""
+
+PERSON_TITLES: Final = (*_HONORIFICS, *(r for r in MILITARY_AND_POLICE_RANKS if r not in _HONORIFICS))
 """Honorifics that open a Thai person's name (longest is tried first)."""
 
 MONASTIC_TITLE_PATTERNS: Final = (
@@ -235,6 +291,22 @@ LEAD_VERBS: Final = (
 )
 """Verbs after the first person of the opening sentence when no one is said to preside."""
 
+NOT_PRESENT_BEFORE: Final = r"(?:ให้การต้อนรับ|ของ|ตาม)\s*$"
+"""``... ให้การต้อนรับ NAME ... ในฐานะประธานอนุกรรมการ...`` (a guest received), ``ตามข้อสั่งการของ NAME ...
+ในฐานะประธานคณะกรรมการ...`` (whose orders are cited): a capacity said of someone the article names as a
+guest or as the source of orders is his standing office, not this meeting's chair."""
+
+JOINS_BEFORE: Final = r"เข้า(?:ร่วม(?:การ)?)?$"
+"""``NAME เข้าร่วมการประชุม...``: joins a meeting someone else holds (a delegate), does not lead it."""
+
+HOST_VERBS: Final = (r"(?<!ได้รับ)(?:ร่วม)?ให้การต้อนรับ",)
+HOSTED_TALK: Final = r"ประชุม|หารือ"
+"""What the host receives a delegation for, said after ``ให้การต้อนรับ`` (within 400 characters)."""
+"""``NAME POSITION (พร้อมด้วย ...) ให้การต้อนรับ GUEST ... ในการประชุม/เพื่อหารือ``: a delegation received for
+a talk; when no one is said to preside or lead, the host who receives it leads (the guests do not, even
+a ``ประธานผู้ตรวจการแผ่นดิน``). Only for a talk or a meeting said after it; not ``ได้รับการต้อนรับ`` (was
+received: a guest). Looked for only after no one in the opening sentence leads."""
+
 POSITION_HEADS: Final = ("รัฐมนตรี", "รองปลัด", "ปลัด", "รองอธิบดี", "อธิบดี", "รองผู้ว่าราชการ", "ผู้ว่าราชการ")
 POSITION_HEAD_CONTINUATIONS: Final = ("ช่วยว่าการ", "ว่าการ", "กระทรวง", "กรม", "จังหวัด")
 """A position whose head is written apart from what it heads (``รัฐมนตรี ช่วยว่าการกระทรวงมหาดไทย``,
@@ -259,10 +331,12 @@ POSITION_MORE_STARTS: Final = (
     "เจ้าอาวาส",
     "ผู้ช่วย",
     "หัวหน้า",
+    "ด้าน",
 )
 """A position written in several parts after one name (``ผู้ช่วยเจ้าอาวาสวัด... เลขานุการสมเด็จพระสังฆราช
 กรรมการมหาเถรสมาคม``, ``ที่ปรึกษา... รักษาราชการแทนรองเลขาธิการ... (กปร.)``, ``รองนายกรัฐมนตรีและ
-รมว.มหาดไทย``): a part after a space that opens with one of these is more of the same position."""
+รมว.มหาดไทย``, a portfolio ``รองปลัดกระทรวงมหาดไทย ด้านบริหาร``): a part after a space that opens with one
+of these is more of the same position."""
 
 ORGANISATION_AFTER_POSITION: Final = ("กระทรวง", "กรม", "สำนักงาน", "มหาวิทยาลัย")
 """``ที่ปรึกษาด้านการปกครอง กระทรวงมหาดไทย``: a role, then after a space the ministry or department it is
@@ -297,6 +371,24 @@ HEADLINE_LEAD_VERBS: Final = (r"ประชุม", r"เป็นประธ�
 opens with a position and says a meeting was held names who leads it, when the body names no one
 presiding or leading (the body then says who holds that position)."""
 
+NOT_A_SURNAME: Final = (
+    "กล่าว",
+    "เปิดเผย",
+    "แถลง",
+    "เน้นย้ำ",
+    "สั่งการ",
+    "เป็นประธาน",
+    "ได้",
+    "จะ",
+    "และ",
+    "พร้อมด้วย",
+    "ซึ่ง",
+    "โดย",
+    "ในฐานะ",
+)
+"""Words written after a given name that are the next clause, not a surname (``น.ส.ไตรศุลี กล่าวว่า``:
+a spokesperson named by her given name alone, then what she said)."""
+
 POSITION_STOP_WORDS: Final = (
     "โดยมี",
     "พร้อมด้วย",
@@ -326,8 +418,31 @@ BODY_KINDS: Final = (
 )
 """What can follow ประชุม as the name of the body meeting (a committee, board, centre, association)."""
 
-BODY_NAME_STOPS: Final = ("โดย", "ณ", "ประจำปี", "เพื่อ", "ร่วม", "เมื่อ", "ที่ห้อง", "ผ่าน", "เวลา", "และ", "ซึ่ง", "ใน")
-"""Words that end a body's name after ประชุม (what comes next is the meeting's purpose, place or time)."""
+BODY_NAME_STOPS: Final = (
+    "โดย",
+    "ณ",
+    "ประจำปี",
+    "เพื่อ",
+    "ร่วม",
+    "เมื่อ",
+    "ที่ห้อง",
+    "ผ่าน",
+    "เวลา",
+    "และ",
+    "ซึ่ง",
+    "ใน",
+    "ชั้น",
+    "อาคาร",
+    "ไปแล้ว",
+    "มุ่ง",
+    "เน้น",
+)
+"""Words that end a body's name after ประชุม: what comes next is the meeting's purpose, place (``ชั้น 6``,
+``อาคาร...``), time, or the headline's comment (``... มุ่งพัฒนา``, ``... เน้นย้ำ``)."""
+
+MEETING_PLACE_BEFORE: Final = ("ห้อง", "หอ")
+"""``ห้องประชุมคณะกรรมการพิจารณาร่างกฎหมาย``, ``ห้องประชุมสภามหาวิทยาลัย``, ``หอประชุม...``: a room named
+after a body, where a meeting is held, not the meeting of that body."""
 
 ATTENDEE_LIST_STARTS: Final = ("โดยมี", "พร้อมด้วย")
 """``การประชุม... โดยมี NAME อธิบดีกรมโยธาธิการและผังเมือง ...``: the people who attend, whose departments
@@ -450,10 +565,14 @@ STANDING_POLICY_CUES: Final = (
     r"ตาม\s*\d+\s*(?:นโยบาย|ยุทธศาสตร์)",
     r"ยุทธศาสตร์(?:สำคัญ|หลัก)?\s*(?:ทั้ง)?\s*\d+",
     r"(?:วัตถุประสงค์|นโยบาย)(?:และนโยบาย)?ของ(?:สมาคม|มูลนิธิ|องค์กร|ชมรม)",
+    r"ตาม(?:พระราชบัญญัติ|พ\.ร\.บ\.|ระเบียบ|กฎหมาย|ประกาศ)[^\n]{0,80}(?:ได้)?กำหนด",
+    r"วัตถุประสงค์[^\n]{0,40}\d+\s*(?:ประการ|ข้อ)",
 )
 """In the lead-in: an organisation's standing policies described (``ได้กำหนด 5 นโยบายหลัก คือ``,
 ``ตาม 5 นโยบายหลัก``, ``ตามวัตถุประสงค์และนโยบายของสมาคม...``) or a plan's strategies (``ยุทธศาสตร์สำคัญ
-ทั้ง 5 ข้อ คือ``), not handed down at this meeting. Minus 2."""
+ทั้ง 5 ข้อ คือ``), what a law or a regulation already requires (``ตามพระราชบัญญัติมาตรฐานทางจริยธรรม พ.ศ.
+2562 ได้กำหนดให้... 7 ประการ คือ``), a project's objectives (``กำหนดวัตถุประสงค์ของโครงการฯ ไว้ 3 ประการ``): not
+handed down at this meeting. Minus 2."""
 
 NOT_THE_HOLDER: Final = ("ที่ปรึกษา", "ผู้ช่วย", "รอง", "เลขานุการ", "ผู้แทน", "ผู้ตรวจราชการ")
 """Before a position, what makes the speaker someone else than its holder: the ที่ปรึกษาปลัดกระทรวงมหาดไทย
@@ -483,6 +602,15 @@ what happened, or a programme, not orders. Minus 3 when at least half the items 
 """A speaker other than the chair with one of these speaks for the meeting (a deputy, a spokesperson):
 their list is not someone else's speech."""
 
+ITEM_APPOINTMENT_CUE: Final = r"ดำรงตำแหน่ง|พ้นจากตำแหน่ง|(?:รักษา|ปฏิบัติ)ราชการแทน|ย้ายไป|โอนไป"
+"""In an item: a personnel decision (``ให้นาย... พ้นจากตำแหน่งผู้ว่าราชการจังหวัด...``, ``ให้นาย... ตำแหน่ง
+รองอธิบดี ดำรงตำแหน่งผู้ว่าราชการจังหวัด...``): appointments and transfers the cabinet approved, worded with
+ให้ but not orders to act. Minus 5 when at least half the items are."""
+
+ITEM_PURPOSE_START: Final = "เพื่อ"
+"""Items that each open with เพื่อ (``เพื่อสนับสนุนให้...``, ``เพื่อสร้างความ...``): a project's or a body's
+purposes, not orders. Minus 3 when at least half the items do."""
+
 PLACE_WORDS: Final = ("จังหวัด", "อำเภอ", "ตำบล", "ภาค", "จ.", "อ.")
 """Items that open with a place name list places (areas hit, winners by region), not orders."""
 
@@ -497,8 +625,11 @@ FRAMEWORK_CUES: Final = (
     r"ศีลข้อ",
     r"ไตรสิกขา",
     r"พระราชทาน(?:แนวทาง|หลัก)",
+    r"องค์ประกอบ",
+    r"ที่เรียกว่า",
 )
-"""In the lead-in: the list restates a framework (the 10Es, the SDGs, a doctrine). Minus 4."""
+"""In the lead-in: the list restates a framework (the 10Es, the SDGs, a doctrine, a named model of work:
+``ตามหลักการทำงาน 3 องค์ประกอบที่เรียกว่า RER ได้แก่``). Minus 4."""
 
 ITEM_IMPERATIVE_CUES: Final = (
     r"^\s*(?:ให้|ขอให้|ต้อง|ห้าม|เร่ง|กำชับ|มอบ)",
@@ -517,6 +648,15 @@ when at least half the items do."""
 
 ITEM_DEFINITION_CUE: Final = r"^.{1,40}?\s(?:คือ|หมายถึง)\s"
 """``อธิศีลสิกขา คือ ศีลอันยิ่ง``: a list of concepts being defined. Minus 2."""
+
+ITEM_NAMED_TERM_CUE: Final = (
+    r"^\s*(?:[“\"][^”\"\n]{1,30}[”\"]"  # a quoted term
+    r"|[^\s(]{1,30}\s?\([A-Za-z][A-Za-z .&/-]{1,30}\))"  # a term glossed in English
+)
+"""An item that opens by naming a concept, then explains it: a quoted term (``“ร่วมคิด” ต้องมีเวที...``) or a
+term glossed in English (``งานประจำ (Routine) ต้องทำให้ดี...``): the parts of a model or principle (``4 ร่วม``,
+``RER``) being taught, whose "ต้อง" is what the concept asks, not an order of this meeting. Minus 3 when at
+least half the items do."""
 
 LAST_ITEM_BREAKS: Final = (
     "โอกาสนี้",

@@ -972,3 +972,211 @@ def test_a_headline_position_written_tight_against_its_verb(headline: str) -> No
 @pytest.mark.parametrize(("written", "number"), [("ครั้ง 1/2567", "1/2567"), ("ครั้ง ๒/๒๕๖๖", "2/2566")])
 def test_a_round_written_without_thi(written: str, number: str) -> None:
     assert parse(f"วันนี้ (8 ก.พ. 67) นายอนุทิน ชาญวีรกูล เป็นประธานการประชุมคณะกรรมการ {written}").number == number
+
+
+# --- Round 9 (labels-unseen-9): meetings told under another headline ----------------------------------
+
+HOST = "นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        f"วันนี้ (16 ก.พ. 66) ที่ห้องประชุมดำรงธรรม {HOST} พร้อมด้วยนายอรรษิษฐ์ สัมพันธรัตน์ อธิบดีกรมการพัฒนาชุมชน "
+        "และคณะ ให้การต้อนรับคณะผู้บริหารบริษัท สยามคูโบต้า จำกัด นำโดยคุณวราภรณ์ โอสถาพันธุ์ เพื่อหารือแนวทางความร่วมมือ",
+        f"วันนี้ (24 พ.ค. 65) {HOST} ให้การต้อนรับ พลเอก ณัฐ อินทรเจริญ ประธานคณะอนุกรรมการขับเคลื่อนการแก้ไขปัญหา"
+        "ยาเสพติด และคณะ ในการประชุมหารือแนวทางการบำบัดรักษาผู้ติดยาเสพติด",
+        # the host assigned by another: the one assigned; the guest's office (ประธาน...) is not this chair
+        f"วันนี้ (11 ต.ค. 64) นายอรรษิษฐ์ สัมพันธรัตน์ รองปลัดกระทรวงมหาดไทย ได้รับมอบหมายจาก {HOST} ให้การต้อนรับ "
+        "นายสมศักดิ์ สุวรรณสุจริต ประธานผู้ตรวจการแผ่นดิน และคณะ ในการประชุมชี้แจงผู้ว่าราชการจังหวัด",
+        # a guest in his capacity as chair of his own subcommittee does not preside here
+        f"วันนี้ (19 ม.ค. 65) {HOST} ร่วมให้การต้อนรับ นายจิรชัย มูลทองโร่ย สมาชิกวุฒิสภาในฐานะประธานอนุกรรมการ"
+        "ด้านการประชาสัมพันธ์ ในโอกาสหารือความร่วมมือขับเคลื่อนโครงการ",
+    ],
+)
+def test_the_host_who_receives_a_delegation_for_a_talk_leads_it(opening: str) -> None:
+    chair = parse(opening).chair
+    assert chair is not None and chair.split(" ")[0] in opening[: opening.find("ให้การต้อนรับ")]
+    assert "ประธานผู้ตรวจการแผ่นดิน" not in chair and "สมาชิกวุฒิสภา" not in chair and "ณัฐ" not in chair
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        # received as a guest (ได้รับการต้อนรับ): the host is not named as leading
+        "วันนี้ (5 เม.ย. 67) นายอนุทิน ชาญวีรกูล รัฐมนตรีว่าการกระทรวงมหาดไทย ได้รับการต้อนรับจากนายสมชาย ใจดี "
+        "ผู้ว่าราชการจังหวัดเลย ในโอกาสหารือ",
+        # a welcome at a visit, no talk or meeting said: no one leads
+        "วันนี้ (5 เม.ย. 67) นายสมชาย ใจดี ผู้ว่าราชการจังหวัดเลย ให้การต้อนรับนักท่องเที่ยวชาวต่างชาติ ณ ท่าอากาศยาน",
+    ],
+)
+def test_a_welcome_without_a_talk_or_to_a_guest_names_no_host(opening: str) -> None:
+    assert parse(opening).chair != "นายสมชาย ใจดี ผู้ว่าราชการจังหวัดเลย"
+
+
+@pytest.mark.parametrize(
+    "cited",
+    [
+        "ตามข้อสั่งการของ นายอนุทิน ชาญวีรกูล รองนายกรัฐมนตรีและรัฐมนตรีว่าการกระทรวงสาธารณสุข ในฐานะประธาน"
+        "คณะกรรมการบำบัดรักษาและฟื้นฟูผู้ติดยาเสพติด",
+        "ตามนโยบายของ พลเอก ประวิตร วงษ์สุวรรณ รองนายกรัฐมนตรี ในฐานะประธานกรรมการป้องกันและลดอุบัติเหตุ",
+    ],
+)
+def test_a_capacity_said_of_someone_whose_orders_are_cited_does_not_make_him_chair(cited: str) -> None:
+    draft = parse(
+        "ปลัดกระทรวงสาธารณสุข ประชุมผู้บริหารวางแนวทางการบำบัดผู้ติดยาเสพติด",
+        "วันนี้ (17 ตุลาคม 2565) ที่กระทรวงสาธารณสุข นพ.โอภาส การย์กวินพงศ์ ปลัดกระทรวงสาธารณสุข ประชุมร่วมกับผู้บริหาร"
+        f"ทั้งส่วนกลางและส่วนภูมิภาค เพื่อขับเคลื่อนการดำเนินงาน {cited}",
+    )
+    assert draft.chair == "นพ.โอภาส การย์กวินพงศ์ ปลัดกระทรวงสาธารณสุข"
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "โดยมี พลเอก ประวิตร วงษ์สุวรรณ รองนายกรัฐมนตรี เป็นประธานคณะกรรมการ พลเอก ชัยชาญ ช้างมงคล รัฐมนตรีช่วย",
+        "นอกจากนี้ วุฒิสภาได้ขับเคลื่อนโครงการกองทุนการศึกษา โดยมี นายศุภชัย สมเจริญ รองประธานวุฒิสภา เป็นประธานกรรมการ "
+        "ซึ่งโครงการดังกล่าวเป็นประโยชน์",
+    ],
+)
+def test_who_chairs_a_committee_told_in_passing_does_not_preside(role: str) -> None:
+    draft = parse(f"วันนี้ (24 พ.ค. 65) {HOST} เป็นประธานการประชุมหารือแนวทางการบำบัดผู้ติดยาเสพติด {role}")
+    assert draft.chair == HOST
+    assert parse(f"วันนี้ (24 พ.ค. 65) {role}").chair is None or "ประวิตร" not in (parse(role).chair or "")
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        ("ปลัดกระทรวงสาธารณสุข ประชุมผู้บริหารวางแนวทางขับเคลื่อนการดำเนินงาน",),
+        ("เดินหน้าแผนพัฒนาสมุนไพร ปี 2566-2570", "มุ่งยกระดับคุณภาพวัตถุดิบ"),
+    ],
+)
+def test_summary_paragraphs_under_the_headline_are_not_the_opening_sentence(summary: tuple[str, ...]) -> None:
+    draft = parse(*summary, "วันนี้ (17 ต.ค. 65) นพ.โอภาส การย์กวินพงศ์ ปลัดกระทรวงสาธารณสุข ประชุมร่วมกับผู้บริหาร")
+    assert draft.chair == "นพ.โอภาส การย์กวินพงศ์ ปลัดกระทรวงสาธารณสุข"
+
+
+@pytest.mark.parametrize(
+    "rank",
+    ["พันจ่าเอก", "นาวาอากาศโท", "ร้อยตำรวจตรี", "พ.จ.อ.", "ว่าที่พันตรี", "จ่าสิบเอก", "พลเรือตรี"],
+)
+def test_every_military_and_police_rank_opens_a_name(rank: str) -> None:
+    draft = parse(f"วันนี้ (26 มิ.ย. 66) {rank} ประเสริฐ มาลัย หัวหน้าผู้ตรวจราชการ เป็นประธานการประชุมคณะอนุกรรมการ")
+    assert draft.chair == f"{rank} ประเสริฐ มาลัย หัวหน้าผู้ตรวจราชการ"
+
+
+@pytest.mark.parametrize(
+    "assigner", ["ปลัดกระทรวงเกษตรและสหกรณ์ (นายประยูร อินสกุล)", "นายประยูร อินสกุล ปลัดกระทรวงเกษตรและสหกรณ์"]
+)
+def test_the_one_assigned_presides_however_the_assigner_is_written(assigner: str) -> None:
+    draft = parse(
+        "วันนี้ (26 มิ.ย. 66) พันจ่าเอก ประเสริฐ มาลัย หัวหน้าผู้ตรวจราชการกระทรวงเกษตรและสหกรณ์ เปิดเผยภายหลัง"
+        f"จากได้รับมอบหมายจาก{assigner} ให้เป็นประธานการประชุมคณะอนุกรรมการวัตถุดิบสมุนไพร ครั้งที่ 1/2566"
+    )
+    assert draft.chair == "พันจ่าเอก ประเสริฐ มาลัย หัวหน้าผู้ตรวจราชการกระทรวงเกษตรและสหกรณ์"
+
+
+@pytest.mark.parametrize(
+    "joins",
+    [
+        "นางสาวเกตสุดา สุประดิษฐ์ ที่ปรึกษาด้านเศรษฐกิจระหว่างประเทศ ได้รับมอบหมายเป็นผู้แทน เข้าร่วมการประชุมรัฐมนตรีคลังอาเซียน",
+        "นายสมชาย ใจดี รองอธิบดีกรมการปกครอง เข้าร่วมประชุมคณะกรรมการร่วมชายแดน",
+    ],
+)
+def test_a_delegate_who_joins_a_meeting_does_not_lead_it(joins: str) -> None:
+    assert parse(f"วันนี้ (24 ส.ค. 66) {joins}").chair is None
+
+
+@pytest.mark.parametrize("portfolio", ["ด้านบริหาร", "ด้านความมั่นคง", "ด้านพัฒนา"])
+def test_a_portfolio_after_the_position_is_part_of_it(portfolio: str) -> None:
+    draft = parse(f"วันนี้ (3 ก.ค. 66) นายสมคิด จันทมฤก รองปลัดกระทรวงมหาดไทย {portfolio} เป็นประธานการประชุมผู้บริหาร")
+    assert draft.chair == f"นายสมคิด จันทมฤก รองปลัดกระทรวงมหาดไทย {portfolio}"
+
+
+@pytest.mark.parametrize("clause", ["กล่าวว่า ในวันดังกล่าว", "เปิดเผยว่า ที่ประชุม", "ได้เป็นประธานการประชุม"])
+def test_the_next_clause_is_not_a_surname(clause: str) -> None:
+    draft = parse(f"วันนี้ (23 ม.ค. 68) น.ส.ไตรศุลี {clause} เป็นประธานการประชุมหารือ")
+    assert draft.chair is None or not draft.chair.startswith(f"น.ส.ไตรศุลี {clause.split(' ')[0]}")
+
+
+@pytest.mark.parametrize(
+    ("opening", "body"),
+    [
+        # a room named after a body is where a meeting is held, not that body's meeting
+        (
+            "วันนี้ (14 ก.พ. 66) ณ ห้องประชุมคณะกรรมการพิจารณาร่างกฎหมาย ชั้น 6 อาคารดำรงราชานุสรณ์ กระทรวงมหาดไทย "
+            f"{HOST} เป็นประธานการประชุมการพัฒนากฎหมายของกระทรวงมหาดไทย",
+            "มท.",
+        ),
+        (
+            "วันนี้ (2 ก.ย. 67) ณ ห้องประชุมสภามหาวิทยาลัย อาคารบริหาร มหาวิทยาลัยทักษิณ "
+            f"{HOST} เป็นประธานการประชุมขับเคลื่อนนโยบายรัฐบาลและกระทรวงมหาดไทย",
+            "มท.",
+        ),
+        # the body's name ends at a floor, a building or the headline's comment
+        (
+            f"วันนี้ (2 ก.ย. 67) {HOST} เป็นประธานการประชุมคณะทำงานด้านกฎหมายกระทรวงมหาดไทย ชั้น 6 อาคารดำรงราชานุสรณ์",
+            "คณะทำงานด้านกฎหมายกระทรวงมหาดไทย",
+        ),
+    ],
+)
+def test_a_room_or_a_place_is_not_the_body(opening: str, body: str) -> None:
+    assert parse(opening).body == body
+
+
+def test_the_headlines_comment_does_not_run_into_the_bodys_name() -> None:
+    draft = parse(
+        f"วันนี้ (14 ก.พ. 66) {HOST} เป็นประธานการประชุม", title="ปลัด มท. นำประชุมคณะทำงานด้านกฎหมาย มุ่งพัฒนากฎหมาย"
+    )
+    assert draft.body == "คณะทำงานด้านกฎหมาย"
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        # the parts of a model, each a quoted term then what it asks
+        "1) “ร่วมพบปะพูดคุย” ต้องทำอย่างสม่ำเสมอ 2) “ร่วมคิด” ต้องมีเวทีให้ทุกคนแสดงความเห็น "
+        "3) “ร่วมทำ” ทุกคนต้องช่วยกันแบ่งงานกันทำ 4) “ร่วมรับประโยชน์” ต้องให้ทุกคนได้รับผลดี",
+        # a term glossed in English
+        "1) งานประจำ (Routine) ต้องทำให้ดีอยู่เสมอ 2) งานพิเศษ (Extra Job) ต้องคิดริเริ่มสร้างสรรค์ "
+        "3) การรายงาน (Report) ต้องรายงานทั้งความสำเร็จและข้อผิดพลาด",
+        '1) "ครองตน" ให้ดี ดูแลตัวเราให้อยู่ในศีลธรรม 2) "ครองคน" ต้องสร้างมิตรสร้างเพื่อน 3) "ครองงาน" ต้องศึกษาความรู้อยู่เสมอ',
+    ],
+)
+def test_the_parts_of_a_model_being_taught_are_not_kept_silently(items: str) -> None:
+    draft = parse(OPENING, f"นายประยูร รัตนเสนีย์ กล่าวว่า ขอให้ทุกคนร่วมด้วยช่วยกันทำ 4 ประการ ได้แก่ {items}")
+    assert draft.directives == () or any("แต่ละข้อขึ้นต้นด้วยชื่อหลักการ" in w for w in list_warnings(draft))
+    assert draft.directives == () or list_warnings(draft)
+
+
+@pytest.mark.parametrize(
+    ("lead", "items"),
+    [
+        # appointments the cabinet approved, worded with ให้
+        (
+            "คณะรัฐมนตรีมีมติเห็นชอบแต่งตั้งผู้บริหารระดับสูง จำนวน 3 ราย ดังนี้",
+            "1. ให้นายชูชีพ พงษ์ไชย พ้นจากตำแหน่งผู้ว่าราชการจังหวัดแม่ฮ่องสอน 2. ให้นายชยชัย แสงอินทร์ รองอธิบดี "
+            "ดำรงตำแหน่งผู้ว่าราชการจังหวัดแม่ฮ่องสอน 3. ให้นายทศพล เผื่อนอุดม รองผู้ว่าราชการจังหวัด ดำรงตำแหน่งผู้ตรวจราชการ",
+        ),
+        # a project's objectives
+        (
+            "โดยกำหนดวัตถุประสงค์ของโครงการไว้ 3 ประการ คือ",
+            "1) เพื่อสนับสนุนให้พระภิกษุและสามเณรได้ศึกษาพระธรรมวินัย 2) เพื่อสร้างความร่มเย็นในสังคม "
+            "3) เพื่อจรรโลงพระพุทธศาสนาให้เป็นหลักทางจิตใจของประชาชน",
+        ),
+        # what a law already requires, restated
+        (
+            "ซึ่งตามพระราชบัญญัติมาตรฐานทางจริยธรรม พ.ศ. 2562 ได้กำหนดให้เจ้าหน้าที่ของรัฐต้องปฏิบัติ 3 ประการ คือ",
+            "1) ยึดมั่นในสถาบันหลักของประเทศ 2) ซื่อสัตย์สุจริตและรับผิดชอบต่อหน้าที่ 3) กล้าตัดสินใจในสิ่งที่ถูกต้อง",
+        ),
+        # a named model of work
+        (
+            "ด้วยการทำงานให้ดีที่สุดตามหลักการทำงาน 3 องค์ประกอบที่เรียกว่า RER ได้แก่",
+            "1) ให้ทำงานประจำให้ดีและพัฒนางานอยู่เสมอ 2) ให้คิดริเริ่มงานใหม่อย่างสร้างสรรค์ 3) ให้รายงานผลให้ผู้บังคับบัญชาทราบ",
+        ),
+    ],
+)
+def test_appointments_objectives_laws_and_models_are_not_orders(lead: str, items: str) -> None:
+    draft = parse(OPENING, f"นายประยูร รัตนเสนีย์ กล่าวว่า {lead} {items}")
+    assert draft.directives == ()
