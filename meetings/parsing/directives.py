@@ -157,10 +157,11 @@ class NumberedList:
     def thin(self) -> bool:
         """Kept, but the evidence is close to the line, or nothing says its items are orders (no hand-down
         verb before them, items not worded as orders), or its items are the named parts of a model being
-        taught: the editor is told."""
+        taught or rules by case: the editor is told."""
         ordered = any(e.key in ("hands_down", "items_order") for e in self.evidence)
-        taught = any(e.key == "items_named" for e in self.evidence)  # a model's parts, however handed down
-        return self.accepted and (self.score < vocab.DIRECTIVE_SURE_SCORE or not ordered or taught)
+        # a model's parts, rules by case: however handed down, the editor looks
+        always_look = any(e.key in ("items_named", "items_cases") for e in self.evidence)
+        return self.accepted and (self.score < vocab.DIRECTIVE_SURE_SCORE or not ordered or always_look)
 
     @property
     def near_miss(self) -> bool:
@@ -446,6 +447,9 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
     appointed = sum(1 for item in items if _APPOINTMENT_RE.search(item[:300]))
     if appointed >= half:
         add(-5, "items_appointed", f"{appointed}/{len(items)}")
+    cases = _items_starting_with(items, (vocab.ITEM_CASE_START,))
+    if cases >= max(2, half):
+        add(-1, "items_cases", f"{cases}/{len(items)}")
     purposes = _items_starting_with(items, (vocab.ITEM_PURPOSE_START,))
     if purposes >= max(2, half):
         add(-3, "items_purposes", f"{purposes}/{len(items)}")

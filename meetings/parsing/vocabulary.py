@@ -607,6 +607,11 @@ ITEM_APPOINTMENT_CUE: Final = r"ดำรงตำแหน่ง|พ้นจ�
 รองอธิบดี ดำรงตำแหน่งผู้ว่าราชการจังหวัด...``): appointments and transfers the cabinet approved, worded with
 ให้ but not orders to act. Minus 5 when at least half the items are."""
 
+ITEM_CASE_START: Final = "กรณี"
+"""Items that each open with กรณี (``กรณีที่พักอาศัยอยู่ในพื้นที่น้ำท่วมขังเกินกว่า 30 วัน ให้ความช่วยเหลือ...``):
+a rule by case (rates of relief, what applies when), worded with ให้ but set by a resolution, or orders by
+case (``กรณีพบผู้ติดเชื้อ ให้ปิด...``): minus 1, and a list kept is always warned so the editor looks."""
+
 ITEM_PURPOSE_START: Final = "เพื่อ"
 """Items that each open with เพื่อ (``เพื่อสนับสนุนให้...``, ``เพื่อสร้างความ...``): a project's or a body's
 purposes, not orders. Minus 3 when at least half the items do."""
@@ -627,6 +632,7 @@ FRAMEWORK_CUES: Final = (
     r"พระราชทาน(?:แนวทาง|หลัก)",
     r"องค์ประกอบ",
     r"ที่เรียกว่า",
+    r"แนวคิด\S{0,30}\s?มีหลัก",
 )
 """In the lead-in: the list restates a framework (the 10Es, the SDGs, a doctrine, a named model of work:
 ``ตามหลักการทำงาน 3 องค์ประกอบที่เรียกว่า RER ได้แก่``). Minus 4."""

@@ -1180,3 +1180,39 @@ def test_the_parts_of_a_model_being_taught_are_not_kept_silently(items: str) -> 
 def test_appointments_objectives_laws_and_models_are_not_orders(lead: str, items: str) -> None:
     draft = parse(OPENING, f"นายประยูร รัตนเสนีย์ กล่าวว่า {lead} {items}")
     assert draft.directives == ()
+
+
+# --- Round 10 (labels-unseen-10): classes seen after its blind run ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        # relief rates by case, set by a resolution and read out by a spokesperson
+        "1) กรณีที่อยู่อาศัยอยู่ในพื้นที่น้ำท่วมขังไม่เกิน 30 วัน ให้ความช่วยเหลือครัวเรือนละ 5,000 บาท "
+        "2) กรณีที่พักอาศัยอยู่ในพื้นที่น้ำท่วมขังเกินกว่า 30 วัน ให้ความช่วยเหลือครัวเรือนละ 7,000 บาท "
+        "3) กรณีที่พักอาศัยอยู่ในพื้นที่น้ำท่วมขังเกินกว่า 60 วัน ให้ความช่วยเหลือครัวเรือนละ 9,000 บาท",
+        # orders by case: kept, but looked at
+        "1) กรณีพบผู้ติดเชื้อในสถานประกอบการ ให้สั่งปิดสถานประกอบการนั้นทันที "
+        "2) กรณีพบผู้ติดเชื้อในโรงเรียน ให้ปิดโรงเรียนและทำความสะอาด 3) กรณีพบผู้ติดเชื้อในตลาด ให้คัดกรองผู้ค้าทุกราย",
+    ],
+)
+def test_a_list_of_cases_is_never_kept_silently(items: str) -> None:
+    draft = parse(OPENING, f"นายประยูร รัตนเสนีย์ กล่าวว่า การดำเนินการจะแยกเป็นแต่ละกรณี ดังนี้ {items}")
+    assert draft.directives == () or any("แต่ละข้อเป็นกรณี" in w for w in list_warnings(draft))
+
+
+@pytest.mark.parametrize(
+    "concept",
+    [
+        "โดยแนวคิดไทยสร้างชาติ มีหลัก 3 ประการ คือ",
+        "ซึ่งแนวคิดการพัฒนาแบบองค์รวม มีหลักสำคัญ 3 ประการ คือ",
+    ],
+)
+def test_a_concepts_principles_are_not_orders(concept: str) -> None:
+    draft = parse(
+        OPENING,
+        f"นายประยูร รัตนเสนีย์ กล่าวว่า {concept} 1) ให้รับฟังความคิดเห็นของประชาชนอย่างสม่ำเสมอ "
+        "2) ต้องมีการประเมินผลสัมฤทธิ์ของงานทุกครั้ง 3) ต้องทำงานเชิงรุกในพื้นที่",
+    )
+    assert draft.directives == () or list_warnings(draft)

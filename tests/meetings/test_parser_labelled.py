@@ -36,6 +36,7 @@ UNSEEN_6: Final = LABELS.parent / "labels-unseen-6.yaml"
 UNSEEN_7: Final = LABELS.parent / "labels-unseen-7.yaml"
 UNSEEN_8: Final = LABELS.parent / "labels-unseen-8.yaml"
 UNSEEN_9: Final = LABELS.parent / "labels-unseen-9.yaml"
+UNSEEN_10: Final = LABELS.parent / "labels-unseen-10.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -127,10 +128,20 @@ MINIMUMS: Final = {
         "number": 39,
         "chair": 28,
         "body": 30,
-        "directive count": 31,
+        "directive count": 32,
         "directive first words": 87,
         "directive deadline": 100,
         "silent list errors": 40,
+    },
+    UNSEEN_10: {
+        "date": 35,
+        "number": 35,
+        "chair": 21,
+        "body": 17,
+        "directive count": 30,
+        "directive first words": 25,
+        "directive deadline": 27,
+        "silent list errors": 34,
     },
     UNSEEN_3B: {
         "date": 20,
@@ -145,35 +156,7 @@ MINIMUMS: Final = {
 }
 
 
-@pytest.mark.parametrize(
-    "labels",
-    [
-        LABELS,
-        HELD_OUT,
-        UNSEEN_2,
-        UNSEEN_3A,
-        UNSEEN_3B,
-        UNSEEN_4,
-        UNSEEN_5,
-        UNSEEN_6,
-        UNSEEN_7,
-        UNSEEN_8,
-        UNSEEN_9,
-    ],
-    ids=[
-        "labelled",
-        "held-out",
-        "unseen-2",
-        "unseen-3a",
-        "unseen-3b",
-        "unseen-4",
-        "unseen-5",
-        "unseen-6",
-        "unseen-7",
-        "unseen-8",
-        "unseen-9",
-    ],
-)
+@pytest.mark.parametrize("labels", list(MINIMUMS), ids=lambda path: path.stem)
 def test_no_field_falls_below_the_measured_figures(labels: Path) -> None:
     scores = accuracy.measure(labels)
     below = {
