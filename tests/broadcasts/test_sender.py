@@ -366,7 +366,15 @@ def test_a_stop_request_finishes_in_flight_pushes_and_leaves_the_rest_pending(
     broadcast_id = create_broadcast(app, group_ids)
     standin.configure(latency_ms=300)
     stop = threading.Event()
-    threading.Timer(1.0, stop.set).start()
+    before = len(standin.received())
+
+    def stop_while_pushes_are_in_flight() -> None:
+        # Once LINE has answered a push, with the next ones on their way (0.3 s each, 20 a second):
+        # not at a fixed time, which a sender slow to start on a loaded machine might not reach.
+        standin.wait_for_requests(1, since=before, timeout=30)
+        stop.set()
+
+    threading.Thread(target=stop_while_pushes_are_in_flight, daemon=True).start()
 
     report = send_broadcast(services_of(app), broadcast_id, MESSAGES, stop=stop)
 
