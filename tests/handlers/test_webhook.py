@@ -389,9 +389,11 @@ def test_a_graceful_stop_gives_back_the_events_it_has_not_started(
     build = inbox.process
     started = threading.Event()
 
-    def slow_build(claimed: Any) -> Any:  # building one answer takes half a second
+    def slow_build(claimed: Any) -> Any:  # building the first answer lasts until the stop has begun
         started.set()
-        time.sleep(0.5)
+        # Not a fixed half second: on a loaded machine the test could take longer than that to call
+        # stop(), and the pool would send this answer and start building the next one.
+        inbox._stopping.wait(10)
         return build(claimed)
 
     monkeypatch.setattr(inbox, "process", slow_build)
