@@ -31,11 +31,13 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
 def _wait_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+    # Generous: each worker imports the app (seconds of CPU), and on a loaded 2-core machine gunicorn
+    # answered /healthz, but each time after the 2 s the client waited, for a whole minute.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         assert process.poll() is None, "gunicorn exited at start"
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=10) as response:
                 if response.status == 200:
                     return
         except OSError:

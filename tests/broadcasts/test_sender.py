@@ -29,6 +29,7 @@ from bot.models import (
     Province,
     utcnow,
 )
+from broadcasts.push_rate import PushRateLimiter
 from broadcasts.sender import SendAborted, SendReport, send_broadcast
 from linesim import LineStandIn
 from tests.conftest import services_of
@@ -299,17 +300,37 @@ def test_two_senders_on_one_broadcast_push_to_each_group_once(
     assert broadcast_of(apps[1], broadcast_id).status == BroadcastStatus.DONE
 
 
-def test_the_rate_limit_limits(make_sender_app: Callable[..., Flask], standin: LineStandIn) -> None:
+def _most_in_one_second(times: list[float]) -> int:
+    return max(sum(1 for t in times if start <= t < start + 1) for start in times)
+
+
+def test_the_rate_limit_limits(
+    make_sender_app: Callable[..., Flask], standin: LineStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_sender_app(broadcasts={"rate_per_second": 50})
     group_ids = standin.add_groups(100)
     broadcast_id = create_broadcast(app, group_ids)
+    permits: list[float] = []  # when the sender was let push (time.time, the shared window's clock)
+    acquire = PushRateLimiter.acquire
+
+    async def timed(self: PushRateLimiter) -> None:
+        await acquire(self)
+        permits.append(time.time())
+
+    monkeypatch.setattr(PushRateLimiter, "acquire", timed)
 
     report = send_broadcast(services_of(app), broadcast_id, MESSAGES)
 
-    assert report.delivered == 100
+    assert report.delivered == 100 and len(permits) == 100
     assert report.elapsed_seconds >= 1.5  # unlimited, it takes a few hundredths of a second
-    times = sorted(r.time for r in standin.received(endpoint="push"))
-    assert max(sum(1 for t in times if start <= t < start + 1) for start in times) <= 55
+    # The window admits 50 a second; a permit is timestamped just after the window took it, so a
+    # thread switch in between can show one more.
+    assert _most_in_one_second(permits) <= 50 + 1
+    # LINE sees that pace, give or take the scheduling between a permit and the stand-in's clock: on
+    # a loaded machine that shifts pushes by up to ~0.2 s and bunches ten of them (up to 57 seen in
+    # one second of the stand-in's clock, with never more than 50 permits); 0.3 s of it is allowed.
+    received = [r.time for r in standin.received(endpoint="push")]
+    assert _most_in_one_second(received) <= 50 + 15
 
 
 def test_the_rate_limit_is_shared_through_redis(
@@ -345,7 +366,15 @@ def test_a_stop_request_finishes_in_flight_pushes_and_leaves_the_rest_pending(
     broadcast_id = create_broadcast(app, group_ids)
     standin.configure(latency_ms=300)
     stop = threading.Event()
-    threading.Timer(1.0, stop.set).start()
+    before = len(standin.received())
+
+    def stop_while_pushes_are_in_flight() -> None:
+        # Once LINE has answered a push, with the next ones on their way (0.3 s each, 20 a second):
+        # not at a fixed time, which a sender slow to start on a loaded machine might not reach.
+        standin.wait_for_requests(1, since=before, timeout=30)
+        stop.set()
+
+    threading.Thread(target=stop_while_pushes_are_in_flight, daemon=True).start()
 
     report = send_broadcast(services_of(app), broadcast_id, MESSAGES, stop=stop)
 

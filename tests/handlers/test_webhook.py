@@ -356,6 +356,10 @@ def test_a_pool_waiting_for_a_slow_line_leaves_events_for_whichever_pool_is_free
     # Idle pools look in the table ten times a second rather than once: on a loaded machine a look
     # once a second could come after the busy pool's workers are back from LINE, and take nothing.
     monkeypatch.setattr(inbox_module, "TABLE_POLL_SECONDS", 0.1)
+    # LINE counts as slow from 1.5 s rather than 0.5 s (it takes 2 s here when slow): on a loaded
+    # machine a quick LINE's answer can take half a second to come back, and the busy pool would
+    # leave events to the other one.
+    monkeypatch.setattr(inbox_module, "LINE_SLOW_SECONDS", 1.5)
     busy, other = make_bot(webhook={"workers": 2}), make_bot(webhook={"workers": 8})
     by_busy, by_other = _answered_by(busy, monkeypatch), _answered_by(other, monkeypatch)
     client = busy.test_client()
@@ -385,9 +389,11 @@ def test_a_graceful_stop_gives_back_the_events_it_has_not_started(
     build = inbox.process
     started = threading.Event()
 
-    def slow_build(claimed: Any) -> Any:  # building one answer takes half a second
+    def slow_build(claimed: Any) -> Any:  # building the first answer lasts until the stop has begun
         started.set()
-        time.sleep(0.5)
+        # Not a fixed half second: on a loaded machine the test could take longer than that to call
+        # stop(), and the pool would send this answer and start building the next one.
+        inbox._stopping.wait(10)
         return build(claimed)
 
     monkeypatch.setattr(inbox, "process", slow_build)
