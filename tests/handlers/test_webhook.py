@@ -368,7 +368,7 @@ def test_a_pool_waiting_for_a_slow_line_leaves_events_for_whichever_pool_is_free
     deadline = time.monotonic() + 10
     while statuses(busy)[first["webhookEventId"]] is not InboxStatus.DONE and time.monotonic() < deadline:
         time.sleep(0.05)
-    post_events(other.test_client(), [])  # the other process's pool, idle (it looks once a second)
+    post_events(other.test_client(), [])  # the other process's pool, idle (it looks in the table)
     events = [Chat(standin, f"U{n}").text("เมนู") for n in range(1, 7)]
     for event in events:
         post_events(client, [event])
