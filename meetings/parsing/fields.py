@@ -227,7 +227,8 @@ _POSITION_RE: Final = re.compile(
 )
 _LATE_CHAIR_VERB_RE: Final = re.compile(vocab.LATE_CHAIR_VERB)
 _ORGANISATION_AFTER_RE: Final = re.compile(
-    r"\s(?P<of>(?:" + "|".join(vocab.ORGANISATION_AFTER_POSITION) + r")[\u0e01-\u0e4e.]{2,60})"
+    r"\s(?P<of>(?:" + "|".join(vocab.ORGANISATION_AFTER_POSITION) + r")[\u0e01-\u0e4e.]{2,60}"
+    r"|[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.)*(?![\u0e01-\u0e4e]))"  # or its abbreviation: สศช.
 )
 _MONK_NAME_RE: Final = re.compile(rf"(?:{'|'.join(vocab.MONASTIC_TITLE_PATTERNS)})[\u0e01-\u0e4e]+")
 

@@ -300,12 +300,14 @@ JOINS_BEFORE: Final = r"เข้า(?:ร่วม(?:การ)?)?$"
 """``NAME เข้าร่วมการประชุม...``: joins a meeting someone else holds (a delegate), does not lead it."""
 
 HOST_VERBS: Final = (r"(?<!ได้รับ)(?:ร่วม)?ให้การต้อนรับ",)
-HOSTED_TALK: Final = r"ประชุม|หารือ"
-"""What the host receives a delegation for, said after ``ให้การต้อนรับ`` (within 400 characters)."""
 """``NAME POSITION (พร้อมด้วย ...) ให้การต้อนรับ GUEST ... ในการประชุม/เพื่อหารือ``: a delegation received for
 a talk; when no one is said to preside or lead, the host who receives it leads (the guests do not, even
 a ``ประธานผู้ตรวจการแผ่นดิน``). Only for a talk or a meeting said after it; not ``ได้รับการต้อนรับ`` (was
 received: a guest). Looked for only after no one in the opening sentence leads."""
+
+HOSTED_TALK: Final = r"ประชุม|หารือ|ดูงาน"
+"""What the host receives a delegation for, said after ``ให้การต้อนรับ`` (within 400 characters): a meeting, a
+talk, a study visit (``ในโอกาสเข้าศึกษาดูงาน...``)."""
 
 POSITION_HEADS: Final = ("รัฐมนตรี", "รองปลัด", "ปลัด", "รองอธิบดี", "อธิบดี", "รองผู้ว่าราชการ", "ผู้ว่าราชการ")
 POSITION_HEAD_CONTINUATIONS: Final = ("ช่วยว่าการ", "ว่าการ", "กระทรวง", "กรม", "จังหวัด")
@@ -339,9 +341,9 @@ POSITION_MORE_STARTS: Final = (
 of these is more of the same position."""
 
 ORGANISATION_AFTER_POSITION: Final = ("กระทรวง", "กรม", "สำนักงาน", "มหาวิทยาลัย")
-"""``ที่ปรึกษาด้านการปกครอง กระทรวงมหาดไทย``: a role, then after a space the ministry or department it is
-of, is one position (only when the role names none: ``อธิบดีกรม... (สถ.) กระทรวงมหาดไทย`` stays
-``อธิบดีกรม...``)."""
+"""``ที่ปรึกษาด้านการปกครอง กระทรวงมหาดไทย``, ``เลขาธิการ สศช.``: a role, then after a space the ministry or
+department it is of (or its abbreviation), is one position (only when the role names none:
+``อธิบดีกรม... (สถ.) กระทรวงมหาดไทย`` stays ``อธิบดีกรม...``)."""
 
 POSITION_SHORT_FORMS: Final = (
     ("รมว.", "รัฐมนตรีว่าการกระทรวง"),

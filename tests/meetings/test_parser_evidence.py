@@ -1216,3 +1216,23 @@ def test_a_concepts_principles_are_not_orders(concept: str) -> None:
         "2) ต้องมีการประเมินผลสัมฤทธิ์ของงานทุกครั้ง 3) ต้องทำงานเชิงรุกในพื้นที่",
     )
     assert draft.directives == () or list_warnings(draft)
+
+
+@pytest.mark.parametrize(
+    ("position", "of"), [("เลขาธิการ", "สศช."), ("ผู้อำนวยการ", "สทนช."), ("เลขาธิการ", "ป.ป.ส.")]
+)
+def test_an_organisations_abbreviation_after_a_bare_position_is_part_of_it(position: str, of: str) -> None:
+    draft = parse(f"วันนี้ (7 พ.ค. 68) นายดนุชา พิชยนันท์ {position} {of} เป็นประธานการประชุมรับฟังความคิดเห็น")
+    assert draft.chair == f"นายดนุชา พิชยนันท์ {position} {of}"
+
+
+@pytest.mark.parametrize(
+    "visit",
+    ["ในโอกาสเข้าศึกษาดูงานศูนย์อำนวยการป้องกันและปราบปรามยาเสพติด", "ในโอกาสเดินทางมาศึกษาดูงานการบริหารจัดการน้ำ"],
+)
+def test_the_host_of_a_delegations_study_visit_leads_it(visit: str) -> None:
+    draft = parse(
+        "วันนี้ (8 มี.ค. 64) ที่ห้องประชุมราชสีห์ พลเอก อนุพงษ์ เผ่าจินดา รัฐมนตรีว่าการกระทรวงมหาดไทย ให้การต้อนรับ "
+        f"พลตำรวจเอก ยงยุทธ เทพจำนงค์ ประธานคณะกรรมาธิการวิสามัญ สภาผู้แทนราษฎร และคณะ {visit}"
+    )
+    assert draft.chair == "พลเอก อนุพงษ์ เผ่าจินดา รัฐมนตรีว่าการกระทรวงมหาดไทย"

@@ -136,7 +136,7 @@ MINIMUMS: Final = {
     UNSEEN_10: {
         "date": 35,
         "number": 35,
-        "chair": 21,
+        "chair": 23,
         "body": 17,
         "directive count": 30,
         "directive first words": 25,
