@@ -9,21 +9,26 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
+from aiohttp import web
 from flask import Flask
 from sqlalchemy import select
 
 from bot.models import BroadcastStatus, InboxEvent, InboxStatus
 from bot.scheduler import HEARTBEAT_KEY
-from linesim import LineStandIn
+from linesim import LineApi, LineStandIn
+from linesim.server import Operation
+from linesim.state import StandInState
 from tests.broadcasts.test_sender import broadcast_of, create_broadcast
 from tests.conftest import free_port, services_of
 from tests.linebot_helpers import ACCESS_TOKEN, CHANNEL_SECRET, LINE_ENV, Chat
@@ -36,13 +41,50 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
-def _connections_to(pid: int, port: int) -> int:
-    """Established TCP connections of process `pid` to 127.0.0.1:`port` (its requests to LINE)."""
+class _WatchedApi(LineApi):
+    """The stand-in's HTTP side, noting the client port of each request until it is answered."""
+
+    def __init__(self, state: StandInState, waiting: dict[int, float], lock: threading.Lock) -> None:
+        super().__init__(state)
+        self.waiting, self.lock = waiting, lock
+
+    async def _exchange(self, request: web.Request, endpoint: str, operation: Operation) -> web.Response:
+        peer = request.transport.get_extra_info("peername") if request.transport is not None else None
+        port = int(peer[1]) if peer else 0
+        with self.lock:
+            self.waiting[port] = time.monotonic()
+        try:
+            return await super()._exchange(request, endpoint, operation)
+        finally:
+            with self.lock:
+                self.waiting.pop(port, None)
+
+
+class _WatchedStandIn(LineStandIn):
+    """A stand-in that tells from which client ports a request is waiting for its answer."""
+
+    def __init__(self, token: str, **config: Any) -> None:
+        super().__init__(token, **config)
+        self._waiting: dict[int, float] = {}
+        self._waiting_lock = threading.Lock()
+
+    def api(self) -> LineApi:
+        return _WatchedApi(self, self._waiting, self._waiting_lock)
+
+    def waiting_ports(self) -> list[int]:
+        """The client ports of the requests not answered yet, the latest first."""
+        with self._waiting_lock:
+            return sorted(self._waiting, key=self._waiting.__getitem__, reverse=True)
+
+
+def _connections_to(pid: int, port: int, from_port: int) -> int:
+    """Established TCP connections of process `pid` from `from_port` to 127.0.0.1:`port`."""
     inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
-            if int(fields[2].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+            local, remote = (int(fields[n].rsplit(":", 1)[1], 16) for n in (1, 2))
+            if remote == port and local == from_port and fields[3] == "01":
                 inodes.add(fields[9])
     count = 0
     for fd in Path(f"/proc/{pid}/fd").iterdir():
@@ -52,6 +94,17 @@ def _connections_to(pid: int, port: int) -> int:
             continue
         count += target.startswith("socket:[") and target[8:-1] in inodes
     return count
+
+
+def _waiting_for_line(standin: _WatchedStandIn, workers: list[int]) -> int | None:
+    """The worker that sent the latest request LINE has not answered yet (it holds that question
+    for a second more at least), if any. Not the one with the most connections to LINE: they are
+    kept open after their answers, and an idle worker may have as many."""
+    for port in standin.waiting_ports():
+        for pid in workers:
+            if _connections_to(pid, standin.port, port):
+                return pid
+    return None
 
 
 def _wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -83,7 +136,7 @@ def test_a_web_worker_killed_under_chat_traffic_loses_no_acknowledged_question(
     worker talking to LINE is killed holding its share, and 10 more questions follow. Its questions
     are taken over once their lease runs out (webhook.lease_seconds, default) and answered while
     their reply tokens are still good."""
-    with LineStandIn(token=ACCESS_TOKEN, latency_ms=1000) as standin:
+    with _WatchedStandIn(token=ACCESS_TOKEN, latency_ms=1000) as standin:
         later = build_app({"line": {"api_base_url": standin.base_url}}, env=LINE_ENV)  # migrated, seeded
         port = free_port()
         env = _environment(
@@ -114,7 +167,10 @@ def test_a_web_worker_killed_under_chat_traffic_loses_no_acknowledged_question(
                     )
 
             _wait(lambda: answered() >= 4, 20, "the first answers")
-            victim = max(_children(gunicorn.pid), key=lambda pid: _connections_to(pid, standin.port))
+            deadline = time.monotonic() + 20
+            while (victim := _waiting_for_line(standin, _children(gunicorn.pid))) is None:
+                assert time.monotonic() < deadline, "timed out waiting for a question in flight to LINE"
+                time.sleep(0.02)
             os.kill(victim, signal.SIGKILL)  # it holds questions: answers in flight, others queued
             killed = time.monotonic()
             with ThreadPoolExecutor(8) as pool:  # gunicorn starts another worker meanwhile
