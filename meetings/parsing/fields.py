@@ -204,7 +204,7 @@ _LEAD_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.LEAD_VERBS) + ")")
 _HOST_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.HOST_VERBS) + ")")
 _JOINS_BEFORE_RE: Final = re.compile(vocab.JOINS_BEFORE)
 _NOT_PRESENT_BEFORE_RE: Final = re.compile(vocab.NOT_PRESENT_BEFORE)
-_GUEST_BEFORE_RE: Final = re.compile(r"ให้การต้อนรับ\s*$")
+_GUEST_BEFORE_RE: Final = re.compile("(?:" + "|".join(vocab.HOST_VERBS) + r")\s*$")  # a guest received
 _STANDING_ROLE_RE: Final = re.compile(rf"(?:คณะ)?(?:อนุ)?กรรมการ\S*\s(?:ซึ่ง|(?:{_TITLE_PATTERN}))")
 """``เป็นประธานคณะกรรมการ`` then at once another person or ``ซึ่ง``: the committee a person chairs (his role,
 told in a list of roles or a relative clause), not the meeting he presides (``เป็นประธานการประชุม...``,
@@ -397,16 +397,21 @@ def _holds_capacity(text: str, chair: Chair, verb: int) -> bool:
     return len(text[end:verb].strip()) <= _CAPACITY_GAP
 
 
-def _first_to_lead(paragraph: str, verbs: re.Pattern[str]) -> Chair | None:
-    """The first person of the opening sentence followed by one of ``verbs`` with no one else between
-    (an attendee after ``โดยมี`` does not count; one joined by ``พร้อมด้วย``/``และ`` or who assigned him
-    does not stand between)."""
+def _stands_aside(before: str) -> bool:
+    """The one named at the end of ``before`` assigned another to act, or is a guest received."""
+    return bool(_ASSIGNED_BY_RE.search(before) or _GUEST_BEFORE_RE.search(before))
+
+
+def _first_to_lead(paragraph: str, hosts: bool) -> Chair | None:
+    """The first person of the opening sentence followed by a verb of leading (of hosting, when ``hosts``)
+    with no one else between (an attendee after ``โดยมี`` does not count; one joined by ``พร้อมด้วย``/``และ``,
+    who assigned him or is his guest does not stand between)."""
+    verbs = _HOST_VERB_RE if hosts else _LEAD_VERB_RE
     first = paragraph[:_OPENING_CHARS]
     attendees = min((first.find(w) for w in vocab.ATTENDEE_LIST_STARTS if w in first), default=len(first))
     for person in _PERSON_RE.finditer(first, 0, attendees):
-        before = first[: person.start()]
-        if _ASSIGNED_BY_RE.search(before) or _GUEST_BEFORE_RE.search(before):
-            continue  # the one who assigned is not the one acting; a guest received does not lead
+        if _stands_aside(first[: person.start()]):
+            continue
         chair = _person_with_position(first, person)
         # the verb is looked for in the 160 characters after the position, however long it is written
         after = first[person.end() : person.end() + 160 + len(chair.position or "")]
@@ -419,7 +424,7 @@ def _first_to_lead(paragraph: str, verbs: re.Pattern[str]) -> Chair | None:
         lead = verbs.search(after)
         if lead and _JOINS_BEFORE_RE.search(after, 0, lead.start()):  # a delegate joins, does not lead
             continue
-        if lead and verbs is _HOST_VERB_RE:  # a host leads a talk or a meeting, not a visit
+        if lead and hosts:  # a host leads a talk or a meeting, not a visit
             talk_from = person.end() + lead.end()
             if not _HOSTED_TALK_RE.search(paragraph, talk_from, talk_from + 400):
                 continue
@@ -427,11 +432,10 @@ def _first_to_lead(paragraph: str, verbs: re.Pattern[str]) -> Chair | None:
             other
             for other in _PERSON_RE.finditer(after, 0, min(lead.start(), joined) if lead else 0)
             if not _JOINED_BEFORE_RE.search(after[: other.start()])
-            and not _ASSIGNED_BY_RE.search(after[: other.start()])
-            and not _GUEST_BEFORE_RE.search(after[: other.start()])
+            and not _stands_aside(after[: other.start()])
         ]
         if lead and not others and "เปิดเผย" not in lead.group(0):
-            return replace(chair, hosts=True) if verbs is _HOST_VERB_RE else chair
+            return replace(chair, hosts=True) if hosts else chair
     return None
 
 
@@ -464,8 +468,8 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
         (p for p in paragraphs[:3] if _PERSON_RE.search(p, 0, _OPENING_CHARS)),
         paragraphs[0] if paragraphs else "",
     )
-    for verbs in (_LEAD_VERB_RE, _HOST_VERB_RE):  # who leads; else who hosts
-        chair = _first_to_lead(first, verbs)
+    for hosts in (False, True):  # who leads; else who hosts
+        chair = _first_to_lead(first, hosts)
         if chair is not None:
             return chair
     for paragraph in paragraphs[4:]:
