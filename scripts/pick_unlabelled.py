@@ -12,6 +12,11 @@ WHERE ``lead`` picks instead the meetings told under another headline (``มท.
 ``ปลัด มท. นำหารือ …``): no ประชุม in the headline, but in the first lines below it (``ที่ห้องประชุม…``,
 ``จากการประชุม…``). Articles with a headline already picked are left out (the site printed some twice).
 Used for labels-unseen-9 (seed 2026112908, 0 + 40, lead).
+
+WHERE ``broad`` picks articles that say ประชุม neither in the headline nor in the first lines, but further on
+(within ``BROAD`` characters): a visit, a ceremony or a statement that tells of a meeting in passing, or a
+meeting told after its occasion. Used for labels-unseen-11 (seed 2026112910, 0 + 30, broad, with 10 + 0 of
+lead).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 LIST_RE = re.compile(r"(?:^|\s)(?:1[.)]|\(1\)|๑[.)])\s*\S")
 LEAD = 450  # characters below the headline that tell where and when a meeting was held
+BROAD = 1500  # characters below the headline within which a meeting told further on is looked for
 LEFT_OUT_RE = re.compile(r"อาเซียน|ASEAN|IMF|ธนาคารโลก|APEC|G20|ไอเอ็มเอฟ")
 
 
@@ -63,12 +69,14 @@ def main() -> None:
             if article["id"] in seen or LEFT_OUT_RE.search(headline):
                 continue
             in_headline = "ประชุม" in headline
-            if in_headline if where == "lead" else not in_headline:
+            if in_headline if where in ("lead", "broad") else not in_headline:
                 continue
             if where == "lead" and "ประชุม" not in text[:LEAD]:
                 continue
+            if where == "broad" and ("ประชุม" in text[:LEAD] or "ประชุม" not in text[:BROAD]):
+                continue
             (with_list if LIST_RE.search(article["text"]) else without).append(article)
-    if where == "lead":  # (the headline draws of rounds 3-8, made before, stay reproducible)
+    if where in ("lead", "broad"):  # (the headline draws of rounds 3-8, made before, stay reproducible)
         without, with_list = _one_per_headline(without), _one_per_headline(with_list)
     draw = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
     draw.shuffle(without)

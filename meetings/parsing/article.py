@@ -52,6 +52,18 @@ def _thin_list_warnings(found: list[FoundDirective]) -> dict[int, str]:
     return warnings
 
 
+def _no_mission_warnings(found: list[FoundDirective], categories: list[tuple[str, ...]]) -> dict[int, str]:
+    """One warning per kept list none of whose items falls under any of the 10Es (by list number): a
+    directive of the department is about one of its missions; a list of names (fabric patterns, awards,
+    a model's principles) is about none, however it is introduced."""
+    warnings: dict[int, str] = {}
+    for list_number in dict.fromkeys(item.list_number for item in found):
+        seqs = [seq for seq, item in enumerate(found, start=1) if item.list_number == list_number]
+        if len(seqs) >= 2 and not any(categories[seq - 1] for seq in seqs):
+            warnings[list_number] = texts.NO_MISSION_LIST_KEPT.format(first=seqs[0], last=seqs[-1])
+    return warnings
+
+
 def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDraft:
     """Read a meeting news article into a draft: title, meeting date, number, chair, directives with
     their 10E categories, whether the 10Es are restated, source URL, and Thai warnings."""
@@ -95,11 +107,12 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
         warnings.append(WARN_TOO_MANY.format(limit=MAX_DIRECTIVES))
         found = found[:MAX_DIRECTIVES]
     thin = _thin_list_warnings(found)
+    # The title counts twice: what a directive is about is said first.
+    classified = [tuple(classify(f"{item.title}\n{item.text[:3000]}")) for item in found]
+    no_mission = _no_mission_warnings(found, classified)
     directives: list[DirectiveDraft] = []
-    for seq, item in enumerate(found, start=1):
-        # The title counts twice: what a directive is about is said first.
-        categories = tuple(classify(f"{item.title}\n{item.text[:3000]}"))
-        about = [thin[item.list_number]] if item.list_number in thin else []
+    for seq, (item, categories) in enumerate(zip(found, classified, strict=True), start=1):
+        about = [warning[item.list_number] for warning in (thin, no_mission) if item.list_number in warning]
         if not categories:
             about.append(WARN_UNCATEGORISED.format(seq=seq))
             warnings.append(about[-1])
@@ -116,6 +129,7 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
     if not directives:
         warnings.append(WARN_NO_DIRECTIVES)
     warnings += thin.values()
+    warnings += no_mission.values()
 
     return MeetingDraft(
         title=article.title,

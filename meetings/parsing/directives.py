@@ -135,6 +135,10 @@ class NumberedList:
     reasons: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     ten_es: bool = False
+    headless: bool = False
+    """Its numbers start at 2: the first point stands unnumbered before them (see ``chain_lists``)."""
+    opens_at: int | None = None
+    """For a headless list: where its unnumbered first item starts in the body (its lead-in ends there)."""
 
     @property
     def start(self) -> int:
@@ -159,8 +163,8 @@ class NumberedList:
         verb before them, items not worded as orders), or its items are the named parts of a model being
         taught or rules by case: the editor is told."""
         ordered = any(e.key in ("hands_down", "items_order") for e in self.evidence)
-        # a model's parts, rules by case: however handed down, the editor looks
-        always_look = any(e.key in ("items_named", "items_cases") for e in self.evidence)
+        # a model's parts, rules by case, a first item read without its number: the editor looks
+        always_look = any(e.key in ("items_named", "items_cases", "headless") for e in self.evidence)
         return self.accepted and (self.score < vocab.DIRECTIVE_SURE_SCORE or not ordered or always_look)
 
     @property
@@ -175,7 +179,11 @@ def chain_lists(markers: list[Marker], relaxed: list[Marker] | None = None) -> l
     """Chain markers into lists: a 1 opens a list, n+1 continues the latest list of that style at n.
 
     A new item starts at the next number in sequence whatever precedes it: a ``relaxed`` marker of the
-    right style and value continues a list when no ordinary marker does."""
+    right style and value continues a list when no ordinary marker does.
+
+    A 2 that continues no list opens a *headless* one when a 3 follows: the writer put the first point
+    in the sentence before, unnumbered (``กล่าวว่า ขอให้ผู้ว่าราชการจังหวัดกำกับดูแล ... 2) ติดตาม ... 3) ...``);
+    ``_cut_items`` reads that sentence as item 1, and a list so read is never kept without a warning."""
     known = {m.offset for m in markers}
     continuations = [m for m in relaxed or [] if m.value > 1 and m.offset not in known]
     lists: list[NumberedList] = []
@@ -195,6 +203,9 @@ def chain_lists(markers: list[Marker], relaxed: list[Marker] | None = None) -> l
             ):
                 candidate.markers.append(marker)
                 break
+        else:
+            if marker.value == 2:
+                lists.append(NumberedList([marker], headless=True))
     return [numbered for numbered in lists if len(numbered.markers) >= 2]
 
 
@@ -244,8 +255,35 @@ _LAST_ITEM_BREAK_RE: Final = re.compile(
 )
 
 
+_FIRST_POINT_OPENER_RE: Final = re.compile(r"(?:ดังต่อไปนี้|ดังนี้|[:：]|(?:กล่าว|เปิดเผย|แถลง|ระบุ|ย้ำ)ว่า)\s*")
+_STRAY_FIRST_NUMBER_RE: Final = re.compile(r"^\(?1\s?[.)]\s*")
+
+
+def _first_point(numbered: NumberedList, body: str) -> tuple[int, str]:
+    """Where the unnumbered first point of a headless list starts, and its text: what stands before the
+    2 in its paragraph (or, when the 2 opens a paragraph, in the one before), after the last word that
+    opens what is said (ดังนี้, a colon, กล่าวว่า...), else after the speech verb, else the whole of it."""
+    first = numbered.markers[0]
+    start = body.rfind("\n", 0, first.offset) + 1
+    end = first.offset
+    if len(body[start:end].strip()) < 10 and start > 0:
+        end = start - 1
+        start = body.rfind("\n", 0, end) + 1
+    openers = list(_FIRST_POINT_OPENER_RE.finditer(body, start, end))
+    if openers:
+        start = openers[-1].end()
+    else:
+        verb = _SPEECH_RE.search(body, start, min(end, start + 150))
+        start = verb.end() if verb else start
+    text = _STRAY_FIRST_NUMBER_RE.sub("", _tidy(body[start:end]))
+    return start, text
+
+
 def _cut_items(numbered: NumberedList, body: str) -> None:
     items: list[str] = []
+    if numbered.headless:
+        numbered.opens_at, first_point = _first_point(numbered, body)
+        items.append(first_point)
     for index, marker in enumerate(numbered.markers):
         if index + 1 < len(numbered.markers):
             end = numbered.markers[index + 1].offset
@@ -337,10 +375,11 @@ def speaker_is_chair(speaker: str, chair: Chair) -> bool:
 def _lead_in(numbered: NumberedList, paragraphs: list[str], body: str) -> tuple[str, int]:
     """Text before the first item (with the previous paragraph when the list opens a paragraph)."""
     first = numbered.markers[0]
-    paragraph_start = body.rfind("\n", 0, first.offset) + 1
-    lead = body[paragraph_start : first.offset]
-    speaker_paragraph = first.paragraph
-    previous = first.paragraph - 1
+    opens_at = first.offset if numbered.opens_at is None else numbered.opens_at
+    paragraph_start = body.rfind("\n", 0, opens_at) + 1
+    lead = body[paragraph_start:opens_at]
+    speaker_paragraph = body.count("\n", 0, opens_at)
+    previous = speaker_paragraph - 1
     while len(lead.strip()) < 20 and previous >= 0:
         if len(paragraphs[previous].strip()) > 3:
             lead = paragraphs[previous] + " " + lead
@@ -420,8 +459,8 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
         add(-3, "habitual", habitual.group(0))
 
     if speaker and chair is not None:
-        if not others_speak:  # a host who receives a delegation is less sure to hand down orders than a chair
-            add(1 if chair.hosts else 2, "chair_speaks", speaker)
+        if not others_speak:  # a host, the doer of an event: less sure to hand down orders than a chair
+            add(1 if chair.leads_less else 2, "chair_speaks", speaker)
         elif person:
             if asks_upward:
                 add(-3, "asks_upward", asks_upward.group(0))
@@ -430,6 +469,8 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
             else:
                 add(-3, "someone_else", speaker)
 
+    if numbered.headless:
+        add(-1, "headless", numbered.items[0][:40])
     items = numbered.items
     half = len(items) / 2
     imperative = sum(1 for item in items if any(cue.search(item) for cue in _IMPERATIVE_RES))
@@ -465,6 +506,9 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
     sessions = _items_starting_with(items, vocab.ITEM_SESSION_STARTS)
     if sessions >= half:
         add(-3, "items_sessions", f"{sessions}/{len(items)}")
+    kinds = _items_starting_with(items, vocab.ITEM_KIND_STARTS)
+    if kinds >= half:
+        add(-3, "items_kinds", f"{kinds}/{len(items)}")
     places = _items_starting_with(items, vocab.PLACE_WORDS)
     if places >= half:
         add(-3, "items_places", f"{places}/{len(items)}")

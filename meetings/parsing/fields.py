@@ -69,13 +69,18 @@ def _preview_date(paragraphs: tuple[str, ...], best: _DateCandidate) -> thai.Fou
     window = paragraph[best.found.end : best.found.end + 250]
     if not any(verb in window for verb in vocab.REPORTING_VERBS):
         return None
-    for found in thai.find_dates(paragraph):
+    for found in thai.find_dates(paragraph, default_year=best.found.date.year):
         if not best.found.end < found.start <= best.found.end + 400:
             continue
         before = paragraph[: found.start]
         if found.start <= best.found.end + 250 and _FUTURE_CUE_RE.search(before):
             return found
-        if _PAST_CUE_RE.search(before) and "ประชุม" in before[-200:]:
+        if found.date > best.found.date:
+            continue
+        # the meeting told before the date (``... ในที่ประชุม... เมื่อวันศุกร์ที่ผ่านมา (18 ธ.ค)``) or after it
+        # (``เปิดเผยว่า วานนี้ (18 ก.พ. 65) ที่ห้องประชุม...``, ``เมื่อช่วงเย็นของวันที่ 1 ต.ค. ... ตนได้ร่วมประชุม``)
+        meeting = "ประชุม" in before[-200:] or "ประชุม" in paragraph[found.end : found.end + 120]
+        if _PAST_CUE_RE.search(before) and meeting:
             return found
         # ``วันนี้ (26 มิ.ย. 65) NAME เปิดเผยว่า ในการประชุม... ระหว่างวันที่ 23 – 25 มิถุนายน 2565 ที่ผ่านมา``
         if _PAST_AFTER_RE.match(paragraph, found.end) and "ประชุม" in before[-200:]:
@@ -223,7 +228,8 @@ _POSITION_RE: Final = re.compile(
     + r")))?"
     + r"(?:\s(?:และ\s?)?(?:"
     + "|".join(re.escape(word) for word in vocab.POSITION_MORE_STARTS)
-    + r")[^\s(]{1,120}(?:\s?\([^()\s]{2,12}\))?)*)"
+    + r")[^\s(]{1,120}(?:\s?\([^()\s]{2,12}\))?)*"
+    + rf"(?:\s{vocab.POSITION_ORDINAL})?)"
 )
 _LATE_CHAIR_VERB_RE: Final = re.compile(vocab.LATE_CHAIR_VERB)
 _ORGANISATION_AFTER_RE: Final = re.compile(
@@ -237,7 +243,10 @@ _MONK_NAME_RE: Final = re.compile(rf"(?:{'|'.join(vocab.MONASTIC_TITLE_PATTERNS)
 class Chair:
     name: str
     position: str | None
-    hosts: bool = False  # found as the host who receives a delegation, not as one said to preside or lead
+    leads_less: bool = False
+    """Found as the host who receives a delegation, or as the one whose position opens the headline of an
+    event (``ผู้ว่าฯ ... มอบโล่``), not as one said to preside or lead a meeting: less sure to hand down
+    orders."""
 
     @property
     def label(self) -> str:
@@ -356,16 +365,23 @@ _CEREMONY_RE: Final = re.compile(vocab.CEREMONY_NOT_MEETING)
 _GUEST_OF_HONOUR_RE: Final = re.compile(vocab.GUEST_OF_HONOUR)
 _PRESIDES_RE: Final = re.compile(r"เป็น(?:องค์)?ประธาน")
 _HEADLINE_MEETS_RE: Final = re.compile("|".join(vocab.HEADLINE_LEAD_VERBS))
+_HEADLINE_EVENT_RE: Final = re.compile(
+    rf"^(?:(?!{vocab.HEADLINE_STATEMENT_VERBS}).)*?(?:" + "|".join(vocab.HEADLINE_EVENT_VERBS) + ")"
+)
 _HEADLINE_VERB_RE: Final = re.compile(r"(?:นำ|ร่วม|เป็น|เรียก)?(?:ประชุม|ประธาน)|นั่งหัวโต๊ะ|มอบ|สั่ง|เน้น|ย้ำ")
 
 
-def _headline_leader(headline: str, paragraphs: tuple[str, ...]) -> Chair | None:
+def _headline_leader(headline: str, paragraphs: tuple[str, ...], verbs: re.Pattern[str]) -> Chair | None:
     """A headline that opens with a position (``ปลัดมหาดไทย นำประชุม...``, ``ผู้ว่าฯ กาฬสินธุ์ นำส่วนราชการ
-    ประชุม...``, ``ผู้ว่าการ ยสท. ประชุมร่วมกับ...``) and says a meeting was held: the person the body names
-    with that position (its first two words, else its first)."""
+    ประชุม...``, ``ผู้ว่าการ ยสท. ประชุมร่วมกับ...``) and says a meeting was held (or, with the event verbs,
+    that its holder did something at an event): the person the body names with that position (its first
+    two words, else its first)."""
     headline = headline.strip()
     words = headline.split()
-    if not words or not words[0].startswith(vocab.POSITION_STARTS) or not _HEADLINE_MEETS_RE.search(headline):
+    opens_with_position = bool(words) and (
+        words[0].startswith(vocab.POSITION_STARTS) or canonical_position(words[0]) != words[0]
+    )
+    if not opens_with_position or not verbs.search(headline):
         return None
     # ``ปลัดมหาดไทยนำประชุม...``: the position written tight against the verb
     tight = _HEADLINE_VERB_RE.search(words[0], 3)
@@ -435,7 +451,7 @@ def _first_to_lead(paragraph: str, hosts: bool) -> Chair | None:
             and not _stands_aside(after[: other.start()])
         ]
         if lead and not others and "เปิดเผย" not in lead.group(0):
-            return replace(chair, hosts=True) if hosts else chair
+            return replace(chair, leads_less=True) if hosts else chair
     return None
 
 
@@ -445,7 +461,8 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
     ``มอบหมายให้ NAME เป็นประธาน``), else the first person who leads the meeting in the opening
     sentence (not one of the attendees after ``โดยมี``); else, in a later paragraph, the one who
     ``เป็นประธานการประชุม`` (an article that opens with a visit); else the one whose position opens the
-    headline before a meeting verb (``ปลัดมหาดไทย นำประชุม...``)."""
+    headline before a meeting verb (``ปลัดมหาดไทย นำประชุม...``), else before a verb of doing something
+    at an event (``ผู้ว่าฯ เชียงราย มอบโล่...``)."""
     opening = "\n".join(paragraphs[:4])[:6000]
     for verb in _CHAIR_VERB_RE.finditer(opening):
         if _CEREMONY_RE.match(opening, verb.end()) and _GUEST_OF_HONOUR_RE.search(
@@ -477,7 +494,11 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
             chair = _last_person_before(paragraph, verb.start())
             if chair is not None:
                 return _resolve_reference(chair, paragraph)
-    return _headline_leader(headline, paragraphs) if headline else None
+    chair = _headline_leader(headline, paragraphs, _HEADLINE_MEETS_RE) if headline else None
+    if chair is None and headline:
+        chair = _headline_leader(headline, paragraphs, _HEADLINE_EVENT_RE)
+        return replace(chair, leads_less=True) if chair else None
+    return chair
 
 
 # --- Body -------------------------------------------------------------------------------------------

@@ -7,6 +7,12 @@ from typing import Final
 
 THIN_LIST_KEPT: Final = "ข้อสั่งการข้อ {first}–{last} มาจากรายการลำดับเลขที่หลักฐานไม่ชัด ({cues}) โปรดตรวจสอบก่อนเผยแพร่"
 """A numbered list kept as directives although its evidence is thin."""
+NO_MISSION_LIST_KEPT: Final = (
+    "ข้อสั่งการข้อ {first}–{last} มาจากรายการลำดับเลขที่ไม่มีข้อใดเข้าหมวด 10Es เลย อาจเป็นรายชื่อหรือคำอธิบาย"
+    " (เช่น ชื่อลาย ชื่อรางวัล หลักการ) ไม่ใช่ข้อสั่งการ โปรดตรวจสอบก่อนเผยแพร่"
+)
+"""A numbered list kept as directives although none of its items is about any of the department's
+missions: names (of fabric patterns, awards, principles) more often than orders."""
 NEAR_LIST_DROPPED: Final = (
     "รายการลำดับเลข {count} ข้อที่ขึ้นต้นว่า “{start}” ไม่ถูกนับเป็นข้อสั่งการ ({cues}) หากเป็นข้อสั่งการ โปรดเพิ่มเอง"
 )
@@ -31,6 +37,8 @@ CUES: Final = {
     "items_noted": "เนื้อหาเป็นสิ่งที่ที่ประชุมรับทราบ {cue} ข้อ",
     "items_agreed": "เนื้อหาเป็นข้อตกลงของทั้งสองฝ่าย {cue} ข้อ",
     "items_define": "เนื้อหาเป็นคำนิยาม {cue} ข้อ",
+    "headless": "ข้อแรกไม่มีเลขกำกับ รายการเริ่มที่ข้อ 2 จึงอ่านข้อความก่อนหน้าเป็นข้อ 1 “{cue}”",
+    "items_kinds": "แต่ละข้อขึ้นต้นด้วยประเภทหรือรางวัล {cue} ข้อ",
     "items_named": "แต่ละข้อขึ้นต้นด้วยชื่อหลักการหรือแนวคิด {cue} ข้อ",
     "items_appointed": "เนื้อหาเป็นการแต่งตั้งหรือโยกย้ายบุคคล {cue} ข้อ",
     "items_cases": "แต่ละข้อเป็นกรณี (ขึ้นต้นด้วย “กรณี”) {cue} ข้อ",

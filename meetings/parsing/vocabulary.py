@@ -15,6 +15,7 @@ TITLE_PREFIXES: Final = (
     "รัฐบาลไทย-ข่าวทำเนียบรัฐบาล-",
     "ข่าวทำเนียบรัฐบาล-",
     "ข่าวผู้บริหาร",
+    "รัฐบาลไทย-",
 )
 """Site labels glued to the front of a headline (thaigov.go.th page title, the department's news category)."""
 
@@ -59,8 +60,9 @@ MEETING_DATE_CUES: Final = (
 FUTURE_EVENT_CUE: Final = r"(?:วัน)?พรุ่งนี้\s*\(?[^)]{0,20}$"
 """``วันพรุ่งนี้ (วันพฤหัสบดีที่ 3 เมษายน 2568)``: a preview article, the meeting is the next day."""
 
-PAST_EVENT_CUE: Final = r"(?:เมื่อวานนี้|เมื่อวาน|เมื่อวันที่|เมื่อวัน\S{2,9}ที่)\s*\(?\s*$"
-"""``เมื่อวานนี้ (9 พ.ค. 65)``: a day before the report, with its date beside it."""
+PAST_EVENT_CUE: Final = r"(?:(?:เมื่อ)?วานนี้|เมื่อวาน|เมื่อ\S{0,20}วันที่|เมื่อวัน\S{2,9}ที่(?:ผ่านมา)?)\s*\(?\s*$"
+"""``เมื่อวานนี้ (9 พ.ค. 65)``, ``วานนี้ (18 ก.พ. 65)``, ``เมื่อช่วงเย็นของวันที่ 1 ต.ค.``, ``เมื่อวันศุกร์ที่ผ่านมา (18 ธ.ค)``:
+a day before the report, with its date beside it (the year, when not written, is the report's)."""
 
 PAST_EVENT_AFTER: Final = r"\s*(?:ที่ผ่านมา|ที่ผ่านไป)"
 """``ในการประชุม... ระหว่างวันที่ 23 – 25 มิถุนายน 2565 ที่ผ่านมา`` told on a later day: the date of the
@@ -320,6 +322,9 @@ LATE_CHAIR_VERB: Final = r"เป็นประธาน(?:ใน)?(?:การ
 and reaches the meeting later; read beyond the opening paragraphs only when they name no one presiding
 or leading."""
 
+POSITION_ORDINAL: Final = r"คนที่\s?(?:[0-9๐-๙]{1,2}|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ)(?![\u0e01-\u0e4e])"
+"""Which of several holders of one office (``รองประธานวุฒิสภา คนที่สอง``, ``รองนายกรัฐมนตรี คนที่ 1``): part of
+the position, written after it with a space."""
 POSITION_MORE_STARTS: Final = (
     "รมว.",
     "รมช.",
@@ -351,6 +356,7 @@ POSITION_SHORT_FORMS: Final = (
     ("ผวจ.", "ผู้ว่าราชการจังหวัด"),
     ("ผู้ว่าฯ", "ผู้ว่าราชการจังหวัด"),
     ("นายกฯ", "นายกรัฐมนตรี"),
+    ("มท.1", "รัฐมนตรีว่าการกระทรวงมหาดไทย"),
 )
 """How officials shorten a position (``ปลัด มท.`` is the ปลัดกระทรวงมหาดไทย, ``รมว.มหาดไทย`` the
 รัฐมนตรีว่าการกระทรวงมหาดไทย): a speaker so named is the chair whose position is written in full."""
@@ -372,6 +378,26 @@ HEADLINE_LEAD_VERBS: Final = (r"ประชุม", r"เป็นประธ�
 """``ปลัดมหาดไทย นำประชุม...``, ``ผู้ว่าฯ สมุทรสงคราม ลงพื้นที่... พร้อมทั้งประชุมติดตาม...``: a headline that
 opens with a position and says a meeting was held names who leads it, when the body names no one
 presiding or leading (the body then says who holds that position)."""
+
+HEADLINE_EVENT_VERBS: Final = (
+    r"ลงพื้นที่",
+    r"ลงนาม",
+    r"มอบ(?!หมาย)",
+    r"เปิด(?!เผย)",
+    r"ตรวจเยี่ยม",
+    r"ตรวจราชการ",
+    r"ติดตาม",
+    r"หารือ",
+    r"[Kk]ick\s?[Oo]ff",
+)
+"""``ผู้ว่าฯ เชียงราย มอบโล่...``, ``นายอำเภอเมือง... “Kick Off ...”``, ``ผู้อำนวยการสำนักงาน... ลงนาม MOU``, ``รมช.
+มท. ... ลงพื้นที่...``: a headline that opens with a position and says its holder did something at an event
+(not a statement: เผย, แถลง) names who leads the event, when the body names no one presiding or leading. Tried
+after the meeting verbs of ``HEADLINE_LEAD_VERBS``."""
+
+HEADLINE_STATEMENT_VERBS: Final = r"เผย|แถลง|แจง|ตอบ|ระบุ|ยืนยัน|กล่าว"
+"""``ปลัด มท. เผย อนุพงษ์ ลงนาม...``: a headline whose subject speaks before anyone acts tells a statement; the
+event verb after it is someone else's."""
 
 NOT_A_SURNAME: Final = (
     "กล่าว",
@@ -613,6 +639,10 @@ ITEM_CASE_START: Final = "กรณี"
 """Items that each open with กรณี (``กรณีที่พักอาศัยอยู่ในพื้นที่น้ำท่วมขังเกินกว่า 30 วัน ให้ความช่วยเหลือ...``):
 a rule by case (rates of relief, what applies when), worded with ให้ but set by a resolution, or orders by
 case (``กรณีพบผู้ติดเชื้อ ให้ปิด...``): minus 1, and a list kept is always warned so the editor looks."""
+
+ITEM_KIND_STARTS: Final = ("ประเภท", "รางวัล")
+"""Items that each name a kind (``1. ประเภทกลุ่มอาชีพ...ดีเด่น``, ``รางวัลชนะเลิศ ...``): the categories of an award
+or a contest, not orders. Minus 3 when at least half the items do."""
 
 ITEM_PURPOSE_START: Final = "เพื่อ"
 """Items that each open with เพื่อ (``เพื่อสนับสนุนให้...``, ``เพื่อสร้างความ...``): a project's or a body's

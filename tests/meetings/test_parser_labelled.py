@@ -37,6 +37,7 @@ UNSEEN_7: Final = LABELS.parent / "labels-unseen-7.yaml"
 UNSEEN_8: Final = LABELS.parent / "labels-unseen-8.yaml"
 UNSEEN_9: Final = LABELS.parent / "labels-unseen-9.yaml"
 UNSEEN_10: Final = LABELS.parent / "labels-unseen-10.yaml"
+UNSEEN_11: Final = LABELS.parent / "labels-unseen-11.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -141,7 +142,17 @@ MINIMUMS: Final = {
         "directive count": 30,
         "directive first words": 25,
         "directive deadline": 27,
-        "silent list errors": 34,
+        "silent list errors": 36,
+    },
+    UNSEEN_11: {
+        "date": 36,
+        "number": 40,
+        "chair": 24,
+        "body": 16,
+        "directive count": 33,
+        "directive first words": 14,
+        "directive deadline": 14,
+        "silent list errors": 39,
     },
     UNSEEN_3B: {
         "date": 20,
