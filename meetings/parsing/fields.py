@@ -371,12 +371,29 @@ _HEADLINE_EVENT_RE: Final = re.compile(
 _HEADLINE_VERB_RE: Final = re.compile(r"(?:นำ|ร่วม|เป็น|เรียก)?(?:ประชุม|ประธาน)|นั่งหัวโต๊ะ|มอบ|สั่ง|เน้น|ย้ำ")
 
 
+_STATEMENT_FIRST_RE: Final = re.compile(rf"(?:{vocab.HEADLINE_STATEMENT_VERBS})")
+_QUOTED_HEAD_RE: Final = re.compile(r"^[\"“](?P<said>[\u0e01-\u0e4e.]{2,30})[\"”]\s*")
+
+
 def _headline_leader(headline: str, paragraphs: tuple[str, ...], verbs: re.Pattern[str]) -> Chair | None:
     """A headline that opens with a position (``ปลัดมหาดไทย นำประชุม...``, ``ผู้ว่าฯ กาฬสินธุ์ นำส่วนราชการ
-    ประชุม...``, ``ผู้ว่าการ ยสท. ประชุมร่วมกับ...``) and says a meeting was held (or, with the event verbs,
-    that its holder did something at an event): the person the body names with that position (its first
-    two words, else its first)."""
+    ประชุม...``, ``ผู้ว่าการ ยสท. ประชุมร่วมกับ...``) or with a given name in quotes (``“สมศักดิ์” ลงพื้นที่...``,
+    ``"อนุทิน" ประชุม...``) and says a meeting was held (or, with the event verbs, that its holder did
+    something at an event): the person the body names with that position (its first two words, else its
+    first) or that given name."""
     headline = headline.strip()
+    text = "\n".join(paragraphs)[:6000]
+    quoted = _QUOTED_HEAD_RE.match(headline)
+    if quoted:
+        rest = headline[quoted.end() :]
+        if _STATEMENT_FIRST_RE.match(rest) or not verbs.search(rest):
+            return None
+        said = quoted.group("said")
+        for person in _PERSON_RE.finditer(text):
+            chair = _person_with_position(text, person)
+            if chair.first_name() == said:
+                return chair
+        headline = quoted.group("said") + " " + headline[quoted.end() :]  # ``"ปลัดมหาดไทย" ...``: a position
     words = headline.split()
     opens_with_position = bool(words) and (
         words[0].startswith(vocab.POSITION_STARTS) or canonical_position(words[0]) != words[0]
@@ -387,7 +404,6 @@ def _headline_leader(headline: str, paragraphs: tuple[str, ...], verbs: re.Patte
     tight = _HEADLINE_VERB_RE.search(words[0], 3)
     if tight:
         words = [words[0][: tight.start()]]
-    text = "\n".join(paragraphs)[:6000]
     people = [_person_with_position(text, person) for person in _PERSON_RE.finditer(text)]
     for wanted in (" ".join(words[:2]), words[0]):
         canonical = canonical_position(wanted)
