@@ -670,11 +670,13 @@ FRAMEWORK_CUES: Final = (
 ``ตามหลักการทำงาน 3 องค์ประกอบที่เรียกว่า RER ได้แก่``). Minus 4."""
 
 ITEM_IMPERATIVE_CUES: Final = (
-    r"^\s*(?:ให้|ขอให้|ต้อง|ห้าม|เร่ง|กำชับ|มอบ)",
-    r"(?:ขอให้|สั่งการให้|มอบหมายให้|กำชับให้|ต้อง|ห้าม|เร่งรัด|เร่งดำเนินการ)",
-    r"(?:^|\s)ให้",
+    r"^\s*(?:ให้(?!แก่|กับ)|ขอให้|ต้อง(?!การ)|ห้าม|เร่ง|กำชับ|มอบ)",
+    r"(?:ขอให้|สั่งการให้|มอบหมายให้|กำชับให้|ต้อง(?!การ)|ห้าม|เร่งรัด|เร่งดำเนินการ)",
+    r"(?:^|\s)ให้(?!แก่|กับ)",
 )
-"""In an item: it orders something. Two points when at least half the items do."""
+"""In an item: it orders something. Two points when at least half the items do. Not the look-alikes:
+``ต้องการ`` (to want: ``คนพิการที่ต้องการฝึกอาชีพ``) and ``ให้แก่``/``ให้กับ`` (to someone: ``สนับสนุนสวัสดิการ
+ให้แก่ผู้สูงอายุ``) say what was done or wanted, not what must be."""
 
 ITEM_REPORT_CUES: Final = (r"ที่ประชุม(?:ได้)?(?:รับทราบ|ยินดี|รับรอง)",)
 """In an item: it says what the meeting took note of. Minus 3 when at least half the items do."""

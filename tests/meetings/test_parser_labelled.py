@@ -38,6 +38,7 @@ UNSEEN_8: Final = LABELS.parent / "labels-unseen-8.yaml"
 UNSEEN_9: Final = LABELS.parent / "labels-unseen-9.yaml"
 UNSEEN_10: Final = LABELS.parent / "labels-unseen-10.yaml"
 UNSEEN_11: Final = LABELS.parent / "labels-unseen-11.yaml"
+UNSEEN_12: Final = LABELS.parent / "labels-unseen-12.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -139,7 +140,7 @@ MINIMUMS: Final = {
         "number": 35,
         "chair": 23,
         "body": 17,
-        "directive count": 30,
+        "directive count": 31,
         "directive first words": 25,
         "directive deadline": 27,
         "silent list errors": 36,
@@ -152,6 +153,16 @@ MINIMUMS: Final = {
         "directive count": 33,
         "directive first words": 14,
         "directive deadline": 14,
+        "silent list errors": 39,
+    },
+    UNSEEN_12: {
+        "date": 39,
+        "number": 39,
+        "chair": 27,
+        "body": 22,
+        "directive count": 38,
+        "directive first words": 22,
+        "directive deadline": 22,
         "silent list errors": 39,
     },
     UNSEEN_3B: {
