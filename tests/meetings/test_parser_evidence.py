@@ -1459,6 +1459,9 @@ def test_a_quoted_given_name_that_speaks_first_names_no_leader(headline: str) ->
     assert draft.chair is None
 
 
+# --- Round 12 (labels-unseen-12): the class seen after its blind run ------------------------------------
+
+
 @pytest.mark.parametrize(
     "items",
     [
