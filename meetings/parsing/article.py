@@ -28,6 +28,7 @@ WARN_NO_DATE: Final = "ไม่พบวันที่ประชุม"
 WARN_PAGE_DATE: Final = "ไม่พบวันที่ประชุมในเนื้อข่าว ใช้วันที่เผยแพร่ข่าวแทน โปรดตรวจสอบ"
 WARN_NO_NUMBER: Final = "ไม่พบครั้งที่ของการประชุม (เช่น ครั้งที่ 3/2565)"
 WARN_NO_CHAIR: Final = "ไม่พบผู้เป็นประธานการประชุม"
+WARN_CHAIR_GUESSED: Final = "ข่าวไม่ระบุผู้เป็นประธานหรือผู้นำการประชุม จึงใช้บุคคลแรกที่ข่าวกล่าวถึง ({chair}) โปรดตรวจสอบ"
 WARN_NO_DIRECTIVES: Final = "ไม่พบข้อสั่งการ"
 WARN_TOO_MANY: Final = "พบข้อสั่งการมากเกิน {limit} ข้อ เก็บเฉพาะ {limit} ข้อแรก"
 WARN_UNCATEGORISED: Final = "ข้อสั่งการข้อ {seq} จัดหมวด 10Es ไม่ได้ โปรดเลือกหมวดเอง"
@@ -99,6 +100,8 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
     chair = fields.find_chair(paragraphs, article.title)
     if chair is None:
         warnings.append(WARN_NO_CHAIR)
+    elif chair.guessed:
+        warnings.append(WARN_CHAIR_GUESSED.format(chair=chair.label))
 
     reading = read_lists(paragraphs, chair, ten_e_codes())
     found = list(reading.directives)
@@ -138,7 +141,7 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
         chair=chair.label if chair else None,
         chair_name=chair.name if chair else None,
         chair_position=chair.position if chair else None,
-        body=fields.find_body(paragraphs, article.title, chair),
+        body=fields.find_body(paragraphs, article.title, None if chair and chair.guessed else chair),
         subject=reading.subject or None,
         directives=tuple(directives),
         ten_es=reading.ten_es,

@@ -430,6 +430,8 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
 
     speaker = paragraph_speaker(paragraphs[speaker_paragraph])
     numbered.speaker = speaker
+    if chair is not None and chair.guessed:  # a last-resort guess weighs nothing for or against the lists
+        chair = None
     others_speak = bool(speaker and chair is not None and not speaker_is_chair(speaker, chair))
     person = others_speak and _speaker_is_person(speaker or "")
     asks_upward = _UPWARD_RE.search(weak_window) if person else None

@@ -247,6 +247,10 @@ class Chair:
     """Found as the host who receives a delegation, or as the one whose position opens the headline of an
     event (``ผู้ว่าฯ ... มอบโล่``), not as one said to preside or lead a meeting: less sure to hand down
     orders."""
+    guessed: bool = False
+    """No one is said to preside, lead or host, nor named by the headline: the first person the opening
+    names (not a spokesperson reporting), the issue's last resort. Said to the editor; weighs nothing for
+    the lists."""
 
     @property
     def label(self) -> str:
@@ -513,8 +517,26 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
     chair = _headline_leader(headline, paragraphs, _HEADLINE_MEETS_RE) if headline else None
     if chair is None and headline:
         chair = _headline_leader(headline, paragraphs, _HEADLINE_EVENT_RE)
-        return replace(chair, leads_less=True) if chair else None
-    return chair
+        chair = replace(chair, leads_less=True) if chair else None
+    return chair if chair is not None else _first_named(first)
+
+
+def _first_named(opening: str) -> Chair | None:
+    """The first person the opening sentence names with a position, when nothing says who presides, leads
+    or hosts: not one who assigned another or is a guest, not a spokesperson or a reporter telling of it
+    (``โฆษก...``), nor a spouse (``ภริยา...``)."""
+    first = opening[:_OPENING_CHARS]
+    for person in _PERSON_RE.finditer(first):
+        if _stands_aside(first[: person.start()]):
+            continue
+        chair = _person_with_position(first, person)
+        position = chair.position or ""
+        if not position.startswith(vocab.POSITION_STARTS) or any(
+            word in position for word in vocab.NOT_A_LEADER_POSITIONS
+        ):
+            continue  # no position written (a verb read as one), or one who reports or accompanies
+        return replace(chair, guessed=True)
+    return None
 
 
 # --- Body -------------------------------------------------------------------------------------------

@@ -395,6 +395,10 @@ HEADLINE_EVENT_VERBS: Final = (
 (not a statement: เผย, แถลง) names who leads the event, when the body names no one presiding or leading. Tried
 after the meeting verbs of ``HEADLINE_LEAD_VERBS``."""
 
+NOT_A_LEADER_POSITIONS: Final = ("โฆษก", "ผู้สื่อข่าว", "ภริยา", "ภรรยา")
+"""Who the opening may name first without leading anything: one who reports (a spokesperson, a reporter)
+or accompanies (a spouse). Passed over when the first person named is taken as the last resort."""
+
 HEADLINE_STATEMENT_VERBS: Final = r"เผย|แถลง|แจง|ตอบ|ระบุ|ยืนยัน|กล่าว"
 """``ปลัด มท. เผย อนุพงษ์ ลงนาม...``: a headline whose subject speaks before anyone acts tells a statement; the
 event verb after it is someone else's."""

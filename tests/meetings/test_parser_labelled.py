@@ -72,7 +72,7 @@ MINIMUMS: Final = {
     UNSEEN_3A: {
         "date": 39,
         "number": 39,
-        "chair": 37,
+        "chair": 38,
         "body": 30,
         "directive count": 38,
         "directive first words": 23,
@@ -112,7 +112,7 @@ MINIMUMS: Final = {
     UNSEEN_7: {
         "date": 27,
         "number": 29,
-        "chair": 21,
+        "chair": 22,
         "body": 20,
         "directive count": 30,
         "silent list errors": 30,
@@ -120,7 +120,7 @@ MINIMUMS: Final = {
     UNSEEN_8: {
         "date": 29,
         "number": 29,
-        "chair": 25,
+        "chair": 26,
         "body": 20,
         "directive count": 30,
         "silent list errors": 30,
@@ -128,7 +128,7 @@ MINIMUMS: Final = {
     UNSEEN_9: {
         "date": 39,
         "number": 39,
-        "chair": 28,
+        "chair": 29,
         "body": 30,
         "directive count": 32,
         "directive first words": 87,
@@ -138,7 +138,7 @@ MINIMUMS: Final = {
     UNSEEN_10: {
         "date": 35,
         "number": 35,
-        "chair": 23,
+        "chair": 24,
         "body": 17,
         "directive count": 31,
         "directive first words": 25,
@@ -148,7 +148,7 @@ MINIMUMS: Final = {
     UNSEEN_11: {
         "date": 36,
         "number": 40,
-        "chair": 24,
+        "chair": 28,
         "body": 16,
         "directive count": 33,
         "directive first words": 14,
@@ -158,7 +158,7 @@ MINIMUMS: Final = {
     UNSEEN_12: {
         "date": 39,
         "number": 39,
-        "chair": 27,
+        "chair": 32,
         "body": 22,
         "directive count": 38,
         "directive first words": 22,
@@ -168,7 +168,7 @@ MINIMUMS: Final = {
     UNSEEN_3B: {
         "date": 20,
         "number": 20,
-        "chair": 17,
+        "chair": 18,
         "body": 15,
         "directive count": 19,
         "directive first words": 9,
