@@ -189,6 +189,9 @@ _ANSWERED_BY: dict[str, tuple[str, ...]] = {
 
 def _answered_warnings(meeting: Meeting, changed: Sequence[str]) -> set[str]:
     answered = {warning for name in changed for warning in _ANSWERED_BY.get(name, ())}
+    if "chair" in changed:  # the guess names who was guessed: any such warning is answered
+        guessed = article.WARN_CHAIR_GUESSED.split("{", 1)[0]
+        answered |= {warning for warning in meeting.warnings or () if warning.startswith(guessed)}
     if meeting.directives:
         answered.add(article.WARN_NO_DIRECTIVES)
     for directive in meeting.directives:

@@ -30,12 +30,18 @@ def _stored(app: Flask, warnings: list[str], directives: int = 1) -> int:
         return meeting.id
 
 
+GUESSED = article.WARN_CHAIR_GUESSED.format(chair="นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย")
+
+
 @pytest.mark.parametrize(
     ("change", "answered"),
     [
         (MeetingChange(title="การประชุมผู้บริหาร"), [article.WARN_NO_TITLE]),
         (MeetingChange(date=dt.date(2026, 5, 1)), [article.WARN_NO_DATE, article.WARN_PAGE_DATE]),
-        (MeetingChange(number="4/2569", chair="อธิบดี"), [article.WARN_NO_NUMBER, article.WARN_NO_CHAIR]),
+        (
+            MeetingChange(number="4/2569", chair="อธิบดี"),
+            [article.WARN_NO_NUMBER, article.WARN_NO_CHAIR, GUESSED],
+        ),
         (
             MeetingChange(directives=[DirectiveChange(seq=2, categories=["Economy"])]),
             [article.WARN_UNCATEGORISED.format(seq=2)],
@@ -51,6 +57,7 @@ def test_an_edit_clears_the_warnings_it_answers_and_only_those(
         article.WARN_PAGE_DATE,
         article.WARN_NO_NUMBER,
         article.WARN_NO_CHAIR,
+        GUESSED,
         article.WARN_UNCATEGORISED.format(seq=2),
         article.WARN_NOT_THAI,
     ]
