@@ -163,8 +163,10 @@ class NumberedList:
         verb before them, items not worded as orders), or its items are the named parts of a model being
         taught or rules by case: the editor is told."""
         ordered = any(e.key in ("hands_down", "items_order") for e in self.evidence)
-        # a model's parts, rules by case, a first item read without its number: the editor looks
-        always_look = any(e.key in ("items_named", "items_cases", "headless") for e in self.evidence)
+        # a model's parts, rules by case, definitions, a first item read without its number: the editor looks
+        always_look = any(
+            e.key in ("items_named", "items_cases", "items_define", "headless") for e in self.evidence
+        )
         return self.accepted and (self.score < vocab.DIRECTIVE_SURE_SCORE or not ordered or always_look)
 
     @property

@@ -690,8 +690,10 @@ ITEM_AGREED_CUE: Final = r"(?:ทั้ง)?(?:สอง|2|ทั้งสอง
 joint commitments of two countries or parties, not orders handed down, whoever reads them out. Minus 5
 when at least half the items do."""
 
-ITEM_DEFINITION_CUE: Final = r"^.{1,40}?\s(?:คือ|หมายถึง)\s"
-"""``อธิศีลสิกขา คือ ศีลอันยิ่ง``: a list of concepts being defined. Minus 2."""
+ITEM_DEFINITION_CUE: Final = r"^.{1,40}?\s(?:คือ|หมายถึง)\s|^\s*เป็น(?:การ|ส่วนหนึ่ง|ประโยชน์|เครื่องมือ)"
+"""``อธิศีลสิกขา คือ ศีลอันยิ่ง``: a list of concepts being defined; ``สิ่งสำคัญ... คือ 1) เป็นการถวายพระกำลังใจ...
+2) เป็นการ...``: what something amounts to (its significance, reasons). Minus 2, and a list kept is always
+warned."""
 
 ITEM_NAMED_TERM_CUE: Final = (
     r"^\s*(?:[“\"][^”\"\n]{1,30}[”\"]"  # a quoted term

@@ -1543,3 +1543,20 @@ def test_a_guessed_chair_weighs_nothing_for_the_lists() -> None:
     assert chair is not None and chair.guessed
     (reading,) = explain_lists(paragraphs, chair, ten_e_codes())
     assert "chair_speaks" not in reading and "someone_else" not in reading
+
+
+# --- Round 13 (labels-unseen-13): the class seen after its blind run ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "significance",
+    [
+        "สิ่งสำคัญที่สุดของการจัดพิมพ์หนังสือเล่มนี้ คือ 1) เป็นการถวายพระกำลังใจแด่ผู้ทรงริเริ่มโครงการผ้าไทย "
+        "2) เป็นการบันทึกภูมิปัญญาของช่างทอผ้าทั่วประเทศไว้ให้ลูกหลาน และต้องช่วยกันเผยแพร่ให้กว้างขวาง",
+        "โครงการนี้มีความหมาย 3 ประการ ได้แก่ 1) เป็นส่วนหนึ่งของการสืบสานพระราชปณิธาน และต้องทำต่อเนื่อง "
+        "2) เป็นประโยชน์ต่อเกษตรกรผู้ปลูกหม่อนเลี้ยงไหม 3) เป็นเครื่องมือสร้างรายได้ให้ชุมชนอย่างยั่งยืน",
+    ],
+)
+def test_what_something_amounts_to_is_never_kept_silently(significance: str) -> None:
+    draft = parse(OPENING, f"นายประยูร รัตนเสนีย์ กล่าวเน้นย้ำว่า {significance}")
+    assert draft.directives == () or list_warnings(draft)

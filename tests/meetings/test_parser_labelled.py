@@ -39,6 +39,7 @@ UNSEEN_9: Final = LABELS.parent / "labels-unseen-9.yaml"
 UNSEEN_10: Final = LABELS.parent / "labels-unseen-10.yaml"
 UNSEEN_11: Final = LABELS.parent / "labels-unseen-11.yaml"
 UNSEEN_12: Final = LABELS.parent / "labels-unseen-12.yaml"
+UNSEEN_13: Final = LABELS.parent / "labels-unseen-13.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -97,7 +98,7 @@ MINIMUMS: Final = {
         "directive count": 29,
         "directive first words": 14,
         "directive deadline": 14,
-        "silent list errors": 29,
+        "silent list errors": 30,
     },
     UNSEEN_6: {
         "date": 22,
@@ -164,6 +165,16 @@ MINIMUMS: Final = {
         "directive first words": 22,
         "directive deadline": 22,
         "silent list errors": 39,
+    },
+    UNSEEN_13: {
+        "date": 40,
+        "number": 40,
+        "chair": 28,
+        "body": 22,
+        "directive count": 33,
+        "directive first words": 36,
+        "directive deadline": 37,
+        "silent list errors": 40,
     },
     UNSEEN_3B: {
         "date": 20,
