@@ -187,11 +187,14 @@ _ANSWERED_BY: dict[str, tuple[str, ...]] = {
 }
 
 
+_CHAIR_GUESSED = article.WARN_CHAIR_GUESSED.split("{", 1)[0]
+"""How the last resort's warning about the chair starts, whoever it names."""
+
+
 def _answered_warnings(meeting: Meeting, changed: Sequence[str]) -> set[str]:
     answered = {warning for name in changed for warning in _ANSWERED_BY.get(name, ())}
     if "chair" in changed:  # the guess names who was guessed: any such warning is answered
-        guessed = article.WARN_CHAIR_GUESSED.split("{", 1)[0]
-        answered |= {warning for warning in meeting.warnings or () if warning.startswith(guessed)}
+        answered |= {warning for warning in meeting.warnings or () if warning.startswith(_CHAIR_GUESSED)}
     if meeting.directives:
         answered.add(article.WARN_NO_DIRECTIVES)
     for directive in meeting.directives:

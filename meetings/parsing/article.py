@@ -43,26 +43,32 @@ def fingerprint(paragraphs: tuple[str, ...]) -> str | None:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _seqs_by_list(found: list[FoundDirective]) -> dict[int, list[int]]:
+    """The directive numbers (1, 2, ...) of each kept list, by list number."""
+    seqs: dict[int, list[int]] = {}
+    for seq, item in enumerate(found, start=1):
+        seqs.setdefault(item.list_number, []).append(seq)
+    return seqs
+
+
 def _thin_list_warnings(found: list[FoundDirective]) -> dict[int, str]:
     """One warning per list kept on thin evidence (by list number), naming its directives and the cues."""
-    warnings: dict[int, str] = {}
-    for list_number in dict.fromkeys(item.list_number for item in found if item.doubt):
-        seqs = [seq for seq, item in enumerate(found, start=1) if item.list_number == list_number]
-        doubt = next(item.doubt for item in found if item.list_number == list_number)
-        warnings[list_number] = texts.THIN_LIST_KEPT.format(first=seqs[0], last=seqs[-1], cues=doubt)
-    return warnings
+    return {
+        list_number: texts.THIN_LIST_KEPT.format(first=seqs[0], last=seqs[-1], cues=doubt)
+        for list_number, seqs in _seqs_by_list(found).items()
+        if (doubt := found[seqs[0] - 1].doubt)
+    }
 
 
 def _no_mission_warnings(found: list[FoundDirective], categories: list[tuple[str, ...]]) -> dict[int, str]:
     """One warning per kept list none of whose items falls under any of the 10Es (by list number): a
     directive of the department is about one of its missions; a list of names (fabric patterns, awards,
     a model's principles) is about none, however it is introduced."""
-    warnings: dict[int, str] = {}
-    for list_number in dict.fromkeys(item.list_number for item in found):
-        seqs = [seq for seq, item in enumerate(found, start=1) if item.list_number == list_number]
-        if len(seqs) >= 2 and not any(categories[seq - 1] for seq in seqs):
-            warnings[list_number] = texts.NO_MISSION_LIST_KEPT.format(first=seqs[0], last=seqs[-1])
-    return warnings
+    return {
+        list_number: texts.NO_MISSION_LIST_KEPT.format(first=seqs[0], last=seqs[-1])
+        for list_number, seqs in _seqs_by_list(found).items()
+        if len(seqs) >= 2 and not any(categories[seq - 1] for seq in seqs)
+    }
 
 
 def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDraft:
@@ -141,7 +147,7 @@ def parse_article(text_or_html: str, source_url: str | None = None) -> MeetingDr
         chair=chair.label if chair else None,
         chair_name=chair.name if chair else None,
         chair_position=chair.position if chair else None,
-        body=fields.find_body(paragraphs, article.title, None if chair and chair.guessed else chair),
+        body=fields.find_body(paragraphs, article.title, chair),
         subject=reading.subject or None,
         directives=tuple(directives),
         ten_es=reading.ten_es,

@@ -28,7 +28,7 @@ from typing import Final
 from bot import thai
 from meetings.parsing import texts
 from meetings.parsing import vocabulary as vocab
-from meetings.parsing.fields import Chair, canonical_position
+from meetings.parsing.fields import Chair, canonical_position, stated
 
 # --- Markers ----------------------------------------------------------------------------------------
 
@@ -432,8 +432,6 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
 
     speaker = paragraph_speaker(paragraphs[speaker_paragraph])
     numbered.speaker = speaker
-    if chair is not None and chair.guessed:  # a last-resort guess weighs nothing for or against the lists
-        chair = None
     others_speak = bool(speaker and chair is not None and not speaker_is_chair(speaker, chair))
     person = others_speak and _speaker_is_person(speaker or "")
     asks_upward = _UPWARD_RE.search(weak_window) if person else None
@@ -679,6 +677,7 @@ class ListReading:
 
 def read_lists(paragraphs: tuple[str, ...], chair: Chair | None, ten_e_codes: tuple[str, ...]) -> ListReading:
     """Find numbered lists, decide which are directives, return the directives in article order."""
+    chair = stated(chair)  # a guess weighs nothing for or against the lists
     paragraph_list = list(paragraphs)
     body = "\n".join(paragraph_list)
     top = _nest(chain_lists(find_markers(body), find_relaxed_markers(body)), body)

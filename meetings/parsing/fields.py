@@ -264,6 +264,12 @@ class Chair:
         return rest.split(" ")[0]
 
 
+def stated(chair: Chair | None) -> Chair | None:
+    """The chair the article states: none for the last resort's guess, which is shown to the editor and
+    never reasoned from (not for the lists, not for the body)."""
+    return None if chair is None or chair.guessed else chair
+
+
 _ANOTHER_PERSON_RE: Final = re.compile(rf"\s?และ\s?(?={_TITLE_PATTERN})")
 
 
@@ -379,25 +385,23 @@ _STATEMENT_FIRST_RE: Final = re.compile(rf"(?:{vocab.HEADLINE_STATEMENT_VERBS})"
 _QUOTED_HEAD_RE: Final = re.compile(r"^[\"“](?P<said>[\u0e01-\u0e4e.]{2,30})[\"”]\s*")
 
 
-def _headline_leader(headline: str, paragraphs: tuple[str, ...], verbs: re.Pattern[str]) -> Chair | None:
+def _headline_leader(headline: str, people: list[Chair], verbs: re.Pattern[str]) -> Chair | None:
     """A headline that opens with a position (``ปลัดมหาดไทย นำประชุม...``, ``ผู้ว่าฯ กาฬสินธุ์ นำส่วนราชการ
     ประชุม...``, ``ผู้ว่าการ ยสท. ประชุมร่วมกับ...``) or with a given name in quotes (``“สมศักดิ์” ลงพื้นที่...``,
     ``"อนุทิน" ประชุม...``) and says a meeting was held (or, with the event verbs, that its holder did
     something at an event): the person the body names with that position (its first two words, else its
-    first) or that given name."""
+    first) or that given name, among the ``people`` the body names."""
     headline = headline.strip()
-    text = "\n".join(paragraphs)[:6000]
     quoted = _QUOTED_HEAD_RE.match(headline)
     if quoted:
         rest = headline[quoted.end() :]
         if _STATEMENT_FIRST_RE.match(rest) or not verbs.search(rest):
             return None
         said = quoted.group("said")
-        for person in _PERSON_RE.finditer(text):
-            chair = _person_with_position(text, person)
-            if chair.first_name() == said:
-                return chair
-        headline = quoted.group("said") + " " + headline[quoted.end() :]  # ``"ปลัดมหาดไทย" ...``: a position
+        named = next((chair for chair in people if chair.first_name() == said), None)
+        if named is not None:
+            return named
+        headline = f"{said} {rest}"  # ``"ปลัดมหาดไทย" ...``: a position
     words = headline.split()
     opens_with_position = bool(words) and (
         words[0].startswith(vocab.POSITION_STARTS) or canonical_position(words[0]) != words[0]
@@ -408,7 +412,6 @@ def _headline_leader(headline: str, paragraphs: tuple[str, ...], verbs: re.Patte
     tight = _HEADLINE_VERB_RE.search(words[0], 3)
     if tight:
         words = [words[0][: tight.start()]]
-    people = [_person_with_position(text, person) for person in _PERSON_RE.finditer(text)]
     for wanted in (" ".join(words[:2]), words[0]):
         canonical = canonical_position(wanted)
         for chair in people:
@@ -514,11 +517,16 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
             chair = _last_person_before(paragraph, verb.start())
             if chair is not None:
                 return _resolve_reference(chair, paragraph)
-    chair = _headline_leader(headline, paragraphs, _HEADLINE_MEETS_RE) if headline else None
-    if chair is None and headline:
-        chair = _headline_leader(headline, paragraphs, _HEADLINE_EVENT_RE)
-        chair = replace(chair, leads_less=True) if chair else None
-    return chair if chair is not None else _first_named(first)
+    if headline:
+        text = "\n".join(paragraphs)[:6000]
+        people = [_person_with_position(text, person) for person in _PERSON_RE.finditer(text)]
+        chair = _headline_leader(headline, people, _HEADLINE_MEETS_RE)
+        if chair is not None:
+            return chair
+        chair = _headline_leader(headline, people, _HEADLINE_EVENT_RE)
+        if chair is not None:
+            return replace(chair, leads_less=True)
+    return _first_named(first)
 
 
 def _first_named(opening: str) -> Chair | None:
@@ -625,6 +633,7 @@ def find_body(paragraphs: tuple[str, ...], headline: str, chair: Chair | None) -
         return found[0]
     meeting = opening.find("ประชุม")
     meeting_phrase = opening[meeting : meeting + 200] if meeting >= 0 else ""
+    chair = stated(chair)
     position = chair.position if chair and chair.position else ""
     association = _ASSOCIATION_RE.search(meeting_phrase) or _ASSOCIATION_RE.search(position)
     if association:
