@@ -135,6 +135,18 @@ def carousel(bubbles: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "carousel", "contents": kept}
 
 
+def carousels(bubbles: Sequence[dict[str, Any]], limit: int = MAX_MESSAGES) -> list[dict[str, Any]]:
+    """The bubbles in order as up to `limit` carousels (one request's messages), each within LINE's
+    limits: a carousel takes as many as fit and the next one goes on from there. A bubble over 30 KB is
+    left out; what does not fit in `limit` carousels is dropped from the end."""
+    rest = [b for b in bubbles if _size(b) <= MAX_BUBBLE_BYTES]
+    made: list[dict[str, Any]] = []
+    while rest and len(made) < limit:
+        made.append(carousel(rest))
+        rest = rest[len(made[-1]["contents"]) :]
+    return made
+
+
 def label_text(
     value: str,
     *,

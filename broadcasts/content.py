@@ -47,24 +47,31 @@ def messages_for(session: Session, broadcast: Broadcast) -> flex.Prepared:
 
 
 def summary_messages(meeting: Meeting, ack: dict[str, object]) -> flex.Prepared:
-    """A meeting's summary carousel (also drawn for an editor before the meeting is published)."""
+    """A meeting's summary (also drawn for an editor before the meeting is published): a carousel of the
+    summary card and the directives, each with its "รายงานผล" button; a meeting with more directives than
+    one carousel holds goes on in further carousels of the same request (a group push is billed per
+    member, not per message), up to LINE's five messages."""
     summary = flex.bubble(
         texts.SUMMARY_HEADER.format(meeting=cards.meeting_label(meeting)),
         meeting.title,
         texts.SUMMARY_BODY.format(chair=meeting.chair or "-", count=len(meeting.directives)),
         buttons=[ack],
     )
-    bubbles = [
-        summary,
-        *(
-            cards.directive_bubble(d, meeting, [cards.report_action(d)])
-            for d in meeting.directives[: flex.MAX_BUBBLES - 1]
-        ),
-    ]
-    alt = texts.SUMMARY_ALT.format(
-        title=meeting.title, alt=cards.directives_alt_text(meeting, meeting.directives)
-    )
-    return flex.Prepared([flex.flex(alt, flex.carousel(bubbles))])
+    directives = list(meeting.directives)
+    bubbles = [summary, *(cards.directive_bubble(d, meeting, [cards.report_action(d)]) for d in directives)]
+    alt = texts.SUMMARY_ALT.format(title=meeting.title, alt=cards.directives_alt_text(meeting, directives))
+    messages = []
+    shown = 0  # directives in the carousels before this one
+    for number, contents in enumerate(flex.carousels(bubbles)):
+        count = len(contents["contents"]) - (1 if number == 0 else 0)
+        if number:
+            part = directives[shown : shown + count]
+            alt = texts.SUMMARY_MORE_ALT.format(
+                first=part[0].seq, last=part[-1].seq, alt=cards.directives_alt_text(meeting, part)
+            )
+        messages.append(flex.flex(alt, contents))
+        shown += count
+    return flex.Prepared(messages)
 
 
 def _reminder(session: Session, broadcast: Broadcast) -> flex.Prepared:

@@ -6,6 +6,7 @@ ACK = "รับทราบ"
 SUMMARY_HEADER = "สรุปการประชุม สถ. · {meeting}"
 SUMMARY_BODY = 'ประธาน: {chair}\nข้อสั่งการ {count} ข้อ (เลื่อนดูการ์ดถัดไป) กด "รับทราบ" เมื่อกลุ่มได้รับแล้ว'
 SUMMARY_ALT = "สรุปการประชุม สถ.: {title}\n{alt}"
+SUMMARY_MORE_ALT = "สรุปการประชุม สถ. (ต่อ) ข้อสั่งการข้อ {first}–{last}\n{alt}"
 DIRECTIVE_ALT = "ข้อสั่งการ สถ. ({meeting}): {title}"
 REMINDER_LABEL = "แจ้งเตือน {days} วันก่อนกำหนด ({deadline}): {title}"
 REMINDER_HEADER = "⏰ ใกล้ครบกำหนด · {meeting}"

@@ -4,14 +4,16 @@ followed) and LINE's limits by the stand-in's validator, including for oversized
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import cards, flex
+from bot import cards, flex, postback
 from bot.models import Directive, Meeting, TenE
+from broadcasts.content import acknowledge_action, summary_messages
 from linesim import validate_messages
 from meetings.parsing.classify import ten_e_codes
 
@@ -125,3 +127,45 @@ def test_any_content_makes_valid_cards(directives: list[tuple[str, str]], number
 @given(st.text(max_size=8000))
 def test_any_text_makes_valid_messages(body: str) -> None:
     assert_valid(flex.texts(body))
+
+
+def report_buttons(messages: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The directive ids of the "รายงานผล" buttons, in the order a reader swipes through them."""
+    return [
+        decoded.directive_id
+        for message in messages
+        for bubble in message["contents"]["contents"]
+        for button in bubble.get("footer", {}).get("contents", [])
+        if isinstance(decoded := postback.decode(button["action"].get("data", "")), postback.AskReport)
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 11, 12, 23, 24, 59])
+def test_every_directive_of_a_summary_has_its_report_button(count: int) -> None:
+    """One carousel holds the summary card and 11 directives; the rest go on in further carousels of the
+    same request, up to LINE's five messages (11 + 4 × 12 = 59 directives)."""
+    meeting = meeting_with([(f"เรื่องที่ {n}", "ให้ดำเนินการ") for n in range(count)])
+    messages = summary_messages(meeting, acknowledge_action(7))
+    assert_valid(messages)
+    assert len(messages) == -(-(count + 1) // 12)  # the summary card and the directives, 12 a carousel
+    assert report_buttons(messages) == list(range(1, count + 1))
+    assert [m["altText"].startswith("สรุปการประชุม สถ. (ต่อ)") for m in messages] == [False] + [True] * (
+        len(messages) - 1
+    )
+
+
+def test_a_summary_too_long_for_one_request_keeps_its_first_directives_in_order() -> None:
+    meeting = meeting_with([("หัวข้อ " * 60, "เนื้อหา " * 3000) for _ in range(80)])
+    messages = summary_messages(meeting, acknowledge_action(7))
+    assert_valid(messages)
+    assert len(messages) == flex.MAX_MESSAGES
+    shown = report_buttons(messages)
+    assert shown == list(range(1, len(shown) + 1)) and 40 < len(shown) < 80
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=400), st.text(max_size=4000)), min_size=1, max_size=40))
+def test_any_summary_is_valid_and_shows_its_directives_in_order(directives: list[tuple[str, str]]) -> None:
+    messages = summary_messages(meeting_with(directives), acknowledge_action(7))
+    assert_valid(messages)
+    assert report_buttons(messages) == list(range(1, len(directives) + 1))

@@ -14,12 +14,22 @@ from flask import Flask
 from sqlalchemy import select
 
 from bot import postback
-from bot.models import AdminRole, DirectiveProgress, DirectiveReport, Meeting, Province, ReportStatus
+from bot.models import (
+    AdminRole,
+    Directive,
+    DirectiveProgress,
+    DirectiveReport,
+    Meeting,
+    Province,
+    ReportStatus,
+)
 from broadcasts import reports
 from broadcasts.scheduler import run_due
 from linesim import LineStandIn, validate_messages
 from tests.admin.test_api import Api
 from tests.admin.test_console import _edit_form
+from tests.bot.test_messages import report_buttons
+from tests.broadcasts.test_publishing_safety import add_meeting
 from tests.conftest import services_of
 from tests.console_helpers import csrf_token, logged_in
 from tests.linebot_helpers import LINE_ENV, Chat, all_text, post_events
@@ -60,7 +70,8 @@ def send_summary(bot: Flask, standin: LineStandIn) -> dict[str, Any]:
 
 
 def report_button(summary: Mapping[str, Any], seq: int) -> dict[str, Any]:
-    bubble = summary["contents"]["contents"][seq]  # the summary card first, then the directives
+    """The seq-th card's "รายงานผล" (the first carousel's card 0 is the summary card)."""
+    bubble = summary["contents"]["contents"][seq]
     return next(b["action"] for b in bubble["footer"]["contents"] if b["action"]["label"] == "รายงานผล")
 
 
@@ -118,6 +129,34 @@ def test_the_summary_shows_deadlines_and_a_report_button_on_each_directive(
     for seq, directive in enumerate(meeting["directives"], start=1):
         pressed = postback.decode(report_button(summary, seq)["data"])
         assert pressed == postback.AskReport(directive["id"])
+
+
+def test_a_long_meetings_summary_goes_on_in_a_second_carousel_and_its_last_directive_can_be_reported(
+    bot: Flask, standin: LineStandIn
+) -> None:
+    """Fourteen directives: the summary card and 11 in the first carousel, 3 in a second, in the same push
+    (one delivery, billed once per member); the 14th's button works like the first's."""
+    for group_id in GROUPS:
+        standin.add_group(group_id, name=f"กลุ่ม {group_id}", member_count=10)
+    api(bot, "POST", "/api/groups", {"groups": [{"group_id": g, "province": p} for g, p in GROUPS.items()]})
+    meeting_id = add_meeting(
+        bot, "ประชุมผู้บริหาร สถ.", dt.date(2026, 3, 3), [f"ให้ดำเนินการเรื่องที่ {n}" for n in range(1, 15)]
+    )
+    api(bot, "POST", f"/api/meetings/{meeting_id}/publish", {"urgent": True})
+    run_due(services_of(bot))
+    assert standin.delivery_counts() == dict.fromkeys(GROUPS, 1)
+    summary = standin.messages_to("C2")
+    validate_messages(summary)
+    assert [len(m["contents"]["contents"]) for m in summary] == [12, 3]
+    assert "ข้อสั่งการข้อ 12–14" in summary[1]["altText"]
+    by_seq = select(Directive.id).where(Directive.meeting_id == meeting_id).order_by(Directive.seq)
+    with services_of(bot).db.session() as session:
+        ids = list(session.scalars(by_seq))
+    assert report_buttons(summary) == ids
+    songkhla = Chat(standin, "U2", group_id="C2")
+    last = report_button(summary[1], 2)  # the second carousel has no summary card: its card 2 is the 14th
+    press(bot, songkhla, choose(press(bot, songkhla, last["data"]), "ดำเนินการแล้ว"))
+    assert current(bot) == {(ids[-1], "สงขลา"): ReportStatus.DONE}
 
 
 def test_a_province_reports_by_postback_and_a_later_report_replaces_the_current_one(
