@@ -21,6 +21,7 @@ _MEETING_DATE_CUE_RES: Final = [re.compile(cue) for cue in vocab.MEETING_DATE_CU
 _FUTURE_CUE_RE: Final = re.compile(vocab.FUTURE_EVENT_CUE)
 _PAST_CUE_RE: Final = re.compile(vocab.PAST_EVENT_CUE)
 _PAST_AFTER_RE: Final = re.compile(vocab.PAST_EVENT_AFTER)
+_TOLD_DAY_BEFORE_RE: Final = re.compile(vocab.TOLD_DAY_BEFORE)
 _RANGE_START_RE: Final = re.compile(r"(?<![\d๐-๙])(?P<day>[\d๐-๙]{1,2})\s*[-–]\s*$")
 
 
@@ -111,7 +112,17 @@ def _best_date(paragraphs: tuple[str, ...], default_year: int | None, need_cue: 
     preview = _preview_date(paragraphs, best)
     if preview:
         return _first_day_of_range(paragraphs[best.paragraph], preview)
+    if _told_day_before(paragraphs[best.paragraph], best.found):
+        return best.found.date - dt.timedelta(days=1)
     return _first_day_of_range(paragraphs[best.paragraph], best.found)
+
+
+def _told_day_before(paragraph: str, found: thai.FoundDate) -> bool:
+    """``วันนี้ (3 ต.ค. 66) NAME POSITION เปิดเผยว่า วานนี้...``: the date is today's, of the statement, and
+    what it tells happened the day before."""
+    if "วันนี้" not in paragraph[max(0, found.start - 12) : found.start]:
+        return False
+    return _TOLD_DAY_BEFORE_RE.search(paragraph, found.end, found.end + 250) is not None
 
 
 def find_meeting_date(
@@ -208,6 +219,7 @@ _CHAIR_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.CHAIR_VERBS) + ")")
 _LEAD_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.LEAD_VERBS) + ")")
 _HOST_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.HOST_VERBS) + ")")
 _JOINS_BEFORE_RE: Final = re.compile(vocab.JOINS_BEFORE)
+_TELLS_RE: Final = re.compile(vocab.TELLS_VERBS)
 _NOT_PRESENT_BEFORE_RE: Final = re.compile(vocab.NOT_PRESENT_BEFORE)
 _GUEST_BEFORE_RE: Final = re.compile("(?:" + "|".join(vocab.HOST_VERBS) + r")\s*$")  # a guest received
 _STANDING_ROLE_RE: Final = re.compile(rf"(?:คณะ)?(?:อนุ)?กรรมการ\S*\s(?:ซึ่ง|(?:{_TITLE_PATTERN}))")
@@ -462,6 +474,8 @@ def _first_to_lead(paragraph: str, hosts: bool) -> Chair | None:
             after = first[person.end() :]
         lead = verbs.search(after)
         if lead and _JOINS_BEFORE_RE.search(after, 0, lead.start()):  # a delegate joins, does not lead
+            continue
+        if lead and _TELLS_RE.search(after, 0, lead.start()):  # he tells of it: the verb is in his words
             continue
         if lead and hosts:  # a host leads a talk or a meeting, not a visit
             talk_from = person.end() + lead.end()

@@ -73,6 +73,11 @@ RELATIVE_DAYS: Final = (("เมื่อวานนี้", -1), ("เมื�
 
 REPORTING_VERBS: Final = ("เปิดเผยว่า", "เปิดเผยถึง", "เปิดเผยผล", "แถลงว่า", "แถลงผล", "กล่าวว่า", "แจ้งว่า")
 
+TOLD_DAY_BEFORE: Final = r"(?:เปิดเผย|เผย|แถลง|กล่าว|แจ้ง)ว่า\s*(?:เมื่อ)?(?:วานนี้|วาน(?!นี้|ซืน))"
+"""``วันนี้ (3 ต.ค. 66) NAME เปิดเผยว่า วานนี้ได้...``, ``... เปิดเผยว่า เมื่อวานนี้ (2 มิ.ย. 67) จังหวัด...``:
+what is told at once after the statement's verb happened the day before the statement, whose date is the
+one written (a meeting, a visit or a ceremony alike; ``วานซืน`` is two days before, not read)."""
+
 OTHER_DATE_CUES: Final = (
     "ภายใน",
     "ภายในวันที่",
@@ -231,6 +236,14 @@ TITLE_LOOKALIKE_WORDS: Final = (
     "กองค์การ",
     "กเทศมนตรี",
     "กสมาคม",
+    "กสมาพันธ์",
+    "กสหพันธ์",
+    "กสันนิบาต",
+    "กสภา",
+    "กแพทยสภา",
+    "กเหล่า",
+    "กสโมสร",
+    "กชมรม",
     "กอบจ",
     "กอบต",
     "ก อบ",
@@ -244,7 +257,9 @@ TITLE_LOOKALIKE_WORDS: Final = (
     "ช่าง",
     "งาน",
 )
-"""What follows นาย/นาง in a position, not a name: นายกรัฐมนตรี, นายอำเภอ, นายทะเบียน, นางงาม..."""
+"""What follows นาย/นาง in a position, not a name: นายกรัฐมนตรี, นายอำเภอ, นายทะเบียน, นางงาม..., and the
+president of an organisation written after a name (``นายกเหล่ากาชาดจังหวัด``, ``นายกสภามหาวิทยาลัย``,
+``นายกสโมสรโรตารี``, ``นายกชมรม...``): not a person called ก... (``นายกมล``, ``นายกฤษฎา`` are names)."""
 
 CHAIR_VERBS: Final = (
     r"(?:ได้)?(?:จะ)?(?:ร่วม)?เป็น(?:องค์)?ประธาน",
@@ -394,6 +409,10 @@ HEADLINE_EVENT_VERBS: Final = (
 มท. ... ลงพื้นที่...``: a headline that opens with a position and says its holder did something at an event
 (not a statement: เผย, แถลง) names who leads the event, when the body names no one presiding or leading. Tried
 after the meeting verbs of ``HEADLINE_LEAD_VERBS``."""
+
+TELLS_VERBS: Final = r"(?:ได้)?(?:เปิด)?เผยว่า|(?:ได้)?แถลง(?:ข่าว)?ว่า|(?:ได้)?กล่าวว่า|ระบุว่า|รายงานว่า"
+"""``NAME โฆษก... เผยว่า วันนี้ ... ก่อนการประชุม...``: the first person named tells of what others did; a verb
+of leading after it is in what he tells, not his own act (as ``เปิดเผยว่า`` itself is never a lead)."""
 
 NOT_A_LEADER_POSITIONS: Final = ("โฆษก", "ผู้สื่อข่าว", "ภริยา", "ภรรยา")
 """Who the opening may name first without leading anything: one who reports (a spokesperson, a reporter)
@@ -580,16 +599,16 @@ REPORT_CUES: Final = (
     r"เหตุผล|สาเหตุ",
     r"(?:พิจารณา|มีมติ)?เห็นชอบ",
     r"\d+\s*(?:ช่วง|ระยะ|สถานี|รูปแบบ|แหล่ง|โครงการ|กิจกรรม|มิติ|ขั้นตอน|จังหวัด|อำเภอ|ผลงาน|รางวัล|ประเภท"
-    r"|คณะ|ท่าน|ราย|คน|กลุ่ม|กระบวนการ|องค์กร|ชนิด|ลักษณะ)",
+    r"|คณะ|ท่าน|ราย|คน|กลุ่ม|กระบวนการ|องค์กร|ชนิด|ลักษณะ|ฉบับ)",
     r"(?:แบ่ง|จำแนก)(?:ออก)?(?:ได้)?(?:เป็น)\s*\d+",
     r"(?:เป้าหมาย|วัตถุประสงค์)(?:หลัก|สำคัญ)?\s*(?:ทั้ง)?\s*\d+",
     r"กำหนดการ|กิจกรรมใน(?:งาน|การประชุม)|ช่วง(?:เช้า|บ่าย|ค่ำ)\s*(?:จะ|เป็น)",
 )
 """In the lead-in: the list reports, schedules, describes, gives reasons or causes, proposes to the
 meeting, records what it approved, or counts things that are not orders (periods, projects, people,
-groups...), states a body's goals or objectives (``เป้าหมายหลัก 2 ประการ``), says how a plan is divided
-(``แบ่งออกเป็น 3 ด้าน``) or gives an event's programme (``กิจกรรมในงาน ช่วงเช้า จะเป็นการ...``,
-``กำหนดการ``). Minus 3. A count of aspects (``4 ด้าน``, ``3 เรื่อง``, ``5 ประเด็น``) says how many items
+groups, documents: ``MOU 3 ฉบับ ได้แก่``, ``กฎหมาย 2 ฉบับ คือ``...), states a body's goals or objectives
+(``เป้าหมายหลัก 2 ประการ``), says how a plan is divided (``แบ่งออกเป็น 3 ด้าน``) or gives an event's
+programme (``กิจกรรมในงาน ช่วงเช้า จะเป็นการ...``, ``กำหนดการ``). Minus 3. A count of aspects (``4 ด้าน``, ``3 เรื่อง``, ``5 ประเด็น``) says how many items
 follow, not what they are: neutral."""
 
 STANDING_POLICY_CUES: Final = (

@@ -40,6 +40,7 @@ UNSEEN_10: Final = LABELS.parent / "labels-unseen-10.yaml"
 UNSEEN_11: Final = LABELS.parent / "labels-unseen-11.yaml"
 UNSEEN_12: Final = LABELS.parent / "labels-unseen-12.yaml"
 UNSEEN_13: Final = LABELS.parent / "labels-unseen-13.yaml"
+UNSEEN_14: Final = LABELS.parent / "labels-unseen-14.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -174,6 +175,16 @@ MINIMUMS: Final = {
         "directive count": 33,
         "directive first words": 36,
         "directive deadline": 37,
+        "silent list errors": 40,
+    },
+    UNSEEN_14: {
+        "date": 40,
+        "number": 40,
+        "chair": 33,
+        "body": 27,
+        "directive count": 36,
+        "directive first words": 11,
+        "directive deadline": 11,
         "silent list errors": 40,
     },
     UNSEEN_3B: {
