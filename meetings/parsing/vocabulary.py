@@ -608,8 +608,8 @@ REPORT_CUES: Final = (
 meeting, records what it approved, or counts things that are not orders (periods, projects, people,
 groups, documents: ``MOU 3 ฉบับ ได้แก่``, ``กฎหมาย 2 ฉบับ คือ``...), states a body's goals or objectives
 (``เป้าหมายหลัก 2 ประการ``), says how a plan is divided (``แบ่งออกเป็น 3 ด้าน``) or gives an event's
-programme (``กิจกรรมในงาน ช่วงเช้า จะเป็นการ...``, ``กำหนดการ``). Minus 3. A count of aspects (``4 ด้าน``, ``3 เรื่อง``, ``5 ประเด็น``) says how many items
-follow, not what they are: neutral."""
+programme (``กิจกรรมในงาน ช่วงเช้า จะเป็นการ...``, ``กำหนดการ``). Minus 3. A count of aspects
+(``4 ด้าน``, ``3 เรื่อง``, ``5 ประเด็น``) says how many items follow, not what they are: neutral."""
 
 STANDING_POLICY_CUES: Final = (
     r"ได้กำหนด\s*\d+\s*(?:นโยบาย|ยุทธศาสตร์)",
