@@ -226,15 +226,32 @@ def _paragraph_end(body: str, offset: int) -> int:
 
 
 def _nest(lists: list[NumberedList], body: str) -> list[NumberedList]:
-    """Attach sub-lists to the item they sit in; return the top-level lists."""
+    """Attach sub-lists to the item they sit in, and the next group of a list in groups to the list;
+    return the top-level lists."""
     top: list[NumberedList] = []
     for numbered in sorted(lists, key=lambda n: n.start):
+        if top and _next_group(numbered, top[-1], body):
+            top[-1].markers.extend(numbered.markers)
+            continue
         parent = _parent_of(numbered, top, body)
         if parent is None:
             top.append(numbered)
         else:
             parent.children.append(numbered)
     return top
+
+
+def _next_group(numbered: NumberedList, previous: NumberedList, body: str) -> bool:
+    """``3 ไร้ทุกข์ คือ (1)...(2)...(3) ... ต่อมา คือ แนวทาง 5 สร้างสุข ประกอบด้วย (1)...(5)``: numbered afresh in the
+    same style at the end of the previous list's last item (one paragraph, announcing it), the list's next
+    group: read with it, under its lead-in, not as the last item's sub-list."""
+    if numbered.headless or numbered.markers[0].style != previous.markers[-1].style:
+        return False
+    if numbered.start <= previous.end or previous.children:
+        return False
+    last_item = body[previous.markers[-1].end : numbered.start].rstrip()
+    announces = any(last_item.endswith(word) for word in vocab.NESTED_LIST_INTRODUCERS)
+    return announces and "\n" not in last_item and len(last_item) < 800
 
 
 def _parent_of(child: NumberedList, candidates: list[NumberedList], body: str) -> NumberedList | None:

@@ -21,6 +21,8 @@ _MEETING_DATE_CUE_RES: Final = [re.compile(cue) for cue in vocab.MEETING_DATE_CU
 _FUTURE_CUE_RE: Final = re.compile(vocab.FUTURE_EVENT_CUE)
 _PAST_CUE_RE: Final = re.compile(vocab.PAST_EVENT_CUE)
 _PAST_AFTER_RE: Final = re.compile(vocab.PAST_EVENT_AFTER)
+_BACKGROUND_RE: Final = re.compile(vocab.BACKGROUND_EVENT_BEFORE)
+_SLIP_DAYS: Final = 3
 _TOLD_DAY_BEFORE_RE: Final = re.compile(vocab.TOLD_DAY_BEFORE)
 _RANGE_START_RE: Final = re.compile(r"(?<![\d๐-๙])(?P<day>[\d๐-๙]{1,2})\s*[-–]\s*$")
 
@@ -48,6 +50,8 @@ def _date_candidates(paragraphs: tuple[str, ...], default_year: int | None) -> l
                 score += 3
             if any(cue in before[-25:] for cue in vocab.OTHER_DATE_CUES):
                 score -= 4
+            elif _BACKGROUND_RE.search(paragraph, max(0, found.start - 80), found.start):
+                score -= 4  # what came before the event told: ``ภายหลังจาก... เมื่อวันที่ 3 ม.ค. 67``
             if index == 0:
                 score += 3
             if offset + found.start < _OPENING_CHARS:
@@ -76,7 +80,7 @@ def _preview_date(paragraphs: tuple[str, ...], best: _DateCandidate) -> thai.Fou
         before = paragraph[: found.start]
         if found.start <= best.found.end + 250 and _FUTURE_CUE_RE.search(before):
             return found
-        if found.date > best.found.date:
+        if found.date > best.found.date or _BACKGROUND_RE.search(before[-80:]):
             continue
         # the meeting told before the date (``... ในที่ประชุม... เมื่อวันศุกร์ที่ผ่านมา (18 ธ.ค)``) or after it
         # (``เปิดเผยว่า วานนี้ (18 ก.พ. 65) ที่ห้องประชุม...``, ``เมื่อช่วงเย็นของวันที่ 1 ต.ค. ... ตนได้ร่วมประชุม``)
@@ -137,7 +141,22 @@ def find_meeting_date(
         date = _best_date((headline,), default_year, need_cue=True)
     if date is None and page_date is not None:
         date = _relative_day(paragraphs, page_date)
+    if date is not None and page_date is not None:
+        date = _last_years_year_kept(date, page_date)
     return date
+
+
+def _last_years_year_kept(date: dt.date, page_date: dt.date) -> dt.date:
+    """``วันนี้ (9 มกราคม 2567)`` on a page of 9 January 2568: the day is the page's, the year a slip of the
+    pen from the year before (seen in January and all year round). A date a year before, within days of the
+    page's own day and month, is that day of the page's year."""
+    if date.year != page_date.year - 1:
+        return date
+    try:
+        same_day = date.replace(year=page_date.year)
+    except ValueError:  # 29 February
+        return date
+    return same_day if abs((same_day - page_date).days) <= _SLIP_DAYS else date
 
 
 def _relative_day(paragraphs: tuple[str, ...], page_date: dt.date) -> dt.date | None:
@@ -212,7 +231,7 @@ _THAI_WORD: Final = r"[\u0e01-\u0e4e]+"
 _NOT_A_NAME: Final = "|".join(re.escape(word) for word in vocab.TITLE_LOOKALIKE_WORDS)
 _NOT_A_SURNAME: Final = "|".join(re.escape(word) for word in vocab.NOT_A_SURNAME)
 _PERSON_RE: Final = re.compile(
-    rf"(?:(?<![\u0e01-\u0e4e])|(?<=มี)|(?<=พร้อมด้วย)|(?<=จาก)|(?<=ให้)|(?=เจ้าประคุณ))(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
+    rf"(?:(?<![\u0e01-\u0e4e])|(?<=มี)|(?<=พร้อมด้วย)|(?<=จาก)|(?<=ให้)|(?<=ว่า)(?<!ผู้ว่า)|(?=เจ้าประคุณ))(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
     rf"(?:\s(?!(?:{_TITLE_PATTERN})|{_NOT_A_SURNAME}){_THAI_WORD})?)"
 )
 _CHAIR_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.CHAIR_VERBS) + ")")
@@ -361,12 +380,16 @@ def _last_person_before(text: str, end: int, max_gap: int = 220) -> Chair | None
 
 
 def _resolve_reference(chair: Chair, text: str) -> Chair:
-    """``นายภูมิธรรม เป็นประธาน`` after ``นายภูมิธรรม เวชยชัย รองนายกรัฐมนตรี...``: use the full mention."""
-    if " " in chair.name:
+    """``นายภูมิธรรม เป็นประธาน`` after ``นายภูมิธรรม เวชยชัย รองนายกรัฐมนตรี...``: use the full mention; and
+    ``NAME SURNAME เป็นประธาน`` with no position written there, the position another mention gives
+    (``โอกาสนี้ NAME SURNAME ปลัดกระทรวงมหาดไทย ...``)."""
+    if " " in chair.name and chair.position:
         return chair
     for match in _PERSON_RE.finditer(text):
         fuller = _person_with_position(text, match)
-        if fuller.name.startswith(chair.name) and " " in fuller.name:
+        if " " not in fuller.name or not fuller.name.startswith(chair.name):
+            continue
+        if " " not in chair.name or fuller.position:
             return fuller
     return chair
 
@@ -572,8 +595,10 @@ _COMMITTEE_RE: Final = re.compile(
 _NAME_STOP_RE: Final = re.compile(r"ครั้งที่|\(|[“”\"]|,|\s(?:" + "|".join(vocab.BODY_NAME_STOPS) + r")")
 _ABBREVIATION_RE: Final = re.compile(r"\s?\((?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.?)*)\)")
 _HEADLINE_ABBREVIATION_RE: Final = re.compile(
-    r"ประชุม\s?(?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.)*)(?![\u0e01-\u0e4e])"
+    "".join(f"(?<!{place})" for place in vocab.MEETING_PLACE_BEFORE)
+    + r"ประชุม\s?(?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.)*)(?![\u0e01-\u0e4e])"
 )
+_VENUE_BEFORE_RE: Final = re.compile(vocab.VENUE_BEFORE_CITY)
 _ASSOCIATION_RE: Final = re.compile(r"(?:สมาคม|มูลนิธิ)[\u0e01-\u0e4e]+")
 _ATTENDEES_RE: Final = re.compile(r"\s(?:" + "|".join(vocab.ATTENDEE_LIST_STARTS) + ")")
 
@@ -612,11 +637,16 @@ def _abbreviation_elsewhere(name: str, text: str) -> str | None:
     return None
 
 
-def _organisation_in(text: str, names: tuple[tuple[str, str], ...]) -> str | None:
-    """The short name of the first organisation of ``names`` named in ``text``."""
+def _organisation_in(text: str, names: tuple[tuple[str, str], ...], places: bool = False) -> str | None:
+    """The short name of the first organisation of ``names`` named in ``text``; with ``places``, not a
+    city named as where something is (``ณ โรงแรม... แจ้งวัฒนะ กรุงเทพมหานคร``: the venue, not its council)."""
     best: tuple[int, str] | None = None
     for full, short in names:
         at = text.find(full)
+        while (
+            places and at >= 0 and full in vocab.CITY_ORGANISATIONS and _VENUE_BEFORE_RE.search(text, 0, at)
+        ):
+            at = text.find(full, at + len(full))
         if at >= 0 and (best is None or at < best[0]):
             best = (at, short)
     return best[1] if best else None
@@ -640,9 +670,12 @@ def find_body(paragraphs: tuple[str, ...], headline: str, chair: Chair | None) -
         found = (found[0], _abbreviation_elsewhere(found[0], headline + "\n" + opening))
     if found and found[1]:
         return found[1]
-    headline_abbreviation = _HEADLINE_ABBREVIATION_RE.search(headline)
-    if headline_abbreviation and not _prepared_for(headline, headline_abbreviation.start()):
-        return headline_abbreviation.group("abbr")
+    # an abbreviation right after ประชุม: in the headline (``นายกฯ ประชุม ศบค.``), else in the opening
+    # (``ที่ประชุม ครม. (8 มี.ค. 65) มีมติ...``)
+    for text in (headline, opening):
+        abbreviation = _HEADLINE_ABBREVIATION_RE.search(text)
+        if abbreviation and not _prepared_for(text, abbreviation.start()):
+            return abbreviation.group("abbr")
     if found:
         return found[0]
     meeting = opening.find("ประชุม")
@@ -653,7 +686,7 @@ def find_body(paragraphs: tuple[str, ...], headline: str, chair: Chair | None) -
     if association:
         return association.group(0)
     return (
-        _organisation_in(_ATTENDEES_RE.split(meeting_phrase, 1)[0], vocab.ORGANISATIONS)
+        _organisation_in(_ATTENDEES_RE.split(meeting_phrase, 1)[0], vocab.ORGANISATIONS, places=True)
         or _organisation_in(position, vocab.ORGANISATIONS + vocab.ORGANISATION_ALIASES)
-        or _organisation_in(opening, vocab.ORGANISATIONS)
+        or _organisation_in(opening, vocab.ORGANISATIONS, places=True)
     )

@@ -64,6 +64,11 @@ PAST_EVENT_CUE: Final = r"(?:(?:เมื่อ)?วานนี้|เมื่
 """``เมื่อวานนี้ (9 พ.ค. 65)``, ``วานนี้ (18 ก.พ. 65)``, ``เมื่อช่วงเย็นของวันที่ 1 ต.ค.``, ``เมื่อวันศุกร์ที่ผ่านมา (18 ธ.ค)``:
 a day before the report, with its date beside it (the year, when not written, is the report's)."""
 
+BACKGROUND_EVENT_BEFORE: Final = r"(?:ภายหลัง|หลัง)จาก(?:ที่)?[^\n]{0,60}เมื่อ\S{0,12}วันที่\s*$"
+"""``วันนี้ (10 มี.ค. 67) NAME เปิดเผยถึงผลสำเร็จ... ภายหลังจากกระทรวงได้ Kick-Off เมื่อวันที่ 3 ม.ค. 67``: an
+earlier day told as what came before (after which), not the day of the event the statement tells. Not
+``ภายหลังเวลาปิดรับสมัครในวันที่ 4 ...`` (the event itself, on that day)."""
+
 PAST_EVENT_AFTER: Final = r"\s*(?:ที่ผ่านมา|ที่ผ่านไป)"
 """``ในการประชุม... ระหว่างวันที่ 23 – 25 มิถุนายน 2565 ที่ผ่านมา`` told on a later day: the date of the
 meeting reported, not the day it is told (a range: its first day)."""
@@ -346,6 +351,8 @@ POSITION_MORE_STARTS: Final = (
     "รัฐมนตรี",
     "รักษาราชการแทน",
     "รักษาการ",
+    "ช่วยราชการ",
+    "ปฏิบัติราชการ",
     "ที่ปรึกษา",
     "เลขานุการ",
     "กรรมการ",
@@ -357,7 +364,8 @@ POSITION_MORE_STARTS: Final = (
 )
 """A position written in several parts after one name (``ผู้ช่วยเจ้าอาวาสวัด... เลขานุการสมเด็จพระสังฆราช
 กรรมการมหาเถรสมาคม``, ``ที่ปรึกษา... รักษาราชการแทนรองเลขาธิการ... (กปร.)``, ``รองนายกรัฐมนตรีและ
-รมว.มหาดไทย``, a portfolio ``รองปลัดกระทรวงมหาดไทย ด้านบริหาร``): a part after a space that opens with one
+รมว.มหาดไทย``, a portfolio ``รองปลัดกระทรวงมหาดไทย ด้านบริหาร``, a secondment ``รองผู้ว่าราชการจังหวัด...
+ช่วยราชการสำนักงานปลัดกระทรวงมหาดไทย``): a part after a space that opens with one
 of these is more of the same position."""
 
 ORGANISATION_AFTER_POSITION: Final = ("กระทรวง", "กรม", "สำนักงาน", "มหาวิทยาลัย")
@@ -494,6 +502,12 @@ BODY_NAME_STOPS: Final = (
 MEETING_PLACE_BEFORE: Final = ("ห้อง", "หอ")
 """``ห้องประชุมคณะกรรมการพิจารณาร่างกฎหมาย``, ``ห้องประชุมสภามหาวิทยาลัย``, ``หอประชุม...``: a room named
 after a body, where a meeting is held, not the meeting of that body."""
+
+CITY_ORGANISATIONS: Final = ("กรุงเทพมหานคร",)
+"""A city that is also an organisation (กทม.): named where a venue is, it is the place, not the body."""
+VENUE_BEFORE_CITY: Final = r"(?:ณ|ที่|โรงแรม|ห้อง|อาคาร|ศูนย์|ถนน|ถ\.|เขต|แขวง|อำเภอ|จังหวัด)[^\n]{0,80}$"
+"""Before a city's name, within its clause: the venue it locates (``ณ ห้องแกรนด์บอลรูม โรงแรม... แจ้งวัฒนะ
+กรุงเทพมหานคร``)."""
 
 ATTENDEE_LIST_STARTS: Final = ("โดยมี", "พร้อมด้วย")
 """``การประชุม... โดยมี NAME อธิบดีกรมโยธาธิการและผังเมือง ...``: the people who attend, whose departments
@@ -688,9 +702,12 @@ FRAMEWORK_CUES: Final = (
     r"องค์ประกอบ",
     r"ที่เรียกว่า",
     r"แนวคิด\S{0,30}\s?มีหลัก",
+    r"ปรัชญา(?:ของ)?\s?เศรษฐกิจพอเพียง",
+    r"3\s?ห่วง\s?2\s?เงื่อนไข",
 )
 """In the lead-in: the list restates a framework (the 10Es, the SDGs, a doctrine, a named model of work:
-``ตามหลักการทำงาน 3 องค์ประกอบที่เรียกว่า RER ได้แก่``). Minus 4."""
+``ตามหลักการทำงาน 3 องค์ประกอบที่เรียกว่า RER ได้แก่``; the sufficiency economy philosophy's 3 principles and 2
+conditions: ``ดำรงตนตามหลักปรัชญาของเศรษฐกิจพอเพียง กล่าวคือ (1) มีความพอประมาณ...``). Minus 4."""
 
 ITEM_IMPERATIVE_CUES: Final = (
     r"^\s*(?:ให้(?!แก่|กับ)|ขอให้|ต้อง(?!การ)|ห้าม|เร่ง|กำชับ|มอบ)",

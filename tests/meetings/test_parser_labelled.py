@@ -41,6 +41,7 @@ UNSEEN_11: Final = LABELS.parent / "labels-unseen-11.yaml"
 UNSEEN_12: Final = LABELS.parent / "labels-unseen-12.yaml"
 UNSEEN_13: Final = LABELS.parent / "labels-unseen-13.yaml"
 UNSEEN_14: Final = LABELS.parent / "labels-unseen-14.yaml"
+UNSEEN_15: Final = LABELS.parent / "labels-unseen-15.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -186,6 +187,16 @@ MINIMUMS: Final = {
         "directive first words": 11,
         "directive deadline": 11,
         "silent list errors": 40,
+    },
+    UNSEEN_15: {
+        "date": 38,
+        "number": 39,
+        "chair": 31,
+        "body": 27,
+        "directive count": 33,
+        "directive first words": 45,
+        "directive deadline": 44,
+        "silent list errors": 36,
     },
     UNSEEN_3B: {
         "date": 20,
