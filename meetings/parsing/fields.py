@@ -22,6 +22,9 @@ _FUTURE_CUE_RE: Final = re.compile(vocab.FUTURE_EVENT_CUE)
 _PAST_CUE_RE: Final = re.compile(vocab.PAST_EVENT_CUE)
 _PAST_AFTER_RE: Final = re.compile(vocab.PAST_EVENT_AFTER)
 _BACKGROUND_RE: Final = re.compile(vocab.BACKGROUND_EVENT_BEFORE)
+_FORECAST_RE: Final = re.compile(vocab.FORECAST_BEFORE)
+_ROYAL_PRESIDES_RE: Final = re.compile(vocab.ROYAL_PRESIDES)
+_ROYAL_OPENING_RE: Final = re.compile(r"วันนี้|วันที่|เวลา|(?:^|\n)\s*$")
 _SLIP_DAYS: Final = 3
 _TOLD_DAY_BEFORE_RE: Final = re.compile(vocab.TOLD_DAY_BEFORE)
 _RANGE_START_RE: Final = re.compile(r"(?<![\d๐-๙])(?P<day>[\d๐-๙]{1,2})\s*[-–]\s*$")
@@ -42,6 +45,8 @@ def _date_candidates(paragraphs: tuple[str, ...], default_year: int | None) -> l
     for index, paragraph in enumerate(paragraphs):
         for found in thai.find_dates(paragraph, default_year=default_year):
             # the first day of a range stands between the cue and the date: ``เมื่อวันที่ 1 - 2 ต.ค. 63``
+            if _FORECAST_RE.search(paragraph, max(0, found.start - 100), found.start):
+                continue  # a forecast is never the event's day: ``คาดการณ์ว่า...จะขึ้นสูงสุดในวันที่ 2 ต.ค. 66``
             before = _RANGE_START_RE.sub("", paragraph[max(0, found.start - 40) : found.start])
             after = paragraph[found.end : found.end + 300]
             score = 0
@@ -379,6 +384,29 @@ def _last_person_before(text: str, end: int, max_gap: int = 220) -> Chair | None
     return _person_with_position(text, persons[index])
 
 
+def _royal_before(text: str, verb: int) -> Chair | None:
+    """``สมเด็จพระกนิษฐาธิราชเจ้า กรมสมเด็จพระเทพรัตนราชสุดาฯ สยามบรมราชกุมารี เสด็จเป็นองค์ประธาน...``: the royal
+    named right before ``(เสด็จ)เป็นองค์ประธาน``, names and titles as written, no position."""
+    presides = _ROYAL_PRESIDES_RE.search(text, max(0, verb - 40), verb + 20)
+    if presides is None or presides.start() > verb:
+        return None
+    window = text[max(0, presides.start() - 200) : presides.start()]
+    starts = [window.find(title) for title in vocab.ROYAL_TITLES if title in window]
+    if not starts:
+        return None
+    at = min(starts)
+    name = window[at:].strip()
+    if "\n" in name or _PERSON_RE.search(name):  # another person named between: not the royal who presides
+        return None
+    # the opening sentence's subject, after its day or time (``เมื่อวันที่ 3 ธ.ค. 64 เวลา 17:00 น. สมเด็จพระ...``);
+    # not a royal cited in a clause (``... เป็นความปลาบปลื้มของพวกเราที่ สมเด็จพระนางเจ้าฯ ... เสด็จ... เมื่อปี 2562``)
+    before = window[max(0, at - 120) : at]
+    if not _ROYAL_OPENING_RE.search(before) or before.rstrip().endswith("ที่"):
+        return None
+    name = name.split(" ทรง", 1)[0]
+    return Chair(" ".join(name.split()), None)
+
+
 def _resolve_reference(chair: Chair, text: str) -> Chair:
     """``นายภูมิธรรม เป็นประธาน`` after ``นายภูมิธรรม เวชยชัย รองนายกรัฐมนตรี...``: use the full mention; and
     ``NAME SURNAME เป็นประธาน`` with no position written there, the position another mention gives
@@ -535,6 +563,9 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
         if _DELEGATED_RE.search(opening, verb.end(), verb.end() + 300) and not presides:
             continue
         close_only = not presides
+        royal = _royal_before(opening, verb.start()) if "องค์" in verb.group(0) else None
+        if royal is not None:
+            return royal
         chair = _last_person_before(opening, verb.start(), 160 if close_only else 220)
         if chair is not None and close_only and not _holds_capacity(opening, chair, verb.start()):
             continue

@@ -49,13 +49,18 @@ PAGE_DATE_LINE_PATTERNS: Final = (
 
 MEETING_DATE_CUES: Final = (
     r"วันนี้\s*\(\s*$",
-    r"เมื่อวานนี้\s*\(\s*$",
+    r"(?:วานนี้|เมื่อวาน)\s*\(\s*$",
     r"เมื่อวัน\S{0,10}ที่\s*$",
     r"(?:ใน|เมื่อ)?วัน\S{2,9}ที่\s*$",
     r"วันที่\s*$",
     r"^\s*\(\s*$",
 )
-"""Text right before a date that marks it as the day of the event being reported."""
+"""Text right before a date that marks it as the day of the event being reported (``เมื่อช่วงบ่ายวานนี้ (24
+กุมภาพันธ์ 2568)`` as ``เมื่อวานนี้ (...)``)."""
+
+FORECAST_BEFORE: Final = r"(?:คาดการณ์|คาดว่า|พยากรณ์)[^\n]{0,80}$"
+"""``คาดการณ์ว่าระดับน้ำในแม่น้ำมูลจะขึ้นสูงสุดในวันที่ 2 ต.ค. 66``: a day forecast, not the day of the event
+reported."""
 
 FUTURE_EVENT_CUE: Final = r"(?:วัน)?พรุ่งนี้\s*\(?[^)]{0,20}$"
 """``วันพรุ่งนี้ (วันพฤหัสบดีที่ 3 เมษายน 2568)``: a preview article, the meeting is the next day."""
@@ -225,6 +230,21 @@ MILITARY_AND_POLICE_RANKS: Final = tuple(
 
 PERSON_TITLES: Final = (*_HONORIFICS, *(r for r in MILITARY_AND_POLICE_RANKS if r not in _HONORIFICS))
 """Honorifics that open a Thai person's name (longest is tried first)."""
+
+ROYAL_TITLES: Final = (
+    "พระบาทสมเด็จพระ",
+    "สมเด็จพระ",
+    "พระเจ้าวรวงศ์เธอ",
+    "พระเจ้าหลานเธอ",
+    "พระองค์เจ้า",
+    "หม่อมเจ้า",
+)
+"""How a royal's name opens (``สมเด็จพระกนิษฐาธิราชเจ้า กรมสมเด็จพระเทพรัตนราชสุดาฯ สยามบรมราชกุมารี``,
+``พระเจ้าวรวงศ์เธอ พระองค์เจ้าโสมสวลี ...``): presiding (``เสด็จเป็นองค์ประธาน``), the royal's name and titles
+are the chair, with no position."""
+ROYAL_PRESIDES: Final = r"(?:\s*เสด็จ(?:พระราชดำเนิน|ฯ)?(?:ไป|มา)?)?(?:\s*ทรง)?\s*(?:เป็น)?องค์ประธาน"
+"""``... เสด็จเป็นองค์ประธานในพิธีเปิดงาน``, ``... ทรงเป็นองค์ประธาน...``: a royal presides (องค์ is the royal
+classifier)."""
 
 MONASTIC_TITLE_PATTERNS: Final = (
     r"(?:เจ้าประคุณ\s?)?สมเด็จพระ(?!เจ้า|บรม|ราช|นาง|สังฆราช|กนิษฐา|เทพ|ศรี|ปิตุ|ยุพ)",

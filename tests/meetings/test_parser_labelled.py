@@ -42,6 +42,7 @@ UNSEEN_12: Final = LABELS.parent / "labels-unseen-12.yaml"
 UNSEEN_13: Final = LABELS.parent / "labels-unseen-13.yaml"
 UNSEEN_14: Final = LABELS.parent / "labels-unseen-14.yaml"
 UNSEEN_15: Final = LABELS.parent / "labels-unseen-15.yaml"
+UNSEEN_16: Final = LABELS.parent / "labels-unseen-16.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -197,6 +198,16 @@ MINIMUMS: Final = {
         "directive first words": 45,
         "directive deadline": 44,
         "silent list errors": 36,
+    },
+    UNSEEN_16: {
+        "date": 39,
+        "number": 39,
+        "chair": 31,
+        "body": 22,
+        "directive count": 33,
+        "directive first words": 17,
+        "directive deadline": 17,
+        "silent list errors": 37,
     },
     UNSEEN_3B: {
         "date": 20,
