@@ -528,6 +528,9 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
     kinds = _items_starting_with(items, vocab.ITEM_KIND_STARTS)
     if kinds >= half:
         add(-3, "items_kinds", f"{kinds}/{len(items)}")
+    requests = _items_starting_with(items, vocab.ITEM_REQUEST_STARTS)
+    if requests >= half:
+        add(-3, "items_requests", f"{requests}/{len(items)}")
     places = _items_starting_with(items, vocab.PLACE_WORDS)
     if places >= half:
         add(-3, "items_places", f"{places}/{len(items)}")

@@ -23,6 +23,8 @@ _PAST_CUE_RE: Final = re.compile(vocab.PAST_EVENT_CUE)
 _PAST_AFTER_RE: Final = re.compile(vocab.PAST_EVENT_AFTER)
 _BACKGROUND_RE: Final = re.compile(vocab.BACKGROUND_EVENT_BEFORE)
 _FORECAST_RE: Final = re.compile(vocab.FORECAST_BEFORE)
+_ORDER_PREAMBLE_RE: Final = re.compile(vocab.ORDER_PREAMBLE_BEFORE)
+_ORDER_SENT_RE: Final = re.compile(vocab.ORDER_SENT)
 _ROYAL_PRESIDES_RE: Final = re.compile(vocab.ROYAL_PRESIDES)
 _ROYAL_OPENING_RE: Final = re.compile(r"วันนี้|วันที่|เวลา|(?:^|\n)\s*$")
 _SLIP_DAYS: Final = 3
@@ -42,6 +44,7 @@ class _DateCandidate:
 def _date_candidates(paragraphs: tuple[str, ...], default_year: int | None) -> list[_DateCandidate]:
     candidates: list[_DateCandidate] = []
     offset = 0
+    sends_order = _sends_order(paragraphs)
     for index, paragraph in enumerate(paragraphs):
         for found in thai.find_dates(paragraph, default_year=default_year):
             # the first day of a range stands between the cue and the date: ``เมื่อวันที่ 1 - 2 ต.ค. 63``
@@ -57,6 +60,8 @@ def _date_candidates(paragraphs: tuple[str, ...], default_year: int | None) -> l
                 score -= 4
             elif _BACKGROUND_RE.search(paragraph, max(0, found.start - 80), found.start):
                 score -= 4  # what came before the event told: ``ภายหลังจาก... เมื่อวันที่ 3 ม.ค. 67``
+            elif _order_grounds(paragraph, found.start, sends_order):
+                score -= 4  # an order's grounds: ``เปิดเผยว่า ด้วยในการประชุม... เมื่อวันที่ 16 ม.ค. 64``
             if index == 0:
                 score += 3
             if offset + found.start < _OPENING_CHARS:
@@ -68,6 +73,17 @@ def _date_candidates(paragraphs: tuple[str, ...], default_year: int | None) -> l
             candidates.append(_DateCandidate(found, score, index, cued))
         offset += len(paragraph) + 1
     return candidates
+
+
+def _order_grounds(paragraph: str, at: int, sends_order: bool) -> bool:
+    """The date at ``at`` is in the grounds of an order the article sends to the provinces (``เปิดเผยว่า
+    ด้วยในการประชุม ศปก.ศบค. เมื่อวันที่ 16 ม.ค. 64 ...``, then ``สั่งการไปยังผู้ว่าราชการจังหวัด...``), not the
+    day of the order."""
+    return sends_order and _ORDER_PREAMBLE_RE.search(paragraph, max(0, at - 260), at) is not None
+
+
+def _sends_order(paragraphs: tuple[str, ...]) -> bool:
+    return any(_ORDER_SENT_RE.search(paragraph) for paragraph in paragraphs)
 
 
 def _preview_date(paragraphs: tuple[str, ...], best: _DateCandidate) -> thai.FoundDate | None:
@@ -86,6 +102,8 @@ def _preview_date(paragraphs: tuple[str, ...], best: _DateCandidate) -> thai.Fou
         if found.start <= best.found.end + 250 and _FUTURE_CUE_RE.search(before):
             return found
         if found.date > best.found.date or _BACKGROUND_RE.search(before[-80:]):
+            continue
+        if _order_grounds(paragraph, found.start, _sends_order(paragraphs)):
             continue
         # the meeting told before the date (``... ในที่ประชุม... เมื่อวันศุกร์ที่ผ่านมา (18 ธ.ค)``) or after it
         # (``เปิดเผยว่า วานนี้ (18 ก.พ. 65) ที่ห้องประชุม...``, ``เมื่อช่วงเย็นของวันที่ 1 ต.ค. ... ตนได้ร่วมประชุม``)
@@ -270,6 +288,7 @@ _POSITION_RE: Final = re.compile(
 _LATE_CHAIR_VERB_RE: Final = re.compile(vocab.LATE_CHAIR_VERB)
 _ORGANISATION_AFTER_RE: Final = re.compile(
     r"\s(?P<of>(?:" + "|".join(vocab.ORGANISATION_AFTER_POSITION) + r")[\u0e01-\u0e4e.]{2,60}"
+    r"|(?:" + "|".join(vocab.HOUSES_OF_PARLIAMENT) + r")(?![\u0e01-\u0e4e])"
     r"|[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.)*(?![\u0e01-\u0e4e]))"  # or its abbreviation: สศช.
 )
 _MONK_NAME_RE: Final = re.compile(rf"(?:{'|'.join(vocab.MONASTIC_TITLE_PATTERNS)})[\u0e01-\u0e4e]+")

@@ -58,6 +58,17 @@ MEETING_DATE_CUES: Final = (
 """Text right before a date that marks it as the day of the event being reported (``เมื่อช่วงบ่ายวานนี้ (24
 กุมภาพันธ์ 2568)`` as ``เมื่อวานนี้ (...)``)."""
 
+ORDER_PREAMBLE_BEFORE: Final = r"(?:เปิดเผย|เผย|แถลง|กล่าว|แจ้ง|ระบุ)ว่า\s*(?:ด้วย|ตามที่)(?!จะ)[^\n]{0,250}$"
+ORDER_SENT: Final = (
+    r"(?:สั่งการ|แจ้ง|ขอให้|กำชับ|มีหนังสือ)(?:ไป)?(?:ยัง|ถึง)?(?:ให้)?\s?(?:ผู้ว่าราชการจังหวัด|ผู้ว่าฯ|ทุกจังหวัด|จังหวัด)"
+)
+"""``วันนี้ (18 ม.ค.64) ศบค.มท. เปิดเผยว่า ด้วยในการประชุม ศปก.ศบค. เมื่อวันที่ 16 ม.ค. 64 ... จึงได้สั่งการ...``,
+``... เปิดเผยว่า ตามที่กระทรวงแจ้งให้จังหวัด... และเมื่อวันที่ 12 พ.ย. 64 มติที่ประชุม ศบค. ...``: a statement that
+opens like a letter (``ด้วย``, ``ตามที่``: whereas, as; not ``ว่าด้วย``, concerning) gives the grounds of an order
+it sends to the provinces (``ORDER_SENT`` in the same paragraph); the day of those grounds is not the day of
+the order told. Without an order sent (``เปิดเผยว่า ตามที่... เสด็จเป็นองค์ประธาน... เมื่อวันที่ 31 ต.ค.``, results
+announced) the day of the event told stands."""
+
 FORECAST_BEFORE: Final = r"(?:คาดการณ์|คาดว่า|พยากรณ์)[^\n]{0,80}$"
 """``คาดการณ์ว่าระดับน้ำในแม่น้ำมูลจะขึ้นสูงสุดในวันที่ 2 ต.ค. 66``: a day forecast, not the day of the event
 reported."""
@@ -83,8 +94,13 @@ RELATIVE_DAYS: Final = (("เมื่อวานนี้", -1), ("เมื�
 
 REPORTING_VERBS: Final = ("เปิดเผยว่า", "เปิดเผยถึง", "เปิดเผยผล", "แถลงว่า", "แถลงผล", "กล่าวว่า", "แจ้งว่า")
 
-TOLD_DAY_BEFORE: Final = r"(?:เปิดเผย|เผย|แถลง|กล่าว|แจ้ง)ว่า\s*(?:เมื่อ)?(?:วานนี้|วาน(?!นี้|ซืน))"
-"""``วันนี้ (3 ต.ค. 66) NAME เปิดเผยว่า วานนี้ได้...``, ``... เปิดเผยว่า เมื่อวานนี้ (2 มิ.ย. 67) จังหวัด...``:
+TOLD_DAY_BEFORE: Final = (
+    r"(?:เปิดเผย|เผย|แถลง|กล่าว|แจ้ง)ว่า\s*(?:เมื่อ)?(?:ช่วง\S{0,8}?)?(?:วานนี้|วาน(?!นี้|ซืน))"
+    r"|(?:เปิดเผย|เผย|แถลง|กล่าว)ว่า[^\n]{0,40}?ประชุม[^\n]{0,100}?(?<!จาก)เมื่อ(?:วานนี้|วาน(?!นี้|ซืน))"
+)
+"""``วันนี้ (3 ต.ค. 66) NAME เปิดเผยว่า วานนี้ได้...``, ``... เปิดเผยว่า เมื่อวานนี้ (2 มิ.ย. 67) จังหวัด...``,
+``... กล่าวว่า เมื่อช่วงค่ำวานนี้ ผู้ว่าราชการจังหวัด...``, ``... เปิดเผยว่า ตนได้แจ้งในการประชุมร่วมกับผู้ว่าราชการ
+จังหวัด... เมื่อวานนี้ว่า...`` (the meeting told, yesterday; not ``... ต่อเนื่องจากเมื่อวานนี้``):
 what is told at once after the statement's verb happened the day before the statement, whose date is the
 one written (a meeting, a visit or a ceremony alike; ``วานซืน`` is two days before, not read)."""
 
@@ -371,6 +387,7 @@ POSITION_MORE_STARTS: Final = (
     "รัฐมนตรี",
     "รักษาราชการแทน",
     "รักษาการ",
+    "ปฏิบัติหน้าที่แทน",
     "ช่วยราชการ",
     "ปฏิบัติราชการ",
     "ที่ปรึกษา",
@@ -389,8 +406,10 @@ POSITION_MORE_STARTS: Final = (
 of these is more of the same position."""
 
 ORGANISATION_AFTER_POSITION: Final = ("กระทรวง", "กรม", "สำนักงาน", "มหาวิทยาลัย")
+HOUSES_OF_PARLIAMENT: Final = ("วุฒิสภา", "สภาผู้แทนราษฎร")
 """``ที่ปรึกษาด้านการปกครอง กระทรวงมหาดไทย``, ``เลขาธิการ สศช.``: a role, then after a space the ministry or
-department it is of (or its abbreviation), is one position (only when the role names none:
+department it is of (or its abbreviation, or the house of parliament of a committee: ``ประธานคณะกรรมาธิการ...
+วุฒิสภา``), is one position (only when the role names none:
 ``อธิบดีกรม... (สถ.) กระทรวงมหาดไทย`` stays ``อธิบดีกรม...``)."""
 
 POSITION_SHORT_FORMS: Final = (
@@ -696,6 +715,11 @@ ITEM_CASE_START: Final = "กรณี"
 """Items that each open with กรณี (``กรณีที่พักอาศัยอยู่ในพื้นที่น้ำท่วมขังเกินกว่า 30 วัน ให้ความช่วยเหลือ...``):
 a rule by case (rates of relief, what applies when), worded with ให้ but set by a resolution, or orders by
 case (``กรณีพบผู้ติดเชื้อ ให้ปิด...``): minus 1, and a list kept is always warned so the editor looks."""
+
+ITEM_REQUEST_STARTS: Final = ("การขอ",)
+"""Items that each open with a request made (``1) การขอให้ผู้ว่าราชการจังหวัดชายแดนอำนวยความสะดวก... 2) การขอรับ
+การสนับสนุน...``): what a delegation asked of the meeting, not orders handed down (their ``ขอให้`` is the
+visitors' asking). Minus 3 when at least half the items do."""
 
 ITEM_KIND_STARTS: Final = ("ประเภท", "รางวัล")
 """Items that each name a kind (``1. ประเภทกลุ่มอาชีพ...ดีเด่น``, ``รางวัลชนะเลิศ ...``): the categories of an award

@@ -43,6 +43,7 @@ UNSEEN_13: Final = LABELS.parent / "labels-unseen-13.yaml"
 UNSEEN_14: Final = LABELS.parent / "labels-unseen-14.yaml"
 UNSEEN_15: Final = LABELS.parent / "labels-unseen-15.yaml"
 UNSEEN_16: Final = LABELS.parent / "labels-unseen-16.yaml"
+UNSEEN_17: Final = LABELS.parent / "labels-unseen-17.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -208,6 +209,16 @@ MINIMUMS: Final = {
         "directive first words": 17,
         "directive deadline": 17,
         "silent list errors": 37,
+    },
+    UNSEEN_17: {
+        "date": 38,
+        "number": 39,
+        "chair": 35,
+        "body": 25,
+        "directive count": 35,
+        "directive first words": 14,
+        "directive deadline": 14,
+        "silent list errors": 39,
     },
     UNSEEN_3B: {
         "date": 20,
