@@ -23,6 +23,7 @@ _PAST_CUE_RE: Final = re.compile(vocab.PAST_EVENT_CUE)
 _PAST_AFTER_RE: Final = re.compile(vocab.PAST_EVENT_AFTER)
 _BACKGROUND_RE: Final = re.compile(vocab.BACKGROUND_EVENT_BEFORE)
 _FORECAST_RE: Final = re.compile(vocab.FORECAST_BEFORE)
+_SCHEDULED_RE: Final = re.compile(vocab.SCHEDULED_BEFORE)
 _ORDER_PREAMBLE_RE: Final = re.compile(vocab.ORDER_PREAMBLE_BEFORE)
 _ORDER_SENT_RE: Final = re.compile(vocab.ORDER_SENT)
 _ROYAL_PRESIDES_RE: Final = re.compile(vocab.ROYAL_PRESIDES)
@@ -50,6 +51,8 @@ def _date_candidates(paragraphs: tuple[str, ...], default_year: int | None) -> l
             # the first day of a range stands between the cue and the date: ``เมื่อวันที่ 1 - 2 ต.ค. 63``
             if _FORECAST_RE.search(paragraph, max(0, found.start - 100), found.start):
                 continue  # a forecast is never the event's day: ``คาดการณ์ว่า...จะขึ้นสูงสุดในวันที่ 2 ต.ค. 66``
+            if _SCHEDULED_RE.search(paragraph, max(0, found.start - 60), found.start):
+                continue  # planned for then: ``มีกำหนดจัดขึ้นระหว่างวันที่ 26 - 30 มิถุนายน 2567``
             before = _RANGE_START_RE.sub("", paragraph[max(0, found.start - 40) : found.start])
             after = paragraph[found.end : found.end + 300]
             score = 0

@@ -69,6 +69,11 @@ it sends to the provinces (``ORDER_SENT`` in the same paragraph); the day of tho
 the order told. Without an order sent (``เปิดเผยว่า ตามที่... เสด็จเป็นองค์ประธาน... เมื่อวันที่ 31 ต.ค.``, results
 announced) the day of the event told stands."""
 
+SCHEDULED_BEFORE: Final = r"(?:มีกำหนด(?:การ)?|กำหนดจัด|จะจัด|จะมีขึ้น)[^\n]{0,40}$"
+"""``... ซึ่งการจัดงานมหกรรม... มีกำหนดจัดขึ้นระหว่างวันที่ 26 - 30 มิถุนายน 2567``: the day an event is planned for,
+told at a meeting held before it: never the day of the event reported (an article with no other date is dated
+by its page, and says so)."""
+
 FORECAST_BEFORE: Final = r"(?:คาดการณ์|คาดว่า|พยากรณ์)[^\n]{0,80}$"
 """``คาดการณ์ว่าระดับน้ำในแม่น้ำมูลจะขึ้นสูงสุดในวันที่ 2 ต.ค. 66``: a day forecast, not the day of the event
 reported."""
@@ -173,6 +178,8 @@ _HONORIFICS: Final = (
     "ศาสตราจารย์",
     "รองศาสตราจารย์",
     "ผู้ช่วยศาสตราจารย์",
+    "ศาสตราจารย์พิเศษ",
+    "ศ.พิเศษ",
     "ศ.",
     "รศ.",
     "ผศ.",
@@ -770,9 +777,10 @@ ITEM_AGREED_CUE: Final = r"(?:ทั้ง)?(?:สอง|2|ทั้งสอง
 joint commitments of two countries or parties, not orders handed down, whoever reads them out. Minus 5
 when at least half the items do."""
 
-ITEM_DEFINITION_CUE: Final = r"^.{1,40}?\s(?:คือ|หมายถึง)\s|^\s*เป็น(?:การ|ส่วนหนึ่ง|ประโยชน์|เครื่องมือ)"
+ITEM_DEFINITION_CUE: Final = r"^.{1,40}?\s(?:คือ|หมายถึง)\s|^\s*เป็น(?:การ|ส่วนหนึ่ง|ประโยชน์|เครื่องมือ)|^\s*ทำให้"
 """``อธิศีลสิกขา คือ ศีลอันยิ่ง``: a list of concepts being defined; ``สิ่งสำคัญ... คือ 1) เป็นการถวายพระกำลังใจ...
-2) เป็นการ...``: what something amounts to (its significance, reasons). Minus 2, and a list kept is always
+2) เป็นการ...``: what something amounts to (its significance, reasons); ``1) ทำให้เกิดการรวมกลุ่มของประชาชน
+2) ทำให้ทางราชการมีฐานข้อมูล...``: what it brings about (its results). Minus 2, and a list kept is always
 warned."""
 
 ITEM_NAMED_TERM_CUE: Final = (

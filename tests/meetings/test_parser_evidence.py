@@ -2063,3 +2063,54 @@ def test_acting_for_another_and_a_committees_house_are_part_of_the_position(
 def test_requests_a_delegation_made_are_not_orders(requests: str) -> None:
     draft = parse(OPENING, f"นายประยูร รัตนเสนีย์ ให้การต้อนรับคณะผู้แทนสมาคม ซึ่งได้เสนอเรื่องต่อที่ประชุม ดังนี้ {requests}")
     assert draft.directives == ()
+
+
+# --- Round 18 (labels-unseen-18): the classes seen after its blind run ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opening", "name"),
+    [
+        (
+            "วันนี้ (11 พ.ย. 65) ศาสตราจารย์พิเศษ ดร.เอนก เหล่าธรรมทัศน์ รัฐมนตรีว่าการกระทรวงการอุดมศึกษา เป็นประธาน"
+            "การประชุมผู้บริหารกระทรวง",
+            "ศาสตราจารย์พิเศษ ดร.เอนก เหล่าธรรมทัศน์",
+        ),
+        (
+            "วันนี้ (11 พ.ย. 65) ศ.พิเศษ นายสมชาย ใจดี ประธานกรรมการกองทุน เป็นประธานการประชุมคณะกรรมการกองทุน",
+            "ศ.พิเศษ นายสมชาย ใจดี",
+        ),
+    ],
+)
+def test_a_special_professors_title_is_not_a_given_name(opening: str, name: str) -> None:
+    assert parse(opening, title="ข่าวกระทรวง").chair_name == name
+
+
+@pytest.mark.parametrize(
+    "results",
+    [
+        "โครงการนี้มีประโยชน์ 3 ประการ คือ 1) ทำให้ทางราชการมีฐานข้อมูลที่ถูกต้อง และต้องปรับปรุงทุกปี "
+        "2) ทำให้ประชาชนได้รับบริการที่รวดเร็ว 3) ทำให้การวางแผนพัฒนาพื้นที่มีประสิทธิภาพ",
+        "การรวมกลุ่มนี้ 1. ทำให้เกิดการรวมกลุ่มของประชาชนในหมู่บ้าน ให้ช่วยเหลือกัน 2. ทำให้ชุมชนเข้มแข็ง "
+        "3. ทำให้เศรษฐกิจฐานรากดีขึ้น",
+    ],
+)
+def test_what_something_brings_about_is_never_kept_silently(results: str) -> None:
+    draft = parse(OPENING, f"นายประยูร รัตนเสนีย์ กล่าวเน้นย้ำว่า {results}")
+    assert draft.directives == () or list_warnings(draft)
+
+
+@pytest.mark.parametrize(
+    "planned",
+    [
+        "ซึ่งการจัดงานมหกรรมสินค้าเกษตรมีกำหนดจัดขึ้นระหว่างวันที่ 26 - 30 มิถุนายน 2567 ณ ลานคนเมือง",
+        "โดยงานดังกล่าวจะจัดขึ้นในวันที่ 30 มิถุนายน 2567 ที่ศูนย์ราชการ",
+        "ทั้งนี้ พิธีเปิดงานมีกำหนดการในวันที่ 30 มิ.ย. 67 เวลา 09.00 น.",
+    ],
+)
+def test_the_day_something_is_planned_for_is_not_the_meetings(planned: str) -> None:
+    text = (
+        "ข่าวกระทรวง\n\nวันอังคารที่ 9 เมษายน 2567\nพิมพ์\nนางสาวภัทราภรณ์ โสเจยยะ รองปลัดกระทรวงเกษตรและสหกรณ์ "
+        f"เป็นประธานการประชุมคณะกรรมการอำนวยการจัดงานมหกรรมสินค้าเกษตร ครั้งที่ 1/2567 {planned}"
+    )
+    assert parse_article(text).date == dt.date(2024, 4, 9)
