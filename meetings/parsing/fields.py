@@ -48,11 +48,11 @@ def _date_candidates(paragraphs: tuple[str, ...], default_year: int | None) -> l
     sends_order = _sends_order(paragraphs)
     for index, paragraph in enumerate(paragraphs):
         for found in thai.find_dates(paragraph, default_year=default_year):
-            # the first day of a range stands between the cue and the date: ``เมื่อวันที่ 1 - 2 ต.ค. 63``
             if _FORECAST_RE.search(paragraph, max(0, found.start - 100), found.start):
                 continue  # a forecast is never the event's day: ``คาดการณ์ว่า...จะขึ้นสูงสุดในวันที่ 2 ต.ค. 66``
             if _SCHEDULED_RE.search(paragraph, max(0, found.start - 60), found.start):
                 continue  # planned for then: ``มีกำหนดจัดขึ้นระหว่างวันที่ 26 - 30 มิถุนายน 2567``
+            # the first day of a range stands between the cue and the date: ``เมื่อวันที่ 1 - 2 ต.ค. 63``
             before = _RANGE_START_RE.sub("", paragraph[max(0, found.start - 40) : found.start])
             after = paragraph[found.end : found.end + 300]
             score = 0
@@ -98,6 +98,7 @@ def _preview_date(paragraphs: tuple[str, ...], best: _DateCandidate) -> thai.Fou
     window = paragraph[best.found.end : best.found.end + 250]
     if not any(verb in window for verb in vocab.REPORTING_VERBS):
         return None
+    sends_order = _sends_order(paragraphs)
     for found in thai.find_dates(paragraph, default_year=best.found.date.year):
         if not best.found.end < found.start <= best.found.end + 400:
             continue
@@ -106,7 +107,7 @@ def _preview_date(paragraphs: tuple[str, ...], best: _DateCandidate) -> thai.Fou
             return found
         if found.date > best.found.date or _BACKGROUND_RE.search(before[-80:]):
             continue
-        if _order_grounds(paragraph, found.start, _sends_order(paragraphs)):
+        if _order_grounds(paragraph, found.start, sends_order):
             continue
         # the meeting told before the date (``... ในที่ประชุม... เมื่อวันศุกร์ที่ผ่านมา (18 ธ.ค)``) or after it
         # (``เปิดเผยว่า วานนี้ (18 ก.พ. 65) ที่ห้องประชุม...``, ``เมื่อช่วงเย็นของวันที่ 1 ต.ค. ... ตนได้ร่วมประชุม``)
