@@ -45,6 +45,7 @@ UNSEEN_15: Final = LABELS.parent / "labels-unseen-15.yaml"
 UNSEEN_16: Final = LABELS.parent / "labels-unseen-16.yaml"
 UNSEEN_17: Final = LABELS.parent / "labels-unseen-17.yaml"
 UNSEEN_18: Final = LABELS.parent / "labels-unseen-18.yaml"
+UNSEEN_19: Final = LABELS.parent / "labels-unseen-19.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -230,6 +231,16 @@ MINIMUMS: Final = {
         "directive first words": 0,
         "directive deadline": 3,
         "silent list errors": 38,
+    },
+    UNSEEN_19: {
+        "date": 37,
+        "number": 39,
+        "chair": 31,
+        "body": 22,
+        "directive count": 39,
+        "directive first words": 24,
+        "directive deadline": 24,
+        "silent list errors": 40,
     },
     UNSEEN_3B: {
         "date": 20,
