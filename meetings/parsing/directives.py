@@ -249,9 +249,7 @@ def _next_group(numbered: NumberedList, previous: NumberedList, body: str) -> bo
         return False
     if numbered.start <= previous.end or previous.children:
         return False
-    last_item = body[previous.markers[-1].end : numbered.start].rstrip()
-    announces = any(last_item.endswith(word) for word in vocab.NESTED_LIST_INTRODUCERS)
-    return announces and "\n" not in last_item and len(last_item) < 800
+    return _last_item_announces(previous, numbered, body)
 
 
 def _parent_of(child: NumberedList, candidates: list[NumberedList], body: str) -> NumberedList | None:
@@ -260,13 +258,17 @@ def _parent_of(child: NumberedList, candidates: list[NumberedList], body: str) -
             continue
         if child.start < parent.end and child.end < parent.end:
             return parent  # wholly between two items of the parent
-        if child.start > parent.end:
-            # The parent's last item itself (one paragraph) must end by announcing the sub-list.
-            last_item = body[parent.markers[-1].end : child.start].rstrip()
-            opens_sub_list = any(last_item.endswith(word) for word in vocab.NESTED_LIST_INTRODUCERS)
-            if opens_sub_list and "\n" not in last_item and len(last_item) < 800:
-                return parent
+        if child.start > parent.end and _last_item_announces(parent, child, body):
+            return parent
     return None
+
+
+def _last_item_announces(previous: NumberedList, following: NumberedList, body: str) -> bool:
+    """The previous list's last item, one paragraph, ends by announcing the list that follows it (``... ดังนี้``,
+    ``... ประกอบด้วย``): a sub-list of that item, or the next group of a list in groups."""
+    last_item = body[previous.markers[-1].end : following.start].rstrip()
+    announces = any(last_item.endswith(word) for word in vocab.NESTED_LIST_INTRODUCERS)
+    return announces and "\n" not in last_item and len(last_item) < 800
 
 
 _LAST_ITEM_BREAK_RE: Final = re.compile(

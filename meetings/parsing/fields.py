@@ -27,7 +27,7 @@ _SCHEDULED_RE: Final = re.compile(vocab.SCHEDULED_BEFORE)
 _ORDER_PREAMBLE_RE: Final = re.compile(vocab.ORDER_PREAMBLE_BEFORE)
 _ORDER_SENT_RE: Final = re.compile(vocab.ORDER_SENT)
 _ROYAL_PRESIDES_RE: Final = re.compile(vocab.ROYAL_PRESIDES)
-_ROYAL_OPENING_RE: Final = re.compile(r"วันนี้|วันที่|เวลา|(?:^|\n)\s*$")
+_ROYAL_OPENING_RE: Final = re.compile(vocab.ROYAL_OPENING_BEFORE)
 _SLIP_DAYS: Final = 3
 _TOLD_DAY_BEFORE_RE: Final = re.compile(vocab.TOLD_DAY_BEFORE)
 _RANGE_START_RE: Final = re.compile(r"(?<![\d๐-๙])(?P<day>[\d๐-๙]{1,2})\s*[-–]\s*$")
@@ -42,10 +42,11 @@ class _DateCandidate:
     """A meeting-date cue stands right before it (``วันนี้ (``, ``เมื่อวันที่``...)."""
 
 
-def _date_candidates(paragraphs: tuple[str, ...], default_year: int | None) -> list[_DateCandidate]:
+def _date_candidates(
+    paragraphs: tuple[str, ...], default_year: int | None, sends_order: bool
+) -> list[_DateCandidate]:
     candidates: list[_DateCandidate] = []
     offset = 0
-    sends_order = _sends_order(paragraphs)
     for index, paragraph in enumerate(paragraphs):
         for found in thai.find_dates(paragraph, default_year=default_year):
             if _FORECAST_RE.search(paragraph, max(0, found.start - 100), found.start):
@@ -89,7 +90,9 @@ def _sends_order(paragraphs: tuple[str, ...]) -> bool:
     return any(_ORDER_SENT_RE.search(paragraph) for paragraph in paragraphs)
 
 
-def _preview_date(paragraphs: tuple[str, ...], best: _DateCandidate) -> thai.FoundDate | None:
+def _preview_date(
+    paragraphs: tuple[str, ...], best: _DateCandidate, sends_order: bool
+) -> thai.FoundDate | None:
     """The date of the meeting when the best date is the day someone *reports* on it:
     ``วันนี้ (2 เม.ย. 68) โฆษก... เปิดเผยว่า วันพรุ่งนี้ (3 เม.ย. 68) นายกฯ จะ...`` (a preview: tomorrow's
     meeting) and ``วันนี้ (10 พ.ค. 65) รองปลัด... เปิดเผยถึงผลการประชุม... เมื่อวานนี้ (9 พ.ค. 65)`` (a
@@ -98,7 +101,6 @@ def _preview_date(paragraphs: tuple[str, ...], best: _DateCandidate) -> thai.Fou
     window = paragraph[best.found.end : best.found.end + 250]
     if not any(verb in window for verb in vocab.REPORTING_VERBS):
         return None
-    sends_order = _sends_order(paragraphs)
     for found in thai.find_dates(paragraph, default_year=best.found.date.year):
         if not best.found.end < found.start <= best.found.end + 400:
             continue
@@ -132,7 +134,10 @@ def _first_day_of_range(paragraph: str, found: thai.FoundDate) -> dt.date:
 
 
 def _best_date(paragraphs: tuple[str, ...], default_year: int | None, need_cue: bool) -> dt.date | None:
-    candidates = [c for c in _date_candidates(paragraphs, default_year) if c.found.has_year or default_year]
+    sends_order = _sends_order(paragraphs)
+    candidates = [
+        c for c in _date_candidates(paragraphs, default_year, sends_order) if c.found.has_year or default_year
+    ]
     if need_cue:
         candidates = [c for c in candidates if c.cued]
     if not candidates:
@@ -140,7 +145,7 @@ def _best_date(paragraphs: tuple[str, ...], default_year: int | None, need_cue: 
     best = max(candidates, key=lambda c: (c.score, -c.paragraph, -c.found.start))
     if best.score < 1:
         return None
-    preview = _preview_date(paragraphs, best)
+    preview = _preview_date(paragraphs, best, sends_order)
     if preview:
         return _first_day_of_range(paragraphs[best.paragraph], preview)
     if _told_day_before(paragraphs[best.paragraph], best.found):
@@ -648,7 +653,7 @@ _COMMITTEE_RE: Final = re.compile(
 )
 _NAME_STOP_RE: Final = re.compile(r"ครั้งที่|\(|[“”\"]|,|\s(?:" + "|".join(vocab.BODY_NAME_STOPS) + r")")
 _ABBREVIATION_RE: Final = re.compile(r"\s?\((?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.?)*)\)")
-_HEADLINE_ABBREVIATION_RE: Final = re.compile(
+_MEETING_ABBREVIATION_RE: Final = re.compile(
     "".join(f"(?<!{place})" for place in vocab.MEETING_PLACE_BEFORE)
     + r"ประชุม\s?(?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.)*)(?![\u0e01-\u0e4e])"
 )
@@ -727,7 +732,7 @@ def find_body(paragraphs: tuple[str, ...], headline: str, chair: Chair | None) -
     # an abbreviation right after ประชุม: in the headline (``นายกฯ ประชุม ศบค.``), else in the opening
     # (``ที่ประชุม ครม. (8 มี.ค. 65) มีมติ...``)
     for text in (headline, opening):
-        abbreviation = _HEADLINE_ABBREVIATION_RE.search(text)
+        abbreviation = _MEETING_ABBREVIATION_RE.search(text)
         if abbreviation and not _prepared_for(text, abbreviation.start()):
             return abbreviation.group("abbr")
     if found:

@@ -268,6 +268,9 @@ are the chair, with no position."""
 ROYAL_PRESIDES: Final = r"(?:\s*เสด็จ(?:พระราชดำเนิน|ฯ)?(?:ไป|มา)?)?(?:\s*ทรง)?\s*(?:เป็น)?องค์ประธาน"
 """``... เสด็จเป็นองค์ประธานในพิธีเปิดงาน``, ``... ทรงเป็นองค์ประธาน...``: a royal presides (องค์ is the royal
 classifier)."""
+ROYAL_OPENING_BEFORE: Final = r"วันนี้|วันที่|เวลา|(?:^|\n)\s*$"
+"""Before a royal who presides, the opening sentence's day or time, or the paragraph's start: the royal is
+the sentence's subject, not one cited in a clause."""
 
 MONASTIC_TITLE_PATTERNS: Final = (
     r"(?:เจ้าประคุณ\s?)?สมเด็จพระ(?!เจ้า|บรม|ราช|นาง|สังฆราช|กนิษฐา|เทพ|ศรี|ปิตุ|ยุพ)",

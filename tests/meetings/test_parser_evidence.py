@@ -28,6 +28,11 @@ def parse(*paragraphs: str, title: str = "อธิบดี สถ. ประ�
     return parse_article("\n".join((title, *paragraphs)))
 
 
+def parse_paged(page: str, *paragraphs: str) -> MeetingDraft:
+    """An article with its page date printed under the headline, as the site prints it."""
+    return parse_article("\n".join(("ข่าวกระทรวง", "", page, "พิมพ์", *paragraphs)))
+
+
 def list_warnings(draft: MeetingDraft) -> list[str]:
     return [w for w in draft.warnings if "รายการลำดับเลข" in w]
 
@@ -1758,16 +1763,15 @@ def test_the_day_written_after_the_close_of_something_is_the_events_own() -> Non
 def test_last_years_year_written_for_the_pages_own_day_is_a_slip(
     page: str, written: str, day: dt.date
 ) -> None:
-    text = f"ข่าวกระทรวง\n\n{page}\nพิมพ์\n{written} นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย เป็นประธานการประชุม"
-    assert parse_article(text).date == day
+    assert parse_paged(page, f"{written} นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย เป็นประธานการประชุม").date == day
 
 
 def test_a_meeting_a_year_and_a_month_before_the_page_keeps_its_year() -> None:
-    text = (
-        "ข่าวกระทรวง\n\nวันพุธที่ 7 กุมภาพันธ์ 2567\nพิมพ์\nนายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย กล่าวถึงการประชุม"
-        "เมื่อวันที่ 7 มกราคม 2566 ซึ่งได้เห็นชอบแผนงาน"
+    draft = parse_paged(
+        "วันพุธที่ 7 กุมภาพันธ์ 2567",
+        "นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย กล่าวถึงการประชุมเมื่อวันที่ 7 มกราคม 2566 ซึ่งได้เห็นชอบแผนงาน",
     )
-    assert parse_article(text).date == dt.date(2023, 1, 7)
+    assert draft.date == dt.date(2023, 1, 7)
 
 
 @pytest.mark.parametrize(
@@ -1934,11 +1938,12 @@ def test_bangkok_holding_its_own_meeting_is_the_body() -> None:
     ],
 )
 def test_a_day_forecast_is_not_the_day_of_the_event(forecast: str) -> None:
-    text = (
-        "ข่าวกระทรวง\n\nวันเสาร์ที่ 30 กันยายน 2566\nพิมพ์\nร้อยเอก ธรรมนัส พรหมเผ่า รัฐมนตรีว่าการกระทรวงเกษตรและสหกรณ์ "
-        f"ลงพื้นที่ติดตามสถานการณ์อุทกภัยจังหวัดอุบลราชธานี และประชุมร่วมกับหน่วยงานในพื้นที่ {forecast}"
+    draft = parse_paged(
+        "วันเสาร์ที่ 30 กันยายน 2566",
+        "ร้อยเอก ธรรมนัส พรหมเผ่า รัฐมนตรีว่าการกระทรวงเกษตรและสหกรณ์ ลงพื้นที่ติดตามสถานการณ์อุทกภัยจังหวัด"
+        f"อุบลราชธานี และประชุมร่วมกับหน่วยงานในพื้นที่ {forecast}",
     )
-    assert parse_article(text).date == dt.date(2023, 9, 30)
+    assert draft.date == dt.date(2023, 9, 30)
 
 
 @pytest.mark.parametrize(
@@ -2109,8 +2114,9 @@ def test_what_something_brings_about_is_never_kept_silently(results: str) -> Non
     ],
 )
 def test_the_day_something_is_planned_for_is_not_the_meetings(planned: str) -> None:
-    text = (
-        "ข่าวกระทรวง\n\nวันอังคารที่ 9 เมษายน 2567\nพิมพ์\nนางสาวภัทราภรณ์ โสเจยยะ รองปลัดกระทรวงเกษตรและสหกรณ์ "
-        f"เป็นประธานการประชุมคณะกรรมการอำนวยการจัดงานมหกรรมสินค้าเกษตร ครั้งที่ 1/2567 {planned}"
+    draft = parse_paged(
+        "วันอังคารที่ 9 เมษายน 2567",
+        "นางสาวภัทราภรณ์ โสเจยยะ รองปลัดกระทรวงเกษตรและสหกรณ์ เป็นประธานการประชุมคณะกรรมการอำนวยการจัดงาน"
+        f"มหกรรมสินค้าเกษตร ครั้งที่ 1/2567 {planned}",
     )
-    assert parse_article(text).date == dt.date(2024, 4, 9)
+    assert draft.date == dt.date(2024, 4, 9)
