@@ -17,6 +17,10 @@ WHERE ``broad`` picks articles that say ประชุม neither in the headli
 (within ``BROAD`` characters): a visit, a ceremony or a statement that tells of a meeting in passing, or a
 meeting told after its occasion. Used for labels-unseen-11 (seed 2026112910, 0 + 30, broad, with 10 + 0 of
 lead).
+
+WHERE ``far`` picks articles that say ประชุม only beyond those ``BROAD`` characters: a long statement, a
+visit or a policy speech that comes to a meeting late, once the ``broad`` articles with a numbered list ran
+out. Used for labels-unseen-20 (seed 2026112919, 0 + 30, far, with 10 + 0 of lead).
 """
 
 from __future__ import annotations
@@ -69,14 +73,16 @@ def main() -> None:
             if article["id"] in seen or LEFT_OUT_RE.search(headline):
                 continue
             in_headline = "ประชุม" in headline
-            if in_headline if where in ("lead", "broad") else not in_headline:
+            if in_headline if where in ("lead", "broad", "far") else not in_headline:
                 continue
             if where == "lead" and "ประชุม" not in text[:LEAD]:
                 continue
             if where == "broad" and ("ประชุม" in text[:LEAD] or "ประชุม" not in text[:BROAD]):
                 continue
+            if where == "far" and ("ประชุม" in text[:BROAD] or "ประชุม" not in text):
+                continue
             (with_list if LIST_RE.search(article["text"]) else without).append(article)
-    if where in ("lead", "broad"):  # (the headline draws of rounds 3-8, made before, stay reproducible)
+    if where != "headline":  # (the headline draws of rounds 3-8, made before, stay reproducible)
         without, with_list = _one_per_headline(without), _one_per_headline(with_list)
     draw = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
     draw.shuffle(without)

@@ -46,6 +46,7 @@ UNSEEN_16: Final = LABELS.parent / "labels-unseen-16.yaml"
 UNSEEN_17: Final = LABELS.parent / "labels-unseen-17.yaml"
 UNSEEN_18: Final = LABELS.parent / "labels-unseen-18.yaml"
 UNSEEN_19: Final = LABELS.parent / "labels-unseen-19.yaml"
+UNSEEN_20: Final = LABELS.parent / "labels-unseen-20.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -241,6 +242,16 @@ MINIMUMS: Final = {
         "directive first words": 24,
         "directive deadline": 24,
         "silent list errors": 40,
+    },
+    UNSEEN_20: {
+        "date": 37,
+        "number": 40,
+        "chair": 27,
+        "body": 33,
+        "directive count": 36,
+        "directive first words": 13,
+        "directive deadline": 12,
+        "silent list errors": 39,
     },
     UNSEEN_3B: {
         "date": 20,
