@@ -263,9 +263,15 @@ _THAI_WORD: Final = r"[\u0e01-\u0e4e]+"
 _NOT_A_NAME: Final = "|".join(re.escape(word) for word in vocab.TITLE_LOOKALIKE_WORDS)
 _NOT_A_SURNAME: Final = "|".join(re.escape(word) for word in vocab.NOT_A_SURNAME)
 _PERSON_RE: Final = re.compile(
-    rf"(?:(?<![\u0e01-\u0e4e])|(?<=มี)|(?<=พร้อมด้วย)|(?<=จาก)|(?<=ให้)|(?<=ว่า)(?<!ผู้ว่า)|(?=เจ้าประคุณ))(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
+    r"(?:(?<![\u0e01-\u0e4e])|(?<=มี)|(?<=พร้อมด้วย)|(?<=จาก)|(?<=ให้)|(?<=ว่า)(?<!ผู้ว่า)|(?=เจ้าประคุณ)"
+    + "".join(f"|(?<={word})" for word in vocab.MONK_ADDRESS_WORDS)
+    + rf")(?P<person>(?:(?:{_TITLE_PATTERN})\s?)+(?!{_NOT_A_NAME}){_THAI_WORD}"
     rf"(?:\s(?!(?:{_TITLE_PATTERN})|{_NOT_A_SURNAME}){_THAI_WORD})?)"
 )
+_ATTENDEES_START_RE: Final = re.compile(
+    "|".join(vocab.ATTENDEE_LIST_STARTS) + rf"|{vocab.ATTENDEE_LIST_SHORT}\s(?=(?:{_TITLE_PATTERN}))"
+)
+"""Where a list of those who attend or come along starts (``โดยมี``, ``พร้อมด้วย``, ``พร้อม NAME``)."""
 _CHAIR_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.CHAIR_VERBS) + ")")
 _LEAD_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.LEAD_VERBS) + ")")
 _HOST_VERB_RE: Final = re.compile("(?:" + "|".join(vocab.HOST_VERBS) + ")")
@@ -375,7 +381,7 @@ def _person_with_position(text: str, match: re.Match[str]) -> Chair:
     return Chair(name, position)
 
 
-_JOINED_BEFORE_RE: Final = re.compile(r"(?:พร้อมด้วย|และ)\s*$")
+_JOINED_BEFORE_RE: Final = re.compile(rf"(?:พร้อมด้วย|{vocab.ATTENDEE_LIST_SHORT}|และ)\s*$")
 _PERIOD_RE: Final = re.compile(r"(?:โดยมี|เพื่อ|ซึ่ง|\n)")
 """What ends a list of people joined by พร้อมด้วย: another clause or paragraph."""
 _ASSIGNED_BY_RE: Final = re.compile(r"ได้รับ(?:การ)?มอบหมาย(?:จาก)?\S{0,40}\s*\(?\s*$")
@@ -433,6 +439,32 @@ def _royal_before(text: str, verb: int) -> Chair | None:
         return None
     name = name.split(" ทรง", 1)[0]
     return Chair(" ".join(name.split()), None)
+
+
+_OFFICE_BEFORE_RE: Final = re.compile(
+    r"(?:ที่|โดยมี|ซึ่งมี|ซึ่ง)\s?(?P<office>(?:"
+    + "|".join(re.escape(word) for word in vocab.POSITION_STARTS)
+    + r")[^\s(]{2,80})\s?$"
+)
+
+
+def _office_before(text: str, verb: int) -> str | None:
+    """``... ได้ร่วมในการประชุม... ที่นายกรัฐมนตรีเป็นประธาน``: an office, not a name, right before the verb
+    (after ที่, โดยมี, ซึ่ง): the one holding it presides, not whoever was named last."""
+    found = _OFFICE_BEFORE_RE.search(text, max(0, verb - 100), verb)
+    if found is None or _PERSON_RE.search(found.group("office")):
+        return None
+    return found.group("office")
+
+
+def _holder_of(office: str, text: str) -> Chair | None:
+    """The person the article names with that office (``น.ส.แพทองธาร ชินวัตร นายกรัฐมนตรี``), when one does."""
+    wanted = canonical_position(office)
+    for match in _PERSON_RE.finditer(text):
+        person = _person_with_position(text, match)
+        if person.position and canonical_position(person.position) == wanted:
+            return person
+    return None
 
 
 def _resolve_reference(chair: Chair, text: str) -> Chair:
@@ -532,13 +564,31 @@ def _stands_aside(before: str) -> bool:
     return bool(_ASSIGNED_BY_RE.search(before) or _GUEST_BEFORE_RE.search(before))
 
 
+def _attendees_start(text: str) -> int:
+    """Where the first list of those who attend or come along starts in ``text`` (its length when none)."""
+    found = _ATTENDEES_START_RE.search(text)
+    return found.start() if found else len(text)
+
+
+def _listed_attendee(text: str, chair: Chair, verb: int) -> bool:
+    """``... มอบนโยบาย โดยมี NAME2 POSITION2 NAME3 ผู้ว่าราชการจังหวัด... ในฐานะประธานกรรมการการประปานครหลวง ...``:
+    the capacity is said of one listed among those who attend, after others: his standing office (the board
+    he chairs), not the meeting. The first named after ``โดยมี`` may still be the one presiding."""
+    at = text.rfind(chair.name, 0, verb)
+    if at < 0:
+        return False
+    paragraph = text.rfind("\n", 0, at) + 1
+    starts = list(_ATTENDEES_START_RE.finditer(text, paragraph, at))
+    return bool(starts) and _PERSON_RE.search(text, starts[-1].end(), at) is not None
+
+
 def _first_to_lead(paragraph: str, hosts: bool) -> Chair | None:
     """The first person of the opening sentence followed by a verb of leading (of hosting, when ``hosts``)
     with no one else between (an attendee after ``โดยมี`` does not count; one joined by ``พร้อมด้วย``/``และ``,
     who assigned him or is his guest does not stand between)."""
     verbs = _HOST_VERB_RE if hosts else _LEAD_VERB_RE
     first = paragraph[:_OPENING_CHARS]
-    attendees = min((first.find(w) for w in vocab.ATTENDEE_LIST_STARTS if w in first), default=len(first))
+    attendees = _attendees_start(first)
     for person in _PERSON_RE.finditer(first, 0, attendees):
         if _stands_aside(first[: person.start()]):
             continue
@@ -548,7 +598,7 @@ def _first_to_lead(paragraph: str, hosts: bool) -> Chair | None:
         # ``NAME POSITION พร้อมด้วย NAME2 ... ประชุม``: the first named leads, the others join (the list
         # of those who join may be long: the verb is looked for after it, to the opening's end);
         # and co-leads ``NAME POSITION และ NAME2 POSITION มอบแนวทาง``: the first named
-        joined = min((after.find(w) for w in vocab.ATTENDEE_LIST_STARTS if w in after), default=len(after))
+        joined = _attendees_start(after)
         if joined < len(after):
             after = first[person.end() :]
         lead = verbs.search(after)
@@ -594,8 +644,16 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
         royal = _royal_before(opening, verb.start()) if "องค์" in verb.group(0) else None
         if royal is not None:
             return royal
+        office = _office_before(opening, verb.start()) if presides else None
+        if office is not None:  # the holder of an office presides: named elsewhere, or not at all
+            holder = _holder_of(office, "\n".join(paragraphs)[:20_000])
+            if holder is None:
+                continue
+            return holder
         chair = _last_person_before(opening, verb.start(), 160 if close_only else 220)
         if chair is not None and close_only and not _holds_capacity(opening, chair, verb.start()):
+            continue
+        if chair is not None and close_only and _listed_attendee(opening, chair, verb.start()):
             continue
         if chair is not None:
             return _resolve_reference(chair, opening)

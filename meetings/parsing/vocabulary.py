@@ -272,6 +272,10 @@ ROYAL_OPENING_BEFORE: Final = r"วันนี้|วันที่|เวล�
 """Before a royal who presides, the opening sentence's day or time, or the paragraph's start: the royal is
 the sentence's subject, not one cited in a clause."""
 
+MONK_ADDRESS_WORDS: Final = ("ท่านเจ้าคุณ", "พระเดชพระคุณ")
+"""How a senior monk is addressed, written tight before his title of rank (``ท่านเจ้าคุณพระพรหมวัชรเมธี``,
+``พระเดชพระคุณพระธรรมวชิรเมธี``): his name starts after it."""
+
 MONASTIC_TITLE_PATTERNS: Final = (
     r"(?:เจ้าประคุณ\s?)?สมเด็จพระ(?!เจ้า|บรม|ราช|นาง|สังฆราช|กนิษฐา|เทพ|ศรี|ปิตุ|ยุพ)",
     r"พระ(?:พรหม|ธรรม|เทพ|ครู)(?!คำ|รัตน|ทูต)",
@@ -388,9 +392,13 @@ LATE_CHAIR_VERB: Final = r"เป็นประธาน(?:ใน)?(?:การ
 and reaches the meeting later; read beyond the opening paragraphs only when they name no one presiding
 or leading."""
 
-POSITION_ORDINAL: Final = r"คนที่\s?(?:[0-9๐-๙]{1,2}|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ)(?![\u0e01-\u0e4e])"
-"""Which of several holders of one office (``รองประธานวุฒิสภา คนที่สอง``, ``รองนายกรัฐมนตรี คนที่ 1``): part of
-the position, written after it with a space."""
+POSITION_ORDINAL: Final = (
+    r"(?:คนที่\s?(?:[0-9๐-๙]{1,2}|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ)(?![\u0e01-\u0e4e])"
+    r"|(?:(?<=ภาค\s)|(?<=เขต\s)|ภาค\s?|เขต\s?)[0-9๐-๙]{1,2}(?![0-9๐-๙.,:/\u0e01-\u0e4e]))"
+)
+"""Which of several holders of one office (``รองประธานวุฒิสภา คนที่สอง``, ``รองนายกรัฐมนตรี คนที่ 1``), or which
+region an office covers, by number (``เจ้าคณะภาค 9``, ``ผู้อำนวยการศูนย์ป้องกันและบรรเทาสาธารณภัย เขต 12``): part
+of the position, written after it with a space."""
 POSITION_MORE_STARTS: Final = (
     "รมว.",
     "รมช.",
@@ -561,6 +569,10 @@ VENUE_BEFORE_CITY: Final = r"(?:ณ|ที่|โรงแรม|ห้อง|�
 ATTENDEE_LIST_STARTS: Final = ("โดยมี", "พร้อมด้วย")
 """``การประชุม... โดยมี NAME อธิบดีกรมโยธาธิการและผังเมือง ...``: the people who attend, whose departments
 are not the one holding the meeting."""
+
+ATTENDEE_LIST_SHORT: Final = "พร้อม"
+"""``NAME POSITION พร้อม NAME2 POSITION2 NAME3 ... ได้เดินทางไปมอบแนวทาง...``: พร้อมด้วย written short, a name
+following at once: those who come with the one who leads."""
 
 ORGANISATIONS: Final = (
     ("กรมส่งเสริมการปกครองท้องถิ่น", "สถ."),

@@ -236,7 +236,7 @@ MINIMUMS: Final = {
     UNSEEN_19: {
         "date": 37,
         "number": 39,
-        "chair": 31,
+        "chair": 33,
         "body": 22,
         "directive count": 39,
         "directive first words": 24,
@@ -246,7 +246,7 @@ MINIMUMS: Final = {
     UNSEEN_20: {
         "date": 37,
         "number": 40,
-        "chair": 27,
+        "chair": 29,
         "body": 33,
         "directive count": 36,
         "directive first words": 13,
