@@ -227,7 +227,7 @@ _ERA_PATTERN: Final = "|".join(
 
 _WORDED_DATE_RE: Final = re.compile(
     r"(?<![\d.])(?P<day>\d{1,2})\s*"
-    rf"(?:เดือน\s*)?(?P<month>{_MONTH_PATTERN})(?![\u0e01-\u0e4e])"
+    rf"(?:เดือน\s*)?(?P<month>{_MONTH_PATTERN})(?:(?![\u0e01-\u0e4e])|(?=นี้))"  # ``20 กรกฎาคมนี้``: this July
     rf"(?:\s*(?P<era>{_ERA_PATTERN}))?"
     r"(?:\s*(?P<year>\d{4}|\d{2})(?![\d/]))?"
 )

@@ -3,7 +3,7 @@
 Read inside one directive's text only (never across items): the first of
 
 - ``ภายในวันที่ 30 กันยายน 2565``, ``ภายใน 31 ม.ค. 64``, ``ก่อนวันที่ 15 พ.ค. 68``, ``ไม่เกินวันที่ ...``:
-  that day;
+  that day (without a year, ``ภายในวันที่ 20 กรกฎาคมนี้``: the first such day on or after the meeting);
 - ``ภายในเดือนเมษายน``, ``ภายในเดือน ม.ค.64``, ``ภายในสิ้นเดือนธันวาคม 2567``: the last day of the month
   (without a year: the first such month on or after the meeting);
 - ``ภายในปีงบประมาณ พ.ศ. 2568``, ``ภายในปีงบประมาณนี้``: 30 September, the end of the Thai fiscal year
@@ -37,10 +37,17 @@ def _day(text: str, meeting_date: dt.date | None) -> tuple[int, dt.date] | None:
     default_year = meeting_date.year if meeting_date else None
     for cue in _DAY_CUE_RE.finditer(text):
         for found in thai.find_dates(text[cue.end() : cue.end() + 40], default_year=default_year):
-            if found.start <= _DAY_WINDOW:
-                return cue.start(), found.date
-            break
+            if found.start > _DAY_WINDOW:
+                break
+            if meeting_date is not None and not found.has_year and found.date < meeting_date:
+                return cue.start(), _next_years(found.date)  # ``ภายในวันที่ 15 มกราคมนี้`` said in December
+            return cue.start(), found.date
     return None
+
+
+def _next_years(date: dt.date) -> dt.date:
+    last_day = calendar.monthrange(date.year + 1, date.month)[1]
+    return date.replace(year=date.year + 1, day=min(date.day, last_day))
 
 
 def _month(text: str, meeting_date: dt.date | None) -> tuple[int, dt.date] | None:

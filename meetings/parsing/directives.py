@@ -46,6 +46,18 @@ _RELAXED_MARKER_RES: Final = {
 }
 """Markers written tight against what precedes them (``เมษายน 3. การ``, ``(ศปถ.)2)``, ``ประโยชน์2)``): they
 only continue a list already counting up to them, never open one."""
+_WORDED_MARKER_RES: Final = {
+    "worded": re.compile(
+        _ITEM_START
+        + "(?:"
+        + "|".join(vocab.WORDED_ITEM_CONNECTIVES)
+        + ")?(?:"
+        + "|".join(vocab.WORDED_ITEM_NOUNS)
+        + r")ที่\s?(?P<value>\d{1,2})(?![\d.])(?:\s?(?:คือ|ได้แก่|[:：]))?\s?"
+    ),
+}
+"""An item numbered in words among numbered ones (``2. มาตรการประชาสัมพันธ์ ... มาตรการที่ 3 คือ การเสริมกำลัง ...
+4. มาตรการปราบปราม``): it only fills the one number missing between a list and the run that continues it."""
 _DATE_BEFORE_RE: Final = re.compile(rf"(?:{thai.MONTH_NAME_PATTERN})\s*(?:พ\.?\s?ศ\.?\s*)?$")
 _MAX_ITEM_GAP: Final = 6000
 """Characters allowed between item n and n+1 of one list."""
@@ -80,6 +92,11 @@ def find_markers(body: str) -> list[Marker]:
     markers = _scan(body, _MARKER_RES, skip_dates=True)
     markers.sort(key=lambda m: m.offset)
     return markers
+
+
+def find_worded_markers(body: str) -> list[Marker]:
+    """Every item numbered in words (see ``_WORDED_MARKER_RES``)."""
+    return _scan(body, _WORDED_MARKER_RES, skip_dates=False)
 
 
 def find_relaxed_markers(body: str) -> list[Marker]:
@@ -139,6 +156,13 @@ class NumberedList:
     """Its numbers start at 2: the first point stands unnumbered before them (see ``chain_lists``)."""
     opens_at: int | None = None
     """For a headless list: where its unnumbered first item starts in the body (its lead-in ends there)."""
+    orphan: bool = False
+    """Its numbers start past 2 and continue no list: the rest of a list whose item before was not numbered
+    as the others; joined to that list when the missing item is numbered in words, else a gap warned of."""
+    worded: list[int] = field(default_factory=list)
+    """The numbers of its items read from words (``มาตรการที่ 3``), not from their markers."""
+    skipped: list[int] = field(default_factory=list)
+    """The numbers it skips (``1) 2) 4) 5)``): the run after the gap is read on, and the editor told."""
 
     @property
     def start(self) -> int:
@@ -165,7 +189,8 @@ class NumberedList:
         ordered = any(e.key in ("hands_down", "items_order") for e in self.evidence)
         # a model's parts, rules by case, definitions, a first item read without its number: the editor looks
         always_look = any(
-            e.key in ("items_named", "items_cases", "items_define", "headless") for e in self.evidence
+            e.key in ("items_named", "items_cases", "items_define", "headless", "worded", "skipped")
+            for e in self.evidence
         )
         return self.accepted and (self.score < vocab.DIRECTIVE_SURE_SCORE or not ordered or always_look)
 
@@ -177,7 +202,9 @@ class NumberedList:
         return not self.ten_es and not self.accepted and (self.score >= vocab.DIRECTIVE_NEAR_SCORE or ordered)
 
 
-def chain_lists(markers: list[Marker], relaxed: list[Marker] | None = None) -> list[NumberedList]:
+def chain_lists(
+    markers: list[Marker], relaxed: list[Marker] | None = None, worded: list[Marker] | None = None
+) -> list[NumberedList]:
     """Chain markers into lists: a 1 opens a list, n+1 continues the latest list of that style at n.
 
     A new item starts at the next number in sequence whatever precedes it: a ``relaxed`` marker of the
@@ -185,7 +212,17 @@ def chain_lists(markers: list[Marker], relaxed: list[Marker] | None = None) -> l
 
     A 2 that continues no list opens a *headless* one when a 3 follows: the writer put the first point
     in the sentence before, unnumbered (``กล่าวว่า ขอให้ผู้ว่าราชการจังหวัดกำกับดูแล ... 2) ติดตาม ... 3) ...``);
-    ``_cut_items`` reads that sentence as item 1, and a list so read is never kept without a warning."""
+    ``_cut_items`` reads that sentence as item 1, and a list so read is never kept without a warning.
+
+    A run counting up from 3 or more that continues no list is the rest of one whose next item was not
+    numbered as the others: with that item numbered in words (``worded``) between them, the list reads on
+    through it (see ``gaps``)."""
+    return _chain(markers, relaxed, worded)[0]
+
+
+def _chain(
+    markers: list[Marker], relaxed: list[Marker] | None, worded: list[Marker] | None
+) -> tuple[list[NumberedList], list[NumberedList]]:
     known = {m.offset for m in markers}
     continuations = [m for m in relaxed or [] if m.value > 1 and m.offset not in known]
     lists: list[NumberedList] = []
@@ -196,7 +233,9 @@ def chain_lists(markers: list[Marker], relaxed: list[Marker] | None = None) -> l
         if marker.value == 1:
             lists.append(NumberedList([marker]))
             continue
-        for candidate in reversed(lists):
+        # a list counting up to it, else the rest of one (an orphan run) counting up to it
+        candidates = [*(n for n in lists if n.orphan), *(n for n in lists if not n.orphan)]
+        for candidate in reversed(candidates):
             last = candidate.markers[-1]
             if (
                 last.style == marker.style
@@ -208,11 +247,41 @@ def chain_lists(markers: list[Marker], relaxed: list[Marker] | None = None) -> l
         else:
             if marker.value == 2:
                 lists.append(NumberedList([marker], headless=True))
-    return [numbered for numbered in lists if len(numbered.markers) >= 2]
+            else:
+                lists.append(NumberedList([marker], orphan=True))
+    orphans = [numbered for numbered in lists if numbered.orphan]
+    lists = [numbered for numbered in lists if not numbered.orphan]
+    unjoined = [orphan for orphan in orphans if not _join_through_worded(orphan, lists, worded or [])]
+    return [numbered for numbered in lists if len(numbered.markers) >= 2], unjoined
+
+
+def _join_through_worded(orphan: NumberedList, lists: list[NumberedList], worded: list[Marker]) -> bool:
+    """Join an orphan run to the list before it counting up to two below its first number, when the item
+    between them is numbered in words (``มาตรการที่ 3 คือ``) and stands between them."""
+    first = orphan.markers[0]
+    for numbered in reversed(lists):
+        last = numbered.markers[-1]
+        if last.offset >= first.offset or last.style != first.style:
+            continue
+        if last.value != first.value - 2 or first.offset - last.offset > 2 * _MAX_ITEM_GAP:
+            return False
+        between = [m for m in worded if last.end < m.offset < first.offset and m.value == first.value - 1]
+        if between:
+            numbered.markers.extend([between[0], *orphan.markers])
+            numbered.worded.append(between[0].value)
+            return True
+        if len(orphan.markers) < 2:
+            return False  # one number alone is a figure more often than an item
+        numbered.markers.extend(orphan.markers)  # ``2) ... ต่อมา 4) ... 5) ...``: item 3 lost or run into 2
+        numbered.skipped.append(first.value - 1)
+        return True
+    return False
 
 
 def _continue_with_relaxed(lists: list[NumberedList], marker: Marker) -> None:
     for candidate in reversed(lists):
+        if candidate.orphan:
+            continue
         last = candidate.markers[-1]
         if last.style == marker.style and marker.offset - last.offset <= _MAX_ITEM_GAP:
             if last.value == marker.value - 1 and marker.offset > last.end:
@@ -492,6 +561,10 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
 
     if numbered.headless:
         add(-1, "headless", numbered.items[0][:40])
+    if numbered.worded:
+        add(0, "worded", ", ".join(str(value) for value in numbered.worded))
+    if numbered.skipped:
+        add(0, "skipped", ", ".join(str(value) for value in numbered.skipped))
     items = numbered.items
     half = len(items) / 2
     imperative = sum(1 for item in items if any(cue.search(item) for cue in _IMPERATIVE_RES))
@@ -543,7 +616,11 @@ def _score(numbered: NumberedList, paragraphs: list[str], body: str, chair: Chai
 
 def cue_names(numbered: NumberedList, sign: int) -> str:
     """The Thai names of the strongest cues for (sign > 0) or against (sign < 0) a list, for a warning."""
-    chosen = sorted((e for e in numbered.evidence if e.points * sign > 0), key=lambda e: -abs(e.points))[:2]
+    # a cue of no weight (an item numbered in words) is a reason to look: named with those against
+    chosen = sorted(
+        (e for e in numbered.evidence if e.points * sign > 0 or (sign < 0 and e.points == 0)),
+        key=lambda e: (e.points != 0, -abs(e.points)),
+    )[:2]
     return ", ".join(texts.CUES[e.key].format(cue=e.cue) for e in chosen) or texts.NO_CUE
 
 
@@ -702,7 +779,8 @@ def read_lists(paragraphs: tuple[str, ...], chair: Chair | None, ten_e_codes: tu
     chair = stated(chair)  # a guess weighs nothing for or against the lists
     paragraph_list = list(paragraphs)
     body = "\n".join(paragraph_list)
-    top = _nest(chain_lists(find_markers(body), find_relaxed_markers(body)), body)
+    lists, unjoined = _chain(find_markers(body), find_relaxed_markers(body), find_worded_markers(body))
+    top = _nest(lists, body)
     directives: list[FoundDirective] = []
     warnings: list[str] = []
     ten_es = _names_ten_es(body, ten_e_codes) >= len(ten_e_codes) // 2 + 1
@@ -730,9 +808,35 @@ def read_lists(paragraphs: tuple[str, ...], chair: Chair | None, ten_e_codes: tu
                     count=len(numbered.items), start=start, cues=evidence_summary(numbered)
                 )
             )
+    warnings += _gap_warnings(top, unjoined, body)
     kept = next((numbered for numbered in top if numbered.accepted), None)
     subject = lead_in_subject(kept.lead_in) if kept is not None else ""
     return ListReading(tuple(directives), tuple(top), ten_es, tuple(warnings), subject)
+
+
+def _gap_warnings(top: list[NumberedList], unjoined: list[NumberedList], body: str) -> list[str]:
+    """A run counting up from two or more past a kept list's last number (``1. ... 2. ... 5. ... 6. ...``):
+    the items between were not numbered as the others or are lost, and the run was not read; the editor is
+    told."""
+    warnings = []
+    for run in unjoined:
+        first = run.markers[0]
+        if len(run.markers) < 2:
+            continue  # one number alone is a figure more often than an item
+        before = [
+            numbered
+            for numbered in top
+            if numbered.accepted
+            and numbered.markers[-1].style == first.style
+            and numbered.markers[-1].offset < first.offset
+            and first.offset - numbered.markers[-1].offset <= _MAX_ITEM_GAP
+        ]
+        if before and before[-1].markers[-1].value < first.value - 1:
+            start = shorten_at_word(directive_title(_tidy(body[first.end : run.markers[1].offset])), 40)
+            warnings.append(
+                texts.LIST_GAP.format(last=before[-1].markers[-1].value, next=first.value, start=start)
+            )
+    return warnings
 
 
 def lead_in_subject(lead_in: str, most: int = SUBJECT_CHARS) -> str:

@@ -566,6 +566,13 @@ VENUE_BEFORE_CITY: Final = r"(?:ณ|ที่|โรงแรม|ห้อง|�
 """Before a city's name, within its clause: the venue it locates (``ณ ห้องแกรนด์บอลรูม โรงแรม... แจ้งวัฒนะ
 กรุงเทพมหานคร``)."""
 
+WORDED_ITEM_NOUNS: Final = ("มาตรการ", "ข้อ", "ประการ", "แนวทาง", "ประเด็น", "เรื่อง", "ด้าน", "ภารกิจ", "นโยบาย")
+"""What an item numbered in words is called (``มาตรการที่ 3 คือ ...``, ``ประเด็นที่ 4 ...``) among items numbered
+``1.`` ``2.`` ``4.``: the writer names the item he comes back to after a paragraph break."""
+
+WORDED_ITEM_CONNECTIVES: Final = ("และ", "ส่วน", "สำหรับ")
+"""Written tight before an item numbered in words (``และข้อที่ 3 ได้แก่``, ``ส่วนมาตรการที่ 3 คือ``)."""
+
 ATTENDEE_LIST_STARTS: Final = ("โดยมี", "พร้อมด้วย")
 """``การประชุม... โดยมี NAME อธิบดีกรมโยธาธิการและผังเมือง ...``: the people who attend, whose departments
 are not the one holding the meeting."""

@@ -127,6 +127,16 @@ def test_find_dates_without_year_needs_a_default_year() -> None:
     assert not found.has_year
 
 
+@pytest.mark.parametrize("text", ["ภายในวันที่ 20 กรกฎาคมนี้", "ก่อนวันที่ 20 ก.ค.นี้ ให้", "ในวันที่ ๒๐ กรกฎาคมนี้"])
+def test_a_month_written_tight_before_nee_this_is_still_a_month(text: str) -> None:
+    (found,) = thai.find_dates(text, default_year=2024)
+    assert found.date == dt.date(2024, 7, 20)
+
+
+def test_a_month_name_inside_a_longer_word_is_no_month() -> None:
+    assert thai.find_dates("เมื่อ 20 มีนาคมนิยม", default_year=2024) == []
+
+
 @pytest.mark.parametrize(
     ("year_text", "era", "expected"),
     [
