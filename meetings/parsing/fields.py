@@ -42,6 +42,10 @@ class _DateCandidate:
     """A meeting-date cue stands right before it (``วันนี้ (``, ``เมื่อวันที่``...)."""
 
 
+_ITEM_PARAGRAPH_RE: Final = re.compile(r"\s*[\"“]?\(?[0-9๐-๙]{1,2}\s?[.)]\s?(?![0-9๐-๙])")
+"""A paragraph that is an item of a numbered list (``18) ...``, ``(2) ...``, ``3. ...``)."""
+
+
 def _date_candidates(
     paragraphs: tuple[str, ...], default_year: int | None, sends_order: bool
 ) -> list[_DateCandidate]:
@@ -66,6 +70,8 @@ def _date_candidates(
                 score -= 4  # what came before the event told: ``ภายหลังจาก... เมื่อวันที่ 3 ม.ค. 67``
             elif _order_grounds(paragraph, found.start, sends_order):
                 score -= 4  # an order's grounds: ``เปิดเผยว่า ด้วยในการประชุม... เมื่อวันที่ 16 ม.ค. 64``
+            elif index > 0 and _ITEM_PARAGRAPH_RE.match(paragraph):
+                score -= 6  # what a list's item tells: ``18) ส่งเสริม... จัดการประชุม... เมื่อวันที่ 21 ม.ค. 68``
             if index == 0:
                 score += 3
             if offset + found.start < _OPENING_CHARS:
