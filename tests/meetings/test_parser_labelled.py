@@ -47,6 +47,7 @@ UNSEEN_17: Final = LABELS.parent / "labels-unseen-17.yaml"
 UNSEEN_18: Final = LABELS.parent / "labels-unseen-18.yaml"
 UNSEEN_19: Final = LABELS.parent / "labels-unseen-19.yaml"
 UNSEEN_20: Final = LABELS.parent / "labels-unseen-20.yaml"
+UNSEEN_22: Final = LABELS.parent / "labels-unseen-22.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -252,6 +253,16 @@ MINIMUMS: Final = {
         "directive first words": 19,
         "directive deadline": 19,
         "silent list errors": 40,
+    },
+    UNSEEN_22: {
+        "date": 37,
+        "number": 38,
+        "chair": 25,
+        "body": 25,
+        "directive count": 34,
+        "directive first words": 12,
+        "directive deadline": 12,
+        "silent list errors": 39,
     },
     UNSEEN_3B: {
         "date": 20,
