@@ -220,7 +220,8 @@ _NUMBER_RE: Final = re.compile(
 
 def _names_another_meeting(text: str, start: int, end: int) -> bool:
     """The number belongs to another meeting: an earlier resolution, the next meeting, or the meeting
-    this one prepares for (``เตรียมความพร้อมสำหรับการประชุมคณะรัฐมนตรี... ครั้งที่ 3/2568``)."""
+    this one prepares for (``เตรียมความพร้อมสำหรับการประชุมคณะรัฐมนตรี... ครั้งที่ 3/2568``); or to another
+    kind of event named before it with no meeting named there (a contest, games, a fair, a course)."""
     before = text[max(0, start - 30) : start]
     after = text[end : end + 20]
     if any(cue in before for cue in vocab.OTHER_MEETING_BEFORE):
@@ -228,6 +229,11 @@ def _names_another_meeting(text: str, start: int, end: int) -> bool:
     if any(after.lstrip().startswith(cue) for cue in vocab.OTHER_MEETING_AFTER):
         return True
     meeting = text.rfind("ประชุม", max(0, start - 80), start)
+    event = max(text.rfind(word, max(0, start - 80), start) for word in vocab.OTHER_EVENT_ROUND_BEFORE)
+    # ``การแข่งขันทักษะทางวิชาการ ครั้งที่ 29 ... ประจำปีงบประมาณ 2567``: a contest's edition; not
+    # ``การประชุมคณะกรรมการอำนวยการจัดงานมหกรรม... ครั้งที่ 1/2567``, the meeting of its committee
+    if meeting < 0 <= event:
+        return True
     return meeting >= 0 and _prepared_for(text, meeting)
 
 
@@ -303,7 +309,10 @@ _POSITION_RE: Final = re.compile(
     + r")))?"
     + r"(?:\s(?:และ\s?)?(?:"
     + "|".join(re.escape(word) for word in vocab.POSITION_MORE_STARTS)
-    + r")[^\s(]{1,120}(?:\s?\([^()\s]{2,12}\))?)*"
+    + r")[^\s(]{1,120}(?:\s?\([^()\s]{2,12}\))?"
+    + r"|\s(?:"
+    + "|".join(vocab.TEMPLE_RANKS)
+    + r")(?![\u0e01-\u0e4e]))*"
     + rf"(?:\s{vocab.POSITION_ORDINAL})?)"
 )
 _LATE_CHAIR_VERB_RE: Final = re.compile(vocab.LATE_CHAIR_VERB)

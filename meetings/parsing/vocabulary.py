@@ -136,6 +136,19 @@ MEETING_WORDS: Final = ("ประชุม", "ประธาน", "มอบ�
 
 OTHER_MEETING_BEFORE: Final = ("มติ", "ครั้งต่อไป", "ครั้งหน้า", "ครั้งก่อน", "ตามที่", "เมื่อคราว")
 OTHER_MEETING_AFTER: Final = ("ที่ผ่านมา", "เมื่อวันที่", "เมื่อวัน", "ซึ่งจะ", "ต่อไป")
+OTHER_EVENT_ROUND_BEFORE: Final = (
+    "แข่งขัน",
+    "ประกวด",
+    "เกมส์",
+    "มหกรรม",
+    "เทศกาล",
+    "นิทรรศการ",
+    "ฝึกอบรม",
+    "หลักสูตร",
+)
+"""Written shortly before ``ครั้งที่ N`` with no ประชุม there: the edition of a contest, games, fair, festival or
+course (``การแข่งขันทักษะทางวิชาการ ครั้งที่ 29 ระดับภาคตะวันออก ประจำปีงบประมาณ พ.ศ. 2567``), not a meeting's
+round."""
 PREPARED_MEETING_BEFORE: Final = ("เตรียม", "สำหรับ", "เสนอต่อ", "เสนอใน", "ก่อนการ", "ครั้งต่อไป", "เร่ง", "จะ")
 """Just before the word ประชุม: a meeting being prepared for or still to be held (its number and its body
 are not this meeting's)."""
@@ -399,6 +412,10 @@ POSITION_ORDINAL: Final = (
 """Which of several holders of one office (``รองประธานวุฒิสภา คนที่สอง``, ``รองนายกรัฐมนตรี คนที่ 1``), or which
 region an office covers, by number (``เจ้าคณะภาค 9``, ``ผู้อำนวยการศูนย์ป้องกันและบรรเทาสาธารณภัย เขต 12``): part
 of the position, written after it with a space."""
+TEMPLE_RANKS: Final = ("ราชวรมหาวิหาร", "ราชวรวิหาร", "วรมหาวิหาร", "วรวิหาร", "ราชวิหาร", "พระอารามหลวง")
+"""A royal temple's rank, written after its name with a space (``เจ้าอาวาสวัดพระเชตุพนวิมลมังคลาราม
+ราชวรมหาวิหาร``): part of the abbot's position."""
+
 POSITION_MORE_STARTS: Final = (
     "รมว.",
     "รมช.",
@@ -413,6 +430,7 @@ POSITION_MORE_STARTS: Final = (
     "กรรมการ",
     "ประธาน",
     "เจ้าอาวาส",
+    "เจ้าคณะ",
     "ผู้ช่วย",
     "หัวหน้า",
     "ด้าน",

@@ -2348,3 +2348,40 @@ def test_the_meeting_an_article_opens_with_is_dated_though_its_items_give_days()
         "1. พิธีเปิดการประชุมฯ ในวันที่ 4 พฤษภาคม 2567 โดยประธานกล่าวเปิด",
     )
     assert draft.date == dt.date(2024, 5, 2)
+
+
+@pytest.mark.parametrize(
+    "edition",
+    [
+        "ได้จัดกิจกรรมการแข่งขันทักษะทางวิชาการ ครั้งที่ 29 ระดับภาคตะวันออก ประจำปีงบประมาณ พ.ศ. 2567",
+        "เป็นประธานเปิดงานมหกรรมการจัดการศึกษาท้องถิ่น ระดับประเทศ ครั้งที่ 13 ประจำปี 2567",
+        "รายได้จากการแข่งขันฟุตบอลชิงถ้วยพระราชทาน ครั้งที่ 49 ประจำปี 2566",
+        "พิธีปิดการฝึกอบรมหลักสูตรนายอำเภอ ครั้งที่ 5 ประจำปีงบประมาณ 2567",
+    ],
+)
+def test_the_edition_of_a_contest_fair_or_course_is_no_meetings_number(edition: str) -> None:
+    draft = parse(f"วันนี้ (2 ก.ย. 67) นายสมชาย ใจดี อธิบดีกรมส่งเสริมการปกครองท้องถิ่น {edition}", title="ข่าวกรม")
+    assert draft.number is None
+
+
+def test_the_meeting_of_a_committee_named_for_a_fair_keeps_its_number() -> None:
+    draft = parse(
+        "วันนี้ (9 เม.ย. 67) นางสาวภัทราภรณ์ โสเจยยะ รองปลัดกระทรวงเกษตรและสหกรณ์ เป็นประธานการประชุมคณะกรรมการ"
+        "อำนวยการจัดงานมหกรรมสินค้าเกษตร ครั้งที่ 1/2567 ณ ห้องประชุมกระทรวง",
+        title="ข่าวกระทรวง",
+    )
+    assert draft.number == "1/2567"
+
+
+@pytest.mark.parametrize(
+    ("written", "rank"),
+    [
+        ("เจ้าอาวาสวัดพระเชตุพนวิมลมังคลาราม ราชวรมหาวิหาร กรรมการมหาเถรสมาคม", "ราชวรมหาวิหาร"),
+        ("เจ้าอาวาสวัดสุทัศนเทพวราราม ราชวรมหาวิหาร", "ราชวรมหาวิหาร"),
+        ("เจ้าอาวาสวัดพระศรีรัตนมหาธาตุ วรมหาวิหาร เจ้าคณะจังหวัดพิษณุโลก", "วรมหาวิหาร"),
+    ],
+)
+def test_a_royal_temples_rank_is_part_of_the_abbots_position(written: str, rank: str) -> None:
+    opening = f"วันนี้ (27 ก.ค. 65) พระธรรมวชิรเมธี {written} เป็นประธานในพิธีมอบทุนการศึกษาแก่พระภิกษุ สามเณร"
+    position = parse(opening, title="ข่าววัด").chair_position
+    assert position == written and rank in position

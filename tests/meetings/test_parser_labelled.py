@@ -256,8 +256,8 @@ MINIMUMS: Final = {
     },
     UNSEEN_22: {
         "date": 37,
-        "number": 38,
-        "chair": 25,
+        "number": 39,
+        "chair": 27,
         "body": 25,
         "directive count": 34,
         "directive first words": 12,
