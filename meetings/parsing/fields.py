@@ -22,6 +22,7 @@ _FUTURE_CUE_RE: Final = re.compile(vocab.FUTURE_EVENT_CUE)
 _PAST_CUE_RE: Final = re.compile(vocab.PAST_EVENT_CUE)
 _PAST_AFTER_RE: Final = re.compile(vocab.PAST_EVENT_AFTER)
 _BACKGROUND_RE: Final = re.compile(vocab.BACKGROUND_EVENT_BEFORE)
+_OCCASION_RE: Final = re.compile(vocab.OCCASION_BEFORE)
 _FORECAST_RE: Final = re.compile(vocab.FORECAST_BEFORE)
 _SCHEDULED_RE: Final = re.compile(vocab.SCHEDULED_BEFORE)
 _ORDER_PREAMBLE_RE: Final = re.compile(vocab.ORDER_PREAMBLE_BEFORE)
@@ -70,6 +71,8 @@ def _date_candidates(
                 score -= 4  # what came before the event told: ``ภายหลังจาก... เมื่อวันที่ 3 ม.ค. 67``
             elif _order_grounds(paragraph, found.start, sends_order):
                 score -= 4  # an order's grounds: ``เปิดเผยว่า ด้วยในการประชุม... เมื่อวันที่ 16 ม.ค. 64``
+            elif _OCCASION_RE.search(paragraph, max(0, found.start - 90), found.start):
+                score -= 6  # the occasion it is held for: ``เนื่องในโอกาส... เฉลิมพระชนมพรรษา 28 กรกฎาคม 2567``
             elif index > 0 and _ITEM_PARAGRAPH_RE.match(paragraph):
                 score -= 6  # what a list's item tells: ``18) ส่งเสริม... จัดการประชุม... เมื่อวันที่ 21 ม.ค. 68``
             if index == 0:

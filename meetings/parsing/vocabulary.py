@@ -90,6 +90,10 @@ BACKGROUND_EVENT_BEFORE: Final = r"(?:ภายหลัง|หลัง)จา�
 earlier day told as what came before (after which), not the day of the event the statement tells. Not
 ``ภายหลังเวลาปิดรับสมัครในวันที่ 4 ...`` (the event itself, on that day)."""
 
+OCCASION_BEFORE: Final = r"เนื่องใน(?:โอกาส|วัน)[^\n]{0,80}$"
+"""``เนื่องในโอกาสพระราชพิธีมหามงคลเฉลิมพระชนมพรรษา 6 รอบ 28 กรกฎาคม 2567 รัฐบาลได้กำหนดจัดงาน...``: the day of
+the occasion (a royal birthday, a national day) an event is held for, not the day of the event."""
+
 PAST_EVENT_AFTER: Final = r"\s*(?:ที่ผ่านมา|ที่ผ่านไป)"
 """``ในการประชุม... ระหว่างวันที่ 23 – 25 มิถุนายน 2565 ที่ผ่านมา`` told on a later day: the date of the
 meeting reported, not the day it is told (a range: its first day)."""

@@ -2385,3 +2385,19 @@ def test_a_royal_temples_rank_is_part_of_the_abbots_position(written: str, rank:
     opening = f"วันนี้ (27 ก.ค. 65) พระธรรมวชิรเมธี {written} เป็นประธานในพิธีมอบทุนการศึกษาแก่พระภิกษุ สามเณร"
     position = parse(opening, title="ข่าววัด").chair_position
     assert position == written and rank in position
+
+
+@pytest.mark.parametrize(
+    "occasion",
+    [
+        "เนื่องในโอกาสพระราชพิธีมหามงคลเฉลิมพระชนมพรรษา 6 รอบ 28 กรกฎาคม 2567 รัฐบาลได้กำหนดจัดงานสโมสรสันนิบาต",
+        "เนื่องในวันท้องถิ่นไทย 18 มีนาคม 2567 กรมได้จัดกิจกรรมเชิดชูเกียรติ",
+        "เนื่องในโอกาสวันคล้ายวันสถาปนากระทรวงมหาดไทย 1 เมษายน 2567 จึงจัดพิธีทำบุญ",
+    ],
+)
+def test_the_day_of_the_occasion_an_event_is_held_for_is_not_its_day(occasion: str) -> None:
+    draft = parse_paged(
+        "วันจันทร์ที่ 29 กรกฎาคม 2567",
+        f"นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย เปิดเผยว่า {occasion} ณ ทำเนียบรัฐบาล",
+    )
+    assert draft.date == dt.date(2024, 7, 29)

@@ -255,7 +255,7 @@ MINIMUMS: Final = {
         "silent list errors": 40,
     },
     UNSEEN_22: {
-        "date": 37,
+        "date": 38,
         "number": 39,
         "chair": 27,
         "body": 25,
