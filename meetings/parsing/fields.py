@@ -728,7 +728,11 @@ _COMMITTEE_RE: Final = re.compile(
     + r")[^\n]{2,220})"
 )
 _NAME_STOP_RE: Final = re.compile(r"ครั้งที่|\(|[“”\"]|,|\s(?:" + "|".join(vocab.BODY_NAME_STOPS) + r")")
-_ABBREVIATION_RE: Final = re.compile(r"\s?\((?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.?)*)\)")
+_ABBREVIATION_RE: Final = re.compile(
+    r"\s?\((?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.?)*(?:\s?(?:จังหวัด)?[\u0e01-\u0e4e]{2,20})?)\)"
+)
+"""``(ศปถ.)``, ``(ก.ท.จ.)``, and with the province it serves written after it (``(ศจพ.จ.สงขลา)``,
+``(พชจ.อุดรธานี)``, ``(ศปถ.จังหวัดนครสวรรค์)``): a committee's abbreviation as the article gives it."""
 _MEETING_ABBREVIATION_RE: Final = re.compile(
     "".join(f"(?<!{place})" for place in vocab.MEETING_PLACE_BEFORE)
     + r"ประชุม\s?(?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.)*)(?![\u0e01-\u0e4e])"

@@ -2401,3 +2401,25 @@ def test_the_day_of_the_occasion_an_event_is_held_for_is_not_its_day(occasion: s
         f"นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย เปิดเผยว่า {occasion} ณ ทำเนียบรัฐบาล",
     )
     assert draft.date == dt.date(2024, 7, 29)
+
+
+# --- Synthetic round S1 (tests/fixtures/synthetic): the class seen after its blind run --------------------
+
+
+@pytest.mark.parametrize(
+    ("committee", "abbreviation"),
+    [
+        ("คณะกรรมการพัฒนาคุณภาพชีวิตระดับจังหวัดอุดรธานี", "พชจ.อุดรธานี"),
+        ("ศูนย์อำนวยการความปลอดภัยทางถนนจังหวัดนครสวรรค์", "ศปถ.จังหวัดนครสวรรค์"),
+        ("คณะกรรมการพนักงานเทศบาลจังหวัดขอนแก่น", "ก.ท.จ.ขอนแก่น"),
+        ("ศูนย์อำนวยการป้องกันและปราบปรามยาเสพติดจังหวัดยโสธร", "ศอ.ปส.จ.ยส."),
+    ],
+)
+def test_a_provincial_committees_abbreviation_with_its_province_is_the_body(
+    committee: str, abbreviation: str
+) -> None:
+    opening = (
+        f"วันนี้ (12 มี.ค. 68) นายสมชาย ใจดี ผู้ว่าราชการจังหวัด เป็นประธานการประชุม{committee} ({abbreviation}) "
+        "ครั้งที่ 2/2568 ณ ห้องประชุมศาลากลางจังหวัด"
+    )
+    assert parse(opening, title="ข่าวจังหวัด").body == abbreviation

@@ -48,6 +48,7 @@ UNSEEN_18: Final = LABELS.parent / "labels-unseen-18.yaml"
 UNSEEN_19: Final = LABELS.parent / "labels-unseen-19.yaml"
 UNSEEN_20: Final = LABELS.parent / "labels-unseen-20.yaml"
 UNSEEN_22: Final = LABELS.parent / "labels-unseen-22.yaml"
+SYNTHETIC_1: Final = LABELS.parent.parent / "synthetic" / "labels-synthetic-1.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -263,6 +264,16 @@ MINIMUMS: Final = {
         "directive first words": 12,
         "directive deadline": 12,
         "silent list errors": 39,
+    },
+    SYNTHETIC_1: {
+        "date": 40,
+        "number": 40,
+        "chair": 40,
+        "body": 40,
+        "directive count": 40,
+        "directive first words": 138,
+        "directive deadline": 138,
+        "silent list errors": 40,
     },
     UNSEEN_3B: {
         "date": 20,
