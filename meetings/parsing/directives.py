@@ -14,7 +14,9 @@ Three steps, each plain and inspectable:
    (``texts``). :func:`explain_lists` shows the reasons.
 
 A new item starts at the next number of a list whatever precedes it (``find_relaxed_markers``), so a
-date is never read across two items.
+date is never read across two items. A list whose next item is numbered in words (``มาตรการที่ 3 คือ``,
+``find_worded_markers``) or lost (``2) ... 4) 5)``) reads on through it, always with a warning; a wider gap
+in its numbers is warned of.
 """
 
 from __future__ import annotations
