@@ -22,6 +22,7 @@ in its numbers is warned of.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -34,7 +35,9 @@ from meetings.parsing.fields import Chair, canonical_position, stated
 
 # --- Markers ----------------------------------------------------------------------------------------
 
-_ITEM_START: Final = r"(?:(?<=\s)|(?<=^)|(?<=[\"“”:]))"
+_ITEM_START: Final = r"(?:(?<=\s)|(?<=^)|(?<=[\"“”:])|(?<=ดังนี้)|(?<=ดังต่อไปนี้)|(?<=ได้แก่)|(?<=ประกอบด้วย))"
+"""Where an item's marker may stand: after a space, a quote or a colon, or tight after the words that
+announce a list (``... ดำเนินการ ดังนี้1)การยกระดับ...``)."""
 _MARKER_RES: Final = {
     "paren": re.compile(_ITEM_START + r"(?P<value>\d{1,2})\s?\)"),
     "dot": re.compile(_ITEM_START + r"(?P<value>\d{1,2})\.(?=\s?[^\d\s.])"),
@@ -320,7 +323,22 @@ def _next_group(numbered: NumberedList, previous: NumberedList, body: str) -> bo
         return False
     if numbered.start <= previous.end or previous.children:
         return False
-    return _last_item_announces(previous, numbered, body)
+    return not _hands_down_afresh(previous, numbered, body) and _last_item_announces(previous, numbered, body)
+
+
+def _hands_down_afresh(previous: NumberedList, following: NumberedList, body: str) -> bool:
+    """``... 4) งบเงินอุดหนุน เบิกจ่ายแล้วร้อยละ 38.17 อธิบดีจึงสั่งการ ดังนี้ 1) ให้...``: a list numbered
+    afresh, announced by words that hand orders down, in the same style or after a list none of whose items
+    is worded as an order (a report): a list of its own with its own lead-in, neither the next group of the
+    list before nor a sub-list of its last item. (``3) ขอให้ทุกจังหวัดเตรียมการ ดังนี้ (1)...``, an order's
+    own points, stays its sub-list.)"""
+    announcing = body[previous.markers[-1].end : following.start][-_LEAD_WEAK_WINDOW:]
+    if _STRONG_RE.search(announcing) is None:
+        return False
+    if following.markers[0].style == previous.markers[-1].style:
+        return True
+    items = [body[m.end : n.offset] for m, n in itertools.pairwise(previous.markers)]
+    return not any(cue.search(item) for item in items for cue in _IMPERATIVE_RES)
 
 
 def _parent_of(child: NumberedList, candidates: list[NumberedList], body: str) -> NumberedList | None:
@@ -330,7 +348,7 @@ def _parent_of(child: NumberedList, candidates: list[NumberedList], body: str) -
         if child.start < parent.end and child.end < parent.end:
             return parent  # wholly between two items of the parent
         if child.start > parent.end and _last_item_announces(parent, child, body):
-            return parent
+            return None if _hands_down_afresh(parent, child, body) else parent
     return None
 
 
@@ -347,7 +365,12 @@ _LAST_ITEM_BREAK_RE: Final = re.compile(
 )
 
 
-_FIRST_POINT_OPENER_RE: Final = re.compile(r"(?:ดังต่อไปนี้|ดังนี้|[:：]|(?:กล่าว|เปิดเผย|แถลง|ระบุ|ย้ำ)ว่า)\s*")
+_FIRST_POINT_OPENER_RE: Final = re.compile(
+    r"(?:ดังต่อไปนี้|ดังนี้|[:：]|(?:กล่าว|เปิดเผย|แถลง|ระบุ|ย้ำ)ว่า"
+    + rf"|(?:โดย)?(?:{'|'.join(vocab.WORDED_ITEM_NOUNS)})(?:แรก|ที่หนึ่ง)\s?(?:คือ|ได้แก่|[:：])?)\s*"
+)
+"""What opens the unnumbered first point of a headless list: ``ดังนี้``, a colon, ``กล่าวว่า``..., or the point
+named first in words (``โดยประการแรก ให้...``, ``ภารกิจแรก คือ ...``), after which it starts."""
 _STRAY_FIRST_NUMBER_RE: Final = re.compile(r"^\(?1\s?[.)]\s*")
 
 

@@ -2423,3 +2423,84 @@ def test_a_provincial_committees_abbreviation_with_its_province_is_the_body(
         "ครั้งที่ 2/2568 ณ ห้องประชุมศาลากลางจังหวัด"
     )
     assert parse(opening, title="ข่าวจังหวัด").body == abbreviation
+
+
+# --- Synthetic round S2 (tests/fixtures/synthetic): the classes seen after its blind run ------------------
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "1) งบบุคลากร เบิกจ่ายแล้วร้อยละ 31.42 2) งบดำเนินงาน เบิกจ่ายแล้วร้อยละ 27.85 3) งบลงทุน เบิกจ่ายแล้ว"
+        "ร้อยละ 12.06 ซึ่งยังต่ำกว่าเป้าหมาย อธิบดีจึงสั่งการ ดังนี้",
+        "1. งบบุคลากร เบิกจ่ายแล้วร้อยละ 31.42 2. งบดำเนินงาน เบิกจ่ายแล้วร้อยละ 27.85 3. งบลงทุน เบิกจ่ายแล้ว"
+        "ร้อยละ 12.06 ประธานจึงได้มอบหมายให้ท้องถิ่นจังหวัดดำเนินการ ดังนี้",
+    ],
+)
+def test_orders_handed_down_after_a_report_are_a_list_of_their_own(report: str) -> None:
+    draft = parse(
+        OPENING,
+        f"ที่ประชุมรับทราบผลการเบิกจ่ายงบประมาณ ดังนี้ {report} 1) ให้เร่งรัดการก่อหนี้ผูกพันงบลงทุน "
+        "2) ให้รายงานผลการเบิกจ่ายทุกวันศุกร์ 3) ให้ติดตามโครงการที่ล่าช้าอย่างใกล้ชิด",
+    )
+    assert [d.text.split()[0] for d in draft.directives] == [
+        "ให้เร่งรัดการก่อหนี้ผูกพันงบลงทุน",
+        "ให้รายงานผลการเบิกจ่ายทุกวันศุกร์",
+        "ให้ติดตามโครงการที่ล่าช้าอย่างใกล้ชิด",
+    ]
+
+
+def test_an_orders_own_points_announced_by_its_words_stay_its_sub_list() -> None:
+    draft = chair_orders(
+        "1) ให้ทุกจังหวัดสำรวจแหล่งน้ำ 2) ขอให้ท้องถิ่นจังหวัดเตรียมการรับมือภัยแล้ง ดังนี้ (1) จัดหาเครื่องสูบน้ำ (2) ซ่อมแซมฝายกั้นน้ำ"
+    )
+    assert len(draft.directives) == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "text"),
+    [
+        ("โดยประการแรก ให้เทศบาลทุกแห่งจัดทำแผนปฏิบัติการ", "ให้เทศบาลทุกแห่ง"),
+        ("ภารกิจแรก คือ การป้องกันฝุ่นละออง ให้ทุกจังหวัดควบคุมการเผา", "การป้องกันฝุ่นละออง"),
+        ("ข้อแรก: ให้ทุกจังหวัดเร่งสำรวจแหล่งน้ำ", "ให้ทุกจังหวัดเร่ง"),
+    ],
+)
+def test_a_first_point_named_in_words_starts_after_its_name(first: str, text: str) -> None:
+    draft = parse(
+        OPENING,
+        f"นายประยูร รัตนเสนีย์ ได้มอบข้อสั่งการแก่ที่ประชุม {first} 2. ให้ท้องถิ่นจังหวัดติดตามผล 3. ให้รายงานผลภายในเดือนมีนาคม",
+    )
+    assert len(draft.directives) == 3
+    assert draft.directives[0].text.startswith(text)
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "ที่ประชุมรับทราบผลการดำเนินงานตั้งแต่ 1 ต.ค. 67 ซึ่งฝ่ายเลขานุการรายงาน ดังนี้",
+        "ในช่วงที่ผ่านมา กระทรวงได้ดำเนินภารกิจสำคัญสำเร็จลุล่วงด้วยดีหลายเรื่อง ได้แก่",
+        "อธิบดีได้มอบแนวทางการปฏิบัติงาน สำหรับผู้เข้าร่วมประชุมในครั้งนี้ ประกอบด้วย",
+        "ขอให้ยึดแนวทางการทำงานของกระทรวง ผ่านกลไก 3 ระดับ ได้แก่",
+        "ศปถ. จึงได้กำหนดแนวทางการดำเนินงานไว้ 5 มาตรการหลัก ได้แก่",
+    ],
+)
+def test_reports_attendees_and_standing_frameworks_are_not_kept_silently(lead_in: str) -> None:
+    draft = parse(
+        OPENING,
+        f"{lead_in} 1) ท้องถิ่นจังหวัด 76 จังหวัด 2) ด้านถนนและสภาพแวดล้อม 3) การจับกุมผู้กระทำผิด 42,318 คดี",
+    )
+    assert draft.directives == () or list_warnings(draft)
+
+
+@pytest.mark.parametrize("announcing", ["ดังนี้", "ดังต่อไปนี้", "ได้แก่", "ประกอบด้วย"])
+def test_a_list_opening_tight_after_the_word_announcing_it_is_read_whole(announcing: str) -> None:
+    draft = parse(
+        OPENING,
+        f"นายประยูร รัตนเสนีย์ สั่งการให้ท้องถิ่นจังหวัดดำเนินการ {announcing}1)ให้ยกระดับผลสัมฤทธิ์ทางการเรียน "
+        "2)ให้พัฒนาศูนย์พัฒนาเด็กเล็ก 3)ให้จัดงานมหกรรมการศึกษา",
+    )
+    assert [d.text.split()[0] for d in draft.directives] == [
+        "ให้ยกระดับผลสัมฤทธิ์ทางการเรียน",
+        "ให้พัฒนาศูนย์พัฒนาเด็กเล็ก",
+        "ให้จัดงานมหกรรมการศึกษา",
+    ]

@@ -49,6 +49,7 @@ UNSEEN_19: Final = LABELS.parent / "labels-unseen-19.yaml"
 UNSEEN_20: Final = LABELS.parent / "labels-unseen-20.yaml"
 UNSEEN_22: Final = LABELS.parent / "labels-unseen-22.yaml"
 SYNTHETIC_1: Final = LABELS.parent.parent / "synthetic" / "labels-synthetic-1.yaml"
+SYNTHETIC_2: Final = LABELS.parent.parent / "synthetic" / "labels-synthetic-2.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -273,6 +274,16 @@ MINIMUMS: Final = {
         "directive count": 40,
         "directive first words": 138,
         "directive deadline": 138,
+        "silent list errors": 40,
+    },
+    SYNTHETIC_2: {
+        "date": 35,
+        "number": 38,
+        "chair": 40,
+        "body": 35,
+        "directive count": 40,
+        "directive first words": 141,
+        "directive deadline": 141,
         "silent list errors": 40,
     },
     UNSEEN_3B: {
