@@ -23,6 +23,7 @@ _PAST_CUE_RE: Final = re.compile(vocab.PAST_EVENT_CUE)
 _PAST_AFTER_RE: Final = re.compile(vocab.PAST_EVENT_AFTER)
 _BACKGROUND_RE: Final = re.compile(vocab.BACKGROUND_EVENT_BEFORE)
 _OCCASION_RE: Final = re.compile(vocab.OCCASION_BEFORE)
+_MINUTES_ADOPTED_RE: Final = re.compile(vocab.MINUTES_ADOPTED_BEFORE)
 _FORECAST_RE: Final = re.compile(vocab.FORECAST_BEFORE)
 _SCHEDULED_RE: Final = re.compile(vocab.SCHEDULED_BEFORE)
 _ORDER_PREAMBLE_RE: Final = re.compile(vocab.ORDER_PREAMBLE_BEFORE)
@@ -32,6 +33,10 @@ _ROYAL_OPENING_RE: Final = re.compile(vocab.ROYAL_OPENING_BEFORE)
 _SLIP_DAYS: Final = 3
 _TOLD_DAY_BEFORE_RE: Final = re.compile(vocab.TOLD_DAY_BEFORE)
 _RANGE_START_RE: Final = re.compile(r"(?<![\d๐-๙])(?P<day>[\d๐-๙]{1,2})\s*[-–]\s*$")
+_RANGE_START_MONTH_RE: Final = re.compile(
+    rf"(?<![\d๐-๙])(?P<day>[\d๐-๙]{{1,2}})\s*(?P<month>{thai.MONTH_NAME_PATTERN})\.?\s*[-–]\s*$"
+)
+"""The first day of a range across months, its month written (``30 ม.ค. - 1 ก.พ. 68``)."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,8 @@ def _date_candidates(
             if _SCHEDULED_RE.search(paragraph, max(0, found.start - 60), found.start):
                 continue  # planned for then: ``มีกำหนดจัดขึ้นระหว่างวันที่ 26 - 30 มิถุนายน 2567``
             # the first day of a range stands between the cue and the date: ``เมื่อวันที่ 1 - 2 ต.ค. 63``
-            before = _RANGE_START_RE.sub("", paragraph[max(0, found.start - 40) : found.start])
+            before = paragraph[max(0, found.start - 40) : found.start]
+            before = _RANGE_START_RE.sub("", _RANGE_START_MONTH_RE.sub("", before))
             after = paragraph[found.end : found.end + 300]
             score = 0
             cued = any(cue.search(before) for cue in _MEETING_DATE_CUE_RES)
@@ -71,6 +77,8 @@ def _date_candidates(
                 score -= 4  # what came before the event told: ``ภายหลังจาก... เมื่อวันที่ 3 ม.ค. 67``
             elif _order_grounds(paragraph, found.start, sends_order):
                 score -= 4  # an order's grounds: ``เปิดเผยว่า ด้วยในการประชุม... เมื่อวันที่ 16 ม.ค. 64``
+            elif _MINUTES_ADOPTED_RE.search(paragraph, max(0, found.start - 110), found.start):
+                score -= 6  # the minutes of the meeting before: ``รับรองรายงานการประชุม... เมื่อวันที่ 24 มี.ค. 68``
             elif _OCCASION_RE.search(paragraph, max(0, found.start - 90), found.start):
                 score -= 6  # the occasion it is held for: ``เนื่องในโอกาส... เฉลิมพระชนมพรรษา 28 กรกฎาคม 2567``
             elif index > 0 and _ITEM_PARAGRAPH_RE.match(paragraph):
@@ -132,7 +140,15 @@ def _preview_date(
 
 
 def _first_day_of_range(paragraph: str, found: thai.FoundDate) -> dt.date:
-    """A meeting held over days (``1 - 2 ตุลาคม 2563``) is dated by its first day."""
+    """A meeting held over days (``1 - 2 ตุลาคม 2563``, ``30 ม.ค. - 1 ก.พ. 68``) is dated by its first day."""
+    across = _RANGE_START_MONTH_RE.search(paragraph, max(0, found.start - 24), found.start)
+    month = thai.month_number(across.group("month")) if across else None
+    if across and month:
+        year = found.date.year - (1 if month > found.date.month else 0)
+        try:
+            return dt.date(year, month, int(thai.thai_digits_to_arabic(across.group("day"))))
+        except ValueError:
+            return found.date
     start = _RANGE_START_RE.search(paragraph, max(0, found.start - 8), found.start)
     if start is None:
         return found.date
@@ -231,6 +247,8 @@ def _names_another_meeting(text: str, start: int, end: int) -> bool:
         return True
     if any(after.lstrip().startswith(cue) for cue in vocab.OTHER_MEETING_AFTER):
         return True
+    if _LATER_AFTER_RE.match(text, end):
+        return True
     meeting = text.rfind("ประชุม", max(0, start - 80), start)
     event = max(text.rfind(word, max(0, start - 80), start) for word in vocab.OTHER_EVENT_ROUND_BEFORE)
     # ``การแข่งขันทักษะทางวิชาการ ครั้งที่ 29 ... ประจำปีงบประมาณ 2567``: a contest's edition; not
@@ -240,6 +258,7 @@ def _names_another_meeting(text: str, start: int, end: int) -> bool:
     return meeting >= 0 and _prepared_for(text, meeting)
 
 
+_LATER_AFTER_RE: Final = re.compile(vocab.OTHER_MEETING_LATER_AFTER)
 _RELEASE_FOOTER_RE: Final = re.compile(r"^\s*ครั้งที่\s*[\d๐-๙]+\s*/\s*[\d๐-๙]{2,4}\s+วันที่")
 """The press office's line under an article (``กองสารนิเทศ สป.มท.`` / ``ครั้งที่ 172/2568 วันที่ 12 มี.ค.
 2568``): the number of the press release, not of a meeting."""
@@ -735,15 +754,27 @@ _ABBREVIATION_RE: Final = re.compile(
 ``(พชจ.อุดรธานี)``, ``(ศปถ.จังหวัดนครสวรรค์)``): a committee's abbreviation as the article gives it."""
 _MEETING_ABBREVIATION_RE: Final = re.compile(
     "".join(f"(?<!{place})" for place in vocab.MEETING_PLACE_BEFORE)
-    + r"ประชุม\s?(?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.)*)(?![\u0e01-\u0e4e])"
+    + r"ประชุม\s?(?P<abbr>[\u0e01-\u0e2e]{1,6}\.(?:[\u0e01-\u0e2e]{1,4}\.)*"
+    + r"(?:(?<=จ\.)[\u0e01-\u0e4e]{2,20}|จังหวัด[\u0e01-\u0e4e]{2,20})?)(?![\u0e01-\u0e4e])"
 )
+"""``ประชุม ครม.``, ``ประชุม ศบค.มท.``, and a provincial committee's with its province
+(``ประชุม ก.ท.จ.ลำปาง``)."""
+_BACK_REFERENCE_RE: Final = re.compile("(?:" + "|".join(vocab.BODY_KINDS) + ")ฯ")
+"""``คณะกรรมการฯ``, ``คณะทำงานฯ``: the body named before (ฯ shortens a name already given)."""
+_NAMED_BODY_RE: Final = re.compile(
+    "(?:" + "|".join(vocab.BODY_KINDS) + r")[^\n()]{2,160}?" + _ABBREVIATION_RE.pattern
+)
+"""A body named anywhere with its abbreviation (``คณะกรรมการส่งเสริมการจัดการศึกษาท้องถิ่น (ก.ศ.ท.) ประชุม...``)."""
 _VENUE_BEFORE_RE: Final = re.compile(vocab.VENUE_BEFORE_CITY)
 _ASSOCIATION_RE: Final = re.compile(r"(?:สมาคม|มูลนิธิ)[\u0e01-\u0e4e]+")
 _ATTENDEES_RE: Final = re.compile(r"\s(?:" + "|".join(vocab.ATTENDEE_LIST_STARTS) + ")")
 
 
 def _prepared_for(text: str, meeting: int) -> bool:
-    """The word ประชุม at ``meeting`` names a meeting still to be held or prepared for."""
+    """The word ประชุม at ``meeting`` names a meeting still to be held or prepared for, or the one that keeps
+    someone away (``ติดภารกิจเข้าร่วมการประชุม...``)."""
+    if vocab.BUSY_ELSEWHERE_BEFORE in text[max(0, meeting - 40) : meeting]:
+        return True
     return any(cue in text[max(0, meeting - 30) : meeting] for cue in vocab.PREPARED_MEETING_BEFORE)
 
 
@@ -805,6 +836,9 @@ def find_body(paragraphs: tuple[str, ...], headline: str, chair: Chair | None) -
     """
     opening = "\n".join(paragraphs[:2])[:3000]
     found = _committee(opening) or _committee(headline)
+    if found and _BACK_REFERENCE_RE.match(found[0]):  # ``คณะกรรมการฯ``: the one named before, in the headline
+        named = _NAMED_BODY_RE.search(headline)
+        found = (found[0], named.group("abbr")) if named else found
     if found and not found[1]:
         found = (found[0], _abbreviation_elsewhere(found[0], headline + "\n" + opening))
     if found and found[1]:

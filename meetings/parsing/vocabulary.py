@@ -50,13 +50,14 @@ PAGE_DATE_LINE_PATTERNS: Final = (
 MEETING_DATE_CUES: Final = (
     r"วันนี้\s*\(\s*$",
     r"(?:วานนี้|เมื่อวาน)\s*\(\s*$",
+    r"ที่ผ่านมา\s*\(\s*$",
     r"เมื่อวัน\S{0,10}ที่\s*$",
     r"(?:ใน|เมื่อ)?วัน\S{2,9}ที่\s*$",
     r"วันที่\s*$",
     r"^\s*\(\s*$",
 )
 """Text right before a date that marks it as the day of the event being reported (``เมื่อช่วงบ่ายวานนี้ (24
-กุมภาพันธ์ 2568)`` as ``เมื่อวานนี้ (...)``)."""
+กุมภาพันธ์ 2568)`` as ``เมื่อวานนี้ (...)``, ``เมื่อวันพุธที่ผ่านมา (23 กรกฎาคม 2568)``)."""
 
 ORDER_PREAMBLE_BEFORE: Final = r"(?:เปิดเผย|เผย|แถลง|กล่าว|แจ้ง|ระบุ)ว่า\s*(?:ด้วย|ตามที่)(?!จะ)[^\n]{0,250}$"
 ORDER_SENT: Final = (
@@ -93,6 +94,10 @@ earlier day told as what came before (after which), not the day of the event the
 OCCASION_BEFORE: Final = r"เนื่องใน(?:โอกาส|วัน)[^\n]{0,80}$"
 """``เนื่องในโอกาสพระราชพิธีมหามงคลเฉลิมพระชนมพรรษา 6 รอบ 28 กรกฎาคม 2567 รัฐบาลได้กำหนดจัดงาน...``: the day of
 the occasion (a royal birthday, a national day) an event is held for, not the day of the event."""
+
+MINUTES_ADOPTED_BEFORE: Final = r"รับรองรายงานการประชุม[^\n]{0,80}$"
+"""``2. รับรองรายงานการประชุม ก.ท.จ.ลำปาง ครั้งที่ 3/2568 เมื่อวันที่ 24 มีนาคม 2568``: the minutes of the meeting
+before, adopted on the agenda: its day is not this meeting's."""
 
 PAST_EVENT_AFTER: Final = r"\s*(?:ที่ผ่านมา|ที่ผ่านไป)"
 """``ในการประชุม... ระหว่างวันที่ 23 – 25 มิถุนายน 2565 ที่ผ่านมา`` told on a later day: the date of the
@@ -153,6 +158,12 @@ OTHER_EVENT_ROUND_BEFORE: Final = (
 """Written shortly before ``ครั้งที่ N`` with no ประชุม there: the edition of a contest, games, fair, festival or
 course (``การแข่งขันทักษะทางวิชาการ ครั้งที่ 29 ระดับภาคตะวันออก ประจำปีงบประมาณ พ.ศ. 2567``), not a meeting's
 round."""
+OTHER_MEETING_LATER_AFTER: Final = r"[^\n]{0,50}?(?:กำหนดจัด|มีกำหนด|จะจัดขึ้น|จะมีขึ้น)"
+"""Within a few words after a meeting's number: it is still to be held (``การประชุมผู้บริหาร... ครั้งที่ 2/2568
+ประจำเดือนกุมภาพันธ์ 2568 กำหนดจัดขึ้นในวันพุธที่ 19 ...``), the next meeting, not this one."""
+BUSY_ELSEWHERE_BEFORE: Final = "ติดภารกิจ"
+"""``... เนื่องจากอธิบดีติดภารกิจเข้าร่วมการประชุมคณะกรรมการ... (ก.ก.ถ.) ครั้งที่ ๑/๒๕๖๘``: the meeting that keeps
+someone away (why he delegated), not the one reported: neither its number nor its body."""
 PREPARED_MEETING_BEFORE: Final = ("เตรียม", "สำหรับ", "เสนอต่อ", "เสนอใน", "ก่อนการ", "ครั้งต่อไป", "เร่ง", "จะ")
 """Just before the word ประชุม: a meeting being prepared for or still to be held (its number and its body
 are not this meeting's)."""

@@ -277,10 +277,10 @@ MINIMUMS: Final = {
         "silent list errors": 40,
     },
     SYNTHETIC_2: {
-        "date": 35,
-        "number": 38,
+        "date": 40,
+        "number": 40,
         "chair": 40,
-        "body": 35,
+        "body": 40,
         "directive count": 40,
         "directive first words": 141,
         "directive deadline": 141,
