@@ -6,6 +6,7 @@ Read inside one directive's text only (never across items): the first of
   that day (without a year, ``ภายในวันที่ 20 กรกฎาคมนี้``: the first such day on or after the meeting);
 - ``ภายในเดือนเมษายน``, ``ภายในเดือน ม.ค.64``, ``ภายในสิ้นเดือนธันวาคม 2567``: the last day of the month
   (without a year: the first such month on or after the meeting);
+- ``ภายในสิ้นเดือนนี้``, ``ภายในเดือนนี้``: the last day of the meeting's month;
 - ``ภายในปีงบประมาณ พ.ศ. 2568``, ``ภายในปีงบประมาณนี้``: 30 September, the end of the Thai fiscal year
   (2568 runs from October 2024 to September 2025; without a year: the meeting's fiscal year).
 
@@ -24,6 +25,7 @@ from bot import thai
 _YEAR: Final = r"(?:พ\.?\s?ศ\.?\s*)?(?P<year>[\d๐-๙]{4}|[\d๐-๙]{2})(?![\d๐-๙])"
 _DAY_CUE_RE: Final = re.compile(r"(?:ภายใน|ก่อน|ไม่เกิน)\s?(?:วันที่\s?)?(?=[\d๐-๙])")
 _MONTH_RE: Final = re.compile(rf"ภายใน(?:สิ้น)?เดือน\s?(?P<month>{thai.MONTH_NAME_PATTERN})\.?\s?(?:{_YEAR})?")
+_THIS_MONTH_RE: Final = re.compile(r"ภายใน(?:สิ้น)?เดือนนี้")
 _FISCAL_RE: Final = re.compile(rf"ภายใน(?:สิ้น)?ปีงบประมาณ\s?(?:{_YEAR}|(?P<this>นี้))")
 _DAY_WINDOW: Final = 4
 """The date must start right after its cue (a few characters of spacing at most)."""
@@ -68,6 +70,14 @@ def _month(text: str, meeting_date: dt.date | None) -> tuple[int, dt.date] | Non
     return match.start(), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _this_month(text: str, meeting_date: dt.date | None) -> tuple[int, dt.date] | None:
+    match = _THIS_MONTH_RE.search(text)
+    if match is None or meeting_date is None:
+        return None
+    last_day = calendar.monthrange(meeting_date.year, meeting_date.month)[1]
+    return match.start(), meeting_date.replace(day=last_day)
+
+
 def _fiscal(text: str, meeting_date: dt.date | None) -> tuple[int, dt.date] | None:
     match = _FISCAL_RE.search(text)
     if match is None:
@@ -85,7 +95,12 @@ def find_deadline(text: str, meeting_date: dt.date | None = None) -> dt.date | N
     """The first deadline ``text`` states (see the module docstring), or None."""
     found = [
         reading
-        for reading in (_day(text, meeting_date), _month(text, meeting_date), _fiscal(text, meeting_date))
+        for reading in (
+            _day(text, meeting_date),
+            _month(text, meeting_date),
+            _this_month(text, meeting_date),
+            _fiscal(text, meeting_date),
+        )
         if reading
     ]
     return min(found)[1] if found else None

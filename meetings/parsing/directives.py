@@ -43,7 +43,16 @@ _MARKER_RES: Final = {
     "dot": re.compile(_ITEM_START + r"(?P<value>\d{1,2})\.(?=\s?[^\d\s.])"),
     "both": re.compile(_ITEM_START + r"\((?P<value>\d{1,2})\)"),
     "kho": re.compile(_ITEM_START + r"ข้อ\s?(?P<value>\d{1,2})(?=[\s.:)])"),
+    "sub": re.compile(
+        _ITEM_START
+        + r"\(?(?P<parent>\d{1,2})\.(?P<value>\d{1,2})(?![\d.])\)?(?=\s?[^\d\s.,%])"
+        + r"(?!\s?(?:"
+        + "|".join(vocab.QUANTITY_UNITS)
+        + "))"
+    ),
 }
+"""``1)``, ``1.``, ``(1)``, ``ข้อ 1``, and ``1.1`` (style ``sub1``: the items of point 1, a list of their own
+when no point 1 is numbered, ``1.1 ... 1.2 ... 1.3``; within point 1 of a list they stay in it)."""
 _RELAXED_MARKER_RES: Final = {
     "paren": re.compile(r"(?<![\d.])(?P<value>\d{1,2})\s?\)"),
     "dot": re.compile(r"(?<![\d.])(?P<value>\d{1,2})\.(?=\s?[^\d\s.])"),
@@ -125,7 +134,9 @@ def _scan(body: str, patterns: dict[str, re.Pattern[str]], *, skip_dates: bool) 
             if skip_dates and _DATE_BEFORE_RE.search(before):
                 continue
             paragraph = bisect.bisect_right(paragraph_starts, start) - 1
-            markers.append(Marker(style, int(match.group("value")), start, match.end(), paragraph))
+            parent = match.groupdict().get("parent")
+            marker_style = f"{style}{int(parent)}" if parent else style
+            markers.append(Marker(marker_style, int(match.group("value")), start, match.end(), paragraph))
             if len(markers) > _MAX_MARKERS:
                 break
     return markers
@@ -347,9 +358,21 @@ def _parent_of(child: NumberedList, candidates: list[NumberedList], body: str) -
             continue
         if child.start < parent.end and child.end < parent.end:
             return parent  # wholly between two items of the parent
+        if _points_of_last_item(parent, child):
+            return parent
         if child.start > parent.end and _last_item_announces(parent, child, body):
             return None if _hands_down_afresh(parent, child, body) else parent
     return None
+
+
+def _points_of_last_item(parent: NumberedList, child: NumberedList) -> bool:
+    """``... 3. ให้จังหวัด... 3.1 ... 3.2 ...``: the points numbered after the parent's last item, within it."""
+    last = parent.markers[-1]
+    return (
+        child.markers[0].style == f"sub{last.value}"
+        and last.end < child.start
+        and child.start - last.end <= _MAX_LAST_ITEM
+    )
 
 
 def _last_item_announces(previous: NumberedList, following: NumberedList, body: str) -> bool:

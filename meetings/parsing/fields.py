@@ -107,6 +107,12 @@ def _sends_order(paragraphs: tuple[str, ...]) -> bool:
     return any(_ORDER_SENT_RE.search(paragraph) for paragraph in paragraphs)
 
 
+_MEETING_NOT_VENUE_RE: Final = re.compile(
+    "".join(f"(?<!{place})" for place in (*vocab.MEETING_PLACE_BEFORE, "ศูนย์", "ศูนย์การ")) + "ประชุม"
+)
+"""A meeting, not a venue named for meetings (``ห้องประชุม``, ``หอประชุม``, ``ศูนย์การประชุมแห่งชาติสิริกิติ์``)."""
+
+
 def _preview_date(
     paragraphs: tuple[str, ...], best: _DateCandidate, sends_order: bool
 ) -> thai.FoundDate | None:
@@ -133,8 +139,10 @@ def _preview_date(
         meeting = "ประชุม" in before[-200:] or "ประชุม" in paragraph[found.end : found.end + 120]
         if _PAST_CUE_RE.search(before) and meeting:
             return found
-        # ``วันนี้ (26 มิ.ย. 65) NAME เปิดเผยว่า ในการประชุม... ระหว่างวันที่ 23 – 25 มิถุนายน 2565 ที่ผ่านมา``
-        if _PAST_AFTER_RE.match(paragraph, found.end) and "ประชุม" in before[-200:]:
+        # ``วันนี้ (26 มิ.ย. 65) NAME เปิดเผยว่า ในการประชุม... ระหว่างวันที่ 23 – 25 มิถุนายน 2565 ที่ผ่านมา``, and the
+        # meeting told after it (``เปิดเผยว่า เมื่อวันที่ 12 มี.ค. 68 ที่ผ่านมา NAME ... เป็นประธานการประชุม...``)
+        told_after = _MEETING_NOT_VENUE_RE.search(paragraph, found.end, found.end + 300) is not None
+        if _PAST_AFTER_RE.match(paragraph, found.end) and ("ประชุม" in before[-200:] or told_after):
             return found
     return None
 
@@ -250,18 +258,32 @@ def _names_another_meeting(text: str, start: int, end: int) -> bool:
     if _LATER_AFTER_RE.match(text, end):
         return True
     meeting = text.rfind("ประชุม", max(0, start - 80), start)
-    event = max(text.rfind(word, max(0, start - 80), start) for word in vocab.OTHER_EVENT_ROUND_BEFORE)
-    # ``การแข่งขันทักษะทางวิชาการ ครั้งที่ 29 ... ประจำปีงบประมาณ 2567``: a contest's edition; not
-    # ``การประชุมคณะกรรมการอำนวยการจัดงานมหกรรม... ครั้งที่ 1/2567``, the meeting of its committee
-    if meeting < 0 <= event:
+    if _names_another_event(text, start):
         return True
     return meeting >= 0 and _prepared_for(text, meeting)
 
 
+def _names_another_event(text: str, start: int) -> bool:
+    """``การแข่งขันทักษะทางวิชาการ ครั้งที่ 29 ... ประจำปีงบประมาณ 2567``, ``ที่ประชุมรับทราบหลักเกณฑ์การประกวด
+    รางวัล... ครั้งที่ 25 ประจำปี 2568``: the edition of a contest, fair or course named closer before the number
+    than any meeting; not ``การประชุมคณะกรรมการอำนวยการจัดงานมหกรรม... ครั้งที่ 1/2567``, the meeting of the
+    committee that runs it (its name holds the event)."""
+    window = max(0, start - 150)
+    event = max(text.rfind(word, window, start) for word in vocab.OTHER_EVENT_ROUND_BEFORE)
+    if event < 0 or "ประชุม" in text[event:start]:
+        return False
+    meeting = text.rfind("ประชุม", window, event)
+    return meeting < 0 or not any(kind in text[meeting:event] for kind in vocab.BODY_KINDS)
+
+
 _LATER_AFTER_RE: Final = re.compile(vocab.OTHER_MEETING_LATER_AFTER)
-_RELEASE_FOOTER_RE: Final = re.compile(r"^\s*ครั้งที่\s*[\d๐-๙]+\s*/\s*[\d๐-๙]{2,4}\s+วันที่")
+_RELEASE_FOOTER_RE: Final = re.compile(
+    r"^\s*(?:[^\n]{0,80}?(?:ข่าว|ประชาสัมพันธ์|สารนิเทศ)[^\n]{0,60}?)?"
+    r"ครั้งที่\s*[\d๐-๙]+\s*/\s*[\d๐-๙]{2,4}\s+(?:ณ\s*)?วันที่"
+)
 """The press office's line under an article (``กองสารนิเทศ สป.มท.`` / ``ครั้งที่ 172/2568 วันที่ 12 มี.ค.
-2568``): the number of the press release, not of a meeting."""
+2568``, ``ข่าวประชาสัมพันธ์ กลุ่มงานประชาสัมพันธ์ สถ. ครั้งที่ 162/2568 ณ วันที่ 20 สิงหาคม 2568``): the number of
+the press release, not of a meeting."""
 
 
 def find_meeting_number(paragraphs: tuple[str, ...], headline: str = "") -> str | None:
@@ -658,6 +680,14 @@ def _first_to_lead(paragraph: str, hosts: bool) -> Chair | None:
     return None
 
 
+_MEETING_AFTER_VERB_RE: Final = re.compile(r"\s?(?:ใน)?(?:การ)?ประชุม")
+
+
+def _presides_meeting(text: str, verb: re.Match[str]) -> bool:
+    presides = _PRESIDES_RE.search(verb.group(0)) is not None
+    return presides and _MEETING_AFTER_VERB_RE.match(text, verb.end()) is not None
+
+
 def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
     """The person presiding: ``NAME POSITION เป็นประธาน`` (or ``ในฐานะประธาน...``, ``ประธานที่ประชุม``,
     ``นั่งหัวโต๊ะ``) in the opening paragraphs (the one assigned, when the committee's chair delegates:
@@ -667,7 +697,10 @@ def find_chair(paragraphs: tuple[str, ...], headline: str = "") -> Chair | None:
     headline before a meeting verb (``ปลัดมหาดไทย นำประชุม...``), else before a verb of doing something
     at an event (``ผู้ว่าฯ เชียงราย มอบโล่...``)."""
     opening = "\n".join(paragraphs[:4])[:6000]
-    for verb in _CHAIR_VERB_RE.finditer(opening):
+    # who presides over a meeting before who presides over a ceremony told first (``... เป็นประธานในพิธีเปิด
+    # การฝึกอบรม ... ต่อมา ... พล.ต.อ. NAME ... เป็นประธานการประชุม ...``)
+    verbs = sorted(_CHAIR_VERB_RE.finditer(opening), key=lambda verb: not _presides_meeting(opening, verb))
+    for verb in verbs:
         if _CEREMONY_RE.match(opening, verb.end()) and _GUEST_OF_HONOUR_RE.search(
             opening, max(0, verb.start() - 15), verb.start()
         ):

@@ -148,16 +148,17 @@ OTHER_MEETING_AFTER: Final = ("ที่ผ่านมา", "เมื่อว
 OTHER_EVENT_ROUND_BEFORE: Final = (
     "แข่งขัน",
     "ประกวด",
+    "รางวัล",
     "เกมส์",
     "มหกรรม",
     "เทศกาล",
     "นิทรรศการ",
-    "ฝึกอบรม",
+    "อบรม",
     "หลักสูตร",
 )
-"""Written shortly before ``ครั้งที่ N`` with no ประชุม there: the edition of a contest, games, fair, festival or
-course (``การแข่งขันทักษะทางวิชาการ ครั้งที่ 29 ระดับภาคตะวันออก ประจำปีงบประมาณ พ.ศ. 2567``), not a meeting's
-round."""
+"""Written shortly before ``ครั้งที่ N`` with no ประชุม there: the edition of a contest, an award, games, a fair,
+festival or course (``การแข่งขันทักษะทางวิชาการ ครั้งที่ 29 ระดับภาคตะวันออก ประจำปีงบประมาณ พ.ศ. 2567``), not a
+meeting's round."""
 OTHER_MEETING_LATER_AFTER: Final = r"[^\n]{0,50}?(?:กำหนดจัด|มีกำหนด|จะจัดขึ้น|จะมีขึ้น)"
 """Within a few words after a meeting's number: it is still to be held (``การประชุมผู้บริหาร... ครั้งที่ 2/2568
 ประจำเดือนกุมภาพันธ์ 2568 กำหนดจัดขึ้นในวันพุธที่ 19 ...``), the next meeting, not this one."""
@@ -598,6 +599,38 @@ CITY_ORGANISATIONS: Final = ("กรุงเทพมหานคร",)
 VENUE_BEFORE_CITY: Final = r"(?:ณ|ที่|โรงแรม|ห้อง|อาคาร|ศูนย์|ถนน|ถ\.|เขต|แขวง|อำเภอ|จังหวัด)[^\n]{0,80}$"
 """Before a city's name, within its clause: the venue it locates (``ณ ห้องแกรนด์บอลรูม โรงแรม... แจ้งวัฒนะ
 กรุงเทพมหานคร``)."""
+
+QUANTITY_UNITS: Final = (
+    "ล้าน",
+    "แสน",
+    "หมื่น",
+    "พัน",
+    "เท่า",
+    "บาท",
+    "ตัน",
+    "ไร่",
+    "กิโล",
+    "กม",
+    "เมตร",
+    "องศา",
+    "เปอร์เซ็นต์",
+    "คน",
+    "ราย",
+    "ครั้ง",
+    "ปี",
+    "เดือน",
+    "วัน",
+    "ชั่วโมง",
+    "ชม",
+    "นาที",
+    "ลิตร",
+    "ลูกบาศก์",
+    "ล.",
+    "ลบ.",
+    "หน่วย",
+)
+"""Words after a number that make it a quantity (``1.2 ล้านตัน``, ``2.5 เท่า``): a decimal, not item 2 of
+point 1."""
 
 WORDED_ITEM_NOUNS: Final = ("มาตรการ", "ข้อ", "ประการ", "แนวทาง", "ประเด็น", "เรื่อง", "ด้าน", "ภารกิจ", "นโยบาย")
 """What an item numbered in words is called (``มาตรการที่ 3 คือ ...``, ``ประเด็นที่ 4 ...``) among items numbered

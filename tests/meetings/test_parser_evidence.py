@@ -794,6 +794,8 @@ def test_a_name_written_tight_after_hai_or_doi_mee_is_read(assigned: str) -> Non
         "ครั้งที่ 172/2568\u00a0 วันที่ 12 มี.ค. 2568",
         "ครั้งที่ 85/2565 วันที่ 16 มี.ค. 2565",
         "ครั้งที่ ๑๐๗/๒๕๖๕ วันที่ ๑ เม.ย. ๒๕๖๕",
+        "ข่าวประชาสัมพันธ์ กลุ่มงานประชาสัมพันธ์ สถ. ครั้งที่ 162/2568 ณ วันที่ 20 สิงหาคม 2568",
+        "ข่าวประชาสัมพันธ์ ครั้งที่ 45/2568 วันที่ 14 มีนาคม 2568",
     ],
 )
 def test_the_press_offices_release_number_is_not_the_meetings(footer: str) -> None:
@@ -2576,3 +2578,109 @@ def test_a_body_the_article_refers_back_to_is_the_one_its_headline_names(headlin
         title=headline,
     )
     assert draft.body == body
+
+
+# --- Synthetic round S3 (tests/fixtures/synthetic): the classes seen after its blind run ------------------
+
+
+@pytest.mark.parametrize(
+    "orders",
+    [
+        "1.1 ให้ท้องถิ่นจังหวัดเร่งรัดการเบิกจ่าย 1.2 ให้สำรวจศูนย์พัฒนาเด็กเล็ก 1.3 ให้รายงานผลทุกสัปดาห์",
+        "๑.๑ ให้ท้องถิ่นจังหวัดเร่งรัดการเบิกจ่าย\n๑.๒ ให้สำรวจศูนย์พัฒนาเด็กเล็ก\n๑.๓ ให้รายงานผลทุกสัปดาห์",
+        "(2.1) ให้ท้องถิ่นจังหวัดเร่งรัดการเบิกจ่าย (2.2) ให้สำรวจศูนย์พัฒนาเด็กเล็ก (2.3) ให้รายงานผลทุกสัปดาห์",
+    ],
+)
+def test_orders_numbered_only_as_the_points_of_one_are_a_list(orders: str) -> None:
+    draft = chair_orders(orders)
+    assert [d.text.split()[0] for d in draft.directives] == [
+        "ให้ท้องถิ่นจังหวัดเร่งรัดการเบิกจ่าย",
+        "ให้สำรวจศูนย์พัฒนาเด็กเล็ก",
+        "ให้รายงานผลทุกสัปดาห์",
+    ]
+
+
+def test_the_points_of_a_lists_last_item_stay_in_it() -> None:
+    draft = chair_orders(
+        "1. ให้ทุกจังหวัดสำรวจแหล่งน้ำ 2. ให้ท้องถิ่นจังหวัดเตรียมการรับมือภัยแล้ง 2.1 จัดหาเครื่องสูบน้ำ 2.2 ซ่อมแซมฝายกั้นน้ำ"
+    )
+    assert len(draft.directives) == 2
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        "ผลผลิตปีนี้ 1.1 ล้านตัน และปีหน้าคาดว่าจะถึง 1.2 ล้านตัน",
+        "อัตราการเติบโต 2.1 เท่า และ 2.2 เท่า ตามลำดับ",
+    ],
+)
+def test_decimals_with_their_units_are_no_points(figures: str) -> None:
+    draft = parse(OPENING, f"นายประยูร รัตนเสนีย์ กล่าวว่า {figures} ขอให้ทุกจังหวัดเร่งส่งเสริมการตลาด")
+    assert draft.directives == () and not list_warnings(draft)
+
+
+@pytest.mark.parametrize(
+    "edition",
+    [
+        "ได้มอบโล่รางวัลการประกวดท้องถิ่นอำเภอดีเด่น ครั้งที่ 7 ประจำปี 2568",
+        "พร้อมมอบรางวัลท้องถิ่นอำเภอดีเด่น ครั้งที่ 7 ประจำปี 2568",
+        "ที่ประชุมได้รับทราบหลักเกณฑ์การประกวดรางวัลการบริหารจัดการที่ดี ครั้งที่ 25 ประจำปี 2568",
+        "ได้ตรวจเยี่ยมโครงการอบรมเชิงปฏิบัติการพัฒนาศักยภาพครูและผู้ดูแลเด็ก ครั้งที่ 3/2568",
+    ],
+)
+def test_the_edition_of_an_award_or_a_course_told_with_the_meeting_is_not_its_number(edition: str) -> None:
+    draft = parse(OPENING.replace(" ครั้งที่ 3/2565", ""), f"ก่อนเริ่มการประชุม อธิบดี{edition}")
+    assert draft.number is None
+
+
+@pytest.mark.parametrize(
+    ("text", "deadline"),
+    [
+        ("ให้รายงานผลให้กรมทราบภายในสิ้นเดือนนี้", dt.date(2021, 1, 31)),
+        ("ให้จัดส่งแผนภายในเดือนนี้ เพื่อประกอบการพิจารณา", dt.date(2021, 1, 31)),
+        ("ให้รายงานภายในวันที่ 5 ของทุกเดือน", None),
+        ("ให้ดำเนินการภายใน 15 วัน", None),
+    ],
+)
+def test_this_months_end_is_the_last_day_of_the_meetings_month(text: str, deadline: dt.date | None) -> None:
+    assert find_deadline(text, MEETING) == deadline
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "เมื่อวันที่ 12 มี.ค. 68 ที่ผ่านมา นายชยพล วงศ์สวัสดิ์ ปลัดกระทรวงมหาดไทย เป็นประธานการประชุมคณะกรรมการ",
+        "เมื่อวันที่ 12 มีนาคม 2568 ที่ผ่านมา ได้มีการประชุมคณะกรรมการอำนวยการ โดยมีปลัดกระทรวงเป็นประธาน",
+    ],
+)
+def test_a_meeting_told_days_later_after_its_day_is_dated_by_it(told: str) -> None:
+    draft = parse_paged(
+        "วันจันทร์ที่ 17 มีนาคม 2568",
+        f"วันนี้ (17 มี.ค. 68) นายเกรียงไกร พูลสวัสดิ์ โฆษกกระทรวงมหาดไทย เปิดเผยว่า {told}",
+    )
+    assert draft.date == dt.date(2025, 3, 12)
+
+
+def test_an_event_held_at_a_venue_named_for_meetings_is_no_meeting_told() -> None:
+    draft = parse_paged(
+        "วันอังคารที่ 11 ตุลาคม 2565",
+        "เมื่อวันที่ 10 ต.ค. 65 เวลา 09.00 น. นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย เปิดเผยว่า การร่วมจัดนิทรรศการ "
+        "ในงาน SX 2022 ในระหว่างวันที่ 26 ก.ย. - 2 ต.ค. 65 ที่ผ่านมา ณ ศูนย์การประชุมแห่งชาติสิริกิติ์ ได้รับความสนใจ",
+    )
+    assert draft.date == dt.date(2022, 10, 10)
+
+
+@pytest.mark.parametrize(
+    "ceremony",
+    [
+        "นายพงศ์ธร วงศ์ประเสริฐ อธิบดีกรมส่งเสริมการปกครองท้องถิ่น เป็นประธานในพิธีเปิดการฝึกอบรมหลักสูตรปลัดท้องถิ่น",
+        "นายพงศ์ธร วงศ์ประเสริฐ อธิบดีกรมส่งเสริมการปกครองท้องถิ่น เป็นประธานเปิดงานมหกรรมการศึกษาท้องถิ่น",
+    ],
+)
+def test_who_presides_over_the_meeting_comes_before_who_presides_over_a_ceremony(ceremony: str) -> None:
+    draft = parse(
+        f"วันนี้ (4 ก.ค. 68) {ceremony} จากนั้น เวลา 13.30 น. ได้เข้าร่วมการประชุมคณะกรรมการ ครั้งที่ 1/2568",
+        "โดยมี พล.ต.อ. ไพโรจน์ สิทธิชัย ที่ปรึกษารัฐมนตรีว่าการกระทรวงมหาดไทย เป็นประธานการประชุม",
+        title="ข่าวกรม",
+    )
+    assert draft.chair_name == "พล.ต.อ. ไพโรจน์ สิทธิชัย"

@@ -50,6 +50,7 @@ UNSEEN_20: Final = LABELS.parent / "labels-unseen-20.yaml"
 UNSEEN_22: Final = LABELS.parent / "labels-unseen-22.yaml"
 SYNTHETIC_1: Final = LABELS.parent.parent / "synthetic" / "labels-synthetic-1.yaml"
 SYNTHETIC_2: Final = LABELS.parent.parent / "synthetic" / "labels-synthetic-2.yaml"
+SYNTHETIC_3: Final = LABELS.parent.parent / "synthetic" / "labels-synthetic-3.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -179,7 +180,7 @@ MINIMUMS: Final = {
     UNSEEN_13: {
         "date": 40,
         "number": 40,
-        "chair": 28,
+        "chair": 29,
         "body": 22,
         "directive count": 33,
         "directive first words": 36,
@@ -284,6 +285,16 @@ MINIMUMS: Final = {
         "directive count": 40,
         "directive first words": 141,
         "directive deadline": 141,
+        "silent list errors": 40,
+    },
+    SYNTHETIC_3: {
+        "date": 40,
+        "number": 40,
+        "chair": 40,
+        "body": 37,
+        "directive count": 40,
+        "directive first words": 152,
+        "directive deadline": 152,
         "silent list errors": 40,
     },
     UNSEEN_3B: {
