@@ -775,7 +775,7 @@ def _first_named(opening: str) -> Chair | None:
 
 _COMMITTEE_RE: Final = re.compile(
     "".join(f"(?<!{place})" for place in vocab.MEETING_PLACE_BEFORE)
-    + r"ประชุม(?:ใหญ่)?(?:สามัญ|วิสามัญ)?\s?(?P<name>(?:"
+    + r"ประชุม(?:ใหญ่)?(?:สามัญ|วิสามัญ|เชิงปฏิบัติการ)?\s?(?P<name>(?:"
     + "|".join(vocab.BODY_KINDS)
     + r")[^\n]{2,220})"
 )
@@ -825,13 +825,16 @@ def _committee(text: str) -> tuple[str, str | None] | None:
 
 def _abbreviation_elsewhere(name: str, text: str) -> str | None:
     """A committee named in full where it meets, whose abbreviation is given at another mention (the
-    headline's ``ศูนย์อำนวยการความปลอดภัยทางถนน (ศปถ.)`` for ``การประชุมคณะกรรมการศูนย์อำนวยการ...``): the
-    name, or the body it is the committee of, followed by ``(ABBR)`` anywhere in ``text``."""
+    headline's ``ศูนย์อำนวยการความปลอดภัยทางถนน (ศปถ.)`` for ``การประชุมคณะกรรมการศูนย์อำนวยการ...``, the chair's
+    ``ในฐานะประธานอนุกรรมการ... (อพศ.)`` for ``คณะอนุกรรมการ...``): the name, the body it is the committee
+    of, or the name without คณะ, followed by ``(ABBR)`` anywhere in ``text``."""
     names = [name] + [
         name[len(kind) :]
         for kind in vocab.BODY_KINDS
         if name.startswith(kind) and name[len(kind) :].startswith(vocab.BODY_KINDS)
     ]
+    # ``ในฐานะประธานกรรมการขับเคลื่อน... (พชจ.เชียงราย)`` for ``การประชุมคณะกรรมการขับเคลื่อน...``: its members' title
+    names += [name[len("คณะ") :]] if name.startswith("คณะ") and len(name) > 20 else []
     for candidate in names:
         for at in (m.end() for m in re.finditer(re.escape(candidate), text)):
             abbreviation = _ABBREVIATION_RE.match(text, at)

@@ -291,7 +291,7 @@ MINIMUMS: Final = {
         "date": 40,
         "number": 40,
         "chair": 40,
-        "body": 37,
+        "body": 39,
         "directive count": 40,
         "directive first words": 152,
         "directive deadline": 152,
