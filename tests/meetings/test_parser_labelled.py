@@ -47,10 +47,12 @@ UNSEEN_17: Final = LABELS.parent / "labels-unseen-17.yaml"
 UNSEEN_18: Final = LABELS.parent / "labels-unseen-18.yaml"
 UNSEEN_19: Final = LABELS.parent / "labels-unseen-19.yaml"
 UNSEEN_20: Final = LABELS.parent / "labels-unseen-20.yaml"
+UNSEEN_21: Final = LABELS.parent / "labels-unseen-21.yaml"
 UNSEEN_22: Final = LABELS.parent / "labels-unseen-22.yaml"
 SYNTHETIC_1: Final = LABELS.parent.parent / "synthetic" / "labels-synthetic-1.yaml"
 SYNTHETIC_2: Final = LABELS.parent.parent / "synthetic" / "labels-synthetic-2.yaml"
 SYNTHETIC_3: Final = LABELS.parent.parent / "synthetic" / "labels-synthetic-3.yaml"
+SYNTHETIC_4: Final = LABELS.parent.parent / "synthetic" / "labels-synthetic-4.yaml"
 
 MINIMUMS: Final = {
     LABELS: {
@@ -295,6 +297,26 @@ MINIMUMS: Final = {
         "directive count": 40,
         "directive first words": 152,
         "directive deadline": 152,
+        "silent list errors": 40,
+    },
+    UNSEEN_21: {
+        "date": 36,
+        "number": 40,
+        "chair": 24,
+        "body": 28,
+        "directive count": 36,
+        "directive first words": 13,
+        "directive deadline": 13,
+        "silent list errors": 40,
+    },
+    SYNTHETIC_4: {
+        "date": 40,
+        "number": 40,
+        "chair": 39,
+        "body": 36,
+        "directive count": 39,
+        "directive first words": 145,
+        "directive deadline": 147,
         "silent list errors": 40,
     },
     UNSEEN_3B: {
