@@ -24,6 +24,9 @@ _PAST_AFTER_RE: Final = re.compile(vocab.PAST_EVENT_AFTER)
 _BACKGROUND_RE: Final = re.compile(vocab.BACKGROUND_EVENT_BEFORE)
 _OCCASION_RE: Final = re.compile(vocab.OCCASION_BEFORE)
 _MINUTES_ADOPTED_RE: Final = re.compile(vocab.MINUTES_ADOPTED_BEFORE)
+_RESOLUTION_RE: Final = re.compile(vocab.RESOLUTION_BEFORE)
+_YEARS_BEFORE_PAGE: Final = 1
+"""A meeting reported was held in the page's year or the year before: an older day is a ground or history."""
 _FORECAST_RE: Final = re.compile(vocab.FORECAST_BEFORE)
 _SCHEDULED_RE: Final = re.compile(vocab.SCHEDULED_BEFORE)
 _ORDER_PREAMBLE_RE: Final = re.compile(vocab.ORDER_PREAMBLE_BEFORE)
@@ -31,6 +34,8 @@ _ORDER_SENT_RE: Final = re.compile(vocab.ORDER_SENT)
 _ROYAL_PRESIDES_RE: Final = re.compile(vocab.ROYAL_PRESIDES)
 _ROYAL_OPENING_RE: Final = re.compile(vocab.ROYAL_OPENING_BEFORE)
 _SLIP_DAYS: Final = 3
+_REPORTED_WITHIN_DAYS: Final = 60
+"""A meeting a statement reports on was held within weeks of it: an earlier day is something else it cites."""
 _TOLD_DAY_BEFORE_RE: Final = re.compile(vocab.TOLD_DAY_BEFORE)
 _RANGE_START_RE: Final = re.compile(r"(?<![\d๐-๙])(?P<day>[\d๐-๙]{1,2})\s*[-–]\s*$")
 _RANGE_START_MONTH_RE: Final = re.compile(
@@ -77,6 +82,8 @@ def _date_candidates(
                 score -= 4  # what came before the event told: ``ภายหลังจาก... เมื่อวันที่ 3 ม.ค. 67``
             elif _order_grounds(paragraph, found.start, sends_order):
                 score -= 4  # an order's grounds: ``เปิดเผยว่า ด้วยในการประชุม... เมื่อวันที่ 16 ม.ค. 64``
+            elif _RESOLUTION_RE.search(paragraph, max(0, found.start - 45), found.start):
+                score -= 4  # a resolution cited: ``ตามมติคณะรัฐมนตรี เมื่อวันที่ 14 พฤษภาคม 2539``
             elif _MINUTES_ADOPTED_RE.search(paragraph, max(0, found.start - 110), found.start):
                 score -= 6  # the minutes of the meeting before: ``รับรองรายงานการประชุม... เมื่อวันที่ 24 มี.ค. 68``
             elif _OCCASION_RE.search(paragraph, max(0, found.start - 90), found.start):
@@ -91,6 +98,8 @@ def _date_candidates(
                 score += 1
             if not found.has_year:
                 score -= 2
+            if default_year is not None and found.date.year < default_year - _YEARS_BEFORE_PAGE:
+                score -= 6  # years before the page: a history (``ภัยพิบัติดินโคลนถล่ม เมื่อวันที่ 28 กรกฎาคม 2561``)
             candidates.append(_DateCandidate(found, score, index, cued))
         offset += len(paragraph) + 1
     return candidates
@@ -127,6 +136,8 @@ def _preview_date(
     for found in thai.find_dates(paragraph, default_year=best.found.date.year):
         if not best.found.end < found.start <= best.found.end + 400:
             continue
+        if (best.found.date - found.date).days > _REPORTED_WITHIN_DAYS:
+            continue  # ``... ตามมติคณะรัฐมนตรี เมื่อวันที่ 14 พฤษภาคม 2539``: years before, a ground, not the meeting
         before = paragraph[: found.start]
         if found.start <= best.found.end + 250 and _FUTURE_CUE_RE.search(before):
             return found

@@ -95,6 +95,10 @@ OCCASION_BEFORE: Final = r"เนื่องใน(?:โอกาส|วัน)
 """``เนื่องในโอกาสพระราชพิธีมหามงคลเฉลิมพระชนมพรรษา 6 รอบ 28 กรกฎาคม 2567 รัฐบาลได้กำหนดจัดงาน...``: the day of
 the occasion (a royal birthday, a national day) an event is held for, not the day of the event."""
 
+RESOLUTION_BEFORE: Final = r"ตาม(?:ที่)?มติ\S{0,30}\s?(?:เมื่อ)?วันที่\s*$"
+"""``... ตามมติคณะรัฐมนตรี เมื่อวันที่ 14 พฤษภาคม 2539``: the day of a resolution cited as a ground (ตามมติ, as
+resolved), not of the meeting reported (not ``ลงมติ... เมื่อวันที่``, the vote told)."""
+
 MINUTES_ADOPTED_BEFORE: Final = r"รับรองรายงานการประชุม[^\n]{0,80}$"
 """``2. รับรองรายงานการประชุม ก.ท.จ.ลำปาง ครั้งที่ 3/2568 เมื่อวันที่ 24 มีนาคม 2568``: the minutes of the meeting
 before, adopted on the agenda: its day is not this meeting's."""

@@ -2711,3 +2711,23 @@ def test_a_committee_abbreviated_in_its_chairs_capacity_or_met_in_a_workshop_is_
     opening: str, body: str
 ) -> None:
     assert parse(opening, title="ข่าวจังหวัด").body == body
+
+
+# --- Round 21 (labels-unseen-21), after its blind run on the session's final parser ----------------------
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "ไม่เป็นไปตามหลักเกณฑ์การจัดตั้งหมู่บ้านใหม่ ตามมติคณะรัฐมนตรี เมื่อวันที่ 14 พฤษภาคม 2539 ที่กำหนดให้ประชุม",
+        "จากกรณีเกิดเหตุการณ์ภัยพิบัติดินโคลนถล่ม เมื่อวันที่ 28 กรกฎาคม 2561 ส่งผลให้ต้องประชุมหารือ",
+        "ซึ่งได้ดำเนินการตามที่มติที่ประชุมคณะกรรมการ เมื่อวันที่ 5 มกราคม 2563 ได้กำหนดไว้",
+    ],
+)
+def test_a_resolution_cited_or_a_day_years_before_the_page_is_not_the_meetings(history: str) -> None:
+    draft = parse_paged(
+        "วันศุกร์ที่ 24 มีนาคม 2566",
+        "ครม.เห็นชอบจัดตั้งหมู่บ้านใหม่เป็นกรณีพิเศษเพื่อดำรงความเป็นชาติพันธุ์ สืบสานวัฒนธรรมประเพณีครั้งบรรพบุรุษ " * 6,
+        f"เมื่อวันที่ 24 มีนาคม 2566 นายสุทธิพงษ์ จุลเจริญ ปลัดกระทรวงมหาดไทย เปิดเผยว่า การจัดตั้งหมู่บ้านแห่งนี้ {history}",
+    )
+    assert draft.date == dt.date(2023, 3, 24)
