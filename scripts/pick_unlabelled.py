@@ -73,7 +73,7 @@ def main() -> None:
             if article["id"] in seen or LEFT_OUT_RE.search(headline):
                 continue
             in_headline = "ประชุม" in headline
-            if in_headline if where in ("lead", "broad", "far") else not in_headline:
+            if in_headline if where != "headline" else not in_headline:
                 continue
             if where == "lead" and "ประชุม" not in text[:LEAD]:
                 continue

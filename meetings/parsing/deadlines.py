@@ -47,9 +47,12 @@ def _day(text: str, meeting_date: dt.date | None) -> tuple[int, dt.date] | None:
     return None
 
 
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
 def _next_years(date: dt.date) -> dt.date:
-    last_day = calendar.monthrange(date.year + 1, date.month)[1]
-    return date.replace(year=date.year + 1, day=min(date.day, last_day))
+    return date.replace(year=date.year + 1, day=min(date.day, _month_end(date.year + 1, date.month).day))
 
 
 def _month(text: str, meeting_date: dt.date | None) -> tuple[int, dt.date] | None:
@@ -67,15 +70,14 @@ def _month(text: str, meeting_date: dt.date | None) -> tuple[int, dt.date] | Non
         return None
     if year is None:
         return None
-    return match.start(), dt.date(year, month, calendar.monthrange(year, month)[1])
+    return match.start(), _month_end(year, month)
 
 
 def _this_month(text: str, meeting_date: dt.date | None) -> tuple[int, dt.date] | None:
     match = _THIS_MONTH_RE.search(text)
     if match is None or meeting_date is None:
         return None
-    last_day = calendar.monthrange(meeting_date.year, meeting_date.month)[1]
-    return match.start(), meeting_date.replace(day=last_day)
+    return match.start(), _month_end(meeting_date.year, meeting_date.month)
 
 
 def _fiscal(text: str, meeting_date: dt.date | None) -> tuple[int, dt.date] | None:

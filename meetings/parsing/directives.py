@@ -172,9 +172,6 @@ class NumberedList:
     """Its numbers start at 2: the first point stands unnumbered before them (see ``chain_lists``)."""
     opens_at: int | None = None
     """For a headless list: where its unnumbered first item starts in the body (its lead-in ends there)."""
-    orphan: bool = False
-    """Its numbers start past 2 and continue no list: the rest of a list whose item before was not numbered
-    as the others; joined to that list when the missing item is numbered in words, else a gap warned of."""
     worded: list[int] = field(default_factory=list)
     """The numbers of its items read from words (``มาตรการที่ 3``), not from their markers."""
     skipped: list[int] = field(default_factory=list)
@@ -231,17 +228,20 @@ def chain_lists(
     ``_cut_items`` reads that sentence as item 1, and a list so read is never kept without a warning.
 
     A run counting up from 3 or more that continues no list is the rest of one whose next item was not
-    numbered as the others: with that item numbered in words (``worded``) between them, the list reads on
-    through it (see ``gaps``)."""
+    numbered as the others: with that item numbered in words (``worded``) between them, or one number past
+    the list's last, the list reads on through it; a run left over is a gap ``read_lists`` warns of."""
     return _chain(markers, relaxed, worded)[0]
 
 
 def _chain(
     markers: list[Marker], relaxed: list[Marker] | None, worded: list[Marker] | None
 ) -> tuple[list[NumberedList], list[NumberedList]]:
+    """The lists, and the runs counting up from 3 or more that continue none and that no item numbered in
+    words (nor a skipped number) joins to the list before them."""
     known = {m.offset for m in markers}
     continuations = [m for m in relaxed or [] if m.value > 1 and m.offset not in known]
     lists: list[NumberedList] = []
+    orphans: list[NumberedList] = []  # runs from 3 or more that continue no list (the rest of one)
     for marker in sorted([*markers, *continuations], key=lambda m: m.offset):
         if marker.offset not in known:
             _continue_with_relaxed(lists, marker)
@@ -250,25 +250,28 @@ def _chain(
             lists.append(NumberedList([marker]))
             continue
         # a list counting up to it, else the rest of one (an orphan run) counting up to it
-        candidates = [*(n for n in lists if n.orphan), *(n for n in lists if not n.orphan)]
-        for candidate in reversed(candidates):
-            last = candidate.markers[-1]
-            if (
-                last.style == marker.style
-                and last.value == marker.value - 1
-                and marker.offset - last.offset <= _MAX_ITEM_GAP
-            ):
-                candidate.markers.append(marker)
-                break
+        candidate = _counting_up_to(lists, marker) or _counting_up_to(orphans, marker)
+        if candidate is not None:
+            candidate.markers.append(marker)
+        elif marker.value == 2:
+            lists.append(NumberedList([marker], headless=True))
         else:
-            if marker.value == 2:
-                lists.append(NumberedList([marker], headless=True))
-            else:
-                lists.append(NumberedList([marker], orphan=True))
-    orphans = [numbered for numbered in lists if numbered.orphan]
-    lists = [numbered for numbered in lists if not numbered.orphan]
+            orphans.append(NumberedList([marker]))
     unjoined = [orphan for orphan in orphans if not _join_through_worded(orphan, lists, worded or [])]
     return [numbered for numbered in lists if len(numbered.markers) >= 2], unjoined
+
+
+def _counting_up_to(lists: list[NumberedList], marker: Marker) -> NumberedList | None:
+    """The latest list of the marker's style whose last number is one below it, within reach."""
+    for candidate in reversed(lists):
+        last = candidate.markers[-1]
+        if (
+            last.style == marker.style
+            and last.value == marker.value - 1
+            and marker.offset - last.offset <= _MAX_ITEM_GAP
+        ):
+            return candidate
+    return None
 
 
 def _join_through_worded(orphan: NumberedList, lists: list[NumberedList], worded: list[Marker]) -> bool:
@@ -296,8 +299,6 @@ def _join_through_worded(orphan: NumberedList, lists: list[NumberedList], worded
 
 def _continue_with_relaxed(lists: list[NumberedList], marker: Marker) -> None:
     for candidate in reversed(lists):
-        if candidate.orphan:
-            continue
         last = candidate.markers[-1]
         if last.style == marker.style and marker.offset - last.offset <= _MAX_ITEM_GAP:
             if last.value == marker.value - 1 and marker.offset > last.end:

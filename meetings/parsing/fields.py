@@ -266,11 +266,9 @@ def _names_another_meeting(text: str, start: int, end: int) -> bool:
         return True
     if any(after.lstrip().startswith(cue) for cue in vocab.OTHER_MEETING_AFTER):
         return True
-    if _LATER_AFTER_RE.match(text, end):
+    if _LATER_AFTER_RE.match(text, end) or _names_another_event(text, start):
         return True
     meeting = text.rfind("ประชุม", max(0, start - 80), start)
-    if _names_another_event(text, start):
-        return True
     return meeting >= 0 and _prepared_for(text, meeting)
 
 
